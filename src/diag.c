@@ -1,0 +1,185 @@
+/*
+ * diag.c -- the stderr sink; see diag.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+
+static int quiet;
+static int status;
+
+int
+zt_err_set(struct zt_err *err, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	err->file = NULL;
+	err->line = 0;
+	err->col = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+zt_err_at(struct zt_err *err, const char *file, unsigned long line,
+    unsigned long col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	err->file = file;
+	err->line = line;
+	err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+zt_diag_quiet(int on)
+{
+	quiet = on;
+}
+
+void
+zt_diag_raise(int s)
+{
+	if (s > status)
+		status = s;
+}
+
+int
+zt_diag_status(void)
+{
+	return status;
+}
+
+void
+zt_fput_escaped(FILE *f, const char *s, size_t n)
+{
+	size_t		 i;
+	unsigned char	 c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != 0x7f && c != '\\') {
+			putc(c, f);
+			continue;
+		}
+		switch (c) {
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			fprintf(f, "\\x%02x", c);
+			break;
+		}
+	}
+}
+
+static void
+emit(const char *file, unsigned long line, unsigned long col,
+    const char *level, const char *fmt, va_list ap)
+{
+	char	 buf[1024];
+	int	 n;
+
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	fflush(stdout);
+	fputs("ztlog: ", stderr);
+	if (file != NULL) {
+		zt_fput_escaped(stderr, file, strlen(file));
+		if (line > 0)
+			fprintf(stderr, ":%lu", line);
+		if (line > 0 && col > 0)
+			fprintf(stderr, ":%lu", col);
+		fputs(": ", stderr);
+	}
+	if (level != NULL)
+		fprintf(stderr, "%s: ", level);
+	zt_fput_escaped(stderr, buf, (size_t)n);
+	putc('\n', stderr);
+}
+
+void
+zt_diag_err(const struct zt_err *err)
+{
+	zt_diag_raise(ZT_EXIT_ERROR);
+	fflush(stdout);
+	fputs("ztlog: ", stderr);
+	if (err->file != NULL) {
+		zt_fput_escaped(stderr, err->file, strlen(err->file));
+		if (err->line > 0)
+			fprintf(stderr, ":%lu", err->line);
+		if (err->line > 0 && err->col > 0)
+			fprintf(stderr, ":%lu", err->col);
+		fputs(": ", stderr);
+	}
+	fputs("error: ", stderr);
+	zt_fput_escaped(stderr, err->msg, strlen(err->msg));
+	putc('\n', stderr);
+}
+
+void
+zt_diag_error(const char *file, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	zt_diag_raise(ZT_EXIT_ERROR);
+	va_start(ap, fmt);
+	emit(file, 0, 0, "error", fmt, ap);
+	va_end(ap);
+}
+
+void
+zt_diag_warn(const char *file, unsigned long line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	emit(file, line, 0, "warning", fmt, ap);
+	va_end(ap);
+}
+
+void
+zt_diag_notice(const char *file, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	emit(file, 0, 0, "notice", fmt, ap);
+	va_end(ap);
+}
+
+void
+zt_diag_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	emit(NULL, 0, 0, NULL, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,58 @@
+/*
+ * diag.h -- the one place that writes diagnostics to stderr.
+ *
+ * Every message has the shape "ztlog: [file[:line]: ]level: message".
+ * Modules never print: fallible functions fill a caller-owned zt_err and
+ * return -1; the command layer hands the zt_err to zt_diag_err().  The
+ * worst severity seen becomes the exit status (mandoc's scheme).
+ */
+#ifndef ZT_DIAG_H
+#define ZT_DIAG_H
+
+#include <stdarg.h>
+
+#define ZT_ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+struct zt_err {
+	const char	*file;		/* input name, "-" for stdin; NULL */
+	unsigned long	 line;		/* 1-based; 0 if not tied to a line */
+	unsigned long	 col;		/* 1-based byte column; 0 if unknown */
+	char		 msg[512];
+};
+
+enum zt_exit {
+	ZT_EXIT_OK = 0,
+	ZT_EXIT_FAIL = 1,	/* a check failed */
+	ZT_EXIT_ERROR = 2	/* usage, input, rule or database error */
+};
+
+/* Set err's message (and reset position); returns -1 for "return zt_err_set". */
+int	zt_err_set(struct zt_err *err, const char *fmt, ...) ZT_ATTR_PRINTF(2, 3);
+/* Same, and record a position. */
+int	zt_err_at(struct zt_err *err, const char *file, unsigned long line,
+	    unsigned long col, const char *fmt, ...) ZT_ATTR_PRINTF(5, 6);
+
+/* Quiet mode drops notices and warnings, never errors. */
+void	zt_diag_quiet(int on);
+/* Print an error from err and raise the exit status to ZT_EXIT_ERROR. */
+void	zt_diag_err(const struct zt_err *err);
+void	zt_diag_error(const char *file, const char *fmt, ...) ZT_ATTR_PRINTF(2, 3);
+void	zt_diag_warn(const char *file, unsigned long line, const char *fmt, ...)
+	    ZT_ATTR_PRINTF(3, 4);
+void	zt_diag_notice(const char *file, const char *fmt, ...) ZT_ATTR_PRINTF(2, 3);
+/* Plain line "ztlog: ..." (the summary), suppressed when quiet. */
+void	zt_diag_info(const char *fmt, ...) ZT_ATTR_PRINTF(1, 2);
+/* The exit status so far; zt_diag_raise() raises it. */
+int	zt_diag_status(void);
+void	zt_diag_raise(int status);
+
+/*
+ * Write s to f with every byte that could act on a terminal escaped:
+ * control bytes and DEL as \t \n \r \xNN, backslash as \\.  Bytes >= 0x80
+ * pass through (UTF-8 text stays readable).
+ */
+#include <stdio.h>
+#include <stddef.h>
+void	zt_fput_escaped(FILE *f, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * dict.c -- see dict.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+#include "xalloc.h"
+
+struct zt_dent {
+	uint64_t	 h;	/* hash; 0 marks an empty slot */
+	int64_t		 id;
+	uint32_t	 off;	/* key offset in the arena */
+	uint32_t	 len;
+};
+
+void
+zt_dict_init(struct zt_dict *d, size_t cap)
+{
+	memset(d, 0, sizeof(*d));
+	d->cap = cap;
+	d->mask = 1023;
+	d->tab = zt_xcalloc(d->mask + 1, sizeof(*d->tab));
+}
+
+void
+zt_dict_fini(struct zt_dict *d)
+{
+	free(d->tab);
+	free(d->keys);
+	memset(d, 0, sizeof(*d));
+}
+
+void
+zt_dict_clear(struct zt_dict *d)
+{
+	memset(d->tab, 0, (d->mask + 1) * sizeof(*d->tab));
+	d->count = 0;
+	d->klen = 0;
+}
+
+uint64_t
+zt_hash(const void *k, size_t n)
+{
+	const unsigned char	*p = k;
+	uint64_t		 h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+	uint64_t		 w;
+
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+		p += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0x94d049bb133111ebULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return h ? h : 1;
+}
+
+int64_t
+zt_dict_get(const struct zt_dict *d, const void *k, size_t n, uint64_t h)
+{
+	size_t	 i;
+
+	for (i = h & d->mask; d->tab[i].h != 0; i = (i + 1) & d->mask)
+		if (d->tab[i].h == h && d->tab[i].len == n &&
+		    memcmp(d->keys + d->tab[i].off, k, n) == 0)
+			return d->tab[i].id;
+	return -1;
+}
+
+static void
+grow(struct zt_dict *d)
+{
+	struct zt_dent	*old = d->tab;
+	size_t		 oldn = d->mask + 1;
+	size_t		 i;
+	size_t		 j;
+
+	d->mask = oldn * 2 - 1;
+	d->tab = zt_xcalloc(d->mask + 1, sizeof(*d->tab));
+	for (i = 0; i < oldn; i++) {
+		if (old[i].h == 0)
+			continue;
+		for (j = old[i].h & d->mask; d->tab[j].h != 0;
+		    j = (j + 1) & d->mask)
+			;
+		d->tab[j] = old[i];
+	}
+	free(old);
+}
+
+int
+zt_dict_put(struct zt_dict *d, const void *k, size_t n, uint64_t h,
+    int64_t id)
+{
+	size_t	 i;
+	int	 cleared = 0;
+
+	if (n > UINT32_MAX / 2)
+		return 0;
+	if (d->klen + n > d->cap) {
+		zt_dict_clear(d);
+		cleared = 1;
+		if (n > d->cap)
+			return cleared;
+	}
+	if (d->klen + n > d->ksize) {
+		d->ksize = d->ksize ? d->ksize * 2 : 4096;
+		while (d->ksize < d->klen + n)
+			d->ksize *= 2;
+		d->keys = zt_xrealloc(d->keys, d->ksize);
+	}
+	if ((d->count + 1) * 2 > d->mask + 1)
+		grow(d);
+	memcpy(d->keys + d->klen, k, n);
+	for (i = h & d->mask; d->tab[i].h != 0; i = (i + 1) & d->mask)
+		;
+	d->tab[i].h = h;
+	d->tab[i].id = id;
+	d->tab[i].off = (uint32_t)d->klen;
+	d->tab[i].len = (uint32_t)n;
+	d->klen += n;
+	d->count++;
+	return cleared;
+}

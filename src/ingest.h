@@ -1,0 +1,42 @@
+/*
+ * ingest.h -- the driver of the pipeline: operands -> sources -> lines ->
+ * records -> store, with the line accounting and its diagnostics.
+ *
+ * Every physical line of every source is counted in exactly one class
+ * (record, other, malformed); the totals feed the summary line.
+ */
+#ifndef ZT_INGEST_H
+#define ZT_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct zt_ingest {
+	struct zt_store	*st;		/* borrowed */
+	size_t		 maxline;	/* longest line accepted */
+	int		 warn_left;	/* malformed lines still to print */
+	uint64_t	 unwarned;	/* malformed lines not printed */
+	uint64_t	 sources;	/* sources stored */
+	uint64_t	 skipped;	/* sources skipped as duplicates */
+	uint64_t	 failed;	/* sources with an error */
+	uint64_t	 lines;
+	uint64_t	 records;
+	uint64_t	 other;
+	uint64_t	 malformed;
+};
+
+void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,
+	    size_t maxline);
+/*
+ * Ingest one operand: "-" (stdin), a file, or a directory walked
+ * recursively (regular files, sorted, dotfiles skipped).  Problems are
+ * reported through diag and raise the exit status; returns 0 when all went
+ * well, -1 otherwise.
+ */
+int	zt_ingest_operand(struct zt_ingest *ig, const char *path);
+/* Print the summary line (and the count of unprinted warnings). */
+void	zt_ingest_summary(const struct zt_ingest *ig);
+
+#endif

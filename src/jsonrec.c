@@ -1,0 +1,389 @@
+/*
+ * jsonrec.c -- the LOG_FORMAT=json line format.
+ *
+ * 1.22.1 and later: {"level":"info","time":"…Z","scope":"access",
+ * "message":"connection complete","src.addr":"…",…,"bytes_sent":800,…}.
+ * 1.22.0 (stock tracing JSON): "timestamp", uppercase "level", "target",
+ * and possibly "span"/"spans" objects, which are span context, not fields.
+ *
+ * The object is parsed once into a small member table (views into the
+ * line; strings with escapes decoded into the scratch buffer), then read
+ * by key.  A line that is not valid JSON is malformed when it names the
+ * access scope (a cut-off access record, e.g. from a kubectl -f restart)
+ * and an other line when it does not.
+ */
+#include <string.h>
+
+#include "recparse.h"
+
+#define MAXMEMBERS	64
+
+enum jtype { J_STR, J_RAW };
+
+struct member {
+	struct zt_str	 key;
+	struct zt_str	 val;	/* J_STR: decoded; J_RAW: JSON text */
+	struct zt_str	 raw;	/* the value's JSON text */
+	enum jtype	 type;
+};
+
+struct jp {
+	const char		*p;
+	const char		*end;
+	struct zt_parser	*ps;
+};
+
+static void
+ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+	    *j->p == '\r' || *j->p == '\n'))
+		j->p++;
+}
+
+static int
+hex4(const char *p, uint32_t *v)
+{
+	int	 i;
+	char	 c;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		c = p[i];
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A string at j->p (on the opening quote).  The decoded text goes to the
+ * scratch buffer when it has escapes; \u0000 and lone surrogates are kept
+ * as written.
+ */
+static int
+jstring(struct jp *j, struct zt_str *out)
+{
+	const char	*s;
+	const char	*q;
+	char		*o;
+	uint32_t	 cp;
+	uint32_t	 lo;
+	size_t		 k;
+
+	s = ++j->p;
+	for (q = s; q < j->end && *q != '"' && *q != '\\'; q++)
+		if ((unsigned char)*q < 0x20)
+			return -1;
+	if (q < j->end && *q == '"') {
+		out->p = s;
+		out->n = (size_t)(q - s);
+		j->p = q + 1;
+		return 0;
+	}
+	o = j->ps->scratch.p + j->ps->scratch.n;
+	out->p = o;
+	for (q = s; q < j->end && *q != '"'; ) {
+		if ((unsigned char)*q < 0x20)
+			return -1;
+		if (*q != '\\') {
+			*o++ = *q++;
+			continue;
+		}
+		if (q + 1 >= j->end)
+			return -1;
+		switch (q[1]) {
+		case '"': case '\\': case '/':
+			*o++ = q[1];
+			break;
+		case 'b':
+			*o++ = '\b';
+			break;
+		case 'f':
+			*o++ = '\f';
+			break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
+		case 'u':
+			if (j->end - q < 6 || hex4(q + 2, &cp) == -1)
+				return -1;
+			k = 6;
+			if (cp >= 0xd800 && cp <= 0xdbff && j->end - q >= 12 &&
+			    q[6] == '\\' && q[7] == 'u' &&
+			    hex4(q + 8, &lo) == 0 && lo >= 0xdc00 &&
+			    lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				k = 12;
+			}
+			if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff)) {
+				memcpy(o, q, 6);
+				o += 6;
+				k = 6;
+			} else
+				o += zt_utf8_encode(cp, o);
+			q += k;
+			continue;
+		default:
+			return -1;
+		}
+		q += 2;
+	}
+	if (q >= j->end)
+		return -1;
+	out->n = (size_t)(o - out->p);
+	j->ps->scratch.n += out->n;
+	j->p = q + 1;
+	return 0;
+}
+
+/* Skip any JSON value; *raw gets its text.  depth bounds nesting. */
+static int
+jskip(struct jp *j, int depth)
+{
+	struct zt_str	 tmp;
+	size_t		 save;
+
+	if (depth > 32 || j->p >= j->end)
+		return -1;
+	switch (*j->p) {
+	case '"':
+		save = j->ps->scratch.n;
+		if (jstring(j, &tmp) == -1)
+			return -1;
+		j->ps->scratch.n = save;
+		return 0;
+	case '{':
+	case '[': {
+		char close = *j->p == '{' ? '}' : ']';
+		int obj = *j->p == '{';
+
+		j->p++;
+		ws(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			return 0;
+		}
+		for (;;) {
+			if (obj) {
+				ws(j);
+				if (j->p >= j->end || *j->p != '"' ||
+				    jskip(j, depth + 1) == -1)
+					return -1;
+				ws(j);
+				if (j->p >= j->end || *j->p != ':')
+					return -1;
+				j->p++;
+			}
+			ws(j);
+			if (jskip(j, depth + 1) == -1)
+				return -1;
+			ws(j);
+			if (j->p >= j->end)
+				return -1;
+			if (*j->p == close) {
+				j->p++;
+				return 0;
+			}
+			if (*j->p != ',')
+				return -1;
+			j->p++;
+		}
+	}
+	default:
+		if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
+			const char *s = j->p;
+
+			if (*j->p == '-')
+				j->p++;
+			while (j->p < j->end && ((*j->p >= '0' &&
+			    *j->p <= '9') || *j->p == '.' || *j->p == 'e' ||
+			    *j->p == 'E' || *j->p == '+' || *j->p == '-'))
+				j->p++;
+			return j->p - s > (s[0] == '-') ? 0 : -1;
+		}
+		if (j->end - j->p >= 4 && (memcmp(j->p, "true", 4) == 0 ||
+		    memcmp(j->p, "null", 4) == 0)) {
+			j->p += 4;
+			return 0;
+		}
+		if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0) {
+			j->p += 5;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+static int
+jobject(struct jp *j, struct member *m, size_t *nm)
+{
+	const char	*vs;
+
+	*nm = 0;
+	j->p++;
+	ws(j);
+	if (j->p < j->end && *j->p == '}') {
+		j->p++;
+		goto done;
+	}
+	for (;;) {
+		if (*nm == MAXMEMBERS)
+			return -1;
+		ws(j);
+		if (j->p >= j->end || *j->p != '"' ||
+		    jstring(j, &m[*nm].key) == -1)
+			return -1;
+		ws(j);
+		if (j->p >= j->end || *j->p != ':')
+			return -1;
+		j->p++;
+		ws(j);
+		if (j->p >= j->end)
+			return -1;
+		vs = j->p;
+		if (*j->p == '"') {
+			m[*nm].type = J_STR;
+			if (jstring(j, &m[*nm].val) == -1)
+				return -1;
+		} else {
+			m[*nm].type = J_RAW;
+			if (jskip(j, 0) == -1)
+				return -1;
+			m[*nm].val.p = vs;
+			m[*nm].val.n = (size_t)(j->p - vs);
+		}
+		m[*nm].raw.p = vs;
+		m[*nm].raw.n = (size_t)(j->p - vs);
+		(*nm)++;
+		ws(j);
+		if (j->p >= j->end)
+			return -1;
+		if (*j->p == '}') {
+			j->p++;
+			break;
+		}
+		if (*j->p != ',')
+			return -1;
+		j->p++;
+	}
+done:
+	ws(j);
+	return j->p == j->end ? 0 : -1;
+}
+
+static struct member *
+get(struct member *m, size_t nm, const char *key)
+{
+	size_t	 i;
+	size_t	 n = strlen(key);
+
+	for (i = 0; i < nm; i++)
+		if (m[i].key.n == n && memcmp(m[i].key.p, key, n) == 0)
+			return &m[i];
+	return NULL;
+}
+
+/* Does p[0..n) contain "access" as a JSON string? */
+static int
+names_access(const char *p, size_t n)
+{
+	const char	*q;
+	const char	*end = p + n;
+
+	while ((q = memchr(p, '"', (size_t)(end - p))) != NULL) {
+		if (end - q >= 8 && memcmp(q, "\"access\"", 8) == 0)
+			return 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
+static int
+is_access(const struct member *s)
+{
+	return s != NULL && s->type == J_STR && ZT_STR_EQ(s->val, "access");
+}
+
+enum zt_class
+zt_parse_json(struct zt_parser *ps, const char *p, const char *end,
+    struct zt_rec *rec)
+{
+	struct member	 m[MAXMEMBERS];
+	struct member	*scope;
+	struct member	*t;
+	struct member	*lv;
+	struct jp	 j;
+	size_t		 nm;
+	size_t		 i;
+	char		*o;
+
+	zt_buf_reserve(&ps->scratch, (size_t)(end - p) + 1);
+	j.p = p;
+	j.end = end;
+	j.ps = ps;
+	if (jobject(&j, m, &nm) == -1) {
+		if (!names_access(p, (size_t)(end - p)))
+			return ZT_CLASS_OTHER;
+		rec->fmt = ZT_FMT_JSON;
+		return zt_rec_bad(rec, "invalid JSON");
+	}
+	scope = get(m, nm, "scope");
+	if (scope == NULL)
+		scope = get(m, nm, "target");
+	if (!is_access(scope))
+		return ZT_CLASS_OTHER;
+	rec->fmt = ZT_FMT_JSON;
+	if (!zt_utf8_valid(p, (size_t)(end - p)))
+		return zt_rec_bad(rec, memchr(p, '\0', (size_t)(end - p)) ?
+		    "NUL byte" : "invalid UTF-8");
+	t = get(m, nm, "time");
+	if (t == NULL)
+		t = get(m, nm, "timestamp");
+	if (t == NULL)
+		return zt_rec_bad(rec, "missing time");
+	if (t->type != J_STR || t->val.n != 27 ||
+	    zt_parse_ts27(t->val.p, &rec->ts_us) == -1)
+		return zt_rec_bad(rec, "bad timestamp");
+	rec->ts = t->val;
+	lv = get(m, nm, "level");
+	if (lv != NULL && lv->type == J_STR) {
+		/* 1.22.0 writes "INFO": store lowercase like the text layout */
+		o = ps->scratch.p + ps->scratch.n;
+		for (i = 0; i < lv->val.n && i < 16; i++)
+			o[i] = (char)(lv->val.p[i] >= 'A' && lv->val.p[i] <= 'Z' ?
+			    lv->val.p[i] + 32 : lv->val.p[i]);
+		rec->level.p = o;
+		rec->level.n = i;
+		ps->scratch.n += i;
+	}
+	for (i = 0; i < nm; i++) {
+		struct zt_str k = m[i].key;
+
+		if (&m[i] == scope || &m[i] == t || &m[i] == lv ||
+		    ZT_STR_EQ(k, "span") || ZT_STR_EQ(k, "spans"))
+			continue;
+		if (ZT_STR_EQ(k, "message") && m[i].type == J_STR) {
+			rec->message = m[i].val;
+			continue;
+		}
+		if (zt_rec_field(ps, rec, k, m[i].type == J_STR ? m[i].val :
+		    m[i].raw, m[i].type == J_RAW) == -1)
+			return ZT_CLASS_MALFORMED;
+	}
+	return zt_rec_finish(ps, rec);
+}

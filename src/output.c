@@ -1,0 +1,322 @@
+/*
+ * output.c -- see output.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "text.h"
+#include "xalloc.h"
+
+int
+zt_ofmt_parse(const char *s, unsigned allowed)
+{
+	static const char *const names[] = { "table", "csv", "json", "ndjson" };
+	int	 i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0 && (allowed & (1u << i)))
+			return i;
+	return -1;
+}
+
+/* Display width of escaped text: what zt_fput_escaped prints, in columns. */
+static size_t
+width(const unsigned char *p, size_t n)
+{
+	size_t	 w = 0;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\\' || p[i] == '\t' || p[i] == '\n' ||
+		    p[i] == '\r')
+			w += 2;
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			w += 4;
+		else if ((p[i] & 0xc0) != 0x80)
+			w++;
+	}
+	return w;
+}
+
+static void
+blob_hex(struct zt_buf *b, const unsigned char *p, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		zt_buf_addc(b, hex[p[i] >> 4]);
+		zt_buf_addc(b, hex[p[i] & 15]);
+	}
+}
+
+/* Cell text of column i as printed by table and CSV (NULL: empty). */
+static void
+cell(sqlite3_stmt *s, int i, struct zt_buf *b)
+{
+	const unsigned char	*p;
+	int			 n;
+
+	b->n = 0;
+	zt_buf_reserve(b, 1);
+	b->p[0] = '\0';
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_NULL:
+		break;
+	case SQLITE_BLOB:
+		p = sqlite3_column_blob(s, i);
+		n = sqlite3_column_bytes(s, i);
+		zt_buf_add(b, "x'", 2);
+		blob_hex(b, p, (size_t)n);
+		zt_buf_addc(b, '\'');
+		break;
+	default:
+		p = sqlite3_column_text(s, i);
+		n = sqlite3_column_bytes(s, i);
+		if (p != NULL)
+			zt_buf_add(b, (const char *)p, (size_t)n);
+		break;
+	}
+}
+
+static void
+json_value(sqlite3_stmt *s, int i, struct zt_buf *b)
+{
+	const unsigned char	*p;
+	int			 n;
+
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_NULL:
+		zt_buf_add(b, "null", 4);
+		break;
+	case SQLITE_INTEGER:
+	case SQLITE_FLOAT:
+		p = sqlite3_column_text(s, i);
+		n = sqlite3_column_bytes(s, i);
+		/* SQLite renders inf as "Inf"; JSON has no such number. */
+		if (p == NULL || strpbrk((const char *)p, "In") != NULL)
+			zt_buf_add(b, "null", 4);
+		else
+			zt_buf_add(b, (const char *)p, (size_t)n);
+		break;
+	case SQLITE_BLOB:
+		p = sqlite3_column_blob(s, i);
+		n = sqlite3_column_bytes(s, i);
+		zt_buf_addc(b, '"');
+		blob_hex(b, p, (size_t)n);
+		zt_buf_addc(b, '"');
+		break;
+	default:
+		p = sqlite3_column_text(s, i);
+		n = sqlite3_column_bytes(s, i);
+		zt_buf_add_json_str(b, (const char *)p, (size_t)n);
+		break;
+	}
+}
+
+static void
+json_row(sqlite3_stmt *s, struct zt_buf *b)
+{
+	int		 i;
+	int		 nc = sqlite3_column_count(s);
+	const char	*name;
+
+	zt_buf_addc(b, '{');
+	for (i = 0; i < nc; i++) {
+		if (i > 0)
+			zt_buf_addc(b, ',');
+		name = sqlite3_column_name(s, i);
+		zt_buf_add_json_str(b, name, strlen(name));
+		zt_buf_addc(b, ':');
+		json_value(s, i, b);
+	}
+	zt_buf_addc(b, '}');
+}
+
+static void
+csv_cell(FILE *out, const char *p, size_t n, int text)
+{
+	int	 quote = 0;
+	int	 formula;
+	size_t	 i;
+
+	formula = text && n > 0 && strchr("=+-@\t\r", p[0]) != NULL;
+	for (i = 0; i < n && !quote; i++)
+		if (p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r')
+			quote = 1;
+	if (!quote && !formula && (n == 0 || (p[0] != ' ' && p[n - 1] != ' ')))
+	{
+		fwrite(p, 1, n, out);
+		return;
+	}
+	putc('"', out);
+	if (formula)
+		putc('\'', out);
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"')
+			putc('"', out);
+		putc(p[i], out);
+	}
+	putc('"', out);
+}
+
+static int
+table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	char		**cells = NULL;
+	size_t		 ncells = 0;
+	size_t		*w;
+	int		*num;
+	int		 nc = sqlite3_column_count(s);
+	int		 rc;
+	int		 i;
+	size_t		 r;
+	size_t		 rows = 0;
+	size_t		 cw;
+	const char	*name;
+
+	if (nc == 0) {
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE)
+			return zt_err_set(err, "SQL: %s",
+			    sqlite3_errmsg(sqlite3_db_handle(s)));
+		return 0;
+	}
+	w = zt_xcalloc((size_t)nc, sizeof(*w));
+	num = zt_xcalloc((size_t)nc, sizeof(*num));
+	for (i = 0; i < nc; i++) {
+		name = sqlite3_column_name(s, i);
+		cells = zt_xrealloc(cells, (ncells + 1) * sizeof(*cells));
+		cells[ncells++] = zt_xstrdup(name);
+		w[i] = width((const unsigned char *)name, strlen(name));
+		num[i] = 1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows++;
+		cells = zt_xrealloc(cells, (ncells + (size_t)nc) *
+		    sizeof(*cells));
+		for (i = 0; i < nc; i++) {
+			int t = sqlite3_column_type(s, i);
+
+			if (t != SQLITE_INTEGER && t != SQLITE_FLOAT &&
+			    t != SQLITE_NULL)
+				num[i] = 0;
+			cell(s, i, &b);
+			cells[ncells++] = zt_xstrndup(b.p, b.n);
+			cw = width((const unsigned char *)b.p, b.n);
+			if (cw > w[i])
+				w[i] = cw;
+		}
+	}
+	for (r = 0; r <= rows; r++) {
+		for (i = 0; i < nc; i++) {
+			const char *c = cells[r * (size_t)nc + (size_t)i];
+			size_t n = strlen(c);
+			size_t pad = w[i] - width((const unsigned char *)c, n);
+
+			if (i > 0)
+				fputs("  ", out);
+			if (num[i] && r > 0)
+				fprintf(out, "%*s", (int)pad, "");
+			zt_fput_escaped(out, c, n);
+			if ((!num[i] || r == 0) && i < nc - 1)
+				fprintf(out, "%*s", (int)pad, "");
+		}
+		putc('\n', out);
+	}
+	for (r = 0; r < ncells; r++)
+		free(cells[r]);
+	free(cells);
+	free(w);
+	free(num);
+	zt_buf_free(&b);
+	if (rc != SQLITE_DONE)
+		return zt_err_set(err, "SQL: %s",
+		    sqlite3_errmsg(sqlite3_db_handle(s)));
+	return 0;
+}
+
+int
+zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object, FILE *out,
+    struct zt_err *err)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	int		 nc = sqlite3_column_count(s);
+	int		 rc;
+	int		 i;
+	long		 rows = 0;
+	const char	*name;
+
+	if (f == ZT_OUT_TABLE)
+		return table_print(s, out, err);
+	if (f == ZT_OUT_CSV && nc > 0) {
+		for (i = 0; i < nc; i++) {
+			name = sqlite3_column_name(s, i);
+			if (i > 0)
+				putc(',', out);
+			csv_cell(out, name, strlen(name), 0);
+		}
+		putc('\n', out);
+	}
+	if (f == ZT_OUT_JSON && !as_object && nc > 0)
+		fputs("[", out);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows++;
+		if (f == ZT_OUT_CSV) {
+			for (i = 0; i < nc; i++) {
+				if (i > 0)
+					putc(',', out);
+				cell(s, i, &b);
+				csv_cell(out, b.p, b.n, sqlite3_column_type(s,
+				    i) == SQLITE_TEXT);
+			}
+			putc('\n', out);
+			continue;
+		}
+		b.n = 0;
+		json_row(s, &b);
+		if (f == ZT_OUT_JSON && as_object) {
+			if (rows == 1)
+				fwrite(b.p, 1, b.n, out);
+			continue;
+		}
+		if (f == ZT_OUT_JSON)
+			fputs(rows == 1 ? "\n" : ",\n", out);
+		fwrite(b.p, 1, b.n, out);
+		if (f == ZT_OUT_NDJSON)
+			putc('\n', out);
+	}
+	if (f == ZT_OUT_JSON && as_object && rows == 0)
+		fputs("{}", out);
+	if (f == ZT_OUT_JSON && !as_object && nc > 0)
+		fputs(rows > 0 ? "\n]\n" : "]\n", out);
+	zt_buf_free(&b);
+	if (rc != SQLITE_DONE)
+		return zt_err_set(err, "SQL: %s",
+		    sqlite3_errmsg(sqlite3_db_handle(s)));
+	return 0;
+}
+
+int
+zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
+    struct zt_err *err)
+{
+	sqlite3_stmt	*s;
+	const char	*tail = sql;
+	int		 rc;
+
+	while (*tail != '\0') {
+		if (sqlite3_prepare_v2(db, tail, -1, &s, &tail) != SQLITE_OK)
+			return zt_err_set(err, "SQL: %s", sqlite3_errmsg(db));
+		if (s == NULL)		/* whitespace or comment */
+			continue;
+		rc = zt_output_stmt(s, f, 0, out, err);
+		sqlite3_finalize(s);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,760 @@
+/*
+ * store.c -- schema, interning and inserts; see store.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dict.h"
+#include "store.h"
+#include "text.h"
+#include "xalloc.h"
+
+#define SCHEMA_VERSION	1
+#define DICT_CAP	(8u << 20)	/* key bytes cached per table */
+#define MAXPODS		65536		/* distinct pods counted per source */
+
+static const char schema[] =
+"CREATE TABLE IF NOT EXISTS str(\n"
+"  id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE, host TEXT, port INTEGER);\n"
+"CREATE TABLE IF NOT EXISTS peer(\n"
+"  id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE,\n"
+"  workload TEXT, namespace TEXT, identity TEXT, cluster TEXT);\n"
+"CREATE TABLE IF NOT EXISTS kind(\n"
+"  id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE,\n"
+"  level TEXT, message TEXT, direction TEXT);\n"
+"CREATE TABLE IF NOT EXISTS sources(\n"
+"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT, format TEXT,\n"
+"  bytes INTEGER, lines INTEGER, records INTEGER, other INTEGER,\n"
+"  malformed INTEGER, first_ts TEXT, last_ts TEXT);\n"
+"CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);\n"
+"CREATE TABLE IF NOT EXISTS pods(\n"
+"  source_id INTEGER NOT NULL, pod TEXT, lines INTEGER, records INTEGER,\n"
+"  other INTEGER, malformed INTEGER);\n"
+"CREATE TABLE IF NOT EXISTS rejects(\n"
+"  source_id INTEGER NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL,\n"
+"  text TEXT NOT NULL);\n"
+"CREATE TABLE IF NOT EXISTS rec(\n"
+"  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
+"  pod INTEGER, ts_us INTEGER NOT NULL, kind INTEGER NOT NULL,\n"
+"  src_ip INTEGER, src_port INTEGER, src_peer INTEGER, dst INTEGER,\n"
+"  hbone INTEGER, dst_service INTEGER, dst_peer INTEGER,\n"
+"  bytes_sent INTEGER, bytes_recv INTEGER, duration_ms INTEGER,\n"
+"  wp INTEGER NOT NULL, error INTEGER, kube_d INTEGER, kube_off INTEGER,\n"
+"  extra TEXT);\n"
+"CREATE VIEW IF NOT EXISTS records AS SELECT\n"
+"  r.id AS id, r.source_id AS source_id, r.line AS line,\n"
+"  (SELECT s FROM str WHERE id = r.pod) AS pod,\n"
+"  CASE WHEN r.kube_d IS NULL THEN NULL ELSE\n"
+"    strftime('%Y-%m-%dT%H:%M:%S', (r.ts_us * 1000 + r.kube_d\n"
+"      + coalesce(r.kube_off, 0) * 60000000000) / 1000000000, 'unixepoch')\n"
+"    || printf('.%09d', (r.ts_us * 1000 + r.kube_d) % 1000000000)\n"
+"    || CASE WHEN r.kube_off IS NULL THEN 'Z' ELSE\n"
+"      CASE WHEN r.kube_off < 0 THEN '-' ELSE '+' END\n"
+"      || printf('%02d:%02d', abs(r.kube_off) / 60, abs(r.kube_off) % 60)\n"
+"    END END AS kube_ts,\n"
+"  strftime('%Y-%m-%dT%H:%M:%S', r.ts_us / 1000000, 'unixepoch')\n"
+"    || printf('.%06dZ', r.ts_us % 1000000) AS ts,\n"
+"  r.ts_us AS ts_us,\n"
+"  k.level AS level, k.message AS message, k.direction AS direction,\n"
+"  CASE WHEN r.src_port IS NULL THEN si.s\n"
+"    WHEN instr(si.s, ':') THEN '[' || si.s || ']:' || r.src_port\n"
+"    ELSE si.s || ':' || r.src_port END AS src_addr,\n"
+"  si.s AS src_ip, r.src_port AS src_port,\n"
+"  sp.workload AS src_workload, sp.namespace AS src_namespace,\n"
+"  sp.identity AS src_identity, sp.cluster AS src_cluster,\n"
+"  d.s AS dst_addr, d.host AS dst_ip, d.port AS dst_port,\n"
+"  h.s AS dst_hbone_addr, h.host AS dst_hbone_host, h.port AS dst_hbone_port,\n"
+"  (SELECT s FROM str WHERE id = r.dst_service) AS dst_service,\n"
+"  dp.workload AS dst_workload, dp.namespace AS dst_namespace,\n"
+"  dp.identity AS dst_identity, dp.cluster AS dst_cluster,\n"
+"  r.bytes_sent AS bytes_sent, r.bytes_recv AS bytes_recv,\n"
+"  r.duration_ms AS duration_ms,\n"
+"  (SELECT s FROM str WHERE id = r.error) AS error,\n"
+"  r.hbone IS NOT NULL AS hbone, r.wp AS via_waypoint, r.extra AS extra\n"
+"FROM rec AS r\n"
+"  JOIN kind AS k ON k.id = r.kind\n"
+"  LEFT JOIN str AS si ON si.id = r.src_ip\n"
+"  LEFT JOIN peer AS sp ON sp.id = r.src_peer\n"
+"  LEFT JOIN str AS d ON d.id = r.dst\n"
+"  LEFT JOIN str AS h ON h.id = r.hbone\n"
+"  LEFT JOIN peer AS dp ON dp.id = r.dst_peer;\n";
+
+enum { S_STR_GET, S_STR_INS, S_PEER_GET, S_PEER_INS, S_KIND_GET, S_KIND_INS,
+	S_REC, S_REJ, S_SRC_NEW, S_SRC_DUP, S_SRC_SET, S_POD, S_COUNT };
+
+static const char *const sql[S_COUNT] = {
+	"SELECT id FROM str WHERE s = ?1",
+	"INSERT INTO str(s, host, port) VALUES (?1, ?2, ?3)",
+	"SELECT id FROM peer WHERE k = ?1",
+	"INSERT INTO peer(k, workload, namespace, identity, cluster) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	"SELECT id FROM kind WHERE k = ?1",
+	"INSERT INTO kind(k, level, message, direction) VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO rec VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	"INSERT INTO rejects VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO sources(name) VALUES (?1)",
+	"SELECT id, name FROM sources WHERE sha256 = ?1 AND id <> ?2 "
+	    "ORDER BY id LIMIT 1",
+	"UPDATE sources SET sha256 = ?2, format = ?3, bytes = ?4, lines = ?5, "
+	    "records = ?6, other = ?7, malformed = ?8, first_ts = ?9, "
+	    "last_ts = ?10 WHERE id = ?1",
+	"INSERT INTO pods VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+};
+
+struct pod {
+	char		*name;		/* owned; NULL: lines without a pod */
+	uint64_t	 n[3];		/* by enum zt_class */
+};
+
+/* An interned table: str (one text) or a tuple table (peer, kind). */
+struct itab {
+	struct zt_dict	 d;
+	int		 complete;	/* d holds every row of the table */
+	int		 get;		/* statement indexes */
+	int		 ins;
+};
+
+struct zt_store {
+	sqlite3		*db;
+	enum zt_store_mode mode;
+	sqlite3_stmt	*st[S_COUNT];
+	struct itab	 str;
+	struct itab	 peer;
+	struct itab	 kind;
+	struct zt_buf	 key;		/* tuple key being built */
+	int64_t		 src;		/* current source id, 0 if none */
+	struct pod	*pods;
+	size_t		 npods;
+	struct zt_dict	 podix;		/* pod name -> index in pods */
+	int64_t		 lastpod;	/* str id of the last pod seen */
+	struct zt_buf	 lastpod_name;	/* its name */
+};
+
+static int
+dberr(struct zt_store *st, struct zt_err *err, const char *what)
+{
+	return zt_err_set(err, "database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int
+exec(struct zt_store *st, const char *q, struct zt_err *err)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(st->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+		zt_err_set(err, "database: %s", msg != NULL ? msg :
+		    sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+itab_init(struct itab *t, int get, int ins)
+{
+	zt_dict_init(&t->d, DICT_CAP);
+	t->get = get;
+	t->ins = ins;
+}
+
+static int
+table_empty(struct zt_store *st, const char *table, struct zt_err *err)
+{
+	char		 q[64];
+	sqlite3_stmt	*s;
+	int		 empty;
+
+	snprintf(q, sizeof(q), "SELECT 1 FROM %s LIMIT 1", table);
+	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
+		return dberr(st, err, "prepare");
+	empty = sqlite3_step(s) != SQLITE_ROW;
+	sqlite3_finalize(s);
+	return empty;
+}
+
+int
+zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
+    struct zt_err *err)
+{
+	struct zt_store	*st;
+	int		 flags;
+	int		 i;
+	int		 memory = mode == ZT_STORE_MEMORY || mode == ZT_STORE_COUNT;
+	int		 rc;
+
+	st = zt_xcalloc(1, sizeof(*st));
+	st->mode = mode;
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	if (mode == ZT_STORE_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(memory ? ":memory:" : path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		zt_err_at(err, path, 0, 0, "cannot open database: %s",
+		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+		goto out_close;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 60000);
+	if (exec(st, memory ? "PRAGMA journal_mode=MEMORY;" :
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) == -1 ||
+	    exec(st, "PRAGMA cache_size=-16000; PRAGMA foreign_keys=OFF;",
+	    err) == -1)
+		goto out_path;
+	if (exec(st, "BEGIN IMMEDIATE;", err) == -1 ||
+	    exec(st, schema, err) == -1 ||
+	    exec(st, "PRAGMA user_version=1; COMMIT;", err) == -1) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		goto out_path;
+	}
+	for (i = 0; i < S_COUNT; i++)
+		if (sqlite3_prepare_v3(st->db, sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL) != SQLITE_OK) {
+			dberr(st, err, "prepare");
+			goto out_path;
+		}
+	itab_init(&st->str, S_STR_GET, S_STR_INS);
+	itab_init(&st->peer, S_PEER_GET, S_PEER_INS);
+	itab_init(&st->kind, S_KIND_GET, S_KIND_INS);
+	zt_dict_init(&st->podix, 1u << 30);
+	st->str.complete = table_empty(st, "str", err) == 1;
+	st->peer.complete = table_empty(st, "peer", err) == 1;
+	st->kind.complete = table_empty(st, "kind", err) == 1;
+	*out = st;
+	return 0;
+
+out_path:
+	if (!memory && err->file == NULL)
+		err->file = path;
+out_close:
+	zt_store_close(st);
+	return -1;
+}
+
+sqlite3 *
+zt_store_db(struct zt_store *st)
+{
+	return st->db;
+}
+
+static void
+pods_reset(struct zt_store *st)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->npods; i++)
+		free(st->pods[i].name);
+	free(st->pods);
+	st->pods = NULL;
+	st->npods = 0;
+	zt_dict_clear(&st->podix);
+}
+
+void
+zt_store_close(struct zt_store *st)
+{
+	int	 i;
+
+	if (st == NULL)
+		return;
+	if (st->src != 0)
+		zt_store_abort(st);
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->st[i]);
+	if (st->str.d.tab != NULL) {
+		pods_reset(st);
+		zt_dict_fini(&st->str.d);
+		zt_dict_fini(&st->peer.d);
+		zt_dict_fini(&st->kind.d);
+		zt_dict_fini(&st->podix);
+	}
+	zt_buf_free(&st->key);
+	zt_buf_free(&st->lastpod_name);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/* ---- interning ------------------------------------------------------ */
+
+/*
+ * Split an address "host:port" or "[v6]:port" into host and port; a
+ * string that is neither keeps itself as host and no port.
+ */
+static void
+split_addr(struct zt_str a, struct zt_str *host, int64_t *port)
+{
+	const char	*c;
+	int64_t		 v;
+
+	*host = a;
+	*port = -1;
+	if (a.n > 2 && a.p[0] == '[') {
+		c = memchr(a.p, ']', a.n);
+		if (c == NULL || c + 1 >= a.p + a.n || c[1] != ':')
+			return;
+		if (zt_parse_u63(c + 2, (size_t)(a.p + a.n - c - 2), &v) ||
+		    v > 65535 || (c[2] == '0' && a.p + a.n - c > 3))
+			return;
+		host->p = a.p + 1;
+		host->n = (size_t)(c - a.p - 1);
+		*port = v;
+		return;
+	}
+	c = memchr(a.p, ':', a.n);
+	if (c == NULL || memchr(c + 1, ':', (size_t)(a.p + a.n - c - 1)))
+		return;
+	if (zt_parse_u63(c + 1, (size_t)(a.p + a.n - c - 1), &v) ||
+	    v > 65535 || (c[1] == '0' && a.p + a.n - c > 2))
+		return;
+	host->n = (size_t)(c - a.p);
+	*port = v;
+}
+
+static void
+bind_str(sqlite3_stmt *s, int i, struct zt_str v)
+{
+	if (v.p == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v.p, (int)v.n, SQLITE_STATIC);
+}
+
+/*
+ * The id of key in table t: from the cache, else from the database, else
+ * a new row (bind_row binds the row's columns after ?1 = key).
+ */
+static int64_t
+intern(struct zt_store *st, struct itab *t, struct zt_str key, int blob,
+    void (*bind_row)(sqlite3_stmt *, const void *), const void *arg,
+    struct zt_err *err)
+{
+	sqlite3_stmt	*s;
+	uint64_t	 h;
+	int64_t		 id;
+
+	h = zt_hash(key.p, key.n);
+	id = zt_dict_get(&t->d, key.p, key.n, h);
+	if (id >= 0)
+		return id;
+	if (!t->complete) {
+		s = st->st[t->get];
+		if (blob)
+			sqlite3_bind_blob(s, 1, key.p, (int)key.n, SQLITE_STATIC);
+		else
+			sqlite3_bind_text(s, 1, key.p, (int)key.n, SQLITE_STATIC);
+		id = -1;
+		switch (sqlite3_step(s)) {
+		case SQLITE_ROW:
+			id = sqlite3_column_int64(s, 0);
+			break;
+		case SQLITE_DONE:
+			break;
+		default:
+			sqlite3_reset(s);
+			return dberr(st, err, "lookup");
+		}
+		sqlite3_reset(s);
+		if (id >= 0) {
+			zt_dict_put(&t->d, key.p, key.n, h, id);
+			return id;
+		}
+	}
+	s = st->st[t->ins];
+	if (blob)
+		sqlite3_bind_blob(s, 1, key.p, (int)key.n, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(s, 1, key.p, (int)key.n, SQLITE_STATIC);
+	bind_row(s, arg);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return dberr(st, err, "insert");
+	}
+	sqlite3_reset(s);
+	id = sqlite3_last_insert_rowid(st->db);
+	if (zt_dict_put(&t->d, key.p, key.n, h, id))
+		t->complete = 0;
+	return id;
+}
+
+static void
+bind_strrow(sqlite3_stmt *s, const void *arg)
+{
+	const struct zt_str	*v = arg;
+	struct zt_str		 host;
+	int64_t			 port;
+
+	split_addr(*v, &host, &port);
+	bind_str(s, 2, host);
+	if (port >= 0)
+		sqlite3_bind_int64(s, 3, port);
+	else
+		sqlite3_bind_null(s, 3);
+}
+
+/* Interned id of a string, or 0 for "absent" (bound as NULL). */
+static int64_t
+intern_str(struct zt_store *st, struct zt_str v, struct zt_err *err)
+{
+	if (v.p == NULL)
+		return 0;
+	return intern(st, &st->str, v, 0, bind_strrow, &v, err);
+}
+
+struct tuple {
+	const struct zt_str	*v;
+	int			 n;
+};
+
+static void
+bind_tuprow(sqlite3_stmt *s, const void *arg)
+{
+	const struct tuple	*t = arg;
+	int			 i;
+
+	for (i = 0; i < t->n; i++)
+		bind_str(s, i + 2, t->v[i]);
+}
+
+static int64_t
+intern_tuple(struct zt_store *st, struct itab *t, const struct zt_str *v,
+    int n, struct zt_err *err)
+{
+	struct tuple	 tu = { v, n };
+	struct zt_str	 key;
+	int		 i;
+	int		 any = 0;
+	unsigned char	 len[5];
+
+	st->key.n = 0;
+	for (i = 0; i < n; i++) {
+		if (v[i].p == NULL) {
+			zt_buf_addc(&st->key, 0);
+			continue;
+		}
+		any = 1;
+		len[0] = 1;
+		len[1] = (unsigned char)(v[i].n >> 24);
+		len[2] = (unsigned char)(v[i].n >> 16);
+		len[3] = (unsigned char)(v[i].n >> 8);
+		len[4] = (unsigned char)v[i].n;
+		zt_buf_add(&st->key, (const char *)len, 5);
+		zt_buf_add(&st->key, v[i].p, v[i].n);
+	}
+	if (!any && t != &st->kind)
+		return 0;
+	key.p = st->key.p;
+	key.n = st->key.n;
+	return intern(st, t, key, 1, bind_tuprow, &tu, err);
+}
+
+/* ---- sources --------------------------------------------------------- */
+
+int
+zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
+{
+	sqlite3_stmt	*s = st->st[S_SRC_NEW];
+
+	if (exec(st, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		dberr(st, err, "insert source");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	sqlite3_reset(s);
+	st->src = sqlite3_last_insert_rowid(st->db);
+	pods_reset(st);
+	return 0;
+}
+
+static void
+bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+	if (id > 0)
+		sqlite3_bind_int64(s, i, id);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int
+zt_store_record(struct zt_store *st, unsigned long line,
+    const struct zt_rec *rec, struct zt_err *err)
+{
+	sqlite3_stmt	*s = st->st[S_REC];
+	struct zt_str	 host;
+	struct zt_str	 hhost;
+	struct zt_str	 dhost;
+	struct zt_str	 kind[3];
+	int64_t		 port;
+	int64_t		 dport;
+	int64_t		 id;
+	int64_t		 ids[9];
+	int		 wp = 0;
+
+	if (st->mode == ZT_STORE_COUNT)
+		return 0;
+	if (rec->pod.p == NULL)
+		ids[0] = 0;
+	else if (st->lastpod > 0 && rec->pod.n == st->lastpod_name.n &&
+	    memcmp(rec->pod.p, st->lastpod_name.p, rec->pod.n) == 0)
+		ids[0] = st->lastpod;
+	else {
+		ids[0] = intern_str(st, rec->pod, err);
+		st->lastpod = ids[0];
+		st->lastpod_name.n = 0;
+		zt_buf_add(&st->lastpod_name, rec->pod.p, rec->pod.n);
+	}
+	kind[0] = rec->level;
+	kind[1] = rec->message;
+	kind[2] = rec->f[ZT_F_DIRECTION];
+	ids[1] = intern_tuple(st, &st->kind, kind, 3, err);
+	split_addr(rec->f[ZT_F_SRC_ADDR], &host, &port);
+	ids[2] = intern_str(st, host, err);
+	ids[3] = intern_tuple(st, &st->peer, &rec->f[ZT_F_SRC_WORKLOAD], 4,
+	    err);
+	ids[4] = intern_str(st, rec->f[ZT_F_DST_ADDR], err);
+	ids[5] = intern_str(st, rec->f[ZT_F_DST_HBONE_ADDR], err);
+	ids[6] = intern_str(st, rec->f[ZT_F_DST_SERVICE], err);
+	ids[7] = intern_tuple(st, &st->peer, &rec->f[ZT_F_DST_WORKLOAD], 4,
+	    err);
+	ids[8] = intern_str(st, rec->f[ZT_F_ERROR], err);
+	for (id = 0; id < 9; id++)
+		if (ids[id] < 0)
+			return -1;
+	if (rec->f[ZT_F_DST_HBONE_ADDR].p != NULL &&
+	    ZT_STR_EQ(rec->f[ZT_F_DIRECTION], "outbound")) {
+		split_addr(rec->f[ZT_F_DST_HBONE_ADDR], &hhost, &dport);
+		split_addr(rec->f[ZT_F_DST_ADDR], &dhost, &dport);
+		wp = hhost.n != dhost.n || memcmp(hhost.p, dhost.p, hhost.n) != 0;
+	}
+	sqlite3_bind_int64(s, 1, st->src);
+	sqlite3_bind_int64(s, 2, (int64_t)line);
+	bind_id(s, 3, ids[0]);
+	sqlite3_bind_int64(s, 4, rec->ts_us);
+	sqlite3_bind_int64(s, 5, ids[1]);
+	bind_id(s, 6, ids[2]);
+	if (port >= 0)
+		sqlite3_bind_int64(s, 7, port);
+	else
+		sqlite3_bind_null(s, 7);
+	bind_id(s, 8, ids[3]);
+	bind_id(s, 9, ids[4]);
+	bind_id(s, 10, ids[5]);
+	bind_id(s, 11, ids[6]);
+	bind_id(s, 12, ids[7]);
+	if (rec->f[ZT_F_BYTES_SENT].p != NULL)
+		sqlite3_bind_int64(s, 13, rec->bytes_sent);
+	else
+		sqlite3_bind_null(s, 13);
+	if (rec->f[ZT_F_BYTES_RECV].p != NULL)
+		sqlite3_bind_int64(s, 14, rec->bytes_recv);
+	else
+		sqlite3_bind_null(s, 14);
+	if (rec->f[ZT_F_DURATION].p != NULL)
+		sqlite3_bind_int64(s, 15, rec->duration_ms);
+	else
+		sqlite3_bind_null(s, 15);
+	sqlite3_bind_int(s, 16, wp);
+	bind_id(s, 17, ids[8]);
+	if (rec->has_kube) {
+		sqlite3_bind_int64(s, 18, rec->kube_ns - rec->ts_us * 1000);
+		if (rec->kube_z)
+			sqlite3_bind_null(s, 19);
+		else
+			sqlite3_bind_int(s, 19, rec->kube_off);
+	} else {
+		sqlite3_bind_null(s, 18);
+		sqlite3_bind_null(s, 19);
+	}
+	bind_str(s, 20, rec->extra);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return dberr(st, err, "insert record");
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+int
+zt_store_reject(struct zt_store *st, unsigned long line, const char *reason,
+    struct zt_str text, struct zt_err *err)
+{
+	sqlite3_stmt	*s = st->st[S_REJ];
+
+	if (st->mode == ZT_STORE_COUNT)
+		return 0;
+	if (text.n > 512)
+		text.n = 512;
+	st->key.n = 0;
+	zt_buf_add_sanitized(&st->key, text.p, text.n);
+	zt_buf_addc(&st->key, '\0');
+	sqlite3_bind_int64(s, 1, st->src);
+	sqlite3_bind_int64(s, 2, (int64_t)line);
+	sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, st->key.p, (int)st->key.n - 1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return dberr(st, err, "insert reject");
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+void
+zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
+{
+	static const char	 none[] = "";
+	uint64_t		 h;
+	int64_t			 ix;
+	struct zt_str		 key = pod;
+
+	/* Key "" stands for "no pod"; pod names are never empty. */
+	if (key.p == NULL) {
+		key.p = none;
+		key.n = 0;
+	}
+	h = zt_hash(key.p, key.n);
+	ix = zt_dict_get(&st->podix, key.p, key.n, h);
+	if (ix < 0) {
+		if (st->npods >= MAXPODS) {
+			key.p = "(more pods)";
+			key.n = strlen(key.p);
+			h = zt_hash(key.p, key.n);
+			ix = zt_dict_get(&st->podix, key.p, key.n, h);
+		}
+		if (ix < 0) {
+			st->pods = zt_xrealloc(st->pods,
+			    (st->npods + 1) * sizeof(*st->pods));
+			memset(&st->pods[st->npods], 0, sizeof(*st->pods));
+			if (pod.p != NULL)
+				st->pods[st->npods].name =
+				    zt_xstrndup(key.p, key.n);
+			ix = (int64_t)st->npods++;
+			zt_dict_put(&st->podix, key.p, key.n, h, ix);
+		}
+	}
+	st->pods[ix].n[cls]++;
+}
+
+void
+zt_format_ts(int64_t us, char out[28])
+{
+	time_t		 t = (time_t)(us / 1000000);
+	struct tm	 tm;
+	char		 buf[64];
+
+	/* Record timestamps are 1970..9999 (the parser checks). */
+	gmtime_r(&t, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+	    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+	    tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+	    tm.tm_sec % 100, (int)(us % 1000000));
+	memcpy(out, buf, 27);
+	out[27] = '\0';
+}
+
+void
+zt_store_abort(struct zt_store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->src = 0;
+	/* Ids handed out in the rolled-back transaction are gone. */
+	zt_dict_clear(&st->str.d);
+	zt_dict_clear(&st->peer.d);
+	zt_dict_clear(&st->kind.d);
+	st->str.complete = st->peer.complete = st->kind.complete = 0;
+	st->lastpod = -1;
+	pods_reset(st);
+}
+
+static int
+write_pods(struct zt_store *st, struct zt_err *err)
+{
+	sqlite3_stmt	*s = st->st[S_POD];
+	size_t		 i;
+	int		 k;
+
+	for (i = 0; i < st->npods; i++) {
+		sqlite3_bind_int64(s, 1, st->src);
+		if (st->pods[i].name != NULL)
+			sqlite3_bind_text(s, 2, st->pods[i].name, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 2);
+		sqlite3_bind_int64(s, 3, (int64_t)(st->pods[i].n[0] +
+		    st->pods[i].n[1] + st->pods[i].n[2]));
+		for (k = 0; k < 3; k++)
+			sqlite3_bind_int64(s, 4 + k, (int64_t)st->pods[i].n[k]);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_reset(s);
+			return dberr(st, err, "insert pod");
+		}
+		sqlite3_reset(s);
+	}
+	return 0;
+}
+
+int
+zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
+    char **dup_name, struct zt_err *err)
+{
+	sqlite3_stmt	*s;
+	char		 fmt[32];
+	char		 first[28];
+	char		 last[28];
+
+	*dup_name = NULL;
+	if (ss->bytes > 0) {
+		s = st->st[S_SRC_DUP];
+		sqlite3_bind_text(s, 1, ss->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, st->src);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*dup_name = zt_xstrdup((const char *)
+			    sqlite3_column_text(s, 1));
+		sqlite3_reset(s);
+		if (*dup_name != NULL) {
+			zt_store_abort(st);
+			return 1;
+		}
+	}
+	snprintf(fmt, sizeof(fmt), "%s %s", ss->gzip ? "gzip" : "plain",
+	    ss->text && ss->json ? "text+json" : ss->text ? "text" :
+	    ss->json ? "json" : "-");
+	s = st->st[S_SRC_SET];
+	sqlite3_bind_int64(s, 1, st->src);
+	sqlite3_bind_text(s, 2, ss->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, fmt, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)ss->bytes);
+	sqlite3_bind_int64(s, 5, (int64_t)ss->lines);
+	sqlite3_bind_int64(s, 6, (int64_t)ss->records);
+	sqlite3_bind_int64(s, 7, (int64_t)ss->other);
+	sqlite3_bind_int64(s, 8, (int64_t)ss->malformed);
+	if (ss->records > 0) {
+		zt_format_ts(ss->first_us, first);
+		zt_format_ts(ss->last_us, last);
+		sqlite3_bind_text(s, 9, first, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 10, last, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(s, 9);
+		sqlite3_bind_null(s, 10);
+	}
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		dberr(st, err, "update source");
+		zt_store_abort(st);
+		return -1;
+	}
+	sqlite3_reset(s);
+	if (write_pods(st, err) == -1 || exec(st, "COMMIT", err) == -1) {
+		zt_store_abort(st);
+		return -1;
+	}
+	st->src = 0;
+	pods_reset(st);
+	return 0;
+}

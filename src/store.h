@@ -1,0 +1,87 @@
+/*
+ * store.h -- the SQLite side: schema, string interning, batched inserts.
+ *
+ * input -> lines -> record -> [store]
+ *
+ * The public schema is the view "records" plus the tables "sources",
+ * "pods" and "rejects" (see ztlog(1)).  Underneath, records live in "rec"
+ * as small integers: repeated strings (pods, addresses, services, errors)
+ * are interned in "str", workload tuples in "peer", (level, message,
+ * direction) in "kind".  That keeps a record near 50 bytes on disk and
+ * makes an insert a handful of integer binds.
+ *
+ * Every source is one transaction: zt_store_begin() .. zt_store_end().
+ * A source whose content hash is already stored is rolled back there.
+ */
+#ifndef ZT_STORE_H
+#define ZT_STORE_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "diag.h"
+#include "record.h"
+#include "str.h"
+
+struct zt_store;
+
+enum zt_store_mode {
+	ZT_STORE_CREATE,	/* file, created if missing (ingest) */
+	ZT_STORE_EXISTING,	/* file that must exist (query, stats) */
+	ZT_STORE_MEMORY,	/* private in-memory database */
+	ZT_STORE_COUNT		/* in memory, keep counts but no records */
+};
+
+/* Per-source accounting, filled by the caller while reading. */
+struct zt_source_stats {
+	uint64_t	 bytes;		/* decompressed bytes */
+	uint64_t	 lines;
+	uint64_t	 records;
+	uint64_t	 other;
+	uint64_t	 malformed;
+	int		 gzip;		/* compressed input */
+	int		 text;		/* saw text-format access lines */
+	int		 json;		/* saw JSON access lines */
+	int64_t		 first_us;	/* earliest record timestamp */
+	int64_t		 last_us;	/* latest; valid when records > 0 */
+	char		 sha256[65];
+};
+
+/*
+ * Open the database at path (ignored for the memory modes) and make sure
+ * the schema exists.  Returns 0, or -1 with err set.
+ */
+int	zt_store_open(struct zt_store **out, const char *path,
+	    enum zt_store_mode mode, struct zt_err *err);
+void	zt_store_close(struct zt_store *st);
+/* The connection, for queries; owned by the store. */
+sqlite3	*zt_store_db(struct zt_store *st);
+
+/* Start a source: a transaction and its sources row.  Returns 0 or -1. */
+int	zt_store_begin(struct zt_store *st, const char *name,
+	    struct zt_err *err);
+/* Store one record / one rejected line of the current source. */
+int	zt_store_record(struct zt_store *st, unsigned long line,
+	    const struct zt_rec *rec, struct zt_err *err);
+int	zt_store_reject(struct zt_store *st, unsigned long line,
+	    const char *reason, struct zt_str text, struct zt_err *err);
+/* Count one line of the given class for pod (absent: no pod). */
+void	zt_store_count(struct zt_store *st, struct zt_str pod,
+	    enum zt_class cls);
+
+/*
+ * Finish the current source.  When its content is already stored under
+ * another source, roll back and return 1 with *dup_name (owned by the
+ * caller, free()) naming it.  Else commit and return 0.  -1 with err set on
+ * a database error (rolled back).
+ */
+int	zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
+	    char **dup_name, struct zt_err *err);
+/* Abandon the current source (roll back).  Never fails. */
+void	zt_store_abort(struct zt_store *st);
+
+/* Format us since the epoch like ztunnel does, into out[28]. */
+void	zt_format_ts(int64_t us, char out[28]);
+
+#endif

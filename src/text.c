@@ -1,0 +1,236 @@
+/*
+ * text.c -- see text.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "xalloc.h"
+
+void
+zt_buf_reserve(struct zt_buf *b, size_t more)
+{
+	size_t	 want;
+
+	if (b->size - b->n >= more)
+		return;
+	want = b->size ? b->size : 256;
+	while (want - b->n < more)
+		want *= 2;
+	b->p = zt_xrealloc(b->p, want);
+	b->size = want;
+}
+
+void
+zt_buf_add(struct zt_buf *b, const char *p, size_t n)
+{
+	zt_buf_reserve(b, n + 1);
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+void
+zt_buf_addc(struct zt_buf *b, char c)
+{
+	zt_buf_add(b, &c, 1);
+}
+
+void
+zt_buf_free(struct zt_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->n = b->size = 0;
+}
+
+/*
+ * Length of the valid UTF-8 sequence starting at p (at most n bytes), or
+ * 0 if it is not one.  NUL counts as invalid.
+ */
+static size_t
+u8len(const unsigned char *p, size_t n)
+{
+	unsigned char	 c = p[0];
+
+	if (c >= 0x01 && c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		if (n >= 2 && (p[1] & 0xc0) == 0x80)
+			return 2;
+		return 0;
+	}
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && p[1] < 0xa0)
+			return 0;	/* overlong */
+		if (c == 0xed && p[1] >= 0xa0)
+			return 0;	/* surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && p[1] < 0x90)
+			return 0;	/* overlong */
+		if (c == 0xf4 && p[1] >= 0x90)
+			return 0;	/* > U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+int
+zt_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0;
+	size_t			 k;
+	uint64_t		 w;
+
+	while (i < n) {
+		/* Fast path: eight ASCII non-NUL bytes at a time. */
+		if (n - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0 &&
+			    ((w - 0x0101010101010101ULL) & ~w &
+			    0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		k = u8len(p + i, n - i);
+		if (k == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+void
+zt_buf_add_sanitized(struct zt_buf *b, const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i = 0;
+	size_t			 k;
+	char			 esc[4];
+
+	while (i < n) {
+		k = u8len(p + i, n - i);
+		if (k > 0) {
+			zt_buf_add(b, s + i, k);
+			i += k;
+			continue;
+		}
+		esc[0] = '\\';
+		esc[1] = 'x';
+		esc[2] = hex[p[i] >> 4];
+		esc[3] = hex[p[i] & 15];
+		zt_buf_add(b, esc, 4);
+		i++;
+	}
+}
+
+void
+zt_buf_add_json_str(struct zt_buf *b, const char *s, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+	size_t			 run;
+	unsigned char		 c;
+	char			 esc[6];
+
+	zt_buf_reserve(b, n + 3);
+	zt_buf_addc(b, '"');
+	for (i = 0; i < n; i += run) {
+		run = 0;
+		while (i + run < n) {
+			c = (unsigned char)s[i + run];
+			if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+				break;
+			run++;
+		}
+		if (run > 0) {
+			zt_buf_add(b, s + i, run);
+			continue;
+		}
+		c = (unsigned char)s[i];
+		run = 1;
+		switch (c) {
+		case '"':
+			zt_buf_add(b, "\\\"", 2);
+			break;
+		case '\\':
+			zt_buf_add(b, "\\\\", 2);
+			break;
+		case '\n':
+			zt_buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			zt_buf_add(b, "\\r", 2);
+			break;
+		case '\t':
+			zt_buf_add(b, "\\t", 2);
+			break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			zt_buf_add(b, esc, 6);
+			break;
+		}
+	}
+	zt_buf_addc(b, '"');
+}
+
+size_t
+zt_utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+int
+zt_parse_u63(const char *p, size_t n, int64_t *out)
+{
+	uint64_t	 v = 0;
+	size_t		 i;
+	unsigned	 d;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		d = (unsigned)(unsigned char)p[i] - '0';
+		if (d > 9)
+			return -1;
+	}
+	for (i = 0; i < n; i++) {
+		d = (unsigned)(unsigned char)p[i] - '0';
+		if (v > (uint64_t)(INT64_MAX - d) / 10)
+			return -2;
+		v = v * 10 + d;
+	}
+	*out = (int64_t)v;
+	return 0;
+}
