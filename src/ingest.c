@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,74 +39,286 @@ malformed(struct zt_ingest *ig, const char *name, unsigned long line,
 }
 
 /*
+ * Two threads per source.  The reader thread runs input -> lines -> record
+ * (inflate, SHA-256, classification) and packs each line's result into a
+ * batch; this thread takes the batches and runs the store.  Views cannot
+ * cross threads (the line buffer moves on), so the reader copies every
+ * view's bytes into the batch's arena and records spans; the store side
+ * turns them back into views.  Batches travel through a small ring, so
+ * memory stays bounded whatever the input size.
+ */
+#define NBATCH		4
+#define BATCH_ITEMS	1024
+#define BATCH_BYTES	(512 * 1024)
+#define NVIEWS		(4 + ZT_F_COUNT + 1)
+#define REJECT_TEXT	512
+
+struct span {
+	uint32_t	 off;		/* UINT32_MAX: absent */
+	uint32_t	 len;
+};
+
+struct item {
+	enum zt_class	 cls;
+	unsigned long	 lineno;
+	struct zt_rec	 rec;		/* views fixed up from sp on take */
+	struct span	 sp[NVIEWS];
+	struct span	 raw;		/* first bytes of a malformed line */
+};
+
+struct batch {
+	struct item	 items[BATCH_ITEMS];
+	size_t		 n;
+	struct zt_buf	 arena;
+};
+
+struct pipe {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct batch		*ring[NBATCH];
+	size_t			 produced;	/* batches handed over */
+	size_t			 consumed;	/* batches given back */
+	int			 done;		/* reader finished */
+	int			 cancel;	/* store failed: stop reading */
+	/* Reader side, read by the store side after done. */
+	struct zt_input		*in;
+	size_t			 maxline;
+	int			 rc;		/* 0, or -1 input error */
+	struct zt_err		 ierr;
+};
+
+/* The views of a record, in a fixed order. */
+static void
+views(struct zt_rec *r, struct zt_str **v)
+{
+	int	 i;
+
+	v[0] = &r->pod;
+	v[1] = &r->ts;
+	v[2] = &r->level;
+	v[3] = &r->message;
+	for (i = 0; i < ZT_F_COUNT; i++)
+		v[4 + i] = &r->f[i];
+	v[4 + ZT_F_COUNT] = &r->extra;
+}
+
+static struct span
+pack(struct zt_buf *a, struct zt_str v)
+{
+	struct span	 sp = { UINT32_MAX, 0 };
+
+	if (v.p == NULL)
+		return sp;
+	sp.off = (uint32_t)a->n;
+	sp.len = (uint32_t)v.n;
+	zt_buf_add(a, v.p, v.n);
+	return sp;
+}
+
+static struct zt_str
+unpack(const struct zt_buf *a, struct span sp)
+{
+	struct zt_str	 v = ZT_NOSTR;
+
+	if (sp.off != UINT32_MAX) {
+		v.p = a->p + sp.off;
+		v.n = sp.len;
+	}
+	return v;
+}
+
+/* Wait for a free batch; NULL when the store side cancelled. */
+static struct batch *
+reader_take(struct pipe *pp)
+{
+	struct batch	*b;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->produced - pp->consumed == NBATCH && !pp->cancel)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	b = pp->cancel ? NULL : pp->ring[pp->produced % NBATCH];
+	pthread_mutex_unlock(&pp->mu);
+	if (b != NULL) {
+		b->n = 0;
+		b->arena.n = 0;
+	}
+	return b;
+}
+
+static void
+reader_give(struct pipe *pp, int last)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->produced++;
+	if (last)
+		pp->done = 1;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+static void *
+reader(void *arg)
+{
+	struct pipe		*pp = arg;
+	struct zt_lines		 lr;
+	struct zt_parser	 ps;
+	struct zt_str		 line;
+	struct zt_str		*v[NVIEWS];
+	struct batch		*b;
+	struct item		*it;
+	int			 toolong;
+	int			 r;
+	int			 i;
+
+	zt_lines_init(&lr, pp->in, pp->maxline);
+	zt_parser_init(&ps);
+	b = reader_take(pp);
+	while (b != NULL &&
+	    (r = zt_lines_next(&lr, &line, &toolong, &pp->ierr)) == 1) {
+		it = &b->items[b->n++];
+		it->lineno = lr.lineno;
+		it->cls = zt_parse_line(&ps, line, &it->rec);
+		if (toolong) {
+			/* The pod (if any) is still credited with the line. */
+			it->cls = ZT_CLASS_MALFORMED;
+			snprintf(it->rec.why, sizeof(it->rec.why), "line too "
+			    "long (over %zu bytes)", pp->maxline);
+		}
+		views(&it->rec, v);
+		for (i = 0; i < NVIEWS; i++)
+			it->sp[i] = pack(&b->arena, *v[i]);
+		if (it->cls == ZT_CLASS_MALFORMED) {
+			if (line.n > REJECT_TEXT)
+				line.n = REJECT_TEXT;
+			it->raw = pack(&b->arena, line);
+		}
+		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES) {
+			reader_give(pp, 0);
+			b = reader_take(pp);
+		}
+	}
+	if (b != NULL) {
+		if (r == -1)
+			pp->rc = -1;
+		reader_give(pp, 1);
+	}
+	zt_parser_fini(&ps);
+	zt_lines_fini(&lr);
+	return NULL;
+}
+
+/* Next full batch, or NULL when the reader is done and all are taken. */
+static struct batch *
+store_take(struct pipe *pp)
+{
+	struct batch	*b = NULL;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->consumed == pp->produced && !pp->done)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	if (pp->consumed < pp->produced)
+		b = pp->ring[pp->consumed % NBATCH];
+	pthread_mutex_unlock(&pp->mu);
+	return b;
+}
+
+static void
+store_give(struct pipe *pp, int cancel)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->consumed++;
+	if (cancel)
+		pp->cancel = 1;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* Store one line's result.  Returns 0, or -1 on a database error. */
+static int
+store_item(struct zt_ingest *ig, const char *name, struct batch *b,
+    struct item *it, struct zt_source_stats *ss, struct zt_err *err)
+{
+	struct zt_str	*v[NVIEWS];
+	struct zt_rec	*rec = &it->rec;
+	int		 i;
+
+	views(rec, v);
+	for (i = 0; i < NVIEWS; i++)
+		*v[i] = unpack(&b->arena, it->sp[i]);
+	ss->lines++;
+	zt_store_count(ig->st, rec->pod, it->cls);
+	switch (it->cls) {
+	case ZT_CLASS_RECORD:
+		ss->records++;
+		if (rec->fmt == ZT_FMT_JSON)
+			ss->json = 1;
+		else
+			ss->text = 1;
+		if (ss->records == 1 || rec->ts_us < ss->first_us)
+			ss->first_us = rec->ts_us;
+		if (ss->records == 1 || rec->ts_us > ss->last_us)
+			ss->last_us = rec->ts_us;
+		return zt_store_record(ig->st, it->lineno, rec, err);
+	case ZT_CLASS_OTHER:
+		ss->other++;
+		return 0;
+	case ZT_CLASS_MALFORMED:
+		ss->malformed++;
+		malformed(ig, name, it->lineno, rec->why);
+		return zt_store_reject(ig->st, it->lineno, rec->why,
+		    unpack(&b->arena, it->raw), err);
+	}
+	return 0;
+}
+
+/*
  * Read one source into the current transaction.  Returns 0, -1 for an
- * input error after which what was read is still kept, -2 for a database
- * error (the caller rolls back).
+ * input error after which what was read is still kept (ierr set), -2 for a
+ * database error (err set; the caller rolls back).
  */
 static int
 read_source(struct zt_ingest *ig, struct zt_input *in, const char *name,
-    struct zt_source_stats *ss, struct zt_err *err)
+    struct zt_source_stats *ss, struct zt_err *ierr, struct zt_err *err)
 {
-	struct zt_lines		 lr;
-	struct zt_parser	 ps;
-	struct zt_rec		 rec;
-	struct zt_str		 line;
-	enum zt_class		 cls;
-	int			 toolong;
-	int			 r;
-	int			 rc = 0;
-	char			 why[64];
+	struct pipe	 pp;
+	struct batch	*b;
+	pthread_t	 tid;
+	size_t		 i;
+	int		 rc = 0;
 
-	zt_lines_init(&lr, in, ig->maxline);
-	zt_parser_init(&ps);
-	while ((r = zt_lines_next(&lr, &line, &toolong, err)) == 1) {
-		if (toolong) {
-			memset(&rec, 0, sizeof(rec));
-			cls = ZT_CLASS_MALFORMED;
-			snprintf(why, sizeof(why), "line too long (over %zu "
-			    "bytes)", ig->maxline);
-			/* Still credit the line to its pod when we can. */
-			(void)zt_parse_line(&ps, line, &rec);
-			snprintf(rec.why, sizeof(rec.why), "%s", why);
-		} else
-			cls = zt_parse_line(&ps, line, &rec);
-		ss->lines++;
-		zt_store_count(ig->st, rec.pod, cls);
-		switch (cls) {
-		case ZT_CLASS_RECORD:
-			ss->records++;
-			if (rec.fmt == ZT_FMT_JSON)
-				ss->json = 1;
-			else
-				ss->text = 1;
-			if (ss->records == 1 || rec.ts_us < ss->first_us)
-				ss->first_us = rec.ts_us;
-			if (ss->records == 1 || rec.ts_us > ss->last_us)
-				ss->last_us = rec.ts_us;
-			if (zt_store_record(ig->st, lr.lineno, &rec, err) == -1)
-				rc = -2;
-			break;
-		case ZT_CLASS_OTHER:
-			ss->other++;
-			break;
-		case ZT_CLASS_MALFORMED:
-			ss->malformed++;
-			malformed(ig, name, lr.lineno, rec.why);
-			if (zt_store_reject(ig->st, lr.lineno, rec.why, line,
-			    err) == -1)
-				rc = -2;
-			break;
-		}
-		if (rc == -2)
-			break;
+	memset(&pp, 0, sizeof(pp));
+	pthread_mutex_init(&pp.mu, NULL);
+	pthread_cond_init(&pp.cv, NULL);
+	for (i = 0; i < NBATCH; i++)
+		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
+	pp.in = in;
+	pp.maxline = ig->maxline;
+	if (pthread_create(&tid, NULL, reader, &pp) != 0) {
+		zt_err_set(err, "cannot start a thread");
+		rc = -2;
+		goto out;
 	}
-	if (r == -1)
+	while ((b = store_take(&pp)) != NULL) {
+		for (i = 0; i < b->n && rc == 0; i++)
+			if (store_item(ig, name, b, &b->items[i], ss, err) == -1)
+				rc = -2;
+		store_give(&pp, rc != 0);
+	}
+	pthread_join(tid, NULL);
+	if (rc == 0 && pp.rc == -1) {
+		*ierr = pp.ierr;
 		rc = -1;
+	}
 	ss->gzip = zt_input_gzip(in);
 	ss->bytes = zt_input_bytes(in);
 	zt_input_sha256(in, ss->sha256);
-	zt_parser_fini(&ps);
-	zt_lines_fini(&lr);
+out:
+	for (i = 0; i < NBATCH; i++) {
+		zt_buf_free(&pp.ring[i]->arena);
+		free(pp.ring[i]);
+	}
+	pthread_cond_destroy(&pp.cv);
+	pthread_mutex_destroy(&pp.mu);
 	return rc;
 }
 
@@ -141,12 +354,12 @@ ingest_file(struct zt_ingest *ig, const char *path)
 		return -1;
 	}
 	memset(&ss, 0, sizeof(ss));
-	r = read_source(ig, in, path, &ss, &ierr);
+	r = read_source(ig, in, path, &ss, &ierr, &err);
 	zt_input_close(in);
 	if (r == -2) {
 		zt_store_abort(ig->st);
-		ierr.file = path;
-		zt_diag_err(&ierr);
+		err.file = path;
+		zt_diag_err(&err);
 		zt_diag_notice(path, "nothing stored from this source");
 		ig->failed++;
 		return -1;
