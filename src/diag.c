@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "text.h"
 
 static int quiet;
 static int status;
@@ -59,35 +60,59 @@ zt_diag_status(void)
 }
 
 void
-zt_fput_escaped(FILE *f, const char *s, size_t n)
+zt_buf_add_escaped(struct zt_buf *b, const char *s, size_t n)
 {
-	size_t		 i;
-	unsigned char	 c;
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+	size_t			 run;
+	unsigned char		 c;
+	char			 esc[4];
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != 0x7f && c != '\\') {
-			putc(c, f);
+	for (i = 0; i < n; i += run) {
+		for (run = 0; i + run < n; run++) {
+			c = (unsigned char)s[i + run];
+			if (c < 0x20 || c == 0x7f || c == '\\')
+				break;
+		}
+		if (run > 0) {
+			zt_buf_add(b, s + i, run);
 			continue;
 		}
+		run = 1;
+		c = (unsigned char)s[i];
+		esc[0] = '\\';
 		switch (c) {
 		case '\\':
-			fputs("\\\\", f);
+			zt_buf_add(b, "\\\\", 2);
 			break;
 		case '\t':
-			fputs("\\t", f);
+			zt_buf_add(b, "\\t", 2);
 			break;
 		case '\n':
-			fputs("\\n", f);
+			zt_buf_add(b, "\\n", 2);
 			break;
 		case '\r':
-			fputs("\\r", f);
+			zt_buf_add(b, "\\r", 2);
 			break;
 		default:
-			fprintf(f, "\\x%02x", c);
+			esc[1] = 'x';
+			esc[2] = hex[c >> 4];
+			esc[3] = hex[c & 15];
+			zt_buf_add(b, esc, 4);
 			break;
 		}
 	}
+}
+
+void
+zt_fput_escaped(FILE *f, const char *s, size_t n)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+
+	zt_buf_add_escaped(&b, s, n);
+	if (b.n > 0)
+		fwrite(b.p, 1, b.n, f);
+	zt_buf_free(&b);
 }
 
 static void

@@ -54,5 +54,8 @@ void	zt_diag_raise(int status);
 #include <stdio.h>
 #include <stddef.h>
 void	zt_fput_escaped(FILE *f, const char *s, size_t n);
+/* The same escaping, appended to a buffer (text.h). */
+struct zt_buf;
+void	zt_buf_add_escaped(struct zt_buf *b, const char *s, size_t n);
 
 #endif

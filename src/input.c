@@ -80,6 +80,9 @@ zt_input_read(struct zt_input *in, char *buf, size_t n, struct zt_err *err)
 	if (zerr == Z_BUF_ERROR)
 		return zt_err_at(err, in->path, 0, 0, "truncated gzip stream "
 		    "(unexpected end of file)");
+	/* zlib prefixes its message with "<fd:N>: "; the path says more. */
+	if (msg != NULL && msg[0] == '<' && strstr(msg, ">: ") != NULL)
+		msg = strstr(msg, ">: ") + 3;
 	return zt_err_at(err, in->path, 0, 0, "corrupt gzip stream: %s",
 	    msg != NULL ? msg : "unknown error");
 }

@@ -141,7 +141,7 @@ csv_cell(FILE *out, const char *p, size_t n, int text)
 	int	 formula;
 	size_t	 i;
 
-	formula = text && n > 0 && strchr("=+-@\t\r", p[0]) != NULL;
+	formula = text && n > 1 && strchr("=+-@\t\r", p[0]) != NULL;
 	for (i = 0; i < n && !quote; i++)
 		if (p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r')
 			quote = 1;
@@ -159,6 +159,13 @@ csv_cell(FILE *out, const char *p, size_t n, int text)
 		putc(p[i], out);
 	}
 	putc('"', out);
+}
+
+static void
+pad_to(struct zt_buf *b, size_t n)
+{
+	while (n-- > 0)
+		zt_buf_addc(b, ' ');
 }
 
 static int
@@ -212,20 +219,24 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 		}
 	}
 	for (r = 0; r <= rows; r++) {
+		b.n = 0;
 		for (i = 0; i < nc; i++) {
 			const char *c = cells[r * (size_t)nc + (size_t)i];
 			size_t n = strlen(c);
 			size_t pad = w[i] - width((const unsigned char *)c, n);
 
 			if (i > 0)
-				fputs("  ", out);
+				zt_buf_add(&b, "  ", 2);
 			if (num[i] && r > 0)
-				fprintf(out, "%*s", (int)pad, "");
-			zt_fput_escaped(out, c, n);
-			if ((!num[i] || r == 0) && i < nc - 1)
-				fprintf(out, "%*s", (int)pad, "");
+				pad_to(&b, pad);
+			zt_buf_add_escaped(&b, c, n);
+			if (!num[i] || r == 0)
+				pad_to(&b, pad);
 		}
-		putc('\n', out);
+		while (b.n > 0 && b.p[b.n - 1] == ' ')
+			b.n--;
+		zt_buf_addc(&b, '\n');
+		fwrite(b.p, 1, b.n, out);
 	}
 	for (r = 0; r < ncells; r++)
 		free(cells[r]);
@@ -292,7 +303,7 @@ zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object, FILE *out,
 	if (f == ZT_OUT_JSON && as_object && rows == 0)
 		fputs("{}", out);
 	if (f == ZT_OUT_JSON && !as_object && nc > 0)
-		fputs(rows > 0 ? "\n]\n" : "]\n", out);
+		fputs(rows > 0 ? "\n]" : "]", out);
 	zt_buf_free(&b);
 	if (rc != SQLITE_DONE)
 		return zt_err_set(err, "SQL: %s",
@@ -314,6 +325,8 @@ zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
 		if (s == NULL)		/* whitespace or comment */
 			continue;
 		rc = zt_output_stmt(s, f, 0, out, err);
+		if (f == ZT_OUT_JSON && sqlite3_column_count(s) > 0)
+			putc('\n', out);
 		sqlite3_finalize(s);
 		if (rc == -1)
 			return -1;
