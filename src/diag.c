@@ -115,6 +115,9 @@ zt_fput_escaped(FILE *f, const char *s, size_t n)
 	zt_buf_free(&b);
 }
 
+static void emit(const char *, unsigned long, unsigned long, const char *,
+    const char *, va_list) __attribute__((format(printf, 5, 0)));
+
 static void
 emit(const char *file, unsigned long line, unsigned long col,
     const char *level, const char *fmt, va_list ap)

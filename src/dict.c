@@ -110,7 +110,7 @@ zt_dict_put(struct zt_dict *d, const void *k, size_t n, uint64_t h,
 		if (n > d->cap)
 			return cleared;
 	}
-	if (d->klen + n > d->ksize) {
+	if (d->keys == NULL || d->klen + n > d->ksize) {
 		d->ksize = d->ksize ? d->ksize * 2 : 4096;
 		while (d->ksize < d->klen + n)
 			d->ksize *= 2;

@@ -199,6 +199,9 @@ kube_ts(const char *p, const char *end, struct zt_rec *rec)
 		return 0;
 	if (p + n >= end || p[n] != ' ')
 		return 0;
+	/* Nanoseconds since the epoch fit an int64 until 2262. */
+	if (s > INT64_MAX / 1000000000 - 1)
+		return 0;
 	rec->has_kube = 1;
 	rec->kube_z = p[29] == 'Z';
 	rec->kube_off = off;

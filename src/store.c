@@ -561,7 +561,7 @@ zt_store_record(struct zt_store *st, unsigned long line,
 		sqlite3_bind_null(s, 15);
 	sqlite3_bind_int(s, 16, wp);
 	bind_id(s, 17, ids[8]);
-	if (rec->has_kube) {
+	if (rec->has_kube && rec->ts_us < INT64_MAX / 1000) {
 		sqlite3_bind_int64(s, 18, rec->kube_ns - rec->ts_us * 1000);
 		if (rec->kube_z)
 			sqlite3_bind_null(s, 19);

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The whole test suite, as CI runs it:
+#   1. gcc build, warnings as errors, every ctest test (unit, golden, man);
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. each libFuzzer target for a bounded time (ZTLOG_FUZZ_SECONDS, 60).
+# Build trees go to build-check/; nothing outside it is written.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+secs=${ZTLOG_FUZZ_SECONDS:-60}
+out=build-check
+
+echo "== build (gcc, -Werror)"
+cmake -S . -B $out/release -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build $out/release -j "$jobs" >/dev/null
+(cd $out/release && ctest --output-on-failure -j "$jobs")
+
+echo "== build (clang, ASan+UBSan, -Werror)"
+CC=clang cmake -S . -B $out/asan -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
+	-DZTLOG_SANITIZE=address,undefined >/dev/null
+cmake --build $out/asan -j "$jobs" >/dev/null
+(cd $out/asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+
+echo "== fuzz (libFuzzer, ${secs}s per target)"
+CC=clang cmake -S . -B $out/fuzz -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
+	-DZTLOG_SANITIZE=address,undefined -DZTLOG_FUZZ=ON >/dev/null
+cmake --build $out/fuzz -j "$jobs" >/dev/null
+for f in $out/fuzz/tests/fuzz/fuzz_*; do
+	[ -x "$f" ] || continue
+	name=$(basename "$f")
+	corpus=$out/fuzz/corpus-$name
+	mkdir -p "$corpus"
+	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 "$corpus" tests/fuzz/seeds/"$name" 2>"$out/fuzz/$name.log" ||
+		{ tail -50 "$out/fuzz/$name.log"; echo "fuzz: $name FAILED"; exit 1; }
+	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz/$name.log" | grep -o '[0-9]*$')
+	echo "fuzz: $name: $runs executions, no crash"
+done
+echo "check: all passed"

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Install what building and testing ztlog needs on Debian 12 (run as root).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	build-essential cmake pkg-config \
+	libsqlite3-dev libpcre2-dev libyaml-dev zlib1g-dev \
+	clang libclang-rt-14-dev mandoc gzip >/dev/null
