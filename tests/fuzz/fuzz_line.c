@@ -2,7 +2,8 @@
  * fuzz_line.c -- libFuzzer target for the line classifier/parser: every
  * '\n'-separated piece of the input goes through zt_parse_line() with one
  * reused parser, as ingest does.  Text, JSON and kubectl decorations are
- * all reachable from the seeds (copies of the ingest fixtures).
+ * all reachable from the seeds (tests/fuzz/seeds/fuzz_line: inputs that
+ * once found a bug; plus the ingest fixtures, passed by scripts/check.sh).
  */
 #include <stddef.h>
 #include <stdint.h>
