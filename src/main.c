@@ -6,22 +6,30 @@
  *   query:   [operands -> ingest ->] database -> SQL -> output
  *   stats:   [operands -> ingest ->] database -> counts -> output
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
+
 #include <pcre2.h>
 #include <sqlite3.h>
 #include <yaml.h>
 #include <zlib.h>
 
+#include <unistd.h>
+
+#include "check.h"
 #include "diag.h"
 #include "ingest.h"
+#include "report.h"
+#include "rules.h"
 #include "output.h"
 #include "regexp.h"
 #include "store.h"
+#include "text.h"
+#include "xalloc.h"
 
 #ifndef ZTLOG_VERSION
 #define ZTLOG_VERSION "0.1.0"
@@ -31,7 +39,15 @@
 #define DEFAULT_MAXLINE	(1024 * 1024)
 
 static const char usage_text[] =
-"usage: ztlog ingest [-q] [-d database] [--max-line size] [file | dir | -] ...\n"
+"usage: ztlog check [-q] [-d database] [-r rules] [-f text | json | junit]\n"
+"                   [-o file] [--fail-on error | warning] [--only id,...]\n"
+"                   [--examples n] [--max-line size] [file | dir | -] ...\n"
+"       ztlog lb [-q] [-d database] [-r rules] [--service pcre]\n"
+"                [--max-line size] [file | dir | -] ...\n"
+"       ztlog pairs [-q] [-d database] [-r rules] [--unmatched]\n"
+"                   [--max-line size] [file | dir | -] ...\n"
+"       ztlog rules [-r rules] list | show id | lint file ...\n"
+"       ztlog ingest [-q] [-d database] [--max-line size] [file | dir | -] ...\n"
 "       ztlog query [-q] [-d database] [-f table | csv | json | ndjson]\n"
 "                   [--max-line size] sql [file | dir | -] ...\n"
 "       ztlog stats [-q] [-d database] [-f table | json] [--max-line size]\n"
@@ -45,26 +61,47 @@ static const char help_text[] =
 "text or JSON) into SQLite and ask questions of them.\n"
 "\n"
 "commands:\n"
+"  check    run the rules (HBONE use, pairing, balance, errors, your own)\n"
+"  lb       each service's connections per endpoint, as bars\n"
+"  pairs    the outbound/inbound pairing, connection by connection\n"
+"  rules    list, show or lint rules\n"
 "  ingest   append the records of the inputs to a database file\n"
 "  query    run SQL over the records (inputs loaded in memory without -d)\n"
 "  stats    line accounting per source and per pod\n"
 "\n"
 "options:\n"
 "  -d, --db database     database file (ingest: default ./ztlog.db)\n"
-"  -f, --format fmt      output format: table, csv, json, ndjson\n"
+"  -r, --rules path      add a rule file or directory (repeatable)\n"
+"  -f, --format fmt      output format (check: text, json, junit;\n"
+"                        query: table, csv, json, ndjson; stats: table, json)\n"
+"  -o, --output file     write the check report to file\n"
+"      --fail-on level   check: exit 1 on error (default) or also on warning\n"
+"      --only ids        check: run only these rules (comma-separated)\n"
+"      --examples n      check: examples shown per rule (default 5)\n"
+"      --service pcre    lb: only services matching the pattern\n"
+"      --unmatched       pairs: only records without a twin\n"
 "  -q, --quiet           no summary line, notices or warnings\n"
 "      --max-line size   longest input line accepted (default 1M)\n"
 "  -h, --help            this help\n"
 "  -V, --version         version and library versions\n"
 "\n"
-"No input, or -, reads standard input.  Exit status: 0 success, 2 usage,\n"
-"input or database error.  See ztlog(1).\n";
+"No input, or -, reads standard input.  Exit status: 0 success (check: all\n"
+"rules passed), 1 a rule failed, 2 usage, rule, input or database error,\n"
+"and for check also no access record at all.  See ztlog(1).\n";
 
 struct opts {
 	const char	*db;		/* -d, or NULL */
 	const char	*format;	/* -f, or NULL */
+	const char	*output;	/* -o, or NULL */
+	const char	*only;		/* --only, or NULL */
+	const char	*service;	/* --service, or NULL */
+	const char	*rules[32];	/* -r, in order */
+	int		 nrules;
 	size_t		 maxline;	/* --max-line */
 	int		 quiet;		/* -q */
+	int		 fail_warn;	/* --fail-on warning */
+	int		 unmatched;	/* --unmatched */
+	int		 examples;	/* --examples */
 };
 
 static int
@@ -119,17 +156,27 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "max-line", required_argument, NULL, 'M' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "service", required_argument, NULL, 'S' },
+		{ "unmatched", no_argument, NULL, 'U' },
+		{ "examples", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	int64_t	 num;
 	int	 c;
 
 	memset(o, 0, sizeof(*o));
 	o->maxline = DEFAULT_MAXLINE;
+	o->examples = 5;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+d:f:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+d:f:o:r:qhV", longopts,
+	    NULL)) != -1) {
 		if (c != '?' && c != ':' && strchr(allowed, c) == NULL)
 			c = '?';
 		switch (c) {
@@ -141,6 +188,43 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'r':
+			if (o->nrules == 32) {
+				zt_diag_error(NULL, "-r: at most 32 rule paths");
+				return -1;
+			}
+			o->rules[o->nrules++] = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "warning") == 0)
+				o->fail_warn = 1;
+			else if (strcmp(optarg, "error") != 0) {
+				zt_diag_error(NULL, "--fail-on: '%s' is not "
+				    "error or warning", optarg);
+				return -1;
+			}
+			break;
+		case 'O':
+			o->only = optarg;
+			break;
+		case 'S':
+			o->service = optarg;
+			break;
+		case 'U':
+			o->unmatched = 1;
+			break;
+		case 'E':
+			if (zt_parse_u63(optarg, strlen(optarg), &num) != 0 ||
+			    num > 100000) {
+				zt_diag_error(NULL, "--examples: '%s' is not a "
+				    "number from 0 to 100000", optarg);
+				return -1;
+			}
+			o->examples = (int)num;
 			break;
 		case 'M':
 			o->maxline = parse_size(optarg);
@@ -337,6 +421,293 @@ cmd_stats(int argc, char **argv)
 	return finish_output();
 }
 
+/* Built-in rules, then -r paths, then --only.  NULL-free; -1 on error. */
+static int
+load_rules(const struct opts *o, struct zt_ruleset *rs)
+{
+	struct zt_err	 err;
+	int		 i;
+
+	memset(rs, 0, sizeof(*rs));
+	if (zt_rules_load(rs, "(built-in rules)", zt_default_rules,
+	    zt_default_rules_len, &err) == -1)
+		goto bad;
+	for (i = 0; i < o->nrules; i++)
+		if (zt_rules_load_path(rs, o->rules[i], &err) == -1)
+			goto bad;
+	if (o->only != NULL && zt_rules_only(rs, o->only, &err) == -1)
+		goto bad;
+	return 0;
+bad:
+	zt_diag_err(&err);
+	zt_rules_free(rs);
+	return -1;
+}
+
+static int
+use_color(FILE *f)
+{
+	const char	*nc = getenv("NO_COLOR");
+	const char	*term = getenv("TERM");
+
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	if (term != NULL && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fileno(f));
+}
+
+/*
+ * The common front of check, lb and pairs: rules first (so a bad rule
+ * file stops us before any input is read), then the data, then one run.
+ * Returns the store, or NULL after a diagnostic.
+ */
+static struct zt_store *
+prepare(const struct opts *o, int n, char **v, struct zt_ruleset *rs,
+    struct zt_checkrun *run, int keep_pairs)
+{
+	struct zt_store		*st;
+	struct zt_checkopts	 co;
+	struct zt_err		 err;
+
+	if (load_rules(o, rs) == -1)
+		return NULL;
+	if ((st = open_store(o, n, ZT_STORE_MEMORY)) == NULL) {
+		zt_rules_free(rs);
+		return NULL;
+	}
+	if (o->db == NULL || n > 0)
+		load(st, o, n, v);
+	/* Rules only read, and so do sql rules from untrusted files. */
+	sqlite3_exec(zt_store_db(st), "PRAGMA query_only=1", NULL, NULL, NULL);
+	co.examples = o->examples;
+	co.keep_pairs = keep_pairs;
+	if (zt_check_run(zt_store_db(st), rs, &co, run, &err) == -1) {
+		zt_diag_err(&err);
+		zt_store_close(st);
+		zt_rules_free(rs);
+		return NULL;
+	}
+	return st;
+}
+
+static int
+no_records(const struct zt_checkrun *run)
+{
+	if (run->records > 0)
+		return 0;
+	zt_diag_error(NULL, "no access records in the input (%lld lines "
+	    "read): nothing to check; `kubectl logs -l` needs --tail=-1 to "
+	    "show more than 10 lines per pod", (long long)run->lines);
+	return 1;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct opts		 o;
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct zt_reportopts	 ro;
+	FILE			*out = stdout;
+	int			 i;
+	int			 rc;
+
+	if ((i = parse_opts(argc, argv, "dfrqMoFOEhV", &o)) < 0)
+		return i == -2 ? 0 : usage();
+	memset(&ro, 0, sizeof(ro));
+	if (o.format == NULL || strcmp(o.format, "text") == 0)
+		ro.fmt = ZT_REPORT_TEXT;
+	else if (strcmp(o.format, "json") == 0)
+		ro.fmt = ZT_REPORT_JSON;
+	else if (strcmp(o.format, "junit") == 0)
+		ro.fmt = ZT_REPORT_JUNIT;
+	else {
+		zt_diag_error(NULL, "check: unknown format '%s' (text, json, "
+		    "junit)", o.format);
+		return usage();
+	}
+	ro.fail_on_warning = o.fail_warn;
+	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 0)) == NULL)
+		return ZT_EXIT_ERROR;
+	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL) {
+		zt_diag_error(o.output, "cannot write: %s", strerror(errno));
+		out = NULL;
+	}
+	if (out != NULL) {
+		ro.color = ro.fmt == ZT_REPORT_TEXT && use_color(out);
+		zt_report_write(out, &run, &ro);
+		if (out != stdout && fclose(out) != 0)
+			zt_diag_error(o.output, "write error");
+	}
+	rc = zt_report_status(&run, &ro);
+	if (no_records(&run))
+		rc = ZT_EXIT_ERROR;
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+	i = finish_output();
+	return i > rc ? i : rc;
+}
+
+static int
+cmd_lb(int argc, char **argv)
+{
+	struct opts		 o;
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct zt_result	 view;
+	const struct zt_result	*bal = NULL;
+	pcre2_code		*re = NULL;
+	pcre2_match_data	*md = NULL;
+	size_t			 off;
+	size_t			 k;
+	char			 msg[160];
+	int			 i;
+	int			 rc = 0;
+
+	if ((i = parse_opts(argc, argv, "drqMShV", &o)) < 0)
+		return i == -2 ? 0 : usage();
+	if (o.service != NULL) {
+		re = zt_re_compile(o.service, strlen(o.service), &off, msg,
+		    sizeof(msg));
+		if (re == NULL) {
+			zt_diag_error(NULL, "--service: bad regular expression "
+			    "at offset %zu: %s", off, msg);
+			return usage();
+		}
+		md = pcre2_match_data_create(4, NULL);
+	}
+	o.only = "balance";
+	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 0)) == NULL) {
+		pcre2_match_data_free(md);
+		pcre2_code_free(re);
+		return ZT_EXIT_ERROR;
+	}
+	for (k = 0; k < run.nres; k++)
+		if (run.res[k].rule->type == ZT_R_BALANCE)
+			bal = &run.res[k];
+	if (bal != NULL) {
+		view = *bal;
+		view.nsvc = 0;
+		view.svc = zt_xcalloc(bal->nsvc ? bal->nsvc : 1,
+		    sizeof(*view.svc));
+		for (k = 0; k < bal->nsvc; k++) {
+			struct zt_str sv = { bal->svc[k].service,
+			    strlen(bal->svc[k].service) };
+
+			if (re != NULL && zt_re_match(re, md, sv, msg,
+			    sizeof(msg)) != 1)
+				continue;
+			view.svc[view.nsvc++] = bal->svc[k];
+		}
+		zt_report_lb(stdout, &view, use_color(stdout));
+		free(view.svc);
+	}
+	if (no_records(&run))
+		rc = ZT_EXIT_ERROR;
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	i = finish_output();
+	return i > rc ? i : rc;
+}
+
+static int
+cmd_pairs(int argc, char **argv)
+{
+	struct opts		 o;
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	int			 i;
+	int			 rc = 0;
+
+	if ((i = parse_opts(argc, argv, "drqMUhV", &o)) < 0)
+		return i == -2 ? 0 : usage();
+	o.only = "pairing";
+	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 1)) == NULL)
+		return ZT_EXIT_ERROR;
+	zt_report_pairs(stdout, zt_store_db(st), &run, o.unmatched);
+	if (no_records(&run))
+		rc = ZT_EXIT_ERROR;
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+	i = finish_output();
+	return i > rc ? i : rc;
+}
+
+static int
+cmd_rules(int argc, char **argv)
+{
+	struct opts		 o;
+	struct zt_ruleset	 rs;
+	struct zt_ruleset	 one;
+	struct zt_err		 err;
+	const struct zt_rule	*r;
+	size_t			 k;
+	int			 i;
+	int			 rc = 0;
+
+	if ((i = parse_opts(argc, argv, "rhV", &o)) < 0)
+		return i == -2 ? 0 : usage();
+	if (i >= argc) {
+		zt_diag_error(NULL, "rules: say list, show ID or lint FILE...");
+		return usage();
+	}
+	if (strcmp(argv[i], "lint") == 0) {
+		if (i + 1 >= argc) {
+			zt_diag_error(NULL, "rules lint: no file given");
+			return usage();
+		}
+		for (i++; i < argc; i++) {
+			memset(&one, 0, sizeof(one));
+			if (zt_rules_load_path(&one, argv[i], &err) == -1) {
+				zt_diag_err(&err);
+				rc = ZT_EXIT_ERROR;
+			} else
+				printf("%s: ok, %zu rule%s\n", argv[i], one.n,
+				    one.n == 1 ? "" : "s");
+			zt_rules_free(&one);
+		}
+		return rc;
+	}
+	if (load_rules(&o, &rs) == -1)
+		return ZT_EXIT_ERROR;
+	if (strcmp(argv[i], "list") == 0 && i + 1 == argc) {
+		printf("%-12s  %-8s  %-7s  %s\n", "ID", "TYPE", "SEVERITY",
+		    "DESCRIPTION");
+		for (k = 0; k < rs.n; k++) {
+			printf("%-12s  %-8s  %-7s  ", rs.r[k].id,
+			    zt_rtype_names[rs.r[k].type],
+			    zt_sev_names[rs.r[k].sev]);
+			zt_fput_escaped(stdout, rs.r[k].description,
+			    strlen(rs.r[k].description));
+			putchar('\n');
+		}
+	} else if (strcmp(argv[i], "show") == 0 && i + 2 == argc) {
+		if ((r = zt_rules_find(&rs, argv[i + 1])) == NULL) {
+			zt_diag_error(NULL, "rules show: no rule '%s' (see "
+			    "ztlog rules list)", argv[i + 1]);
+			rc = ZT_EXIT_ERROR;
+		} else {
+			printf("# %s:%lu\n", r->file, r->line);
+			fputs(r->text, stdout);
+		}
+	} else {
+		zt_diag_error(NULL, "rules: say list, show ID or lint FILE...");
+		rc = usage();
+	}
+	zt_rules_free(&rs);
+	i = finish_output();
+	return i > rc ? i : rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -344,6 +715,10 @@ main(int argc, char **argv)
 		const char	*name;
 		int		(*fn)(int, char **);
 	} cmds[] = {
+		{ "check", cmd_check },
+		{ "lb", cmd_lb },
+		{ "pairs", cmd_pairs },
+		{ "rules", cmd_rules },
 		{ "ingest", cmd_ingest },
 		{ "query", cmd_query },
 		{ "stats", cmd_stats },

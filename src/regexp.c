@@ -1,7 +1,7 @@
 /*
  * regexp.c -- see regexp.h.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
+
 #include <pcre2.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,0 +1,128 @@
+/*
+ * check.h -- the rules run over the stored records: one scan of the rec
+ * table feeds every rule's accumulator, then each rule renders a result.
+ *
+ * store -> [check] -> report
+ *
+ * The scan reads the integer base table and resolves interned strings
+ * from in-memory copies of the small dimension tables (str, peer, kind,
+ * sources), so a million records cost one pass and no string joins.
+ * Memory: per-group counters, a few examples per rule, and for pairing
+ * one 48-byte entry per HBONE record.
+ *
+ * Ownership: a zt_checkrun owns its results; zt_check_free() releases
+ * them.  Results point at the rules, which must outlive them.
+ */
+#ifndef ZT_CHECK_H
+#define ZT_CHECK_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "diag.h"
+#include "rules.h"
+
+enum zt_status {
+	ZT_ST_PASS,
+	ZT_ST_FAIL,
+	ZT_ST_WARN,
+	ZT_ST_INFO,
+	ZT_ST_SKIP,
+	ZT_ST_ERROR	/* the rule itself could not run */
+};
+
+extern const char *const zt_status_names[];
+
+struct zt_count {
+	const char	*name;		/* static */
+	int64_t		 v;
+};
+
+struct zt_example {
+	char		*source;	/* source name; owned */
+	int64_t		 line;		/* 0 when not about one line */
+	char		*text;		/* what to look at; owned */
+};
+
+/* One endpoint of a service, for balance and `ztlog lb`. */
+struct zt_lbep {
+	char		*name;		/* workload, else address; owned */
+	int64_t		 n;
+};
+
+struct zt_lbsvc {
+	char		*service;	/* owned */
+	struct zt_lbep	*ep;		/* sorted by name; owned */
+	size_t		 nep;
+	int64_t		 total;
+	double		 chi2;
+	double		 p;
+	double		 ratio;		/* max/min */
+	const char	*skip;		/* reason it was not judged, or NULL */
+	char		 skipbuf[96];
+	int		 fail;
+};
+
+/* A pairing verdict about one record, for `ztlog pairs`. */
+struct zt_pairrow {
+	int64_t		 out_id;	/* 0 if none */
+	int64_t		 in_id;		/* 0 if none */
+	int64_t		 dt_us;		/* inbound minus outbound close time */
+	int		 verifiable;	/* unmatched: the other side was observable */
+};
+
+struct zt_result {
+	const struct zt_rule	*rule;
+	enum zt_status		 status;
+	char			 summary[256];
+	const char		*hint;		/* what to look at next; static */
+	struct zt_count		 counts[8];
+	int			 ncounts;
+	struct zt_example	*ex;
+	size_t			 nex;
+	int64_t			 more;		/* examples not kept */
+	struct zt_lbsvc		*svc;		/* balance */
+	size_t			 nsvc;
+};
+
+struct zt_checkrun {
+	struct zt_result	*res;
+	size_t			 nres;
+	char			**warnings;	/* coverage warnings; owned */
+	size_t			 nwarn;
+	int64_t			 sources;	/* input accounting */
+	int64_t			 lines;
+	int64_t			 records;
+	int64_t			 other;
+	int64_t			 malformed;
+	struct zt_pairrow	*pairs;		/* with keep_pairs */
+	size_t			 npairs;
+};
+
+struct zt_checkopts {
+	int		 examples;	/* per rule */
+	int		 keep_pairs;	/* fill run->pairs (ztlog pairs) */
+};
+
+/*
+ * Run every rule of rs over the database.  Returns 0, or -1 with err set
+ * on a database error.  A rule that fails at run time (a regular
+ * expression over its limits, SQL that errors) gets ZT_ST_ERROR.
+ */
+int	zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
+	    const struct zt_checkopts *o, struct zt_checkrun *run,
+	    struct zt_err *err);
+void	zt_check_free(struct zt_checkrun *run);
+
+/*
+ * Describe record id in one line ("src -> dst ...") into an owned string,
+ * with its source name and line.  For `ztlog pairs`.
+ */
+int	zt_check_describe(sqlite3 *db, int64_t id, char **source,
+	    int64_t *line, char **text);
+
+/* Upper tail of the chi-square distribution: P(X >= x), df degrees. */
+double	zt_chi2_q(double x, double df);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * rules.h -- rule files (YAML, see ztlog-rules(5)) into a rule set.
+ *
+ * rules -> check -> report
+ *
+ * The built-in rules (rules/default.yaml) are compiled into the binary;
+ * user files are loaded after them, and a rule whose id exists replaces
+ * it.  Everything that can be wrong in a rule file -- YAML syntax, an
+ * unknown key, a value of the wrong type, a bad regular expression, SQL
+ * that does not compile -- is reported at load, as file:line:column,
+ * before any input is read.  Rule files may come from pull requests, so
+ * the loader refuses YAML anchors/aliases, caps nesting and file size.
+ *
+ * Ownership: the rule set owns everything in it; zt_rules_free() releases it.
+ */
+#ifndef ZT_RULES_H
+#define ZT_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "filter.h"
+
+#define ZT_RULES_MAXBYTES	(1024 * 1024)
+
+enum zt_sev {
+	ZT_SEV_INFO,
+	ZT_SEV_WARNING,
+	ZT_SEV_ERROR
+};
+
+enum zt_rtype {
+	ZT_R_HBONE,
+	ZT_R_PAIRING,
+	ZT_R_BALANCE,
+	ZT_R_ERRORS,
+	ZT_R_SQL
+};
+
+enum zt_expect {
+	ZT_EXPECT_EMPTY,
+	ZT_EXPECT_NONEMPTY,
+	ZT_EXPECT_MAX,		/* at most bound rows */
+	ZT_EXPECT_MIN		/* at least bound rows */
+};
+
+struct zt_rule {
+	char		*id;
+	char		*description;
+	char		*file;		/* where it was defined */
+	unsigned long	 line;
+	char		*text;		/* its YAML, for `ztlog rules show` */
+	enum zt_sev	 sev;
+	enum zt_rtype	 type;
+	struct zt_filter where;		/* records the rule looks at */
+	struct zt_filter require;	/* hbone: destinations that must use HBONE */
+	int		 has_require;
+	int64_t		 window_ms;	/* pairing: close-time tolerance */
+	pcre2_code	*waypoint;	/* pairing: waypoint identity/workload */
+	double		 alpha;		/* balance: significance level */
+	double		 max_ratio;	/* balance: max/min bound, 0 = off */
+	double		 min_expected;	/* balance: smallest expected count */
+	int64_t		 max;		/* errors: allowed error records */
+	char		*sql;		/* sql: the query */
+	enum zt_expect	 expect;
+	int64_t		 bound;
+};
+
+struct zt_ruleset {
+	struct zt_rule	*r;
+	size_t		 n;
+};
+
+extern const char *const zt_rtype_names[];
+extern const char *const zt_sev_names[];
+
+/* The built-in rules (rules/default.yaml as compiled in). */
+extern const char zt_default_rules[];
+extern const size_t zt_default_rules_len;
+
+/*
+ * Parse text (n bytes) named name into rs, replacing rules with the same
+ * id.  Returns 0, or -1 with err pointing at file:line:col; rs is then
+ * as it was.
+ */
+int	zt_rules_load(struct zt_ruleset *rs, const char *name, const char *text,
+	    size_t n, struct zt_err *err);
+/* Load a file, or every *.yaml / *.yml file of a directory, sorted. */
+int	zt_rules_load_path(struct zt_ruleset *rs, const char *path,
+	    struct zt_err *err);
+/* Keep only the rules whose ids are in the comma-separated list. */
+int	zt_rules_only(struct zt_ruleset *rs, const char *ids, struct zt_err *err);
+/* The rule with this id, or NULL. */
+const struct zt_rule *zt_rules_find(const struct zt_ruleset *rs,
+	    const char *id);
+void	zt_rules_free(struct zt_ruleset *rs);
+
+#endif
