@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# bench/bench.sh -- throughput and memory of ztlog against plain baselines.
+#
+#   bench/bench.sh [BUILD_DIR] [LINES] [LINES2]
+#
+# BUILD_DIR (default build) must hold tools/ztgen and tools/peakrss; ztlog
+# is BUILD_DIR/ztlog (rows for a missing ztlog, or a missing subcommand,
+# are reported as skipped).  LINES (default 1000000) is the size of the
+# synthetic log.  With LINES2 (e.g. 4000000) ztlog ingest runs again on a
+# log of that size and both peak RSS figures are printed side by side:
+# ingest memory must not grow with the input.
+#
+# In a temporary directory (removed on exit) it generates the log with
+# ztgen --prefix (the exact arguments are printed), a gzip copy and the
+# CSV of the same access records, then times, each under peakrss and on a
+# warm page cache:
+#   ztgen                  the generator itself (writing the log file)
+#   wc -l                  the floor for reading the text
+#   zcat > /dev/null       the zlib inflate floor for the .gz input
+#   sqlite3 .import        naive baseline: CSV into an all-TEXT table
+#   ztlog ingest           text and gzip input, each into a fresh DB
+#   ztlog stats            > /dev/null
+#   ztlog check            > /dev/null, if `ztlog check --help` works;
+#                          exit status 0 or 1 are both fine
+# Exit status: 0, or 1 if a measured command failed (skipped rows are fine).
+# Columns: seconds; M lines/s (log lines; for sqlite3 .import, CSV rows);
+# MB/s of uncompressed input (the CSV for .import); peak RSS in MB; for DB
+# loads, database bytes per stored record.
+set -euo pipefail
+
+usage() { # EXIT_STATUS
+	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	exit "$1"
+}
+
+case "${1:-}" in -h | --help) usage 0 ;; esac
+[ $# -le 3 ] || usage 2
+
+build=${1:-build}
+lines=${2:-1000000}
+lines2=${3:-}
+for n in "$lines" ${lines2:+"$lines2"}; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: not a line count: $n" >&2; exit 2; }
+done
+
+find_tool() { # name -> path of an executable in BUILD_DIR/tools or BUILD_DIR
+	local p
+	for p in "$build/tools/$1" "$build/$1"; do
+		if [ -x "$p" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo "bench.sh: $1 not found in $build/tools or $build (build it first)" >&2
+	exit 2
+}
+ztgen=$(find_tool ztgen)
+peakrss=$(find_tool peakrss)
+ztlog=$build/ztlog
+have_ztlog=0
+[ -x "$ztlog" ] && have_ztlog=1
+for c in sqlite3 gzip zcat wc awk; do
+	command -v "$c" >/dev/null || { echo "bench.sh: $c is required" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ztbench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+# ---- helpers --------------------------------------------------------------
+
+# measure OUT CMD...: run CMD under peakrss, stdout to OUT; sets rc, wall,
+# rss_mb; keeps CMD's stderr in $tmp/err.
+measure() {
+	local out=$1
+	shift
+	set +e
+	"$peakrss" "$@" >"$out" 2>"$tmp/err"
+	rc=$?
+	set -e
+	local line
+	line=$(grep '^peakrss: wall=' "$tmp/err" | tail -n 1 || true)
+	if [ -z "$line" ]; then
+		wall=0 rss_mb=0
+		return
+	fi
+	wall=$(sed 's/.*wall=\([0-9.]*\).*/\1/' <<<"$line")
+	rss_mb=$(awk -v k="$(sed 's/.*maxrss_kb=\([0-9]*\).*/\1/' <<<"$line")" \
+	    'BEGIN { printf "%.1f", k / 1024 }')
+}
+
+size_of() { # bytes of a file (0 if missing)
+	if [ -e "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi
+}
+
+db_size() { # main file plus any WAL left behind
+	echo $(($(size_of "$1") + $(size_of "$1-wal")))
+}
+
+header() {
+	printf '%-34s %8s %9s %8s %9s %10s\n' what seconds 'Mlines/s' 'MB/s' \
+	    'RSS MB' 'B/record'
+	printf '%-34s %8s %9s %8s %9s %10s\n' ---- ------- -------- ---- \
+	    ------ --------
+}
+
+# row WHAT COUNT BYTES [BYTES_PER_RECORD]: one table line from $wall/$rss_mb
+row() {
+	awk -v what="$1" -v s="$wall" -v n="$2" -v b="$3" -v rss="$rss_mb" \
+	    -v bpr="${4:--}" 'BEGIN {
+		t = s > 0 ? s : 0.0005
+		printf "%-34s %8.3f %9.2f %8.1f %9s %10s\n", what, s,
+		    n / t / 1e6, b / t / 1e6, rss, bpr
+	}'
+}
+
+skip() { # WHAT REASON
+	printf '%-34s %s\n' "$1" "skipped: $2"
+}
+
+failures=0
+failed() { # WHAT: report a failed command with the tail of its stderr
+	failures=$((failures + 1))
+	printf '%-34s %s\n' "$1" "FAILED (exit $rc):"
+	grep -v '^peakrss: ' "$tmp/err" | tail -n 3 | sed 's/^/      /'
+}
+
+count_records() { # DB -> rows in table records, or "" if unreadable
+	sqlite3 "$1" 'select count(*) from records' 2>/dev/null || true
+}
+
+# ---- machine --------------------------------------------------------------
+
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+echo "== ztlog benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: $(nproc) cpus, ${cpu:-unknown CPU}, $(uname -sr)"
+echo "memory:  $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo unknown)"
+echo "sqlite3: $(sqlite3 --version | cut -d' ' -f1)   gzip: $(gzip --version | head -n 1)"
+if [ $have_ztlog = 1 ]; then
+	v=$("$ztlog" --version 2>/dev/null | head -n 1 || true)
+	echo "ztlog:   $ztlog (${v:-no --version})"
+else
+	echo "ztlog:   $ztlog not found: ztlog rows are skipped"
+fi
+echo "tmpdir:  $tmp"
+
+# ---- inputs ---------------------------------------------------------------
+
+gen_args=(-n "$lines" -s 1 --prefix)
+log=$tmp/ztunnel.log
+echo
+echo "input: ztgen ${gen_args[*]}   (CSV: same arguments plus --csv)"
+measure "$log" "$ztgen" "${gen_args[@]}"
+[ "$rc" = 0 ] || { failed ztgen; exit 1; }
+gen_wall=$wall gen_rss=$rss_mb
+log_bytes=$(size_of "$log")
+gzip -c "$log" >"$log.gz"
+"$ztgen" "${gen_args[@]}" --csv >"$tmp/records.csv"
+csv_bytes=$(size_of "$tmp/records.csv")
+csv_rows=$(($(wc -l <"$tmp/records.csv") - 1))
+awk -v l="$lines" -v b="$log_bytes" -v g="$(size_of "$log.gz")" \
+    -v r="$csv_rows" -v c="$csv_bytes" 'BEGIN {
+	printf "       %d lines, %.1f MB (%.0f B/line); gzip %.1f MB; %d access records, CSV %.1f MB\n",
+	    l, b / 1e6, b / l, g / 1e6, r, c / 1e6 }'
+echo
+
+# ---- measurements ---------------------------------------------------------
+
+header
+wall=$gen_wall rss_mb=$gen_rss
+row "ztgen (writes the log)" "$lines" "$log_bytes"
+
+measure "$tmp/wc.out" wc -l "$log"
+if [ "$rc" = 0 ]; then
+	row "wc -l" "$lines" "$log_bytes"
+	got=$(awk '{ print $1 }' "$tmp/wc.out")
+	[ "$got" = "$lines" ] || echo "   (wc counted $got lines, expected $lines)"
+else
+	failed "wc -l"
+fi
+
+measure /dev/null zcat "$log.gz"
+if [ "$rc" = 0 ]; then row "zcat .gz >/dev/null (inflate)" "$lines" "$log_bytes"; else failed zcat; fi
+
+base_db=$tmp/baseline.db
+measure /dev/null sqlite3 "$base_db" ".mode csv" ".import \"$tmp/records.csv\" records"
+n=$(count_records "$base_db")
+if [ "$rc" = 0 ] && [ -n "$n" ] && [ "$n" -gt 0 ]; then
+	row "sqlite3 .import CSV (TEXT cols)" "$n" "$csv_bytes" \
+	    "$(($(db_size "$base_db") / n))"
+else
+	failed "sqlite3 .import"
+fi
+
+# ingest_row WHAT DB INPUT LINES BYTES RECORDS: ztlog ingest into a fresh DB;
+# sets ingest_ok=1 on success
+ingest_row() {
+	local what=$1 db=$2 in=$3 nl=$4 nb=$5 want=$6 n
+	ingest_ok=0
+	rm -f "$db" "$db-wal" "$db-shm"
+	measure /dev/null "$ztlog" ingest -q -d "$db" "$in"
+	n=$(count_records "$db")
+	if [ "$rc" != 0 ]; then
+		failed "$what"
+	elif [ -z "$n" ] || [ "$n" = 0 ]; then
+		rc="0, but no rows in table records"
+		failed "$what"
+	else
+		row "$what" "$nl" "$nb" "$(($(db_size "$db") / n))"
+		[ "$n" = "$want" ] || echo "   ($n records stored, the log has $want access records)"
+		ingest_ok=1
+	fi
+}
+
+# the baseline's rate columns count CSV rows and CSV bytes
+if [ $have_ztlog = 1 ]; then
+	ingest_row "ztlog ingest (text)" "$tmp/z.db" "$log" "$lines" \
+	    "$log_bytes" "$csv_rows"
+	rss_1=$rss_mb ok_1=$ingest_ok
+	ingest_row "ztlog ingest (.gz)" "$tmp/z2.db" "$log.gz" "$lines" \
+	    "$log_bytes" "$csv_rows"
+
+	measure /dev/null "$ztlog" stats "$log"
+	if [ "$rc" = 0 ]; then row "ztlog stats >/dev/null" "$lines" "$log_bytes"; else failed "ztlog stats"; fi
+
+	if "$ztlog" check --help >/dev/null 2>&1; then
+		measure /dev/null "$ztlog" check "$log"
+		if [ "$rc" = 0 ] || [ "$rc" = 1 ]; then
+			row "ztlog check >/dev/null (exit $rc)" "$lines" "$log_bytes"
+		else
+			failed "ztlog check"
+		fi
+	else
+		skip "ztlog check" "ztlog check --help fails"
+	fi
+else
+	for w in "ztlog ingest (text)" "ztlog ingest (.gz)" "ztlog stats" "ztlog check"; do
+		skip "$w" "no $ztlog"
+	done
+fi
+
+# ---- memory at a second size ----------------------------------------------
+
+if [ -n "$lines2" ]; then
+	echo
+	if [ $have_ztlog = 1 ]; then
+		gen2=(-n "$lines2" -s 1 --prefix)
+		echo "memory bound: ztgen ${gen2[*]}"
+		rm -f "$log" "$log.gz" "$tmp/records.csv" "$base_db" "$tmp"/z*.db
+		"$ztgen" "${gen2[@]}" >"$tmp/big.log"
+		want2=$("$ztgen" "${gen2[@]}" --csv | wc -l)
+		header
+		ingest_row "ztlog ingest (text, $lines2)" "$tmp/z3.db" \
+		    "$tmp/big.log" "$lines2" "$(size_of "$tmp/big.log")" \
+		    "$((want2 - 1))"
+		if [ "$ingest_ok" = 1 ] && [ "$ok_1" = 1 ]; then
+			printf 'peak RSS of ztlog ingest: %s MB at %d lines, %s MB at %d lines\n' \
+			    "$rss_1" "$lines" "$rss_mb" "$lines2"
+		fi
+	else
+		skip "ztlog ingest ($lines2 lines)" "no $ztlog"
+	fi
+fi
+
+if [ "$failures" -gt 0 ]; then
+	echo
+	echo "bench.sh: $failures measurement(s) FAILED" >&2
+	exit 1
+fi

@@ -1,0 +1,2524 @@
+/*
+ * ztgen.c -- deterministic generator of synthetic Istio ambient ztunnel logs.
+ *
+ * What it produces
+ *   The text that `kubectl -n istio-system logs -l app=ztunnel --tail=-1`
+ *   prints for a small simulated cluster (see
+ *   shared/docs/ztunnel-log-format.md): one ztunnel pod per node
+ *   (`ztunnel-xxxxx`, container `istio-proxy`), each pod's lines as one
+ *   contiguous block, pod blocks in a (seeded) random order, lines inside a
+ *   block in the pod's own time order.  Access records follow the field
+ *   order and quoting of section 2/3 (absent values omitted), the JSON shape
+ *   of section 4.1 with --json, and the kubectl decorations of section 10
+ *   (--prefix, --timestamps, in that order).
+ *
+ *   The cluster: NODES nodes with pod CIDR 10.244.<node>.0/24, SERVICES
+ *   services (VIPs in 10.96.0.0/16) in a few namespaces with 1..ENDPOINTS
+ *   endpoint pods each, CLIENTS client pods, and one waypoint per namespace
+ *   that has waypoint-enabled services.  Every simulated connection is
+ *     direct HBONE   outbound record on the client's node ztunnel and the
+ *                    matching inbound record on the endpoint's node ztunnel
+ *                    (same pod when both are on one node) with the pairing
+ *                    semantics of section 6.2: equal src IP, different src
+ *                    port (pooled HBONE connection port, shared by several
+ *                    inbound records), equal dst.hbone_addr = endpoint
+ *                    IP:targetPort, dst.addr = endpoint IP:15008 on both
+ *                    sides, bytes swapped, inbound closing 0.05-0.7 ms
+ *                    earlier, identities on both records;
+ *     via waypoint   outbound dst.addr = waypoint IP:15008, dst.hbone_addr =
+ *                    service VIP:port, dst.workload = waypoint pod; the
+ *                    endpoint's ztunnel logs an inbound record whose source
+ *                    is the waypoint (no twin for the client's record, 6.4);
+ *     plain TCP      (--plaintext) outbound only, no hbone_addr, no
+ *                    identities: to the service endpoint's targetPort (a
+ *                    mesh workload reached without mTLS) or, for a quarter
+ *                    of them, passthrough to an external address;
+ *     errors         (--errors) `connection complete` at level error with
+ *                    error="..." (timeouts, policy rejections, refused,
+ *                    resets; inbound and outbound consistent), plus some
+ *                    four-field `connection failed` warn lines.
+ *   --skew-endpoint sends that extra share of each service's connections
+ *   to its first endpoint (the one that then gets the most), otherwise the
+ *   choice is round-robin with some randomness; --drop-inbound leaves out
+ *   that share of the inbound records.
+ *   --other PCT of the lines are non-access lines: each pod block starts
+ *   with the startup sequence (version line, `running with config:` with
+ *   its untimestamped YAML continuation lines, listeners, xDS, pods
+ *   received) as far as the budget allows, then xDS `received response`
+ *   chatter and a few warnings/errors at random.
+ *   The default text is ztunnel 1.23+ (TAB layout, everything quoted);
+ *   --layout spaces expands the first TABs as the istio.io page shows them,
+ *   --layout v1.22.0 writes names unquoted, the `connection failed` error
+ *   bare, and inbound HBONE dst.addr as pod IP:targetPort, as 1.22.0 did.
+ *
+ * Determinism and memory
+ *   Everything derives from --seed; the same arguments give the same bytes
+ *   on every platform.  The simulation runs in global time order; records
+ *   wait in a per-pod min-heap (bounded by the longest connection) until
+ *   no later-generated record can close earlier.  To write pod blocks one
+ *   after another without holding them in memory, the simulation is
+ *   replayed once per group of pods: the group's first pod streams to
+ *   stdout, the others go to tmpfile()s that are appended after the pass.
+ *   With <= 4 nodes each pass handles one pod (no temporary files at all);
+ *   with more nodes there are at most 4 passes.
+ *
+ * -n counts physical lines of the text/JSON output.  --csv writes only the
+ * access records (connection complete/failed) of the text output that the
+ * same arguments would give, as CSV with a header line (for the sqlite3
+ * `.import` baseline of bench/bench.sh); the header is not counted.
+ *
+ * Used by: tests (small -n, fixed seeds, --other 0 for clean input or the
+ * default mix for skipping non-access lines, --skew-endpoint and
+ * --drop-inbound for the load-balancing and pairing checks) and
+ * bench/bench.sh (millions of lines, `ztgen -n N --prefix`).
+ *
+ * Build: ISO C11 and its library only (no POSIX, no libm: exp/log are
+ * approximated below; only the shape of the distributions matters).
+ * Speed: ~4 M lines/s to /dev/null at the defaults (-O2); the time goes
+ * into formatting with memcpy from preformatted per-pod/service pieces.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* same bytes from every compiler: no fused multiply-add in the few doubles */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+#define HBONE_PORT	15008
+#define START_SEC	1714816800	/* 2024-05-04T10:00:00Z */
+#define OBUF_CAP	(256u * 1024)	/* per pod written in a pass */
+#define OBUF_SLACK	(64u * 1024)	/* a formatted line never exceeds it */
+#define POOL_SIZE	8192		/* HBONE connection pool slots */
+#define NTAB		4096		/* precomputed random factors */
+#ifndef MAX_PASSES
+#define MAX_PASSES	4		/* replays; more pods spill to tmpfile()s */
+#endif
+
+enum layout { LAYOUT_TAB, LAYOUT_SPACES, LAYOUT_V1220 };
+enum mode { MODE_TEXT, MODE_JSON, MODE_CSV };
+enum level { LV_INFO, LV_WARN, LV_ERROR };
+enum kind { REC_COMPLETE, REC_FAILED, REC_OTHER };
+enum svckind { SK_HTTP, SK_GRPC, SK_DB };
+
+/* record flags */
+#define RF_HBONE	0x01	/* dst.hbone_addr present */
+#define RF_MTLS		0x02	/* identities present */
+#define RF_INBOUND	0x04	/* direction="inbound" */
+
+/* error strings; index 0 = none */
+enum err {
+	ER_NONE,
+	ER_TIMEOUT,
+	ER_HTTP401,
+	ER_POLICY,
+	ER_HTTP503,
+	ER_INREFUSED,
+	ER_RESET,
+	ER_REFUSED,
+	ER_NOUPSTREAM,
+	ER_NOWAYPOINT,
+	ER_COUNT
+};
+
+static const char *const errtext[ER_COUNT] = {
+	"",
+	"connection timed out, maybe a NetworkPolicy is blocking HBONE port "
+	"15008: deadline has elapsed",
+	"http status: 401 Unauthorized",
+	"connection closed due to policy rejection: allow policies exist, but "
+	"none allowed",
+	"http status: 503 Service Unavailable",
+	"connection failed: io error: Connection refused (os error 111)",
+	"io error: Connection reset by peer (os error 104)",
+	"io error: Connection refused (os error 111)",
+	"",				/* per service: struct svc.noup */
+	"unknown waypoint: unable to determine waypoint upstream",
+};
+
+/* non-access line types (rec.err holds the type for REC_OTHER) */
+enum other {
+	OT_XDS_RESP,
+	OT_XDS_STREAM,
+	OT_XDS_ERR,
+	OT_POD_RECEIVED,
+	OT_POD_LISTENER,
+	OT_DRAIN,
+	OT_PING_ERR,
+	OT_VERSION,
+	OT_CONFIG,
+	OT_LISTENER
+};
+
+struct rng_state {			/* xoshiro256** */
+	uint64_t	 s[4];
+};
+
+struct opts {
+	unsigned long long lines;	/* -n: physical output lines */
+	unsigned long long seed;	/* -s */
+	unsigned	 nodes;		/* one ztunnel pod per node */
+	unsigned	 services;
+	unsigned	 endpoints;	/* max endpoints per service */
+	unsigned	 clients;
+	int		 prefix;	/* --prefix */
+	int		 timestamps;	/* --timestamps */
+	enum mode	 mode;
+	enum layout	 layout;
+	double		 other;		/* percentages */
+	double		 errors;
+	double		 plaintext;
+	double		 skew;
+	double		 drop_inbound;
+	double		 rate;		/* connections per second, cluster */
+};
+
+struct frag {
+	char		*p;		/* preformatted bytes, owned */
+	size_t		 n;
+};
+
+struct wl {				/* a pod: client, endpoint or waypoint */
+	char		 name[128];
+	char		 ns[32];
+	char		 sa[64];
+	char		 uid[40];
+	uint32_t	 ip;
+	unsigned	 node;
+	int		 captured;	/* enrolled in ambient (not waypoints) */
+	struct frag	 src;		/* src.workload + src.namespace */
+	struct frag	 srcid;		/* src.identity */
+	struct frag	 dst;		/* dst.workload + dst.namespace */
+	struct frag	 dstid;		/* dst.identity */
+};
+
+struct svc {
+	char		 name[48];
+	char		 ns[32];
+	uint32_t	 vip;
+	uint16_t	 port;
+	uint16_t	 tport;		/* targetPort */
+	enum svckind	 kind;
+	size_t		 ep0;		/* first endpoint in the wl table */
+	size_t		 nep;
+	long		 wp0;		/* first waypoint replica, -1 if none */
+	size_t		 nwp;
+	uint32_t	 rr;		/* round-robin cursor */
+	uint32_t	 wprr;
+	double		 lat_us;	/* typical duration */
+	double		 req;		/* typical request bytes */
+	double		 resp;		/* typical response bytes */
+	struct frag	 f;		/* dst.service */
+	struct frag	 noup;		/* error="no healthy upstream: vip:port" */
+};
+
+struct rec {				/* one pending output line */
+	uint64_t	 ts;		/* close time, microseconds */
+	uint64_t	 seq;		/* tie breaker: generation order */
+	uint64_t	 bsent;		/* also: args of REC_OTHER */
+	uint64_t	 brecv;
+	uint32_t	 dur_ms;
+	uint32_t	 src_ip;
+	uint32_t	 dst_ip;
+	uint32_t	 hb_ip;
+	int32_t		 src_wl;	/* -1: unknown source */
+	int32_t		 dst_wl;	/* -1: unknown destination */
+	int32_t		 svc;		/* -1: no dst.service */
+	uint16_t	 src_port;
+	uint16_t	 dst_port;
+	uint16_t	 hb_port;
+	uint8_t		 kind;
+	uint8_t		 level;
+	uint8_t		 flags;
+	uint8_t		 err;		/* enum err, or enum other */
+};
+
+struct obuf {
+	char		*buf;
+	size_t		 len;
+	FILE		*f;
+};
+
+struct zpod {				/* one ztunnel pod = one node */
+	char		 name[16];
+	char		 node[32];
+	char		 deco[64];	/* --prefix text */
+	size_t		 decon;
+	struct rng_state erng;		/* emission-time randomness */
+	uint64_t	 kts;		/* last kubelet timestamp, ns */
+	int64_t		 tsec;		/* cached second of put_ts */
+	char		 thead[24];
+	int64_t		 ksec;		/* cached second of the kubelet ts */
+	char		 khead[24];
+	uint32_t	 xds_id;
+	int		 active;	/* written in the current pass */
+	struct obuf	 ob;
+	struct rec	*heap;
+	size_t		 hn;
+	size_t		 hcap;
+};
+
+struct poolent {
+	int32_t		 a;
+	int32_t		 b;
+	uint16_t	 port;
+	uint16_t	 left;
+};
+
+struct gen {
+	struct opts	 o;
+	struct wl	*wl;
+	size_t		 nwl;
+	size_t		 wlcap;
+	struct svc	*svc;
+	size_t		 nsvc;
+	size_t		*cli;		/* client indices into wl */
+	size_t		 ncli;
+	double		*svccum;	/* cumulative popularity */
+	double		*clicum;
+	struct zpod	*pod;
+	size_t		 npod;
+	unsigned	*podips;	/* per node allocation counter */
+	struct rng_state rng;		/* simulation randomness */
+	uint64_t	 clock;		/* microseconds */
+	uint64_t	 seq;
+	uint64_t	 left;		/* lines still to generate */
+	double		 gap[NTAB];	/* exponential inter-arrival, us */
+	double		 ln5[NTAB];	/* lognormal factors, sigma 0.5 */
+	double		 ln7[NTAB];	/* sigma 0.7 */
+	double		 ln8[NTAB];	/* sigma 0.8 */
+	uint64_t	 due;		/* earliest pending ts of all heaps */
+	struct poolent	 pool[POOL_SIZE];
+	/* fixed fragments of the chosen output mode */
+	char		 head[3][2][96];	/* [level][failed] */
+	size_t		 headn[3][2];
+	struct frag	 errf[ER_COUNT];	/* error= of connection complete */
+	struct frag	 failf[ER_COUNT];	/* of connection failed */
+};
+
+/* ------------------------------------------------------------------ */
+/* small helpers */
+
+static void
+die(const char *msg)
+{
+	fprintf(stderr, "ztgen: %s\n", msg);
+	exit(2);
+}
+
+static void *
+xmalloc(size_t n)
+{
+	void *p;
+
+	p = malloc(n == 0 ? 1 : n);
+	if (p == NULL)
+		die("out of memory");
+	return p;
+}
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n == 0 ? 1 : n);
+	if (p == NULL)
+		die("out of memory");
+	return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* random numbers: xoshiro256** seeded through splitmix64 */
+
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t z;
+
+	z = (*x += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static void
+rng_seed(struct rng_state *r, uint64_t seed, uint64_t stream)
+{
+	uint64_t x;
+	int i;
+
+	x = seed ^ (stream * 0xd1b54a32d192ed03u);
+	for (i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&x);
+}
+
+static inline uint64_t
+rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t
+rnext(struct rng_state *r)
+{
+	uint64_t *s = r->s;
+	uint64_t res;
+	uint64_t t;
+
+	res = rotl(s[1] * 5, 7) * 9;
+	t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return res;
+}
+
+/* uniform in [0, n) */
+static inline uint32_t
+rbelow(struct rng_state *r, uint32_t n)
+{
+	return (uint32_t)(((rnext(r) >> 32) * (uint64_t)n) >> 32);
+}
+
+/* uniform in [lo, hi] */
+static inline uint32_t
+rrange(struct rng_state *r, uint32_t lo, uint32_t hi)
+{
+	return lo + rbelow(r, hi - lo + 1);
+}
+
+/* uniform in [0, 1) */
+static inline double
+runit(struct rng_state *r)
+{
+	return (double)(rnext(r) >> 11) * 0x1.0p-53;
+}
+
+/* true with probability pct percent */
+static inline int
+rpct(struct rng_state *r, double pct)
+{
+	return pct > 0 && runit(r) * 100.0 < pct;
+}
+
+/* approximately N(0, 1): Irwin-Hall with four terms */
+static double
+rnorm(struct rng_state *r)
+{
+	double sum = 0;
+	int i;
+
+	/* one call per statement: argument order is unspecified in C */
+	for (i = 0; i < 4; i++)
+		sum += runit(r);
+	return (sum - 2.0) * 1.7320508;
+}
+
+/* natural logarithm for x > 0; ~1e-7 relative error is plenty here */
+static double
+xln(double x)
+{
+	uint64_t b;
+	double m;
+	double z;
+	double z2;
+	int e;
+
+	memcpy(&b, &x, sizeof(b));
+	e = (int)((b >> 52) & 0x7ff) - 1023;
+	b = (b & 0x000fffffffffffffu) | 0x3ff0000000000000u;
+	memcpy(&m, &b, sizeof(m));
+	if (m > 1.4142135623730951) {
+		m *= 0.5;
+		e++;
+	}
+	z = (m - 1.0) / (m + 1.0);
+	z2 = z * z;
+	return e * 0.6931471805599453 +
+	    2.0 * z *
+		(1.0 + z2 * (1.0 / 3 + z2 * (1.0 / 5 + z2 * (1.0 / 7 +
+		    z2 / 9))));
+}
+
+static double
+xexp(double x)
+{
+	double t;
+	double f;
+	double p;
+	double s;
+	int64_t k;
+	uint64_t b;
+
+	if (x < -700)
+		return 0.0;
+	if (x > 700)
+		x = 700;
+	t = x * 1.4426950408889634;
+	k = (int64_t)t;
+	if ((double)k > t)
+		k--;
+	f = (t - (double)k) * 0.6931471805599453;
+	p = 1 + f * (1 + f * (1.0 / 2 + f * (1.0 / 6 + f * (1.0 / 24 +
+	    f * (1.0 / 120 + f * (1.0 / 720 + f * (1.0 / 5040 +
+	    f / 40320)))))));
+	b = (uint64_t)(k + 1023) << 52;
+	memcpy(&s, &b, sizeof(s));
+	return p * s;
+}
+
+/* log-uniform in [lo, hi] */
+static double
+rlogu(struct rng_state *r, double lo, double hi)
+{
+	return lo * xexp(runit(r) * xln(hi / lo));
+}
+
+/* index into a cumulative weight table */
+static size_t
+rpick(struct rng_state *r, const double *cum, size_t n)
+{
+	double u;
+	size_t lo = 0;
+	size_t hi = n - 1;
+
+	u = runit(r) * cum[n - 1];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (cum[mid] > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Kubernetes' SafeEncodeString alphabet for generated name suffixes */
+static void
+rname(struct rng_state *r, char *out, size_t n)
+{
+	static const char alpha[] = "bcdfghjklmnpqrstvwxz2456789";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = alpha[rbelow(r, sizeof(alpha) - 1)];
+	out[n] = '\0';
+}
+
+static void
+ruuid(struct rng_state *r, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+	size_t j = 0;
+
+	for (i = 0; i < 32; i++) {
+		if (i == 8 || i == 12 || i == 16 || i == 20)
+			out[j++] = '-';
+		out[j++] = hex[rbelow(r, 16)];
+	}
+	out[j] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* fast formatting into an output buffer */
+
+static char octs[256][4];
+static uint8_t octn[256];
+
+static void
+init_octets(void)
+{
+	unsigned i;
+
+	for (i = 0; i < 256; i++)
+		octn[i] = (uint8_t)snprintf(octs[i], sizeof(octs[i]), "%u", i);
+}
+
+static inline char *
+put(char *o, const void *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+#define PUTL(o, lit) put((o), (lit), sizeof(lit) - 1)
+
+static inline char *
+putf(char *o, const struct frag *f)
+{
+	return put(o, f->p, f->n);
+}
+
+static inline char *
+put_u64(char *o, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*o++ = t[--n];
+	return o;
+}
+
+/* fixed-width decimal */
+static inline char *
+put_dig(char *o, uint64_t v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		o[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return o + width;
+}
+
+static inline char *
+put_ip(char *o, uint32_t ip)
+{
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned b = (ip >> (24 - 8 * i)) & 0xff;
+
+		if (i > 0)
+			*o++ = '.';
+		o = put(o, octs[b], octn[b]);
+	}
+	return o;
+}
+
+static inline char *
+put_ipport(char *o, uint32_t ip, uint16_t port)
+{
+	o = put_ip(o, ip);
+	*o++ = ':';
+	return put_u64(o, port);
+}
+
+static uint32_t
+mkip(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	return (uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | d;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" for seconds since the epoch (no libc time) */
+static void
+civil(int64_t sec, char *out)
+{
+	int64_t days = sec / 86400;
+	int64_t rem = sec % 86400;
+	int64_t z;
+	int64_t era;
+	int64_t doe;
+	int64_t yoe;
+	int64_t y;
+	int64_t doy;
+	int64_t mp;
+	int64_t d;
+	int64_t m;
+
+	/* H. Hinnant, civil_from_days */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2)
+		y++;
+	put_dig(out, (uint64_t)y, 4);
+	out[4] = '-';
+	put_dig(out + 5, (uint64_t)m, 2);
+	out[7] = '-';
+	put_dig(out + 8, (uint64_t)d, 2);
+	out[10] = 'T';
+	put_dig(out + 11, (uint64_t)(rem / 3600), 2);
+	out[13] = ':';
+	put_dig(out + 14, (uint64_t)(rem / 60 % 60), 2);
+	out[16] = ':';
+	put_dig(out + 17, (uint64_t)(rem % 60), 2);
+	out[19] = '.';
+}
+
+/* ztunnel's timestamp: 2024-05-04T10:11:04.964851Z */
+static inline char *
+put_ts(struct zpod *p, char *o, uint64_t us)
+{
+	int64_t sec = (int64_t)(us / 1000000);
+
+	if (sec != p->tsec) {
+		civil(sec, p->thead);
+		p->tsec = sec;
+	}
+	o = put(o, p->thead, 20);
+	o = put_dig(o, us % 1000000, 6);
+	*o++ = 'Z';
+	return o;
+}
+
+/* kubectl decorations of one physical line (section 10.3-10.5) */
+static inline char *
+put_deco(const struct gen *g, struct zpod *p, char *o, uint64_t us)
+{
+	uint64_t ns;
+	int64_t sec;
+
+	if (g->o.prefix)
+		o = put(o, p->deco, p->decon);
+	if (!g->o.timestamps)
+		return o;
+	/* the runtime receives the line a little after ztunnel stamped it */
+	ns = us * 1000 + rrange(&p->erng, 2000, 90000);
+	if (ns <= p->kts)
+		ns = p->kts + rrange(&p->erng, 40, 400);
+	p->kts = ns;
+	sec = (int64_t)(ns / 1000000000);
+	if (sec != p->ksec) {
+		civil(sec, p->khead);
+		p->ksec = sec;
+	}
+	o = put(o, p->khead, 20);
+	o = put_dig(o, ns % 1000000000, 9);
+	return PUTL(o, "Z ");
+}
+
+/* ------------------------------------------------------------------ */
+/* output buffers */
+
+static void
+ob_flush(struct obuf *ob)
+{
+	if (ob->len > 0 && fwrite(ob->buf, 1, ob->len, ob->f) != ob->len)
+		die("write error");
+	ob->len = 0;
+}
+
+/* room for one more line */
+static inline char *
+ob_line(struct obuf *ob)
+{
+	if (ob->len > OBUF_CAP - OBUF_SLACK)
+		ob_flush(ob);
+	return ob->buf + ob->len;
+}
+
+static inline void
+ob_done(struct obuf *ob, const char *end)
+{
+	ob->len = (size_t)(end - ob->buf);
+}
+
+/* ------------------------------------------------------------------ */
+/* fragments: per-mode preformatted pieces of access lines */
+
+/* Rust Debug / JSON string escaping; our names never need more */
+static size_t
+esc(char *out, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			out[n++] = '\\';
+		else if (*s == '\n') {
+			out[n++] = '\\';
+			out[n++] = 'n';
+			continue;
+		} else if (*s == '\t') {
+			out[n++] = '\\';
+			out[n++] = 't';
+			continue;
+		}
+		out[n++] = *s;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* CSV field: quoted only when needed */
+static size_t
+csvq(char *out, const char *s)
+{
+	size_t n = 0;
+
+	if (strpbrk(s, ",\"\n") == NULL) {
+		n = strlen(s);
+		memcpy(out, s, n + 1);
+		return n;
+	}
+	out[n++] = '"';
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			out[n++] = '"';
+		out[n++] = *s;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * One string field as the chosen mode writes it: ` key="v"` (text),
+ * ` key=v` (bare: 1.22.0 names), `,"key":"v"` (JSON) or `,v` (CSV).
+ */
+static struct frag
+field(const struct gen *g, const char *key, const char *v, int bare)
+{
+	size_t cap = strlen(key) + 2 * strlen(v) + 8;
+	char *val = xmalloc(cap);
+	struct frag f;
+	int n;
+
+	f.p = xmalloc(cap);
+	if (g->o.mode == MODE_JSON) {
+		esc(val, v);
+		n = snprintf(f.p, cap, ",\"%s\":\"%s\"", key, val);
+	} else if (g->o.mode == MODE_CSV) {
+		csvq(val, v);
+		n = snprintf(f.p, cap, ",%s", val);
+	} else if (bare) {
+		n = snprintf(f.p, cap, " %s=%s", key, v);
+	} else {
+		esc(val, v);
+		n = snprintf(f.p, cap, " %s=\"%s\"", key, val);
+	}
+	free(val);
+	f.n = (size_t)n;
+	return f;
+}
+
+/* two fields that always travel together */
+static struct frag
+field2(const struct gen *g, const char *k1, const char *v1, const char *k2,
+    const char *v2, int bare)
+{
+	struct frag a = field(g, k1, v1, bare);
+	struct frag b = field(g, k2, v2, bare);
+	struct frag f;
+
+	f.n = a.n + b.n;
+	f.p = xmalloc(f.n + 1);
+	memcpy(f.p, a.p, a.n);
+	memcpy(f.p + a.n, b.p, b.n + 1);
+	free(a.p);
+	free(b.p);
+	return f;
+}
+
+static void
+wl_frags(const struct gen *g, struct wl *w)
+{
+	char id[256];
+	int bare = g->o.mode == MODE_TEXT && g->o.layout == LAYOUT_V1220;
+
+	snprintf(id, sizeof(id), "spiffe://cluster.local/ns/%s/sa/%s", w->ns,
+	    w->sa);
+	w->src = field2(g, "src.workload", w->name, "src.namespace", w->ns,
+	    bare);
+	w->srcid = field(g, "src.identity", id, 0);
+	w->dst = field2(g, "dst.workload", w->name, "dst.namespace", w->ns,
+	    bare);
+	w->dstid = field(g, "dst.identity", id, 0);
+}
+
+static void
+svc_frag(const struct gen *g, struct svc *s)
+{
+	char host[160];
+
+	snprintf(host, sizeof(host), "%s.%s.svc.cluster.local", s->name,
+	    s->ns);
+	s->f = field(g, "dst.service", host,
+	    g->o.mode == MODE_TEXT && g->o.layout == LAYOUT_V1220);
+	snprintf(host, sizeof(host), "no healthy upstream: %u.%u.%u.%u:%u",
+	    s->vip >> 24, (s->vip >> 16) & 0xff, (s->vip >> 8) & 0xff,
+	    s->vip & 0xff, s->port);
+	s->noup = field(g, "error", host,
+	    g->o.mode == MODE_TEXT && g->o.layout == LAYOUT_V1220);
+}
+
+static const char *const lvname[3] = { "info", "warn", "error" };
+static const char *const msgname[2] = { "connection complete",
+	"connection failed" };
+
+/* the part of an access line between the timestamp and src.addr */
+static void
+mk_heads(struct gen *g)
+{
+	int lv;
+	int f;
+
+	for (lv = 0; lv < 3; lv++) {
+		for (f = 0; f < 2; f++) {
+			char *h = g->head[lv][f];
+			int n = 0;
+
+			if (g->o.mode == MODE_JSON)
+				n = sprintf(h, "\",\"scope\":\"access\","
+				    "\"message\":\"%s\",\"src.addr\":\"",
+				    msgname[f]);
+			else if (g->o.mode == MODE_CSV)
+				n = sprintf(h, ",%s,%s,", lvname[lv],
+				    msgname[f]);
+			else if (g->o.layout == LAYOUT_SPACES)
+				n = sprintf(h, " %-7s access  %s src.addr=",
+				    lvname[lv], msgname[f]);
+			else
+				n = sprintf(h, "\t%s\taccess\t%s\tsrc.addr=",
+				    lvname[lv], msgname[f]);
+			g->headn[lv][f] = (size_t)n;
+		}
+	}
+	for (f = 1; f < ER_COUNT; f++) {
+		g->errf[f] = field(g, "error", errtext[f], 0);
+		/* 1.22.0 wrote this one bare, spaces and all */
+		g->failf[f] = field(g, "error", errtext[f],
+		    g->o.mode == MODE_TEXT && g->o.layout == LAYOUT_V1220);
+	}
+}
+
+/* the random factors: fixed tables, the same for every seed */
+static void
+mk_tables(struct gen *g)
+{
+	struct rng_state r;
+	size_t i;
+
+	rng_seed(&r, 0, 4);
+	for (i = 0; i < NTAB; i++) {
+		/* exponential at the midpoints of NTAB quantiles */
+		g->gap[i] = -1e6 / g->o.rate *
+		    xln(1.0 - ((double)i + 0.5) / NTAB);
+		g->ln5[i] = xexp(0.5 * rnorm(&r));
+		g->ln7[i] = xexp(0.7 * rnorm(&r));
+		g->ln8[i] = xexp(0.8 * rnorm(&r));
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* the simulated cluster */
+
+struct svcdef {
+	const char	*name;
+	const char	*ns;
+	uint16_t	 port;
+	uint16_t	 tport;
+	enum svckind	 kind;
+	int		 waypoint;
+	int		 versioned;	/* endpoints are name-vN deployments */
+};
+
+static const struct svcdef svcdefs[] = {
+	{ "productpage", "bookinfo", 9080, 9080, SK_HTTP, 0, 0 },
+	{ "reviews", "bookinfo", 9080, 9080, SK_HTTP, 0, 1 },
+	{ "details", "bookinfo", 9080, 9080, SK_HTTP, 0, 0 },
+	{ "users", "default", 80, 8080, SK_HTTP, 0, 0 },
+	{ "frontend", "shop", 80, 8080, SK_HTTP, 0, 0 },
+	{ "cart", "shop", 7070, 7070, SK_GRPC, 0, 0 },
+	{ "checkout", "shop", 5050, 5050, SK_GRPC, 0, 0 },
+	{ "catalog", "shop", 3550, 3550, SK_GRPC, 0, 0 },
+	{ "currency", "shop", 7000, 7000, SK_GRPC, 0, 0 },
+	{ "shipping", "shop", 50051, 50051, SK_GRPC, 0, 0 },
+	{ "recommendation", "shop", 8080, 8080, SK_GRPC, 0, 0 },
+	{ "payments", "payments", 50051, 50051, SK_GRPC, 0, 0 },
+	{ "fraud-check", "payments", 8080, 8080, SK_HTTP, 1, 0 },
+	{ "ledger", "payments", 8443, 8443, SK_HTTP, 1, 0 },
+	{ "auth", "default", 80, 8080, SK_HTTP, 0, 0 },
+	{ "ratings", "bookinfo", 9080, 9080, SK_HTTP, 1, 0 },
+	{ "notifications", "default", 80, 3000, SK_HTTP, 0, 0 },
+	{ "postgres", "data", 5432, 5432, SK_DB, 0, 0 },
+	{ "redis", "data", 6379, 6379, SK_DB, 0, 0 },
+	{ "kafka", "data", 9092, 9092, SK_DB, 0, 0 },
+	{ "search", "default", 9200, 9200, SK_HTTP, 0, 0 },
+	{ "email", "shop", 5000, 8080, SK_GRPC, 0, 0 },
+	{ "ad", "shop", 9555, 9555, SK_GRPC, 0, 0 },
+	{ "inventory", "shop", 8080, 8080, SK_HTTP, 1, 0 },
+};
+#define NSVCDEFS (sizeof(svcdefs) / sizeof(svcdefs[0]))
+
+struct clidef {
+	const char	*name;
+	const char	*ns;
+	const char	*sa;
+};
+
+static const struct clidef clidefs[] = {
+	{ "curl", "default", "curl" },
+	{ "loadgenerator", "shop", "loadgenerator" },
+	{ "web-ui", "shop", "web-ui" },
+	{ "sleep", "default", "sleep" },
+	{ "api-gateway", "default", "api-gateway" },
+	{ "orders-worker", "payments", "orders-worker" },
+	{ "traffic-gen", "bookinfo", "default" },
+	{ "notifier", "default", "notifier" },
+	{ "batch-report", "data", "batch-report" },
+	{ "scheduler", "default", "scheduler" },
+	{ "shell", "default", "default" },
+	{ "mobile-bff", "shop", "mobile-bff" },
+};
+#define NCLIDEFS (sizeof(clidefs) / sizeof(clidefs[0]))
+
+static const uint32_t externals[] = {
+	0x8efabf8e,	/* 142.250.191.142 */
+	0x8c527003,	/* 140.82.112.3 */
+	0x3416a2b4,	/* 52.22.162.180 */
+	0x68102a4b,	/* 104.16.42.75 */
+	0x0d20b6a4,	/* 13.32.182.164 */
+};
+#define NEXTERNALS (sizeof(externals) / sizeof(externals[0]))
+
+static uint32_t
+alloc_ip(struct gen *g, unsigned node)
+{
+	unsigned k = g->podips[node]++;
+	unsigned block = node + (unsigned)g->npod * (k / 252);
+
+	if (block >= 11 * 256)
+		die("too many pods for the pod range 10.244.0.0-10.254.255.255");
+	return mkip(10, 244 + block / 256, block % 256, 2 + k % 252);
+}
+
+static struct wl *
+add_wl(struct gen *g, struct rng_state *r, const char *name, const char *ns,
+    const char *sa, int captured)
+{
+	struct wl *w;
+
+	if (g->nwl == g->wlcap) {
+		g->wlcap = g->wlcap ? 2 * g->wlcap : 64;
+		g->wl = xrealloc(g->wl, g->wlcap * sizeof(*g->wl));
+	}
+	w = &g->wl[g->nwl++];
+	memset(w, 0, sizeof(*w));
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	snprintf(w->ns, sizeof(w->ns), "%s", ns);
+	snprintf(w->sa, sizeof(w->sa), "%s", sa);
+	ruuid(r, w->uid);
+	w->node = rbelow(r, (uint32_t)g->npod);
+	w->ip = alloc_ip(g, w->node);
+	w->captured = captured;
+	wl_frags(g, w);
+	return w;
+}
+
+/* a Deployment's pods share the ReplicaSet hash: name-<hash>-<5> */
+static void
+deploy_name(struct rng_state *r, char *out, size_t cap, const char *base,
+    const char *hash)
+{
+	char sfx[8];
+
+	rname(r, sfx, 5);
+	snprintf(out, cap, "%s-%s-%s", base, hash, sfx);
+}
+
+static void
+build_cluster(struct gen *g)
+{
+	struct rng_state r;
+	size_t i;
+	size_t j;
+	char name[128];
+	char base[80];
+	char hash[16];
+	char sa[64];
+	uint32_t vips[4096];
+	size_t nvips = 0;
+
+	rng_seed(&r, g->o.seed, 1);
+	g->npod = g->o.nodes;
+	g->pod = xmalloc(g->npod * sizeof(*g->pod));
+	memset(g->pod, 0, g->npod * sizeof(*g->pod));
+	g->podips = xmalloc(g->npod * sizeof(*g->podips));
+	for (i = 0; i < g->npod; i++) {
+		struct zpod *p = &g->pod[i];
+		char sfx[8];
+
+		g->podips[i] = 0;
+		rname(&r, sfx, 5);
+		snprintf(p->name, sizeof(p->name), "ztunnel-%s", sfx);
+		snprintf(p->node, sizeof(p->node), "worker-%zu", i + 1);
+		p->decon = (size_t)snprintf(p->deco, sizeof(p->deco),
+		    "[pod/%s/istio-proxy] ", p->name);
+	}
+
+	g->nsvc = g->o.services;
+	g->svc = xmalloc(g->nsvc * sizeof(*g->svc));
+	memset(g->svc, 0, g->nsvc * sizeof(*g->svc));
+	for (i = 0; i < g->nsvc; i++) {
+		const struct svcdef *d = &svcdefs[i % NSVCDEFS];
+		struct svc *s = &g->svc[i];
+		size_t k = i / NSVCDEFS;
+		uint32_t vip;
+		size_t n;
+
+		if (k == 0)
+			snprintf(s->name, sizeof(s->name), "%s", d->name);
+		else
+			snprintf(s->name, sizeof(s->name), "%s-%zu", d->name,
+			    k + 1);
+		snprintf(s->ns, sizeof(s->ns), "%s", d->ns);
+		/* unique VIP in 10.96.0.0/16 */
+		do {
+			uint32_t c = rrange(&r, 0, 255);
+
+			vip = mkip(10, 96, c, rrange(&r, 1, 254));
+			for (n = 0; n < nvips && vips[n] != vip; n++)
+				;
+		} while (n < nvips);
+		if (nvips < sizeof(vips) / sizeof(vips[0]))
+			vips[nvips++] = vip;
+		s->vip = vip;
+		s->port = d->port;
+		s->tport = d->tport;
+		s->kind = d->kind;
+		s->wp0 = -1;
+		s->lat_us = d->kind == SK_DB ? rlogu(&r, 300, 4000)
+					     : rlogu(&r, 800, 25000);
+		s->req = d->kind == SK_DB ? rlogu(&r, 60, 1500)
+					  : rlogu(&r, 80, 900);
+		s->resp = d->kind == SK_DB ? rlogu(&r, 100, 60000)
+					   : rlogu(&r, 150, 20000);
+		svc_frag(g, s);
+
+		/* endpoints */
+		s->ep0 = g->nwl;
+		s->nep = rrange(&r, 1, g->o.endpoints);
+		if (d->versioned && s->nep < 3 && g->o.endpoints >= 3)
+			s->nep = 3;
+		if (strcmp(d->ns, "bookinfo") == 0)
+			snprintf(sa, sizeof(sa), "bookinfo-%s", s->name);
+		else
+			snprintf(sa, sizeof(sa), "%s", s->name);
+		rname(&r, hash, 10);
+		for (j = 0; j < s->nep; j++) {
+			if (d->kind == SK_DB) {
+				snprintf(name, sizeof(name), "%s-%zu", s->name,
+				    j);
+			} else if (d->versioned) {
+				snprintf(base, sizeof(base), "%s-v%zu",
+				    s->name, j + 1);
+				rname(&r, hash, 10);
+				deploy_name(&r, name, sizeof(name), base, hash);
+			} else {
+				snprintf(base, sizeof(base), "%s-v1", s->name);
+				deploy_name(&r, name, sizeof(name), base, hash);
+			}
+			add_wl(g, &r, name, s->ns, sa, 1);
+		}
+	}
+
+	/* one waypoint deployment per namespace with waypoint services */
+	for (i = 0; i < g->nsvc; i++) {
+		struct svc *s = &g->svc[i];
+		size_t nwp;
+
+		if (!svcdefs[i % NSVCDEFS].waypoint || s->wp0 >= 0)
+			continue;
+		nwp = g->nsvc >= 40 ? 2 : 1;
+		s->wp0 = (long)g->nwl;
+		s->nwp = nwp;
+		rname(&r, hash, 10);
+		for (j = 0; j < nwp; j++) {
+			deploy_name(&r, name, sizeof(name), "waypoint", hash);
+			add_wl(g, &r, name, s->ns, "waypoint", 0);
+		}
+		for (j = i + 1; j < g->nsvc; j++) {
+			if (svcdefs[j % NSVCDEFS].waypoint &&
+			    strcmp(g->svc[j].ns, s->ns) == 0) {
+				g->svc[j].wp0 = s->wp0;
+				g->svc[j].nwp = nwp;
+			}
+		}
+	}
+
+	/* clients */
+	g->ncli = g->o.clients;
+	g->cli = xmalloc(g->ncli * sizeof(*g->cli));
+	for (i = 0; i < g->ncli; i++) {
+		const struct clidef *d = &clidefs[i % NCLIDEFS];
+		size_t k = i / NCLIDEFS;
+
+		if (k == 0)
+			snprintf(base, sizeof(base), "%s", d->name);
+		else
+			snprintf(base, sizeof(base), "%s-%zu", d->name, k + 1);
+		rname(&r, hash, 10);
+		deploy_name(&r, name, sizeof(name), base, hash);
+		g->cli[i] = g->nwl;
+		add_wl(g, &r, name, d->ns, d->sa, 1);
+	}
+
+	/* popularity: Zipf-like, s = 0.9 for services, 0.7 for clients */
+	g->svccum = xmalloc(g->nsvc * sizeof(*g->svccum));
+	for (i = 0; i < g->nsvc; i++)
+		g->svccum[i] = (i ? g->svccum[i - 1] : 0) +
+		    xexp(-0.9 * xln((double)(i + 1)));
+	g->clicum = xmalloc(g->ncli * sizeof(*g->clicum));
+	for (i = 0; i < g->ncli; i++)
+		g->clicum[i] = (i ? g->clicum[i - 1] : 0) +
+		    xexp(-0.7 * xln((double)(i + 1)));
+}
+
+/* ------------------------------------------------------------------ */
+/* per-pod pending records: min-heap on (ts, seq) */
+
+static inline int
+rec_less(const struct rec *a, const struct rec *b)
+{
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static void
+heap_push(struct zpod *p, const struct rec *r)
+{
+	size_t i;
+
+	if (p->hn == p->hcap) {
+		p->hcap = p->hcap ? 2 * p->hcap : 1024;
+		p->heap = xrealloc(p->heap, p->hcap * sizeof(*p->heap));
+	}
+	i = p->hn++;
+	while (i > 0) {
+		size_t up = (i - 1) / 2;
+
+		if (!rec_less(r, &p->heap[up]))
+			break;
+		p->heap[i] = p->heap[up];
+		i = up;
+	}
+	p->heap[i] = *r;
+}
+
+static void
+heap_pop(struct zpod *p, struct rec *out)
+{
+	struct rec last;
+	size_t i = 0;
+
+	*out = p->heap[0];
+	last = p->heap[--p->hn];
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= p->hn)
+			break;
+		if (c + 1 < p->hn && rec_less(&p->heap[c + 1], &p->heap[c]))
+			c++;
+		if (!rec_less(&p->heap[c], &last))
+			break;
+		p->heap[i] = p->heap[c];
+		i = c;
+	}
+	if (p->hn > 0)
+		p->heap[i] = last;
+}
+
+/* ------------------------------------------------------------------ */
+/* access lines */
+
+/* what one access line shows; NULL = field group absent */
+struct aview {
+	const struct wl		*sw;	/* src.workload/namespace */
+	const struct wl		*dw;	/* dst.workload/namespace */
+	const struct frag	*svc;	/* dst.service */
+	const struct frag	*err;	/* error= */
+	uint32_t		 dip;	/* dst.addr */
+	uint16_t		 dport;
+	int			 mtls;	/* identities */
+	int			 hbone;	/* dst.hbone_addr */
+	int			 inb;
+	int			 failed; /* connection failed: four fields */
+};
+
+static void
+aview(const struct gen *g, const struct rec *r, struct aview *v)
+{
+	v->failed = r->kind == REC_FAILED;
+	v->inb = (r->flags & RF_INBOUND) != 0;
+	v->hbone = !v->failed && (r->flags & RF_HBONE) != 0;
+	v->mtls = (r->flags & RF_MTLS) != 0;
+	v->sw = !v->failed && r->src_wl >= 0 ? &g->wl[r->src_wl] : NULL;
+	v->dw = !v->failed && r->dst_wl >= 0 ? &g->wl[r->dst_wl] : NULL;
+	v->svc = !v->failed && r->svc >= 0 ? &g->svc[r->svc].f : NULL;
+	if (v->failed)
+		v->err = r->err == ER_NOUPSTREAM ? &g->svc[r->svc].noup
+						 : &g->failf[r->err];
+	else
+		v->err = r->err != ER_NONE ? &g->errf[r->err] : NULL;
+	v->dip = r->dst_ip;
+	v->dport = r->dst_port;
+	/* 1.22.x logged the inbound HBONE dst.addr as pod:targetPort */
+	if (g->o.layout == LAYOUT_V1220 && v->inb && v->hbone) {
+		v->dip = r->hb_ip;
+		v->dport = r->hb_port;
+	}
+}
+
+static char *
+access_text(const struct gen *g, const struct rec *r, const struct aview *v,
+    char *o)
+{
+	o = put(o, g->head[r->level][v->failed], g->headn[r->level][v->failed]);
+	o = put_ipport(o, r->src_ip, r->src_port);
+	if (v->sw != NULL) {
+		o = putf(o, &v->sw->src);
+		if (v->mtls)
+			o = putf(o, &v->sw->srcid);
+	}
+	o = PUTL(o, " dst.addr=");
+	o = put_ipport(o, v->dip, v->dport);
+	if (v->hbone) {
+		o = PUTL(o, " dst.hbone_addr=");
+		o = put_ipport(o, r->hb_ip, r->hb_port);
+	}
+	if (v->svc != NULL)
+		o = putf(o, v->svc);
+	if (v->dw != NULL) {
+		o = putf(o, &v->dw->dst);
+		if (v->mtls)
+			o = putf(o, &v->dw->dstid);
+	}
+	o = v->inb ? PUTL(o, " direction=\"inbound\"")
+		   : PUTL(o, " direction=\"outbound\"");
+	if (!v->failed) {
+		o = PUTL(o, " bytes_sent=");
+		o = put_u64(o, r->bsent);
+		o = PUTL(o, " bytes_recv=");
+		o = put_u64(o, r->brecv);
+		o = PUTL(o, " duration=\"");
+		o = put_u64(o, r->dur_ms);
+		o = PUTL(o, "ms\"");
+	}
+	if (v->err != NULL)
+		o = putf(o, v->err);
+	*o++ = '\n';
+	return o;
+}
+
+static char *
+access_json(const struct gen *g, struct zpod *p, const struct rec *r,
+    const struct aview *v, char *o)
+{
+	o = PUTL(o, "{\"level\":\"");
+	o = put(o, lvname[r->level], strlen(lvname[r->level]));
+	o = PUTL(o, "\",\"time\":\"");
+	o = put_ts(p, o, r->ts);
+	o = put(o, g->head[r->level][v->failed], g->headn[r->level][v->failed]);
+	o = put_ipport(o, r->src_ip, r->src_port);
+	*o++ = '"';
+	if (v->sw != NULL) {
+		o = putf(o, &v->sw->src);
+		if (v->mtls)
+			o = putf(o, &v->sw->srcid);
+	}
+	o = PUTL(o, ",\"dst.addr\":\"");
+	o = put_ipport(o, v->dip, v->dport);
+	*o++ = '"';
+	if (v->hbone) {
+		o = PUTL(o, ",\"dst.hbone_addr\":\"");
+		o = put_ipport(o, r->hb_ip, r->hb_port);
+		*o++ = '"';
+	}
+	if (v->svc != NULL)
+		o = putf(o, v->svc);
+	if (v->dw != NULL) {
+		o = putf(o, &v->dw->dst);
+		if (v->mtls)
+			o = putf(o, &v->dw->dstid);
+	}
+	o = v->inb ? PUTL(o, ",\"direction\":\"inbound\"")
+		   : PUTL(o, ",\"direction\":\"outbound\"");
+	if (!v->failed) {
+		o = PUTL(o, ",\"bytes_sent\":");
+		o = put_u64(o, r->bsent);
+		o = PUTL(o, ",\"bytes_recv\":");
+		o = put_u64(o, r->brecv);
+		o = PUTL(o, ",\"duration\":\"");
+		o = put_u64(o, r->dur_ms);
+		o = PUTL(o, "ms\"");
+	}
+	if (v->err != NULL)
+		o = putf(o, v->err);
+	return PUTL(o, "}\n");
+}
+
+/* pod,time,level,message, then the 15 fields of section 2 */
+static char *
+access_csv(const struct gen *g, struct zpod *p, const struct rec *r,
+    const struct aview *v, char *o)
+{
+	o = put(o, p->name, strlen(p->name));
+	*o++ = ',';
+	o = put_ts(p, o, r->ts);
+	o = put(o, g->head[r->level][v->failed], g->headn[r->level][v->failed]);
+	o = put_ipport(o, r->src_ip, r->src_port);
+	if (v->sw != NULL) {
+		o = putf(o, &v->sw->src);
+		o = v->mtls ? putf(o, &v->sw->srcid) : PUTL(o, ",");
+	} else {
+		o = PUTL(o, ",,,");
+	}
+	*o++ = ',';
+	o = put_ipport(o, v->dip, v->dport);
+	*o++ = ',';
+	if (v->hbone)
+		o = put_ipport(o, r->hb_ip, r->hb_port);
+	o = v->svc != NULL ? putf(o, v->svc) : PUTL(o, ",");
+	if (v->dw != NULL) {
+		o = putf(o, &v->dw->dst);
+		o = v->mtls ? putf(o, &v->dw->dstid) : PUTL(o, ",");
+	} else {
+		o = PUTL(o, ",,,");
+	}
+	o = v->inb ? PUTL(o, ",inbound,") : PUTL(o, ",outbound,");
+	if (!v->failed) {
+		o = put_u64(o, r->bsent);
+		*o++ = ',';
+		o = put_u64(o, r->brecv);
+		*o++ = ',';
+		o = put_u64(o, r->dur_ms);
+		o = PUTL(o, "ms");
+	} else {
+		o = PUTL(o, ",,");
+	}
+	o = v->err != NULL ? putf(o, v->err) : PUTL(o, ",");
+	*o++ = '\n';
+	return o;
+}
+
+static void
+emit_access(struct gen *g, struct zpod *p, const struct rec *r)
+{
+	struct aview v;
+	char *o;
+
+	aview(g, r, &v);
+	o = ob_line(&p->ob);
+	switch (g->o.mode) {
+	case MODE_TEXT:
+		o = put_deco(g, p, o, r->ts);
+		o = put_ts(p, o, r->ts);
+		o = access_text(g, r, &v, o);
+		break;
+	case MODE_JSON:
+		o = put_deco(g, p, o, r->ts);
+		o = access_json(g, p, r, &v, o);
+		break;
+	case MODE_CSV:
+		o = access_csv(g, p, r, &v, o);
+		break;
+	}
+	ob_done(&p->ob, o);
+}
+
+/* ------------------------------------------------------------------ */
+/* non-access lines */
+
+static const char config_yaml[] =
+    "window_size: 4194304\n"
+    "connection_window_size: 4194304\n"
+    "frame_size: 1048576\n"
+    "pool_max_streams_per_conn: 100\n"
+    "pool_unused_release_timeout:\n"
+    "  secs: 300\n"
+    "  nanos: 0\n"
+    "socks5_addr: null\n"
+    "admin_addr: !Localhost\n"
+    "- true\n"
+    "- 15000\n"
+    "stats_addr: !SocketAddr '[::]:15020'\n"
+    "readiness_addr: !SocketAddr '[::]:15021'\n"
+    "inbound_addr: '[::]:15008'\n"
+    "inbound_plaintext_addr: '[::]:15006'\n"
+    "outbound_addr: '[::]:15001'\n"
+    "dns_proxy_addr: !Localhost\n"
+    "- false\n"
+    "- 15053\n"
+    "network: ''\n"
+    "local_node: %s\n"
+    "proxy_mode: Shared\n"
+    "cluster_id: Kubernetes\n"
+    "cluster_domain: cluster.local\n"
+    "fake_ca: false\n"
+    "self_termination_deadline:\n"
+    "  secs: 5\n"
+    "  nanos: 0\n"
+    "proxy_args: proxy ztunnel\n"
+    "dns_proxy: true\n"
+    "xds_address: https://istiod.istio-system.svc:15012\n"
+    "ca_address: https://istiod.istio-system.svc:15012\n"
+    "num_worker_threads: 2\n"
+    "inpod_enabled: true\n"
+    "inpod_uds: /var/run/ztunnel/ztunnel.sock\n"
+    "inpod_port_reuse: true\n"
+    "inpod_mark: 1337\n";
+
+/* physical text lines of the config event: 1 + YAML lines + the "\t" line */
+static uint64_t
+config_lines(const struct gen *g)
+{
+	uint64_t n = 0;
+	const char *s;
+
+	if (g->o.mode == MODE_JSON)
+		return 1;	/* the YAML becomes one escaped string */
+	for (s = config_yaml; *s != '\0'; s++)
+		n += *s == '\n';
+	return n + 1;
+}
+
+struct oline {
+	enum level	 level;
+	const char	*target;	/* full target, "ztunnel::..." */
+	char		 span[256];	/* text "name{k=v}", "" for none */
+	char		 jspan[256];	/* JSON `"name":{...}` */
+	char		 msg[2048];
+	char		 fields[512];	/* text k=v pairs */
+	char		 jfields[512];	/* JSON ,"k":v pairs */
+};
+
+/* one non-access event, possibly several physical lines in text mode */
+static void
+emit_oline(struct gen *g, struct zpod *p, uint64_t ts, const struct oline *l)
+{
+	const char *target = l->target;
+	const char *s;
+	char *o;
+	size_t n;
+	size_t col;
+
+	o = ob_line(&p->ob);
+	o = put_deco(g, p, o, ts);
+	if (g->o.mode == MODE_JSON) {
+		char m[4200];
+
+		esc(m, l->msg);
+		o += sprintf(o, "{\"level\":\"%s\",\"time\":\"", lvname[l->level]);
+		o = put_ts(p, o, ts);
+		o += sprintf(o, "\",\"scope\":\"%s\",\"message\":\"%s\"%s%s%s}\n",
+		    target, m, l->jfields, l->jspan[0] ? "," : "", l->jspan);
+		ob_done(&p->ob, o);
+		return;
+	}
+	if (strncmp(target, "ztunnel::", 9) == 0)
+		target += 9;
+	o = put_ts(p, o, ts);
+	if (g->o.layout == LAYOUT_SPACES) {
+		/* like the istio.io capture: TABs expanded after the ts */
+		*o++ = ' ';
+		n = strlen(lvname[l->level]);
+		o = put(o, lvname[l->level], n);
+		for (col = n; col < 8; col++)
+			*o++ = ' ';
+		n = (size_t)sprintf(o, "%s%s%s", target, l->span[0] ? ":" : "",
+		    l->span);
+		o += n;
+		for (col = n % 8; col < 8; col++)
+			*o++ = ' ';
+	} else {
+		o += sprintf(o, "\t%s\t%s%s%s\t", lvname[l->level], target,
+		    l->span[0] ? ":" : "", l->span);
+	}
+	/* the message is written raw; each LF starts a new physical line */
+	for (s = l->msg; *s != '\0'; s++) {
+		*o++ = *s;
+		if (*s == '\n') {
+			ob_done(&p->ob, o);
+			o = ob_line(&p->ob);
+			o = put_deco(g, p, o, ts);
+		}
+	}
+	*o++ = g->o.layout == LAYOUT_SPACES ? ' ' : '\t';
+	o += sprintf(o, "%s\n", l->fields);
+	ob_done(&p->ob, o);
+}
+
+static void
+oline_init(struct oline *l, enum level lv, const char *target)
+{
+	l->level = lv;
+	l->target = target;
+	l->span[0] = l->jspan[0] = l->msg[0] = '\0';
+	l->fields[0] = l->jfields[0] = '\0';
+}
+
+static void
+span_wl(struct oline *l, const char *name, const struct wl *w)
+{
+	snprintf(l->span, sizeof(l->span), "%s{wl=%s/%s}", name, w->ns,
+	    w->name);
+	snprintf(l->jspan, sizeof(l->jspan), "\"%s\":{\"wl\":\"%s/%s\"}", name,
+	    w->ns, w->name);
+}
+
+static void
+span_xds(struct oline *l, uint32_t id)
+{
+	snprintf(l->span, sizeof(l->span), "xds{id=%u}", id);
+	snprintf(l->jspan, sizeof(l->jspan), "\"xds\":{\"id\":%u}", id);
+}
+
+static void
+listener_fields(struct oline *l, const char *addr, const char *comp, int tr)
+{
+	snprintf(l->fields, sizeof(l->fields),
+	    "address=%s component=\"%s\" transparent=%s", addr, comp,
+	    tr ? "true" : "false");
+	snprintf(l->jfields, sizeof(l->jfields),
+	    ",\"address\":\"%s\",\"component\":\"%s\",\"transparent\":%s", addr,
+	    comp, tr ? "true" : "false");
+}
+
+static void
+emit_other(struct gen *g, struct zpod *p, const struct rec *r)
+{
+	static const char *const listeners[][3] = {
+		{ "127.0.0.1:15000", "admin", "0" },
+		{ "[::]:15020", "stats", "0" },
+		{ "[::]:15021", "readiness", "0" },
+		{ "[::]:15008", "inbound", "1" },
+		{ "[::]:15006", "inbound plaintext", "1" },
+		{ "127.0.0.1:15001", "outbound", "1" },
+	};
+	static const char *const types[] = {
+		"type.googleapis.com/istio.workload.Address",
+		"type.googleapis.com/istio.security.Authorization",
+	};
+	struct oline l;
+	const struct wl *w = r->src_wl >= 0 ? &g->wl[r->src_wl] : NULL;
+	uint64_t a = r->bsent;
+	uint64_t b = r->brecv;
+
+	switch ((enum other)r->err) {
+	case OT_VERSION:
+		oline_init(&l, LV_INFO, "ztunnel");
+		snprintf(l.msg, sizeof(l.msg),
+		    "version: version.BuildInfo{Version:\"%s\", "
+		    "GitRevision:\"%s\", RustVersion:\"1.79.0\", "
+		    "BuildProfile:\"release\", BuildStatus:\"Clean\", "
+		    "GitTag:\"%s\", IstioVersion:\"unknown\"}",
+		    g->o.layout == LAYOUT_V1220 ? "1.22.0" : "1.23.2",
+		    g->o.layout == LAYOUT_V1220
+			? "a3bb4bd3bf5ec0a4df0d1e8e1c4e0bc66ab2c2e7"
+			: "32ae0b4e8d1ac6fb2c2a7e7d4f5bc6e0f4a6fbc1",
+		    g->o.layout == LAYOUT_V1220 ? "1.22.0" : "1.23.2");
+		break;
+	case OT_CONFIG: {
+		char yaml[sizeof(config_yaml) + 32];
+
+		oline_init(&l, LV_INFO, "ztunnel");
+		snprintf(yaml, sizeof(yaml), config_yaml, p->node);
+		snprintf(l.msg, sizeof(l.msg), "running with config: %s", yaml);
+		break;
+	}
+	case OT_LISTENER:
+		oline_init(&l, LV_INFO, "ztunnel::hyper_util");
+		listener_fields(&l, listeners[a][0], listeners[a][1], 0);
+		snprintf(l.msg, sizeof(l.msg), "listener established");
+		break;
+	case OT_POD_LISTENER:
+		oline_init(&l, LV_INFO,
+		    a == 3 ? "ztunnel::proxy::inbound"
+		    : a == 4 ? "ztunnel::proxy::inbound_passthrough"
+			     : "ztunnel::proxy::outbound");
+		span_wl(&l, "proxy", w);
+		listener_fields(&l, listeners[a][0], listeners[a][1], 1);
+		snprintf(l.msg, sizeof(l.msg), "listener established");
+		break;
+	case OT_POD_RECEIVED:
+		oline_init(&l, LV_INFO, "ztunnel::inpod::statemanager");
+		snprintf(l.msg, sizeof(l.msg), "pod received, starting proxy");
+		snprintf(l.fields, sizeof(l.fields),
+		    "uid=\"%s\" name=\"%s\" namespace=\"%s\"", w->uid, w->name,
+		    w->ns);
+		snprintf(l.jfields, sizeof(l.jfields),
+		    ",\"uid\":\"%s\",\"name\":\"%s\",\"namespace\":\"%s\"",
+		    w->uid, w->name, w->ns);
+		break;
+	case OT_XDS_STREAM:
+		oline_init(&l, LV_INFO, "ztunnel::xds::client");
+		span_xds(&l, (uint32_t)a);
+		snprintf(l.msg, sizeof(l.msg), "Stream established");
+		break;
+	case OT_XDS_RESP:
+		oline_init(&l, LV_INFO, "ztunnel::xds::client");
+		span_xds(&l, (uint32_t)(a >> 32));
+		snprintf(l.msg, sizeof(l.msg), "received response");
+		snprintf(l.fields, sizeof(l.fields),
+		    "type_url=\"%s\" size=%u removes=%u", types[a & 1],
+		    (unsigned)(b >> 8), (unsigned)(b & 0xff));
+		snprintf(l.jfields, sizeof(l.jfields),
+		    ",\"type_url\":\"%s\",\"size\":%u,\"removes\":%u",
+		    types[a & 1], (unsigned)(b >> 8), (unsigned)(b & 0xff));
+		break;
+	case OT_XDS_ERR:
+		oline_init(&l, LV_WARN, "ztunnel::xds::client");
+		span_xds(&l, (uint32_t)a);
+		snprintf(l.msg, sizeof(l.msg),
+		    "XDS client connection error: gRPC connection error "
+		    "connecting to https://istiod.istio-system.svc:15012: "
+		    "status: Unknown, message: \"h2 protocol error: error "
+		    "reading a body from connection\", source: error reading "
+		    "a body from connection, retrying in 100ms");
+		break;
+	case OT_DRAIN:
+		oline_init(&l, LV_INFO, "ztunnel::drain");
+		span_wl(&l, "proxy", w);
+		snprintf(l.msg, sizeof(l.msg), "shutdown complete");
+		snprintf(l.fields, sizeof(l.fields), "component=\"%s\"",
+		    a ? "inbound" : "outbound");
+		snprintf(l.jfields, sizeof(l.jfields),
+		    ",\"component\":\"%s\"", a ? "inbound" : "outbound");
+		break;
+	case OT_PING_ERR:
+	default:
+		oline_init(&l, LV_ERROR, "ztunnel::proxy::h2");
+		snprintf(l.msg, sizeof(l.msg), "ping error: broken pipe");
+		break;
+	}
+	emit_oline(g, p, r->ts, &l);
+}
+
+static void
+emit(struct gen *g, struct zpod *p, const struct rec *r)
+{
+	if (r->kind == REC_OTHER) {
+		if (g->o.mode != MODE_CSV)
+			emit_other(g, p, r);
+	} else {
+		emit_access(g, p, r);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* the simulation */
+
+/* hand a generated line to its pod (or drop it if not in this pass) */
+static void
+submit(struct gen *g, unsigned node, struct rec *r)
+{
+	struct zpod *p = &g->pod[node];
+
+	r->seq = g->seq++;
+	if (!p->active)
+		return;
+	heap_push(p, r);
+	if (r->ts < g->due)
+		g->due = r->ts;
+}
+
+/* write every pending line with ts <= upto */
+static void
+flush_ready(struct gen *g, uint64_t upto)
+{
+	struct rec r;
+	size_t i;
+
+	if (upto < g->due)
+		return;
+	g->due = UINT64_MAX;
+	for (i = 0; i < g->npod; i++) {
+		struct zpod *p = &g->pod[i];
+
+		while (p->hn > 0 && p->heap[0].ts <= upto) {
+			heap_pop(p, &r);
+			emit(g, p, &r);
+		}
+		if (p->hn > 0 && p->heap[0].ts < g->due)
+			g->due = p->heap[0].ts;
+	}
+}
+
+static struct rec
+other_rec(uint64_t ts, enum other t, int32_t wl, uint64_t a, uint64_t b)
+{
+	struct rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.ts = ts;
+	r.kind = REC_OTHER;
+	r.err = (uint8_t)t;
+	r.src_wl = wl;
+	r.dst_wl = -1;
+	r.svc = -1;
+	r.bsent = a;
+	r.brecv = b;
+	return r;
+}
+
+/*
+ * The startup sequence of ztunnel pod `node`, as far as `budget` lines
+ * allow (events that do not fit are skipped).  Written straight to the pod
+ * since it precedes all traffic.  Returns the lines used.
+ */
+static uint64_t
+startup(struct gen *g, unsigned node, uint64_t budget)
+{
+	struct zpod *p = &g->pod[node];
+	struct rng_state *r = &g->rng;
+	uint64_t t;
+	uint64_t used = 0;
+	uint64_t cfg = config_lines(g);
+	size_t i;
+	int k;
+	struct rec ev[16];
+	size_t nev = 0;
+
+	t = g->clock - (uint64_t)rrange(r, 20, 900) * 1000000;
+	t -= rrange(r, 0, 999999);
+	ev[nev++] = other_rec(t, OT_VERSION, -1, 0, 0);
+	ev[nev++] = other_rec(t, OT_CONFIG, -1, 0, 0);
+	for (k = 0; k < 3; k++)
+		ev[nev++] = other_rec(t, OT_LISTENER, -1, (uint64_t)k, 0);
+	ev[nev++] = other_rec(t, OT_XDS_STREAM, -1, p->xds_id, 0);
+	ev[nev++] = other_rec(t, OT_XDS_RESP, -1, (uint64_t)p->xds_id << 32,
+	    (uint64_t)(g->nwl + g->nsvc) << 8);
+	ev[nev++] = other_rec(t, OT_XDS_RESP, -1,
+	    ((uint64_t)p->xds_id << 32) | 1, (uint64_t)rrange(r, 1, 6) << 8);
+	for (i = 0; i < nev; i++) {
+		uint64_t n = ev[i].err == OT_CONFIG ? cfg : 1;
+
+		ev[i].ts = t;
+		t += rrange(r, 20, 3000);
+		if (used + n > budget || n > g->left)
+			continue;
+		used += n;
+		g->left -= n;
+		if (p->active)
+			emit(g, p, &ev[i]);
+	}
+	/* the pods enrolled on this node */
+	for (i = 0; i < g->nwl; i++) {
+		const struct wl *w = &g->wl[i];
+
+		if (w->node != node || !w->captured)
+			continue;
+		t += rrange(r, 1000, 400000);
+		if (t >= g->clock)
+			t = g->clock - 1;	/* many pods: squeeze */
+		for (k = 0; k < 4; k++) {
+			struct rec e;
+
+			e = k == 0 ? other_rec(t, OT_POD_RECEIVED, (int32_t)i,
+					 0, 0)
+				   : other_rec(t, OT_POD_LISTENER, (int32_t)i,
+					 (uint64_t)(k + 2), 0);
+			t += rrange(r, 20, 900);
+			if (used + 1 > budget || g->left == 0)
+				continue;
+			used++;
+			g->left--;
+			if (p->active)
+				emit(g, p, &e);
+		}
+	}
+	return used;
+}
+
+/* a random non-access line at the current clock */
+static void
+gen_other(struct gen *g)
+{
+	struct rng_state *r = &g->rng;
+	unsigned node = rbelow(r, (uint32_t)g->npod);
+	struct zpod *p = &g->pod[node];
+	uint32_t u = rbelow(r, 1000);
+	int32_t w = (int32_t)rbelow(r, (uint32_t)g->nwl);
+	struct rec e;
+
+	if (u < 850) {
+		uint64_t auth = rbelow(r, 4) == 0;
+		uint64_t size = rrange(r, 1, 4);
+		uint64_t removes = rbelow(r, 5) == 0;
+
+		e = other_rec(g->clock, OT_XDS_RESP, -1,
+		    ((uint64_t)p->xds_id << 32) | auth, size << 8 | removes);
+	} else if (u < 900) {
+		e = other_rec(g->clock, OT_POD_RECEIVED, w, 0, 0);
+	} else if (u < 940) {
+		e = other_rec(g->clock, OT_DRAIN, w, rbelow(r, 2), 0);
+	} else if (u < 980) {
+		e = other_rec(g->clock, OT_PING_ERR, -1, 0, 0);
+	} else if (u < 985) {
+		e = other_rec(g->clock, OT_XDS_ERR, -1, p->xds_id, 0);
+		p->xds_id++;
+	} else {
+		e = other_rec(g->clock, OT_XDS_STREAM, -1, p->xds_id, 0);
+	}
+	g->left--;
+	submit(g, node, &e);
+}
+
+/* endpoint choice: round-robin-ish, plus --skew-endpoint towards the first */
+static size_t
+pick_ep(struct gen *g, struct svc *s)
+{
+	struct rng_state *r = &g->rng;
+
+	if (rpct(r, g->o.skew))
+		return s->ep0;
+	if (rbelow(r, 5) == 0)
+		return s->ep0 + rbelow(r, (uint32_t)s->nep);
+	return s->ep0 + s->rr++ % s->nep;
+}
+
+/* source port of the pooled HBONE connection from a to b */
+static uint16_t
+pool_port(struct gen *g, size_t a, size_t b)
+{
+	uint32_t h = ((uint32_t)a * 2654435761u) ^ ((uint32_t)b * 40503u);
+	struct poolent *e = &g->pool[(h ^ (h >> 15)) % POOL_SIZE];
+
+	if (e->a != (int32_t)a || e->b != (int32_t)b || e->left == 0) {
+		e->a = (int32_t)a;
+		e->b = (int32_t)b;
+		e->port = (uint16_t)rrange(&g->rng, 32768, 60999);
+		e->left = (uint16_t)rrange(&g->rng, 1, 150);
+	}
+	e->left--;
+	return e->port;
+}
+
+/* base times a lognormal factor from tab (exp() is too slow per line) */
+static uint64_t
+noisy(struct rng_state *r, double base, const double *tab)
+{
+	double v = base * tab[rbelow(r, NTAB)];
+
+	return v < 1 ? 0 : (uint64_t)v;
+}
+
+static struct rec
+access_rec(uint64_t ts, uint64_t dur_us, enum level lv, uint8_t flags)
+{
+	struct rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.ts = ts;
+	r.dur_ms = (uint32_t)(dur_us / 1000);
+	r.kind = REC_COMPLETE;
+	r.level = (uint8_t)lv;
+	r.flags = flags;
+	r.src_wl = r.dst_wl = r.svc = -1;
+	return r;
+}
+
+/* error cases of one connection */
+enum ecase { EC_NONE, EC_FAILED, EC_TIMEOUT, EC_POLICY, EC_REFUSED, EC_RESET };
+
+static enum ecase
+pick_ecase(struct gen *g)
+{
+	uint32_t u;
+
+	if (!rpct(&g->rng, g->o.errors))
+		return EC_NONE;
+	u = rbelow(&g->rng, 100);
+	return u < 12 ? EC_FAILED
+	    : u < 35  ? EC_TIMEOUT
+	    : u < 60  ? EC_POLICY
+	    : u < 80  ? EC_REFUSED
+		      : EC_RESET;
+}
+
+/* the choices shared by every kind of connection */
+struct conn {
+	size_t		 ci;		/* client, index into wl */
+	size_t		 si;		/* service */
+	size_t		 ei;		/* endpoint, index into wl */
+	const struct wl	*c;
+	struct svc	*s;
+	const struct wl	*e;
+	enum ecase	 ec;
+	uint16_t	 eph;		/* the client's ephemeral port */
+	uint64_t	 start;		/* accept time, us */
+	uint64_t	 dur;		/* us */
+	uint64_t	 req;		/* client -> server bytes */
+	uint64_t	 resp;		/* server -> client bytes */
+};
+
+/* four-field `connection failed` on the client's node; returns 1 */
+static unsigned
+conn_failed(struct gen *g, const struct conn *k)
+{
+	struct rec out;
+
+	out = access_rec(k->start + rrange(&g->rng, 100, 3000), 0, LV_WARN, 0);
+	out.kind = REC_FAILED;
+	out.src_ip = k->c->ip;
+	out.src_port = k->eph;
+	out.dst_ip = k->s->vip;
+	out.dst_port = k->s->port;
+	out.err = k->s->wp0 >= 0 ? ER_NOWAYPOINT : ER_NOUPSTREAM;
+	out.svc = (int32_t)k->si;	/* for the error text only */
+	g->left--;
+	submit(g, k->c->node, &out);
+	return 1;
+}
+
+/* plain TCP: outbound record only, no identities; returns 1 */
+static unsigned
+conn_plain(struct gen *g, const struct conn *k)
+{
+	struct rng_state *r = &g->rng;
+	struct rec out;
+	int ext = rbelow(r, 4) == 0;
+
+	out = access_rec(k->start + k->dur, k->dur, LV_INFO, 0);
+	out.src_wl = (int32_t)k->ci;
+	out.src_ip = k->c->ip;
+	out.src_port = k->eph;
+	if (ext) {
+		/* passthrough: no upstream known */
+		out.dst_ip = externals[rbelow(r, NEXTERNALS)];
+		out.dst_port = 443;
+	} else {
+		out.dst_ip = k->e->ip;
+		out.dst_port = k->s->tport;
+		out.svc = (int32_t)k->si;
+		out.dst_wl = (int32_t)k->ei;
+	}
+	out.bsent = k->req;
+	out.brecv = k->resp;
+	if (k->ec == EC_RESET) {
+		out.level = LV_ERROR;
+		out.err = ER_RESET;
+		out.brecv = k->resp / 3;
+	} else if (k->ec != EC_NONE) {
+		out.level = LV_ERROR;
+		out.err = ER_REFUSED;
+		out.bsent = out.brecv = 0;
+		out.ts = k->start + 200 + rbelow(r, 2000);
+		out.dur_ms = (uint32_t)((out.ts - k->start) / 1000);
+	}
+	g->left--;
+	submit(g, k->c->node, &out);
+	return 1;
+}
+
+/*
+ * HBONE, direct or via the service's waypoint: the outbound record on the
+ * client's node and, unless dropped, the inbound one on the endpoint's
+ * node (section 6.2 / 6.4).  Returns the number of lines.
+ */
+static unsigned
+conn_hbone(struct gen *g, const struct conn *k, int via_wp, size_t hop,
+    uint64_t delta, int drop)
+{
+	struct rng_state *r = &g->rng;
+	const struct wl *h = &g->wl[hop];	/* what the client dials */
+	struct svc *s = k->s;
+	uint64_t dur = k->dur;
+	uint64_t in_dur;
+	struct rec out;
+	struct rec in;
+
+	out = access_rec(k->start + dur, dur, LV_INFO, RF_HBONE | RF_MTLS);
+	out.src_wl = (int32_t)k->ci;
+	out.src_ip = k->c->ip;
+	out.src_port = k->eph;
+	out.dst_ip = h->ip;
+	out.dst_port = HBONE_PORT;
+	out.hb_ip = via_wp ? s->vip : k->e->ip;
+	out.hb_port = via_wp ? s->port : s->tport;
+	out.svc = (int32_t)k->si;
+	out.dst_wl = (int32_t)hop;
+	out.bsent = k->req;
+	out.brecv = k->resp;
+
+	/* the inbound side closes a little earlier and starts a bit later */
+	if (via_wp)
+		delta += rrange(r, 50, 800);
+	if (delta + 50 > dur)
+		delta = dur - 50;
+	in_dur = dur - delta;
+	in_dur -= rbelow(r, (uint32_t)(in_dur / 8 + 1));
+	in = access_rec(k->start + dur - delta, in_dur, LV_INFO,
+	    RF_HBONE | RF_MTLS | RF_INBOUND);
+	in.src_wl = (int32_t)hop;
+	if (!via_wp)
+		in.src_wl = (int32_t)k->ci;
+	in.src_ip = via_wp ? h->ip : k->c->ip;
+	/* the port of the pooled HBONE connection, not the app's */
+	in.src_port = pool_port(g, (size_t)in.src_wl, k->ei);
+	if (in.src_port == out.src_port)
+		out.src_port ^= 1;
+	in.dst_ip = k->e->ip;
+	in.dst_port = HBONE_PORT;
+	in.hb_ip = k->e->ip;
+	in.hb_port = s->tport;
+	in.svc = (int32_t)k->si;
+	in.dst_wl = (int32_t)k->ei;
+	in.bsent = k->resp;
+	in.brecv = k->req;
+	if (via_wp && s->kind == SK_HTTP && k->req > 0) {
+		/* the waypoint rewrites HTTP headers */
+		in.brecv += rrange(r, 20, 200);
+		in.bsent += rrange(r, 0, 60);
+	}
+
+	switch (k->ec) {
+	case EC_NONE:
+	case EC_FAILED:
+		break;
+	case EC_TIMEOUT:
+		/* HBONE connect timed out: nothing reached the server */
+		out.level = LV_ERROR;
+		out.err = ER_TIMEOUT;
+		out.bsent = out.brecv = 0;
+		out.ts = k->start + 10000000 + rrange(r, 0, 9000);
+		out.dur_ms = (uint32_t)((out.ts - k->start) / 1000);
+		drop = 1;
+		break;
+	case EC_POLICY:
+	case EC_REFUSED:
+		out.level = in.level = LV_ERROR;
+		out.err = k->ec == EC_POLICY ? ER_HTTP401 : ER_HTTP503;
+		in.err = k->ec == EC_POLICY ? ER_POLICY : ER_INREFUSED;
+		out.bsent = out.brecv = in.bsent = in.brecv = 0;
+		dur = rrange(r, 900, 4000);
+		in.ts = k->start + dur - rrange(r, 50, 700);
+		in.dur_ms = 0;
+		out.ts = k->start + dur;
+		out.dur_ms = (uint32_t)(dur / 1000);
+		break;
+	case EC_RESET:
+		out.level = LV_ERROR;
+		out.err = ER_RESET;
+		out.brecv /= 3;
+		in.bsent = out.brecv;
+		break;
+	}
+
+	g->left--;
+	submit(g, k->c->node, &out);
+	if (drop || g->left == 0)
+		return 1;
+	g->left--;
+	submit(g, k->e->node, &in);
+	return 2;
+}
+
+/* one connection: its records; returns the number of lines */
+static unsigned
+gen_conn(struct gen *g)
+{
+	struct rng_state *r = &g->rng;
+	struct conn k;
+	int plain;
+	int via_wp;
+	size_t hop;
+	uint64_t delta;
+	int drop;
+
+	k.ci = g->cli[rpick(r, g->clicum, g->ncli)];
+	k.si = rpick(r, g->svccum, g->nsvc);
+	k.s = &g->svc[k.si];
+	k.c = &g->wl[k.ci];
+	k.ec = pick_ecase(g);
+	plain = rpct(r, g->o.plaintext);
+	k.eph = (uint16_t)rrange(r, 32768, 60999);
+	k.start = g->clock;
+	via_wp = k.s->wp0 >= 0 && !plain;
+
+	if (rbelow(r, 100) < (k.s->kind == SK_DB ? 8u : 2u))
+		k.dur = (uint64_t)rlogu(r, 1e6, 1.2e8);	/* long-lived */
+	else
+		k.dur = noisy(r, k.s->lat_us, g->ln7);
+	if (k.dur < 150)
+		k.dur = 150 + rbelow(r, 100);
+	k.req = noisy(r, k.s->req, g->ln5);
+	k.resp = noisy(r, k.s->resp, g->ln8);
+	if (k.dur > 1000000) {
+		k.req *= 1 + k.dur / 2000000;
+		k.resp *= 1 + k.dur / 1000000;
+	}
+	if (rbelow(r, 100) == 0)
+		k.req = k.resp = 0;
+
+	k.ei = pick_ep(g, k.s);
+	k.e = &g->wl[k.ei];
+	hop = k.ei;
+	if (via_wp)
+		hop = (size_t)k.s->wp0 + k.s->wprr++ % k.s->nwp;
+	delta = rrange(r, 50, 700);
+	drop = rpct(r, g->o.drop_inbound);
+
+	if (k.ec == EC_FAILED)
+		return conn_failed(g, &k);
+	if (plain)
+		return conn_plain(g, &k);
+	return conn_hbone(g, &k, via_wp, hop, delta, drop);
+}
+
+static void
+sim_reset(struct gen *g)
+{
+	size_t i;
+
+	rng_seed(&g->rng, g->o.seed, 2);
+	g->clock = (uint64_t)START_SEC * 1000000 + rbelow(&g->rng, 1000000);
+	g->seq = 0;
+	g->due = UINT64_MAX;
+	g->left = g->o.lines;
+	for (i = 0; i < POOL_SIZE; i++) {
+		g->pool[i].a = -1;
+		g->pool[i].left = 0;
+	}
+	for (i = 0; i < g->nsvc; i++)
+		g->svc[i].rr = g->svc[i].wprr = 0;
+	for (i = 0; i < g->npod; i++) {
+		struct zpod *p = &g->pod[i];
+
+		rng_seed(&p->erng, g->o.seed, 100 + i);
+		p->kts = 0;
+		p->tsec = p->ksec = -1;
+		p->xds_id = rrange(&g->rng, 1, 3);
+		p->hn = 0;
+	}
+}
+
+/* one replay of the whole simulation, writing the active pods */
+static void
+run_pass(struct gen *g)
+{
+	uint64_t other_total;
+	uint64_t per_pod;
+	uint64_t used = 0;
+	uint64_t conns = 0;
+	uint64_t conn_lines = 0;
+	double f;
+	size_t i;
+
+	sim_reset(g);
+	other_total = (uint64_t)((double)g->o.lines * g->o.other / 100.0);
+	per_pod = other_total / g->npod;
+	for (i = 0; i < g->npod; i++)
+		used += startup(g, (unsigned)i, per_pod);
+	f = 0;
+	if (other_total > used && g->o.lines > used)
+		f = (double)(other_total - used) / (double)(g->o.lines - used);
+	while (g->left > 0) {
+		/*
+		 * A step makes one other line or one connection (~2 lines):
+		 * choose the step odds that give the share f of lines.
+		 */
+		double per = conns ? (double)conn_lines / (double)conns : 2.0;
+		double p = f * per / (1.0 - f + f * per);
+
+		g->clock += 1 + (uint64_t)g->gap[rbelow(&g->rng, NTAB)];
+		flush_ready(g, g->clock);
+		if (f > 0 && runit(&g->rng) < p) {
+			gen_other(g);
+		} else {
+			conn_lines += gen_conn(g);
+			conns++;
+		}
+	}
+	flush_ready(g, UINT64_MAX);
+}
+
+/* ------------------------------------------------------------------ */
+/* driver */
+
+static void
+copy_out(FILE *from, FILE *to, char *buf)
+{
+	size_t n;
+
+	if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
+		die("temporary file");
+	while ((n = fread(buf, 1, OBUF_CAP, from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			die("write error");
+	if (ferror(from))
+		die("temporary file read error");
+}
+
+static void
+run(struct gen *g)
+{
+	size_t *order;
+	size_t per;
+	size_t i;
+	size_t k;
+	char *cbuf = xmalloc(OBUF_CAP);
+
+	/* kubectl reads pods in Go map order: random per invocation */
+	order = xmalloc(g->npod * sizeof(*order));
+	for (i = 0; i < g->npod; i++)
+		order[i] = i;
+	{
+		struct rng_state r;
+
+		rng_seed(&r, g->o.seed, 3);
+		for (i = g->npod; i > 1; i--) {
+			size_t j = rbelow(&r, (uint32_t)i);
+			size_t t = order[i - 1];
+
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+	}
+
+	if (g->o.mode == MODE_CSV) {
+		fputs("pod,time,level,message,src.addr,src.workload,"
+		      "src.namespace,src.identity,dst.addr,dst.hbone_addr,"
+		      "dst.service,dst.workload,dst.namespace,dst.identity,"
+		      "direction,bytes_sent,bytes_recv,duration,error\n",
+		    stdout);
+	}
+	per = (g->npod + MAX_PASSES - 1) / MAX_PASSES;
+	for (i = 0; i < g->npod; i += per) {
+		size_t end = i + per < g->npod ? i + per : g->npod;
+
+		for (k = 0; k < g->npod; k++)
+			g->pod[k].active = 0;
+		for (k = i; k < end; k++) {
+			struct zpod *p = &g->pod[order[k]];
+
+			p->active = 1;
+			p->ob.buf = xmalloc(OBUF_CAP);
+			p->ob.len = 0;
+			p->ob.f = k == i ? stdout : tmpfile();
+			if (p->ob.f == NULL)
+				die("cannot create a temporary file");
+		}
+		run_pass(g);
+		for (k = i; k < end; k++) {
+			struct zpod *p = &g->pod[order[k]];
+
+			ob_flush(&p->ob);
+			free(p->ob.buf);
+			free(p->heap);
+			p->heap = NULL;
+			p->hcap = 0;
+			if (k == i)
+				continue;
+			copy_out(p->ob.f, stdout, cbuf);
+			fclose(p->ob.f);
+		}
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die("write error");
+	free(order);
+	free(cbuf);
+}
+
+static const char synopsis[] =
+"usage: ztgen [-n LINES] [-s SEED] [--nodes N] [--services N]\n"
+"             [--endpoints N] [--clients N] [--prefix] [--timestamps]\n"
+"             [--json | --csv] [--layout tab|spaces|v1.22.0] [--other PCT]\n"
+"             [--errors PCT] [--plaintext PCT] [--skew-endpoint PCT]\n"
+"             [--drop-inbound PCT] [--rate CONN_PER_S]\n";
+
+static void
+help(void)
+{
+	fputs(synopsis, stdout);
+	fputs(
+"\n"
+"Write deterministic synthetic Istio ambient ztunnel logs, as\n"
+"`kubectl -n istio-system logs -l app=ztunnel --tail=-1` prints them\n"
+"(one contiguous block per ztunnel pod), to stdout.\n"
+"\n"
+"  -n LINES            physical output lines (default 10000)\n"
+"  -s, --seed SEED     random seed (default 1); same arguments, same bytes\n"
+"  --nodes N           nodes = ztunnel pods (default 3)\n"
+"  --services N        services (default 20)\n"
+"  --endpoints N       max endpoints per service, each gets 1..N (default 4)\n"
+"  --clients N         client pods (default 10)\n"
+"  --prefix            add kubectl's `[pod/ztunnel-xxxxx/istio-proxy] `\n"
+"  --timestamps        add the kubelet RFC3339 timestamp (9 digits) and a SP\n"
+"  --json              LOG_FORMAT=json lines\n"
+"  --csv               only the access records, as CSV with a header line\n"
+"                      (same records as the text output of the same args)\n"
+"  --layout L          text layout: tab (default), spaces (first TABs as\n"
+"                      runs of spaces, like the istio.io page) or v1.22.0\n"
+"                      (unquoted names, bare connection-failed error,\n"
+"                      inbound dst.addr = pod:targetPort)\n"
+"  --other PCT         non-access lines, startup block included (default 3)\n"
+"  --errors PCT        connections that fail (default 1)\n"
+"  --plaintext PCT     outbound connections over plain TCP (default 2)\n"
+"  --skew-endpoint PCT extra share of each service's traffic sent to its\n"
+"                      first endpoint (default 0)\n"
+"  --drop-inbound PCT  inbound records dropped (default 0)\n"
+"  --rate N            connections per second, cluster-wide (default 2000)\n"
+"  -h, --help          this text\n",
+	    stdout);
+}
+
+/* a usage error: message, synopsis, exit 2 */
+static void
+bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "ztgen: %s '%s'\n%s", what, arg, synopsis);
+	exit(2);
+}
+
+static int
+takes_value(const char *a)
+{
+	static const char *const opts[] = { "-n", "-s", "--seed", "--nodes",
+		"--services", "--endpoints", "--clients", "--layout",
+		"--other", "--errors", "--plaintext", "--skew-endpoint",
+		"--drop-inbound", "--rate" };
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (strcmp(a, opts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static unsigned long long
+num(const char *opt, const char *s, unsigned long long lo,
+    unsigned long long hi)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (s[0] == '-' || end == s || *end != '\0' || errno != 0 || v < lo ||
+	    v > hi) {
+		fprintf(stderr, "ztgen: %s: expected an integer in %llu..%llu, "
+				"got '%s'\n",
+		    opt, lo, hi, s);
+		exit(2);
+	}
+	return v;
+}
+
+static double
+pct(const char *opt, const char *s)
+{
+	char *end;
+	double v;
+
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || !(v >= 0 && v <= 100)) {
+		fprintf(stderr, "ztgen: %s: expected a percentage 0..100, got "
+				"'%s'\n",
+		    opt, s);
+		exit(2);
+	}
+	return v;
+}
+
+static void
+parse_args(struct opts *o, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = 1;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			help();
+			exit(0);
+		} else if (strcmp(a, "--prefix") == 0) {
+			o->prefix = 1;
+			takes = 0;
+		} else if (strcmp(a, "--timestamps") == 0) {
+			o->timestamps = 1;
+			takes = 0;
+		} else if (strcmp(a, "--json") == 0) {
+			o->mode = MODE_JSON;
+			takes = 0;
+		} else if (strcmp(a, "--csv") == 0) {
+			o->mode = MODE_CSV;
+			takes = 0;
+		} else if (!takes_value(a)) {
+			bad(a[0] == '-' ? "unknown option" : "unexpected argument",
+			    a);
+		} else if (v == NULL) {
+			bad("missing value after", a);
+		} else if (strcmp(a, "-n") == 0) {
+			o->lines = num(a, v, 0, 1ull << 40);
+		} else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
+			o->seed = num(a, v, 0, UINT64_MAX);
+		} else if (strcmp(a, "--nodes") == 0) {
+			o->nodes = (unsigned)num(a, v, 1, 250);
+		} else if (strcmp(a, "--services") == 0) {
+			o->services = (unsigned)num(a, v, 1, 4000);
+		} else if (strcmp(a, "--endpoints") == 0) {
+			o->endpoints = (unsigned)num(a, v, 1, 64);
+		} else if (strcmp(a, "--clients") == 0) {
+			o->clients = (unsigned)num(a, v, 1, 10000);
+		} else if (strcmp(a, "--layout") == 0) {
+			if (strcmp(v, "tab") == 0)
+				o->layout = LAYOUT_TAB;
+			else if (strcmp(v, "spaces") == 0)
+				o->layout = LAYOUT_SPACES;
+			else if (strcmp(v, "v1.22.0") == 0)
+				o->layout = LAYOUT_V1220;
+			else
+				bad("--layout: expected tab, spaces or v1.22.0, "
+				    "got", v);
+		} else if (strcmp(a, "--other") == 0) {
+			o->other = pct(a, v);
+		} else if (strcmp(a, "--errors") == 0) {
+			o->errors = pct(a, v);
+		} else if (strcmp(a, "--plaintext") == 0) {
+			o->plaintext = pct(a, v);
+		} else if (strcmp(a, "--skew-endpoint") == 0) {
+			o->skew = pct(a, v);
+		} else if (strcmp(a, "--drop-inbound") == 0) {
+			o->drop_inbound = pct(a, v);
+		} else if (strcmp(a, "--rate") == 0) {
+			o->rate = (double)num(a, v, 1, 10000000);
+		}
+		i += takes;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct gen g;
+	static char stdoutbuf[1 << 16];
+
+	g.o.lines = 10000;
+	g.o.seed = 1;
+	g.o.nodes = 3;
+	g.o.services = 20;
+	g.o.endpoints = 4;
+	g.o.clients = 10;
+	g.o.mode = MODE_TEXT;
+	g.o.layout = LAYOUT_TAB;
+	g.o.other = 3;
+	g.o.errors = 1;
+	g.o.plaintext = 2;
+	g.o.rate = 2000;
+	parse_args(&g.o, argc, argv);
+	if (g.o.mode != MODE_TEXT)
+		g.o.layout = LAYOUT_TAB;
+	setvbuf(stdout, stdoutbuf, _IOFBF, sizeof(stdoutbuf));
+
+	init_octets();
+	mk_heads(&g);
+	mk_tables(&g);
+	build_cluster(&g);
+	run(&g);
+	return 0;
+}
