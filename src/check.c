@@ -299,6 +299,7 @@ struct pent {			/* pairing: one HBONE record */
 	int64_t		 peer;	/* host key of the other side */
 	int64_t		 pod;
 	int		 wp_src;	/* inbound from a waypoint (by name) */
+	int		 errored;	/* may pair, never a violation */
 	int		 matched;
 };
 
@@ -445,7 +446,7 @@ feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
 	char		 msg[160];
 	int		 r;
 
-	if (!row->complete || row->error_id || !row->hbone || !row->has_bytes)
+	if (!row->complete || !row->hbone || !row->has_bytes)
 		return;
 	if (row->outbound && row->wp) {
 		a->via_wp++;
@@ -466,6 +467,12 @@ feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
 	e->hb = row->hbone_id;
 	e->wl = row->dst_wl_id;
 	e->pod = row->pod_id;
+	/*
+	 * A connection that ended in an error may still have a twin (the
+	 * other side often closed cleanly): it may take part in matching,
+	 * but is never reported unpaired.
+	 */
+	e->errored = row->error_id != 0;
 	if (row->outbound) {
 		e->cb = row->num[ZT_COL_BYTES_SENT];
 		e->sb = row->num[ZT_COL_BYTES_RECV];
@@ -885,8 +892,9 @@ finish_hbone(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
 	} else if (around > 0) {
 		res->status = ZT_ST_WARN;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " inbound"
-		    " plain-TCP records reach workloads that also receive HBONE",
-		    around);
+		    " plain-TCP record%s reach%s workloads that also receive "
+		    "HBONE", around, around == 1 ? "" : "s",
+		    around == 1 ? "es" : "");
 		res->hint = "something reaches these pods around the mesh: a "
 		    "client outside the mesh, a node or kubelet probe, or a "
 		    "load balancer; look at the source addresses";
@@ -946,14 +954,20 @@ cand_cmp(const void *x, const void *y)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+/*
+ * Could the other side's ztunnel have logged the twin of a record at ts?
+ * Yes when a pod that has host as a local address logged records both
+ * before and after ts (its span covers ts; a log cut just before the
+ * twin is then not counted against the mesh).
+ */
 static int
-observable(const struct observe *ob, int64_t host, int64_t ts, int64_t w)
+observable(const struct observe *ob, int64_t host, int64_t ts)
 {
 	int64_t	 k[2];
 	int64_t	 i;
 
 	for (i = 0; i < ob->podix.n; i++) {
-		if (ts < ob->span[i].lo - w || ts > ob->span[i].hi + w)
+		if (ts < ob->span[i].lo || ts > ob->span[i].hi)
 			continue;
 		k[0] = ob->podid[i];
 		k[1] = host;
@@ -1060,9 +1074,9 @@ finish_pairing(struct acc *a, const struct observe *ob, sqlite3 *db, int max,
 		i0 = i1;
 	}
 	for (o = 0; o < a->npo; o++) {
-		if (a->po[o].matched)
+		if (a->po[o].matched || a->po[o].errored)
 			continue;
-		v = observable(ob, a->po[o].peer, a->po[o].ts, w);
+		v = observable(ob, a->po[o].peer, a->po[o].ts);
 		if (keep)
 			keep_pair(run, a->po[o].id, 0, 0, v);
 		if (!v) {
@@ -1074,9 +1088,9 @@ finish_pairing(struct acc *a, const struct observe *ob, sqlite3 *db, int max,
 		ids[nids++] = a->po[o].id;
 	}
 	for (i = 0; i < a->npi; i++) {
-		if (a->pi[i].matched)
+		if (a->pi[i].matched || a->pi[i].errored)
 			continue;
-		v = observable(ob, a->pi[i].peer, a->pi[i].ts, w);
+		v = observable(ob, a->pi[i].peer, a->pi[i].ts);
 		if (keep)
 			keep_pair(run, 0, a->pi[i].id, 0, v);
 		if (!v) {
@@ -1115,6 +1129,11 @@ finish_pairing(struct acc *a, const struct observe *ob, sqlite3 *db, int max,
 		res->status = ZT_ST_SKIP;
 		snprintf(res->summary, sizeof(res->summary), "no HBONE "
 		    "connection records to pair");
+	} else if (matched == 0) {
+		res->status = ZT_ST_SKIP;
+		snprintf(res->summary, sizeof(res->summary), "nothing to "
+		    "verify: the other ztunnel of all %" PRId64 " HBONE records "
+		    "is not in the input", unv);
 	} else {
 		res->status = ZT_ST_PASS;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64
@@ -1234,12 +1253,17 @@ finish_balance(struct acc *a, const struct dims *dm)
 	if (nfail > 0) {
 		res->status = failed(a->r);
 		snprintf(res->summary, sizeof(res->summary), "%zu of %zu "
-		    "services unevenly spread over their endpoints (%zu "
-		    "skipped)", nfail, res->nsvc - nskip, nskip);
+		    "service%s unevenly spread over their endpoints (%zu "
+		    "skipped)", nfail, res->nsvc - nskip,
+		    res->nsvc - nskip == 1 ? "" : "s", nskip);
 		res->hint = "ztunnel balances connections round-robin; a skew "
 		    "means endpoints missing from some ztunnels' view (compare "
 		    "`istioctl x ztunnel-config workloads` on each node), "
 		    "long-lived connections, or a waypoint in the path";
+	} else if (res->nsvc == 0) {
+		res->status = ZT_ST_SKIP;
+		snprintf(res->summary, sizeof(res->summary), "no outbound "
+		    "connections to a service");
 	} else if (res->nsvc == nskip) {
 		res->status = ZT_ST_SKIP;
 		snprintf(res->summary, sizeof(res->summary), "no service with "
@@ -1247,8 +1271,9 @@ finish_balance(struct acc *a, const struct dims *dm)
 		    "connections or one endpoint)", nskip);
 	} else {
 		res->status = ZT_ST_PASS;
-		snprintf(res->summary, sizeof(res->summary), "%zu services "
-		    "spread evenly (%zu skipped)", res->nsvc - nskip, nskip);
+		snprintf(res->summary, sizeof(res->summary), "%zu service%s "
+		    "spread evenly (%zu skipped)", res->nsvc - nskip,
+		    res->nsvc - nskip == 1 ? "" : "s", nskip);
 	}
 }
 
@@ -1374,22 +1399,24 @@ run_sql(const struct zt_rule *r, struct zt_result *res, sqlite3 *db, int max)
 	case ZT_EXPECT_EMPTY:
 		bad = rows > 0;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64
-		    " rows (expected none)", rows);
+		    " row%s (expected none)", rows, rows == 1 ? "" : "s");
 		break;
 	case ZT_EXPECT_NONEMPTY:
 		bad = rows == 0;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64
-		    " rows (expected some)", rows);
+		    " row%s (expected some)", rows, rows == 1 ? "" : "s");
 		break;
 	case ZT_EXPECT_MAX:
 		bad = rows > r->bound;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64
-		    " rows (expected at most %" PRId64 ")", rows, r->bound);
+		    " row%s (expected at most %" PRId64 ")", rows,
+		    rows == 1 ? "" : "s", r->bound);
 		break;
 	default:
 		bad = rows < r->bound;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64
-		    " rows (expected at least %" PRId64 ")", rows, r->bound);
+		    " row%s (expected at least %" PRId64 ")", rows,
+		    rows == 1 ? "" : "s", r->bound);
 		break;
 	}
 	res->status = bad ? failed(r) : ZT_ST_PASS;

@@ -496,9 +496,10 @@ no_records(const struct zt_checkrun *run)
 {
 	if (run->records > 0)
 		return 0;
-	zt_diag_error(NULL, "no access records in the input (%lld lines "
+	zt_diag_error(NULL, "no access records in the input (%lld line%s "
 	    "read): nothing to check; `kubectl logs -l` needs --tail=-1 to "
-	    "show more than 10 lines per pod", (long long)run->lines);
+	    "show more than 10 lines per pod", (long long)run->lines,
+	    run->lines == 1 ? "" : "s");
 	return 1;
 }
 
@@ -680,10 +681,10 @@ cmd_rules(int argc, char **argv)
 	if (load_rules(&o, &rs) == -1)
 		return ZT_EXIT_ERROR;
 	if (strcmp(argv[i], "list") == 0 && i + 1 == argc) {
-		printf("%-12s  %-8s  %-7s  %s\n", "ID", "TYPE", "SEVERITY",
+		printf("%-12s  %-8s  %-8s  %s\n", "ID", "TYPE", "SEVERITY",
 		    "DESCRIPTION");
 		for (k = 0; k < rs.n; k++) {
-			printf("%-12s  %-8s  %-7s  ", rs.r[k].id,
+			printf("%-12s  %-8s  %-8s  ", rs.r[k].id,
 			    zt_rtype_names[rs.r[k].type],
 			    zt_sev_names[rs.r[k].sev]);
 			zt_fput_escaped(stdout, rs.r[k].description,

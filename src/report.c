@@ -23,6 +23,8 @@ zt_report_status(const struct zt_checkrun *run, const struct zt_reportopts *o)
 {
 	size_t	 i;
 
+	if (run->records == 0)
+		return ZT_EXIT_ERROR;	/* an empty input never passes */
 	for (i = 0; i < run->nres; i++) {
 		if (run->res[i].status == ZT_ST_FAIL ||
 		    run->res[i].status == ZT_ST_ERROR)
@@ -126,7 +128,8 @@ write_text(FILE *f, const struct zt_checkrun *run,
 	tally(run, n);
 	status = zt_report_status(run, o);
 	fprintf(f, "\n%s: %zu rule%s: %zu passed, %zu failed, %zu warned, "
-	    "%zu skipped", status ? "FAIL" : "PASS", run->nres,
+	    "%zu skipped", status == ZT_EXIT_ERROR ? "NO DATA" : status ?
+	    "FAIL" : "PASS", run->nres,
 	    run->nres == 1 ? "" : "s", n[ZT_ST_PASS] + n[ZT_ST_INFO],
 	    n[ZT_ST_FAIL] + n[ZT_ST_ERROR], n[ZT_ST_WARN], n[ZT_ST_SKIP]);
 	fprintf(f, " (%" PRId64 " records from %" PRId64 " line%s)\n",
@@ -161,7 +164,8 @@ write_json(FILE *f, const struct zt_checkrun *run,
 	char			 low[8];
 
 	fprintf(f, "{\"ztlog\":\"%s\",\"result\":\"%s\",\"exit_status\":%d,\n",
-	    ZTLOG_VERSION, status ? "fail" : "pass", status);
+	    ZTLOG_VERSION, status == ZT_EXIT_ERROR ? "no_data" : status ?
+	    "fail" : "pass", status);
 	fprintf(f, "\"input\":{\"sources\":%" PRId64 ",\"lines\":%" PRId64
 	    ",\"records\":%" PRId64 ",\"other\":%" PRId64 ",\"malformed\":%"
 	    PRId64 "},\n", run->sources, run->lines, run->records, run->other,

@@ -18,6 +18,7 @@
 
 #include <yaml.h>
 
+#include "regexp.h"
 #include "rules.h"
 #include "store.h"
 #include "text.h"
@@ -454,12 +455,12 @@ check_sql(struct ctx *c, const struct node *n, const char *sql)
 	struct zt_store	*st;
 	struct zt_err	 e;
 	sqlite3_stmt	*s = NULL;
-	int		 rc;
+	int		 rc = -1;
 
 	if (zt_store_open(&st, NULL, ZT_STORE_MEMORY, &e) == -1)
 		return bad(c, n, "query: %s", e.msg);
-	rc = sqlite3_prepare_v2(zt_store_db(st), sql, -1, &s, NULL);
-	if (rc != SQLITE_OK)
+	zt_regexp_register(zt_store_db(st));
+	if (sqlite3_prepare_v2(zt_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
 		bad(c, n, "query: %s", sqlite3_errmsg(zt_store_db(st)));
 	else if (s == NULL)
 		bad(c, n, "query: empty");
@@ -469,11 +470,9 @@ check_sql(struct ctx *c, const struct node *n, const char *sql)
 		bad(c, n, "query: returns no columns");
 	else
 		rc = 0;
-	if (s == NULL && rc == SQLITE_OK)
-		rc = -1;
 	sqlite3_finalize(s);
 	zt_store_close(st);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 static int
