@@ -27,17 +27,20 @@ struct sdim {
 	char		*s;		/* owned */
 	size_t		 n;
 	char		*host;		/* owned */
+	size_t		 hn;
 	int64_t		 port;		/* -1: none */
 	int64_t		 hostkey;	/* C-side id of the host text */
 };
 
 struct pdim {
 	char		*f[4];		/* workload, namespace, identity, cluster */
+	size_t		 n[4];
 	int64_t		 wlkey;		/* "namespace/workload" key, 0 none */
 };
 
 struct kdim {
 	char		*f[3];		/* level, message, direction */
+	size_t		 n[3];
 	int		 out;
 	int		 in;
 	int		 failed;
@@ -112,6 +115,7 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 		if (dm->str[id].host == NULL)
 			dm->str[id].host = zt_xstrdup(dm->str[id].s != NULL ?
 			    dm->str[id].s : "");
+		dm->str[id].hn = strlen(dm->str[id].host);
 		dm->str[id].port = sqlite3_column_type(s, 3) == SQLITE_NULL ?
 		    -1 : sqlite3_column_int64(s, 3);
 		dm->str[id].hostkey = key(&dm->hosts, &dm->nhosts,
@@ -135,8 +139,11 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 			    (n - dm->npeer) * sizeof(*dm->peer));
 			dm->npeer = n;
 		}
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 4; i++) {
 			dm->peer[id].f[i] = coldup(s, i + 1);
+			dm->peer[id].n[i] = dm->peer[id].f[i] != NULL ?
+			    strlen(dm->peer[id].f[i]) : 0;
+		}
 		if (dm->peer[id].f[0] != NULL) {
 			snprintf(wl, sizeof(wl), "%s/%s", dm->peer[id].f[1] ?
 			    dm->peer[id].f[1] : "", dm->peer[id].f[0]);
@@ -162,8 +169,11 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 			    (n - dm->nkind) * sizeof(*dm->kind));
 			dm->nkind = n;
 		}
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 3; i++) {
 			dm->kind[id].f[i] = coldup(s, i + 1);
+			dm->kind[id].n[i] = dm->kind[id].f[i] != NULL ?
+			    strlen(dm->kind[id].f[i]) : 0;
+		}
 		dm->kind[id].out = dm->kind[id].f[2] != NULL &&
 		    strcmp(dm->kind[id].f[2], "outbound") == 0;
 		dm->kind[id].in = dm->kind[id].f[2] != NULL &&
@@ -222,6 +232,24 @@ sview(const char *s)
 		v.n = strlen(s);
 	}
 	return v;
+}
+
+/* A view of a dimension text whose length is known. */
+static struct zt_str
+nview(const char *s, size_t n)
+{
+	struct zt_str	 v = { s, n };
+
+	return s != NULL ? v : ZT_NOSTR;
+}
+
+/* The text of str id, or absent. */
+static struct zt_str
+stext(const struct dims *dm, int64_t id)
+{
+	const struct sdim	*sd = sget(dm, id);
+
+	return sd != NULL ? nview(sd->s, sd->n) : ZT_NOSTR;
 }
 
 /* ---- small growable sets and maps keyed by integers ------------------- */
@@ -288,19 +316,18 @@ struct group {			/* hbone: plaintext records to one destination */
 	struct exlist	 ex;
 };
 
-struct pent {			/* pairing: one HBONE record */
-	int64_t		 id;
+struct pent {			/* pairing: one HBONE record, 48 bytes */
 	int64_t		 ts;
-	int64_t		 src;	/* src host key */
-	int64_t		 hb;	/* hbone str id */
-	int64_t		 wl;	/* dst workload key */
 	int64_t		 cb;	/* client -> server bytes */
 	int64_t		 sb;	/* server -> client bytes */
-	int64_t		 peer;	/* host key of the other side */
-	int64_t		 pod;
-	int		 wp_src;	/* inbound from a waypoint (by name) */
-	int		 errored;	/* may pair, never a violation */
-	int		 matched;
+	uint32_t	 id;	/* record id */
+	uint32_t	 src;	/* src host key */
+	uint32_t	 hb;	/* hbone str id */
+	uint32_t	 wl;	/* dst workload key */
+	uint32_t	 peer;	/* host key of the other side */
+	uint8_t		 wp_src;	/* inbound from a waypoint (by name) */
+	uint8_t		 errored;	/* may pair, never a violation */
+	uint8_t		 matched;
 };
 
 struct span {
@@ -446,7 +473,8 @@ feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
 	char		 msg[160];
 	int		 r;
 
-	if (!row->complete || !row->hbone || !row->has_bytes)
+	if (!row->complete || !row->hbone || !row->has_bytes ||
+	    row->id > (int64_t)UINT32_MAX)
 		return;
 	if (row->outbound && row->wp) {
 		a->via_wp++;
@@ -461,12 +489,13 @@ feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
 	} else
 		return;
 	memset(e, 0, sizeof(*e));
-	e->id = row->id;
+	/* Ids and keys are dense counters far below 2^32. */
+	e->id = (uint32_t)row->id;
 	e->ts = row->ts_us;
-	e->src = row->src_ip_id ? sget(dm, row->src_ip_id)->hostkey : 0;
-	e->hb = row->hbone_id;
-	e->wl = row->dst_wl_id;
-	e->pod = row->pod_id;
+	e->src = (uint32_t)(row->src_ip_id ? sget(dm, row->src_ip_id)->hostkey :
+	    0);
+	e->hb = (uint32_t)row->hbone_id;
+	e->wl = (uint32_t)row->dst_wl_id;
 	/*
 	 * A connection that ended in an error may still have a twin (the
 	 * other side often closed cleanly): it may take part in matching,
@@ -476,7 +505,7 @@ feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
 	if (row->outbound) {
 		e->cb = row->num[ZT_COL_BYTES_SENT];
 		e->sb = row->num[ZT_COL_BYTES_RECV];
-		e->peer = row->hbone_host_id;
+		e->peer = (uint32_t)row->hbone_host_id;
 	} else {
 		e->cb = row->num[ZT_COL_BYTES_RECV];
 		e->sb = row->num[ZT_COL_BYTES_SENT];
@@ -635,7 +664,8 @@ set_peer(struct zt_row *row, const struct dims *dm, int64_t id, int dst)
 	if (id >= 1 && (size_t)id < dm->npeer)
 		p = &dm->peer[id];
 	for (i = 0; i < 4; i++)
-		row->s[cols[i]] = sview(p != NULL ? p->f[i] : NULL);
+		row->s[cols[i]] = p != NULL ? nview(p->f[i], p->n[i]) :
+		    ZT_NOSTR;
 	if (dst)
 		row->dst_wl_id = p != NULL ? p->wlkey : 0;
 	else
@@ -648,8 +678,9 @@ set_addr(struct zt_row *row, const struct dims *dm, int64_t id, enum zt_col a,
 {
 	const struct sdim	*sd = sget(dm, id);
 
-	row->s[a] = sview(sd != NULL ? sd->s : NULL);
-	row->s[h] = sview(sd != NULL ? sd->host : NULL);
+	row->s[a] = sd != NULL ? nview(sd->s, sd->n) : ZT_NOSTR;
+	row->s[h] = sd != NULL ? nview(sd->host, sd->hn) :
+	    ZT_NOSTR;
 	*hostkey = sd != NULL ? sd->hostkey : 0;
 	if (sd != NULL && sd->port >= 0) {
 		row->num[port] = sd->port;
@@ -659,9 +690,13 @@ set_addr(struct zt_row *row, const struct dims *dm, int64_t id, enum zt_col a,
 		row->s[port] = ZT_NOSTR;
 }
 
+/*
+ * Fill row from the scan statement.  src_addr is the one column that has
+ * to be built; want_src_addr says whether any filter names it.
+ */
 static void
 fill_row(struct zt_row *row, sqlite3_stmt *s, const struct dims *dm,
-    char *addrbuf, size_t addrsize)
+    char *addrbuf, size_t addrsize, int want_src_addr)
 {
 	const struct sdim	*sd;
 	const struct kdim	*kd = NULL;
@@ -672,23 +707,25 @@ fill_row(struct zt_row *row, sqlite3_stmt *s, const struct dims *dm,
 	row->source_id = sqlite3_column_int64(s, 1);
 	row->line = sqlite3_column_int64(s, 2);
 	row->pod_id = sqlite3_column_int64(s, 3);
-	row->s[ZT_COL_POD] = sview((sd = sget(dm, row->pod_id)) ? sd->s : NULL);
+	row->s[ZT_COL_POD] = stext(dm, row->pod_id);
 	row->ts_us = sqlite3_column_int64(s, 4);
 	kid = sqlite3_column_int64(s, 5);
 	if (kid >= 1 && (size_t)kid < dm->nkind)
 		kd = &dm->kind[kid];
 	for (i = 0; i < 3; i++)
-		row->s[ZT_COL_LEVEL + i] = sview(kd != NULL ? kd->f[i] : NULL);
+		row->s[ZT_COL_LEVEL + i] = kd != NULL ? nview(kd->f[i],
+		    kd->n[i]) : ZT_NOSTR;
 	row->outbound = kd != NULL && kd->out;
 	row->inbound = kd != NULL && kd->in;
 	row->failed = kd != NULL && kd->failed;
 	row->complete = kd != NULL && kd->complete;
 	row->src_ip_id = sqlite3_column_int64(s, 6);
 	sd = sget(dm, row->src_ip_id);
-	row->s[ZT_COL_SRC_IP] = sview(sd != NULL ? sd->s : NULL);
+	row->s[ZT_COL_SRC_IP] = stext(dm, row->src_ip_id);
 	set_num(row, ZT_COL_SRC_PORT, s, 7);
-	if (sd == NULL)
-		row->s[ZT_COL_SRC_ADDR] = ZT_NOSTR;
+	if (sd == NULL || !want_src_addr)
+		row->s[ZT_COL_SRC_ADDR] = sd != NULL ? row->s[ZT_COL_SRC_IP] :
+		    ZT_NOSTR;
 	else {
 		if (row->s[ZT_COL_SRC_PORT].p == NULL)
 			snprintf(addrbuf, addrsize, "%s", sd->s);
@@ -708,8 +745,7 @@ fill_row(struct zt_row *row, sqlite3_stmt *s, const struct dims *dm,
 	    ZT_COL_DST_HBONE_HOST, ZT_COL_DST_HBONE_PORT, &row->hbone_host_id);
 	row->hbone = row->hbone_id != 0;
 	row->service_id = sqlite3_column_int64(s, 11);
-	row->s[ZT_COL_DST_SERVICE] = sview((sd = sget(dm, row->service_id)) ?
-	    sd->s : NULL);
+	row->s[ZT_COL_DST_SERVICE] = stext(dm, row->service_id);
 	row->dst_peer = sqlite3_column_int64(s, 12);
 	set_peer(row, dm, row->dst_peer, 1);
 	set_num(row, ZT_COL_BYTES_SENT, s, 13);
@@ -719,8 +755,7 @@ fill_row(struct zt_row *row, sqlite3_stmt *s, const struct dims *dm,
 	set_num(row, ZT_COL_DURATION_MS, s, 15);
 	row->wp = sqlite3_column_int(s, 16);
 	row->error_id = sqlite3_column_int64(s, 17);
-	row->s[ZT_COL_ERROR] = sview((sd = sget(dm, row->error_id)) ?
-	    sd->s : NULL);
+	row->s[ZT_COL_ERROR] = stext(dm, row->error_id);
 	row->num[ZT_COL_HBONE] = row->hbone;
 	row->s[ZT_COL_HBONE].p = "";
 	row->num[ZT_COL_VIA_WAYPOINT] = row->wp;
@@ -1008,9 +1043,10 @@ finish_pairing(struct acc *a, const struct observe *ob, sqlite3 *db, int max,
 
 	/* Inbound records whose source is a waypoint have no outbound twin. */
 	for (i = n = 0; i < a->npi; i++) {
+		int64_t src = a->pi[i].src;
+
 		if (a->pi[i].wp_src ||
-		    imap_get((struct imap *)&ob->wp_hosts, &a->pi[i].src, 1,
-		    0) >= 0) {
+		    imap_get((struct imap *)&ob->wp_hosts, &src, 1, 0) >= 0) {
 			fromwp++;
 			continue;
 		}
@@ -1622,6 +1658,17 @@ acc_free(struct acc *a)
 	pcre2_match_data_free(a->md);
 }
 
+static int
+uses(const struct zt_filter *f, enum zt_col c)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->c[i].col == c)
+			return 1;
+	return 0;
+}
+
 int
 zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
     const struct zt_checkopts *o, struct zt_checkrun *run, struct zt_err *err)
@@ -1637,6 +1684,7 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 	int		 r;
 	int		 rc;
 	int		 max = o->examples;
+	int		 want_src_addr = 0;
 
 	memset(run, 0, sizeof(*run));
 	if (accounting(db, run, err) == -1)
@@ -1674,8 +1722,11 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 		goto out;
 	}
 	memset(&row, 0, sizeof(row));
+	for (i = 0; i < rs->n; i++)
+		want_src_addr |= uses(&rs->r[i].where, ZT_COL_SRC_ADDR) ||
+		    uses(&rs->r[i].require, ZT_COL_SRC_ADDR);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		fill_row(&row, s, &dm, addr, sizeof(addr));
+		fill_row(&row, s, &dm, addr, sizeof(addr), want_src_addr);
 		observe_row(&ob, &row, &dm);
 		if (row.outbound && row.hbone && !row.wp) {
 			int64_t k[2] = { row.pod_id, row.hbone_host_id };
