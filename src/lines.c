@@ -85,14 +85,15 @@ zt_lines_next(struct zt_lines *lr, struct zt_str *line, int *toolong,
 			lr->start = lr->len;
 		} else if (nl != NULL) {
 			avail = (size_t)(nl - (lr->buf + lr->start));
-			if (avail > lr->maxline) {
+			/* The cap is on the content: a CR before LF is free. */
+			if (avail - (avail > 0 && nl[-1] == '\r') > lr->maxline) {
 				*toolong = 1;
 				emit(lr, line, lr->maxline, avail + 1);
 				return 1;
 			}
 			emit(lr, line, avail, avail + 1);
 			return 1;
-		} else if (avail > lr->maxline) {
+		} else if (avail > lr->maxline + 1) {
 			/* Report the long line now; drop the rest unread. */
 			*toolong = 1;
 			lr->skipping = 1;
@@ -102,6 +103,12 @@ zt_lines_next(struct zt_lines *lr, struct zt_str *line, int *toolong,
 		if (lr->eof || lr->err) {
 			if (lr->len > lr->start && !lr->skipping) {
 				avail = lr->len - lr->start;
+				if (avail - (lr->buf[lr->len - 1] == '\r') >
+				    lr->maxline) {
+					*toolong = 1;
+					emit(lr, line, lr->maxline, avail);
+					return 1;
+				}
 				emit(lr, line, avail, avail);
 				return 1;
 			}

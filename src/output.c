@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "str.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -141,9 +142,11 @@ csv_cell(FILE *out, const char *p, size_t n, int text)
 	int	 formula;
 	size_t	 i;
 
-	formula = text && n > 1 && strchr("=+-@\t\r", p[0]) != NULL;
+	formula = text && n > 1 && memchr("=+-@\t\r", p[0], 6) != NULL;
+	/* Control bytes from logs travel inside quotes, never bare. */
 	for (i = 0; i < n && !quote; i++)
-		if (p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r')
+		if (p[i] == ',' || p[i] == '"' || (unsigned char)p[i] < 0x20 ||
+		    p[i] == 0x7f)
 			quote = 1;
 	if (!quote && !formula && (n == 0 || (p[0] != ' ' && p[n - 1] != ' ')))
 	{
@@ -172,7 +175,7 @@ static int
 table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 {
 	struct zt_buf	 b = { NULL, 0, 0 };
-	char		**cells = NULL;
+	struct zt_str	*cells = NULL;
 	size_t		 ncells = 0;
 	size_t		*w;
 	int		*num;
@@ -197,7 +200,8 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 	for (i = 0; i < nc; i++) {
 		name = sqlite3_column_name(s, i);
 		cells = zt_xrealloc(cells, (ncells + 1) * sizeof(*cells));
-		cells[ncells++] = zt_xstrdup(name);
+		cells[ncells].p = zt_xstrdup(name);
+		cells[ncells++].n = strlen(name);
 		w[i] = width((const unsigned char *)name, strlen(name));
 		num[i] = 1;
 	}
@@ -212,7 +216,8 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 			    t != SQLITE_NULL)
 				num[i] = 0;
 			cell(s, i, &b);
-			cells[ncells++] = zt_xstrndup(b.p, b.n);
+			cells[ncells].p = zt_xstrndup(b.p, b.n);
+			cells[ncells++].n = b.n;
 			cw = width((const unsigned char *)b.p, b.n);
 			if (cw > w[i])
 				w[i] = cw;
@@ -221,8 +226,8 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 	for (r = 0; r <= rows; r++) {
 		b.n = 0;
 		for (i = 0; i < nc; i++) {
-			const char *c = cells[r * (size_t)nc + (size_t)i];
-			size_t n = strlen(c);
+			const char *c = cells[r * (size_t)nc + (size_t)i].p;
+			size_t n = cells[r * (size_t)nc + (size_t)i].n;
 			size_t pad = w[i] - width((const unsigned char *)c, n);
 
 			if (i > 0)
@@ -239,7 +244,7 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 		fwrite(b.p, 1, b.n, out);
 	}
 	for (r = 0; r < ncells; r++)
-		free(cells[r]);
+		free((char *)cells[r].p);
 	free(cells);
 	free(w);
 	free(num);
