@@ -911,6 +911,9 @@ finish_hbone(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
 				    "receives HBONE");
 	}
 	(void)dm;
+	res->more = (viol > 0 ? viol : around) - shown;
+	if (res->more < 0)
+		res->more = 0;
 	count(res, "outbound", a->checked);
 	count(res, "plaintext_to_mesh", viol);
 	count(res, "inbound_plaintext_to_mesh", around);
@@ -1366,8 +1369,9 @@ finish_errors(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
 	if (total > a->r->max) {
 		res->status = failed(a->r);
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " of %"
-		    PRId64 " connections ended in an error (%" PRId64
-		    " allowed)", total, a->checked, a->r->max);
+		    PRId64 " connection%s ended in an error (%" PRId64
+		    " allowed)", total, a->checked, a->checked == 1 ? "" : "s",
+		    a->r->max);
 		res->hint = "read the error texts: \"connection refused\" is the "
 		    "application port, \"timed out ... 15008\" a NetworkPolicy "
 		    "on the HBONE port, \"policy rejection\" an "
@@ -1379,8 +1383,9 @@ finish_errors(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
 	} else {
 		res->status = ZT_ST_PASS;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " of %"
-		    PRId64 " connections ended in an error (%" PRId64
-		    " allowed)", total, a->checked, a->r->max);
+		    PRId64 " connection%s ended in an error (%" PRId64
+		    " allowed)", total, a->checked, a->checked == 1 ? "" : "s",
+		    a->r->max);
 	}
 }
 

@@ -464,7 +464,7 @@ use_color(FILE *f)
  */
 static struct zt_store *
 prepare(const struct opts *o, int n, char **v, struct zt_ruleset *rs,
-    struct zt_checkrun *run, int keep_pairs)
+    struct zt_checkrun *run, int keep_pairs, sqlite3 **reader)
 {
 	struct zt_store		*st;
 	struct zt_checkopts	 co;
@@ -478,17 +478,27 @@ prepare(const struct opts *o, int n, char **v, struct zt_ruleset *rs,
 	}
 	if (o->db == NULL || n > 0)
 		load(st, o, n, v);
-	/* Rules only read, and so do sql rules from untrusted files. */
-	sqlite3_exec(zt_store_db(st), "PRAGMA query_only=1", NULL, NULL, NULL);
+	/* Rules run on their own read-only, locked-down connection. */
+	if ((*reader = zt_store_reader(st, &err)) == NULL)
+		goto bad;
+	if (zt_regexp_register(*reader) != SQLITE_OK ||
+	    zt_store_lockdown(*reader) != SQLITE_OK) {
+		zt_err_set(&err, "database: cannot prepare the rules' "
+		    "connection");
+		goto bad;
+	}
 	co.examples = o->examples;
 	co.keep_pairs = keep_pairs;
-	if (zt_check_run(zt_store_db(st), rs, &co, run, &err) == -1) {
-		zt_diag_err(&err);
-		zt_store_close(st);
-		zt_rules_free(rs);
-		return NULL;
-	}
+	if (zt_check_run(*reader, rs, &co, run, &err) == -1)
+		goto bad;
 	return st;
+bad:
+	zt_diag_err(&err);
+	sqlite3_close(*reader);
+	*reader = NULL;
+	zt_store_close(st);
+	zt_rules_free(rs);
+	return NULL;
 }
 
 static int
@@ -512,6 +522,7 @@ cmd_check(int argc, char **argv)
 	struct zt_checkrun	 run;
 	struct zt_reportopts	 ro;
 	FILE			*out = stdout;
+	sqlite3			*rd = NULL;
 	int			 i;
 	int			 rc;
 
@@ -530,7 +541,7 @@ cmd_check(int argc, char **argv)
 		return usage();
 	}
 	ro.fail_on_warning = o.fail_warn;
-	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 0)) == NULL)
+	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 0, &rd)) == NULL)
 		return ZT_EXIT_ERROR;
 	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL) {
 		zt_diag_error(o.output, "cannot write: %s", strerror(errno));
@@ -546,6 +557,7 @@ cmd_check(int argc, char **argv)
 	if (no_records(&run))
 		rc = ZT_EXIT_ERROR;
 	zt_check_free(&run);
+	sqlite3_close(rd);
 	zt_store_close(st);
 	zt_rules_free(&rs);
 	i = finish_output();
@@ -566,6 +578,7 @@ cmd_lb(int argc, char **argv)
 	size_t			 off;
 	size_t			 k;
 	char			 msg[160];
+	sqlite3			*rd = NULL;
 	int			 i;
 	int			 rc = 0;
 
@@ -582,7 +595,7 @@ cmd_lb(int argc, char **argv)
 		md = pcre2_match_data_create(4, NULL);
 	}
 	o.only = "balance";
-	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 0)) == NULL) {
+	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 0, &rd)) == NULL) {
 		pcre2_match_data_free(md);
 		pcre2_code_free(re);
 		return ZT_EXIT_ERROR;
@@ -604,12 +617,16 @@ cmd_lb(int argc, char **argv)
 				continue;
 			view.svc[view.nsvc++] = bal->svc[k];
 		}
-		zt_report_lb(stdout, &view, use_color(stdout));
+		if (re != NULL && view.nsvc == 0 && bal->nsvc > 0)
+			printf("no service matches --service %s\n", o.service);
+		else
+			zt_report_lb(stdout, &view, use_color(stdout));
 		free(view.svc);
 	}
 	if (no_records(&run))
 		rc = ZT_EXIT_ERROR;
 	zt_check_free(&run);
+	sqlite3_close(rd);
 	zt_store_close(st);
 	zt_rules_free(&rs);
 	pcre2_match_data_free(md);
@@ -625,18 +642,20 @@ cmd_pairs(int argc, char **argv)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
+	sqlite3			*rd = NULL;
 	int			 i;
 	int			 rc = 0;
 
 	if ((i = parse_opts(argc, argv, "drqMUhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
 	o.only = "pairing";
-	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 1)) == NULL)
+	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 1, &rd)) == NULL)
 		return ZT_EXIT_ERROR;
-	zt_report_pairs(stdout, zt_store_db(st), &run, o.unmatched);
+	zt_report_pairs(stdout, rd, &run, o.unmatched);
 	if (no_records(&run))
 		rc = ZT_EXIT_ERROR;
 	zt_check_free(&run);
+	sqlite3_close(rd);
 	zt_store_close(st);
 	zt_rules_free(&rs);
 	i = finish_output();
@@ -652,6 +671,7 @@ cmd_rules(int argc, char **argv)
 	struct zt_err		 err;
 	const struct zt_rule	*r;
 	size_t			 k;
+	size_t			 w;
 	int			 i;
 	int			 rc = 0;
 
@@ -681,10 +701,13 @@ cmd_rules(int argc, char **argv)
 	if (load_rules(&o, &rs) == -1)
 		return ZT_EXIT_ERROR;
 	if (strcmp(argv[i], "list") == 0 && i + 1 == argc) {
-		printf("%-12s  %-8s  %-8s  %s\n", "ID", "TYPE", "SEVERITY",
-		    "DESCRIPTION");
+		for (k = 0, w = 12; k < rs.n; k++)
+			if (strlen(rs.r[k].id) > w)
+				w = strlen(rs.r[k].id);
+		printf("%-*s  %-8s  %-8s  %s\n", (int)w, "ID", "TYPE",
+		    "SEVERITY", "DESCRIPTION");
 		for (k = 0; k < rs.n; k++) {
-			printf("%-12s  %-8s  %-8s  ", rs.r[k].id,
+			printf("%-*s  %-8s  %-8s  ", (int)w, rs.r[k].id,
 			    zt_rtype_names[rs.r[k].type],
 			    zt_sev_names[rs.r[k].sev]);
 			zt_fput_escaped(stdout, rs.r[k].description,

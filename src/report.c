@@ -132,8 +132,9 @@ write_text(FILE *f, const struct zt_checkrun *run,
 	    "FAIL" : "PASS", run->nres,
 	    run->nres == 1 ? "" : "s", n[ZT_ST_PASS] + n[ZT_ST_INFO],
 	    n[ZT_ST_FAIL] + n[ZT_ST_ERROR], n[ZT_ST_WARN], n[ZT_ST_SKIP]);
-	fprintf(f, " (%" PRId64 " records from %" PRId64 " line%s)\n",
-	    run->records, run->lines, run->lines == 1 ? "" : "s");
+	fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s)\n",
+	    run->records, run->records == 1 ? "" : "s", run->lines,
+	    run->lines == 1 ? "" : "s");
 }
 
 /* ---- JSON ---------------------------------------------------------------- */

@@ -442,7 +442,8 @@ key_ok(enum zt_rtype t, const char *k)
 
 	for (i = 0; common[i] != NULL; i++)
 		if (strcmp(k, common[i]) == 0)
-			return 1;
+			/* an sql rule filters in its own query */
+			return !(t == ZT_R_SQL && strcmp(k, "where") == 0);
 	for (i = 0; i < 4 && type_keys[t][i] != NULL; i++)
 		if (strcmp(k, type_keys[t][i]) == 0)
 			return 1;
@@ -455,15 +456,19 @@ check_sql(struct ctx *c, const struct node *n, const char *sql)
 	struct zt_store	*st;
 	struct zt_err	 e;
 	sqlite3_stmt	*s = NULL;
+	const char	*tail = NULL;
 	int		 rc = -1;
 
 	if (zt_store_open(&st, NULL, ZT_STORE_MEMORY, &e) == -1)
 		return bad(c, n, "query: %s", e.msg);
 	zt_regexp_register(zt_store_db(st));
-	if (sqlite3_prepare_v2(zt_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+	zt_store_lockdown(zt_store_db(st));
+	if (sqlite3_prepare_v2(zt_store_db(st), sql, -1, &s, &tail) != SQLITE_OK)
 		bad(c, n, "query: %s", sqlite3_errmsg(zt_store_db(st)));
 	else if (s == NULL)
 		bad(c, n, "query: empty");
+	else if (tail[strspn(tail, " \t\r\n;")] != '\0')
+		bad(c, n, "query: one statement only");
 	else if (!sqlite3_stmt_readonly(s))
 		bad(c, n, "query: only statements that read are allowed");
 	else if (sqlite3_column_count(s) == 0)
@@ -812,6 +817,10 @@ zt_rules_only(struct zt_ruleset *rs, const char *ids, struct zt_err *err)
 		if (e == NULL)
 			e = p + strlen(p);
 		found = 0;
+		for (i = 0; i < nk; i++)	/* named twice: once is enough */
+			if (strlen(keep[i].id) == (size_t)(e - p) &&
+			    memcmp(keep[i].id, p, (size_t)(e - p)) == 0)
+				found = 1;
 		for (i = 0; i < rs->n; i++)
 			if (rs->r[i].id != NULL && strlen(rs->r[i].id) ==
 			    (size_t)(e - p) && memcmp(rs->r[i].id, p,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dict.h"
 #include "store.h"
@@ -119,6 +120,7 @@ struct itab {
 
 struct zt_store {
 	sqlite3		*db;
+	char		*name;		/* what to open a second connection on */
 	enum zt_store_mode mode;
 	sqlite3_stmt	*st[S_COUNT];
 	struct itab	 str;
@@ -188,10 +190,31 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 
 	st = zt_xcalloc(1, sizeof(*st));
 	st->mode = mode;
-	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
 	if (mode == ZT_STORE_CREATE)
 		flags |= SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(memory ? ":memory:" : path, &st->db, flags, NULL);
+	if (memory) {
+		/*
+		 * A named in-memory database (memdb VFS), private to this
+		 * process, so that rules can read it through a second,
+		 * read-only connection (zt_store_reader).
+		 */
+		static unsigned	 seq;
+		char		 uri[96];
+
+		snprintf(uri, sizeof(uri), "file:/ztlog-%ld-%u?vfs=memdb",
+		    (long)getpid(), seq++);
+		st->name = zt_xstrdup(uri);
+		flags |= SQLITE_OPEN_CREATE;
+	} else if (strncmp(path, "file:", 5) == 0) {
+		/* A plain path, never a URI, whatever it looks like. */
+		size_t n = strlen(path) + 3;
+
+		st->name = zt_xmalloc(n);
+		snprintf(st->name, n, "./%s", path);
+	} else
+		st->name = zt_xstrdup(path);
+	rc = sqlite3_open_v2(st->name, &st->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		zt_err_at(err, path, 0, 0, "cannot open database: %s",
 		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
@@ -240,6 +263,62 @@ zt_store_db(struct zt_store *st)
 	return st->db;
 }
 
+/*
+ * Rule files may come from pull requests: on the connection rules run on,
+ * allow reading and calling functions, nothing else -- no ATTACH, no
+ * writes, no PRAGMA, no schema changes, no transactions.
+ */
+static int
+authorize(void *arg, int action, const char *a3, const char *a4,
+    const char *db, const char *trigger)
+{
+	(void)arg;
+	(void)a3;
+	(void)db;
+	(void)trigger;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_FUNCTION:
+		/* a4 is the function name; load_extension is never allowed */
+		if (a4 != NULL && sqlite3_stricmp(a4, "load_extension") == 0)
+			return SQLITE_DENY;
+		return SQLITE_OK;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+int
+zt_store_lockdown(sqlite3 *db)
+{
+	int	 off = 0;
+
+	sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &off);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &off);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &off);
+	return sqlite3_set_authorizer(db, authorize, NULL);
+}
+
+sqlite3 *
+zt_store_reader(struct zt_store *st, struct zt_err *err)
+{
+	sqlite3	*db;
+
+	if (sqlite3_open_v2(st->name, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+		zt_err_set(err, "database: %s", db != NULL ?
+		    sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 60000);
+	return db;
+}
+
 static void
 pods_reset(struct zt_store *st)
 {
@@ -273,6 +352,7 @@ zt_store_close(struct zt_store *st)
 	}
 	zt_buf_free(&st->key);
 	zt_buf_free(&st->lastpod_name);
+	free(st->name);
 	sqlite3_close(st->db);
 	free(st);
 }

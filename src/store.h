@@ -57,6 +57,18 @@ int	zt_store_open(struct zt_store **out, const char *path,
 void	zt_store_close(struct zt_store *st);
 /* The connection, for queries; owned by the store. */
 sqlite3	*zt_store_db(struct zt_store *st);
+/*
+ * A second connection to the same database, opened read-only (in-memory
+ * databases too).  Owned by the caller: sqlite3_close() it before
+ * zt_store_close().  NULL with err set on failure.
+ */
+sqlite3	*zt_store_reader(struct zt_store *st, struct zt_err *err);
+/*
+ * Lock a connection down for untrusted rules: read-only, no extensions,
+ * and an authorizer that allows reading and functions only (no ATTACH,
+ * writes, PRAGMA, schema changes or transactions).  Returns an SQLite code.
+ */
+int	zt_store_lockdown(sqlite3 *db);
 
 /* Start a source: a transaction and its sources row.  Returns 0 or -1. */
 int	zt_store_begin(struct zt_store *st, const char *name,
