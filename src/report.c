@@ -277,6 +277,12 @@ junit_body(FILE *f, const struct zt_result *res)
 		fprintf(f, "... and %" PRId64 " more\n", res->more);
 }
 
+/*
+ * One testsuite, one testcase per rule; and, so that a CI page shows what
+ * decided the exit status, a testcase "input" that errors when there was
+ * no access record at all, and one "coverage" that holds the coverage
+ * warnings (a failure with --fail-on warning).
+ */
 static void
 write_junit(FILE *f, const struct zt_checkrun *run,
     const struct zt_reportopts *o)
@@ -285,17 +291,27 @@ write_junit(FILE *f, const struct zt_checkrun *run,
 	size_t			 i;
 	size_t			 n[6];
 	size_t			 nfail;
+	size_t			 nerr;
+	size_t			 ntests;
 	int			 bad;
 
 	tally(run, n);
-	nfail = n[ZT_ST_FAIL] + (o->fail_on_warning ? n[ZT_ST_WARN] : 0);
+	nfail = n[ZT_ST_FAIL] + (o->fail_on_warning ? n[ZT_ST_WARN] : 0) +
+	    (o->fail_on_warning && run->nwarn > 0);
+	nerr = n[ZT_ST_ERROR] + (run->records == 0);
+	ntests = run->nres + (run->records == 0) + (run->nwarn > 0);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fprintf(f, "<testsuites name=\"ztlog\" tests=\"%zu\" failures=\"%zu\" "
-	    "errors=\"%zu\" skipped=\"%zu\">\n", run->nres, nfail,
-	    n[ZT_ST_ERROR], n[ZT_ST_SKIP]);
+	    "errors=\"%zu\" skipped=\"%zu\">\n", ntests, nfail, nerr,
+	    n[ZT_ST_SKIP]);
 	fprintf(f, "<testsuite name=\"ztlog check\" tests=\"%zu\" failures="
-	    "\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", run->nres, nfail,
-	    n[ZT_ST_ERROR], n[ZT_ST_SKIP]);
+	    "\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", ntests, nfail, nerr,
+	    n[ZT_ST_SKIP]);
+	if (run->records == 0)
+		fprintf(f, "<testcase classname=\"ztlog\" name=\"input\">\n"
+		    "<error message=\"no access records in the input (%" PRId64
+		    " line%s read)\" type=\"input\"/>\n</testcase>\n",
+		    run->lines, run->lines == 1 ? "" : "s");
 	for (i = 0; i < run->nres; i++) {
 		res = &run->res[i];
 		fputs("<testcase classname=\"ztlog.", f);
@@ -330,13 +346,18 @@ write_junit(FILE *f, const struct zt_checkrun *run,
 		fputs("</testcase>\n", f);
 	}
 	if (run->nwarn > 0) {
-		fputs("<system-err>", f);
+		fputs("<testcase classname=\"ztlog\" name=\"coverage\">\n", f);
+		if (o->fail_on_warning)
+			fprintf(f, "<failure message=\"%zu coverage warning%s\" "
+			    "type=\"warning\"/>\n", run->nwarn,
+			    run->nwarn == 1 ? "" : "s");
+		fputs("<system-out>", f);
 		for (i = 0; i < run->nwarn; i++) {
 			xml(f, "warning: ");
 			xml(f, run->warnings[i]);
 			putc('\n', f);
 		}
-		fputs("</system-err>\n", f);
+		fputs("</system-out>\n</testcase>\n", f);
 	}
 	fputs("</testsuite>\n</testsuites>\n", f);
 }
