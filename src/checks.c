@@ -1,0 +1,924 @@
+/*
+ * checks.c -- the built-in checks: hbone, pairing, balance, errors, and
+ * the sql rules.  Each is fed the rows its where-filter passes (zt_feed_*)
+ * and then turned into a result (zt_finish_*); see ztlog(1), CHECKS.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checkpriv.h"
+#include "text.h"
+
+void
+zt_feed_hbone(struct acc *a, const struct zt_row *row, int max)
+{
+	int64_t		 k[2];
+	int64_t		 ix;
+	struct group	*g;
+	char		 msg[160];
+	int		 req;
+
+	if (row->failed)
+		return;
+	if (row->hbone) {
+		if (row->src_wl_id)
+			imap_get(&a->mesh_wl, &row->src_wl_id, 1, 1);
+		if (row->dst_wl_id)
+			imap_get(&a->mesh_wl, &row->dst_wl_id, 1, 1);
+		if (row->outbound && row->service_id)
+			imap_get(&a->mesh_svc, &row->service_id, 1, 1);
+		if (row->inbound && row->dst_wl_id)
+			imap_get(&a->hb_in_wl, &row->dst_wl_id, 1, 1);
+		if (row->outbound)
+			a->checked++;
+		return;
+	}
+	if (row->inbound) {
+		if (!row->dst_wl_id)
+			return;
+		ix = imap_get(&a->pin, &row->dst_wl_id, 1, 1);
+		if (a->pin.added) {
+			grow((void **)&a->gin, (size_t)ix, sizeof(*a->gin));
+			memset(&a->gin[ix], 0, sizeof(a->gin[ix]));
+			a->gin[ix].wl = row->dst_wl_id;
+		}
+		g = &a->gin[ix];
+		g->count++;
+		ex_add(&g->ex, row->id, max);
+		return;
+	}
+	if (!row->outbound)
+		return;
+	a->checked++;
+	if (a->r->has_require) {
+		req = zt_filter_eval(&a->r->require, row, msg, sizeof(msg));
+		if (req == -1 && !a->err) {
+			a->err = 1;
+			snprintf(a->emsg, sizeof(a->emsg), "require: %s", msg);
+		}
+		if (req == 1) {
+			a->required++;
+			ex_add(&a->reqex, row->id, max);
+			return;
+		}
+	}
+	if (!row->dst_wl_id && !row->service_id)
+		return;		/* passthrough to an address outside the mesh */
+	k[0] = row->dst_wl_id;
+	k[1] = row->service_id;
+	ix = imap_get(&a->gix, k, 2, 1);
+	if (a->gix.added) {
+		grow((void **)&a->g, (size_t)ix, sizeof(*a->g));
+		memset(&a->g[ix], 0, sizeof(a->g[ix]));
+		a->g[ix].wl = k[0];
+		a->g[ix].svc = k[1];
+	}
+	g = &a->g[ix];
+	g->count++;
+	ex_add(&g->ex, row->id, max);
+}
+
+void
+zt_feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
+{
+	struct pent	*e;
+	char		 msg[160];
+	int		 r;
+
+	if (!row->complete || !row->hbone || !row->has_bytes ||
+	    row->id > (int64_t)UINT32_MAX)
+		return;
+	if (row->outbound && row->wp) {
+		a->via_wp++;
+		return;
+	}
+	if (row->outbound) {
+		grow((void **)&a->po, a->npo, sizeof(*a->po));
+		e = &a->po[a->npo++];
+	} else if (row->inbound) {
+		grow((void **)&a->pi, a->npi, sizeof(*a->pi));
+		e = &a->pi[a->npi++];
+	} else
+		return;
+	memset(e, 0, sizeof(*e));
+	/* Ids and keys are dense counters far below 2^32. */
+	e->id = (uint32_t)row->id;
+	e->ts = row->ts_us;
+	e->src = (uint32_t)(row->src_ip_id ? sget(dm, row->src_ip_id)->hostkey :
+	    0);
+	e->hb = (uint32_t)row->hbone_id;
+	e->wl = (uint32_t)row->dst_wl_id;
+	/*
+	 * A connection that ended in an error may still have a twin (the
+	 * other side often closed cleanly): it may take part in matching,
+	 * but is never reported unpaired.
+	 */
+	e->errored = row->error_id != 0;
+	if (row->outbound) {
+		e->cb = row->num[ZT_COL_BYTES_SENT];
+		e->sb = row->num[ZT_COL_BYTES_RECV];
+		e->peer = (uint32_t)row->hbone_host_id;
+	} else {
+		e->cb = row->num[ZT_COL_BYTES_RECV];
+		e->sb = row->num[ZT_COL_BYTES_SENT];
+		e->peer = e->src;
+		r = 0;
+		if (row->s[ZT_COL_SRC_IDENTITY].p != NULL)
+			r = zt_re_match(a->r->waypoint, a->md,
+			    row->s[ZT_COL_SRC_IDENTITY], msg, sizeof(msg));
+		if (r == 0 && row->s[ZT_COL_SRC_WORKLOAD].p != NULL)
+			r = zt_re_match(a->r->waypoint, a->md,
+			    row->s[ZT_COL_SRC_WORKLOAD], msg, sizeof(msg));
+		if (r == -1 && !a->err) {
+			a->err = 1;
+			snprintf(a->emsg, sizeof(a->emsg), "waypoint: %s", msg);
+		}
+		e->wp_src = r == 1;
+	}
+}
+
+void
+zt_feed_balance(struct acc *a, const struct zt_row *row, const struct dims *dm)
+{
+	int64_t		 k[2];
+	int64_t		 ix;
+	const char	*name;
+
+	(void)dm;
+	if (!row->outbound || !row->complete || !row->service_id)
+		return;
+	k[0] = row->service_id;
+	if (row->dst_wl_id) {
+		k[1] = row->dst_wl_id;
+		name = row->s[ZT_COL_DST_WORKLOAD].p;
+	} else if (row->hbone_host_id && row->wp == 0) {
+		k[1] = -row->hbone_host_id;
+		name = row->s[ZT_COL_DST_HBONE_HOST].p;
+	} else {
+		k[1] = -row->dst_host_id;
+		name = row->s[ZT_COL_DST_IP].p;
+	}
+	a->checked++;
+	ix = imap_get(&a->bix, k, 2, 1);
+	if (a->bix.added) {
+		grow((void **)&a->bcount, (size_t)ix, sizeof(*a->bcount));
+		grow((void **)&a->bsvc, (size_t)ix, sizeof(*a->bsvc));
+		grow((void **)&a->bep, (size_t)ix, sizeof(*a->bep));
+		grow((void **)&a->bname, (size_t)ix, sizeof(*a->bname));
+		a->bcount[ix] = 0;
+		a->bsvc[ix] = k[0];
+		a->bep[ix] = k[1];
+		a->bname[ix] = zt_xstrdup(name != NULL ? name : "?");
+	}
+	a->bcount[ix]++;
+}
+
+void
+zt_feed_errors(struct acc *a, const struct zt_row *row, int max)
+{
+	int64_t		 k[2];
+	int64_t		 ix;
+
+	if (row->s[ZT_COL_MESSAGE].p != NULL &&
+	    ZT_STR_EQ(row->s[ZT_COL_MESSAGE], "connection opened"))
+		return;
+	a->checked++;
+	if (!row->error_id)
+		return;
+	ix = imap_get(&a->eix, &row->error_id, 1, 1);
+	if (a->eix.added) {
+		grow((void **)&a->ecount, (size_t)ix, sizeof(*a->ecount));
+		grow((void **)&a->eid, (size_t)ix, sizeof(*a->eid));
+		a->ecount[ix] = 0;
+		a->eid[ix] = row->error_id;
+	}
+	a->ecount[ix]++;
+	k[0] = row->src_wl_id ? row->src_wl_id : -row->src_ip_id;
+	k[1] = row->dst_wl_id ? row->dst_wl_id : row->service_id ?
+	    (int64_t)1 << 40 | row->service_id : -row->dst_host_id;
+	ix = imap_get(&a->fix, k, 2, 1);
+	if (a->fix.added) {
+		grow((void **)&a->fcount, (size_t)ix, sizeof(*a->fcount));
+		grow((void **)&a->fex, (size_t)ix, sizeof(*a->fex));
+		a->fcount[ix] = 0;
+		a->fex[ix] = row->id;
+	}
+	a->fcount[ix]++;
+	ex_add(&a->ex, row->id, max);
+}
+
+/* ---- statistics ------------------------------------------------------------ */
+
+/* Regularized upper incomplete gamma Q(a, x) (Numerical Recipes 6.2). */
+static double
+gammq(double a, double x)
+{
+	double	 gln = lgamma(a);
+	double	 sum;
+	double	 del;
+	double	 ap;
+	double	 b, c, d, h, an;
+	int	 i;
+
+	if (x <= 0)
+		return 1.0;
+	if (x < a + 1) {
+		ap = a;
+		sum = del = 1.0 / a;
+		for (i = 0; i < 1000; i++) {
+			ap += 1;
+			del *= x / ap;
+			sum += del;
+			if (fabs(del) < fabs(sum) * 1e-15)
+				break;
+		}
+		return 1.0 - sum * exp(-x + a * log(x) - gln);
+	}
+	b = x + 1 - a;
+	c = 1.0 / 1e-300;
+	d = 1.0 / b;
+	h = d;
+	for (i = 1; i < 1000; i++) {
+		an = -i * (i - a);
+		b += 2;
+		d = an * d + b;
+		if (fabs(d) < 1e-300)
+			d = 1e-300;
+		c = b + an / c;
+		if (fabs(c) < 1e-300)
+			c = 1e-300;
+		d = 1.0 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) < 1e-15)
+			break;
+	}
+	return exp(-x + a * log(x) - gln) * h;
+}
+
+double
+zt_chi2_q(double x, double df)
+{
+	if (df <= 0)
+		return 1.0;
+	return gammq(df / 2, x / 2);
+}
+
+/* ---- finishing ----------------------------------------------------------- */
+
+static void
+count(struct zt_result *res, const char *name, int64_t v)
+{
+	if (res->ncounts < (int)(sizeof(res->counts) / sizeof(res->counts[0]))) {
+		res->counts[res->ncounts].name = name;
+		res->counts[res->ncounts].v = v;
+		res->ncounts++;
+	}
+}
+
+static void
+example(struct zt_result *res, const char *source, int64_t line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+example(struct zt_result *res, const char *source, int64_t line,
+    const char *fmt, ...)
+{
+	va_list		 ap;
+	char		 buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	res->ex = zt_xrealloc(res->ex, (res->nex + 1) * sizeof(*res->ex));
+	res->ex[res->nex].source = source != NULL ? zt_xstrdup(source) : NULL;
+	res->ex[res->nex].line = line;
+	res->ex[res->nex].text = zt_xstrdup(buf);
+	res->nex++;
+}
+
+static void
+example_rec(struct zt_result *res, sqlite3 *db, int64_t id, const char *what)
+{
+	char	*src = NULL;
+	char	*text = NULL;
+	int64_t	 line = 0;
+
+	if (zt_check_describe(db, id, &src, &line, &text) == 0)
+		example(res, src, line, "%s%s%s", what != NULL ? what : "",
+		    what != NULL ? ": " : "", text);
+	free(src);
+	free(text);
+}
+
+/* FAIL, WARN or INFO by the rule's severity. */
+static enum zt_status
+failed(const struct zt_rule *r)
+{
+	return r->sev == ZT_SEV_ERROR ? ZT_ST_FAIL : r->sev == ZT_SEV_WARNING ?
+	    ZT_ST_WARN : ZT_ST_INFO;
+}
+
+void
+zt_finish_hbone(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
+{
+	struct zt_result	*res = a->res;
+	int64_t			 viol = a->required;
+	int64_t			 around = 0;
+	int64_t			 i;
+	size_t			 k;
+	int			 shown = 0;
+
+	for (i = 0; i < a->gix.n; i++) {
+		struct group *g = &a->g[i];
+
+		if (!((g->wl && imap_get(&a->mesh_wl, &g->wl, 1, 0) >= 0) ||
+		    (g->svc && imap_get(&a->mesh_svc, &g->svc, 1, 0) >= 0)))
+			continue;
+		viol += g->count;
+		for (k = 0; k < g->ex.n && shown < max; k++, shown++)
+			example_rec(res, db, g->ex.id[k],
+			    "plain TCP to an in-mesh destination");
+	}
+	for (k = 0; k < a->reqex.n && shown < max; k++, shown++)
+		example_rec(res, db, a->reqex.id[k], "plain TCP to a "
+		    "destination that `require` covers");
+	for (i = 0; i < a->pin.n; i++) {
+		struct group *g = &a->gin[i];
+
+		if (imap_get(&a->hb_in_wl, &g->wl, 1, 0) < 0)
+			continue;
+		around += g->count;
+		if (viol == 0)
+			for (k = 0; k < g->ex.n && shown < max; k++, shown++)
+				example_rec(res, db, g->ex.id[k], "inbound "
+				    "plain TCP to a workload that also "
+				    "receives HBONE");
+	}
+	(void)dm;
+	res->more = (viol > 0 ? viol : around) - shown;
+	if (res->more < 0)
+		res->more = 0;
+	count(res, "outbound", a->checked);
+	count(res, "plaintext_to_mesh", viol);
+	count(res, "inbound_plaintext_to_mesh", around);
+	if (viol > 0) {
+		res->status = failed(a->r);
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " of %"
+		    PRId64 " outbound records bypass HBONE to an in-mesh "
+		    "destination", viol, a->checked);
+		res->hint = "ztunnel sent plain TCP because, in its view, the "
+		    "destination is not HBONE-capable: check the destination "
+		    "in `istioctl x ztunnel-config workloads` (PROTOCOL column) "
+		    "and that its namespace or pod has "
+		    "istio.io/dataplane-mode=ambient";
+	} else if (around > 0) {
+		res->status = ZT_ST_WARN;
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " inbound"
+		    " plain-TCP record%s reach%s workloads that also receive "
+		    "HBONE", around, around == 1 ? "" : "s",
+		    around == 1 ? "es" : "");
+		res->hint = "something reaches these pods around the mesh: a "
+		    "client outside the mesh, a node or kubelet probe, or a "
+		    "load balancer; look at the source addresses";
+	} else if (a->checked == 0) {
+		res->status = ZT_ST_SKIP;
+		snprintf(res->summary, sizeof(res->summary), "no outbound "
+		    "records to judge");
+	} else {
+		res->status = ZT_ST_PASS;
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64
+		    " outbound records, none bypass HBONE to an in-mesh "
+		    "destination", a->checked);
+	}
+}
+
+static int
+pent_cmp(const void *x, const void *y)
+{
+	const struct pent	*a = x;
+	const struct pent	*b = y;
+
+#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+	CMP(src);
+	CMP(hb);
+	CMP(wl);
+	CMP(cb);
+	CMP(sb);
+	CMP(ts);
+	CMP(id);
+#undef CMP
+	return 0;
+}
+
+static int
+same_key(const struct pent *a, const struct pent *b)
+{
+	return a->src == b->src && a->hb == b->hb && a->wl == b->wl &&
+	    a->cb == b->cb && a->sb == b->sb;
+}
+
+struct cand {
+	int64_t		 adt;
+	size_t		 o;
+	size_t		 i;
+};
+
+static int
+cand_cmp(const void *x, const void *y)
+{
+	const struct cand	*a = x;
+	const struct cand	*b = y;
+
+	if (a->adt != b->adt)
+		return a->adt < b->adt ? -1 : 1;
+	if (a->o != b->o)
+		return a->o < b->o ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * Could the other side's ztunnel have logged the twin of a record at ts?
+ * Yes when a pod that has host as a local address logged records both
+ * before and after ts (its span covers ts; a log cut just before the
+ * twin is then not counted against the mesh).
+ */
+static int
+observable(const struct observe *ob, int64_t host, int64_t ts)
+{
+	int64_t	 k[2];
+	int64_t	 i;
+
+	for (i = 0; i < ob->podix.n; i++) {
+		if (ts < ob->span[i].lo || ts > ob->span[i].hi)
+			continue;
+		k[0] = ob->podid[i];
+		k[1] = host;
+		if (imap_get((struct imap *)&ob->local, k, 2, 0) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+keep_pair(struct zt_checkrun *run, int64_t o, int64_t i, int64_t dt, int v)
+{
+	grow((void **)&run->pairs, run->npairs, sizeof(*run->pairs));
+	run->pairs[run->npairs].out_id = o;
+	run->pairs[run->npairs].in_id = i;
+	run->pairs[run->npairs].dt_us = dt;
+	run->pairs[run->npairs].verifiable = v;
+	run->npairs++;
+}
+
+void
+zt_finish_pairing(struct acc *a, const struct observe *ob, sqlite3 *db, int max,
+    struct zt_checkrun *run, int keep)
+{
+	struct zt_result	*res = a->res;
+	struct cand		*cv = NULL;
+	size_t			 nc;
+	size_t			 o0, o1, i0, i1, o, i, lo, n;
+	int64_t			 w = a->r->window_ms * 1000;
+	int64_t			 matched = 0;
+	int64_t			 uo = 0;
+	int64_t			 ui = 0;
+	int64_t			 unv = 0;
+	int64_t			 fromwp = 0;
+	int64_t			*ids = NULL;
+	size_t			 nids = 0;
+	int			 v;
+
+	/* Inbound records whose source is a waypoint have no outbound twin. */
+	for (i = n = 0; i < a->npi; i++) {
+		int64_t src = a->pi[i].src;
+
+		if (a->pi[i].wp_src ||
+		    imap_get((struct imap *)&ob->wp_hosts, &src, 1, 0) >= 0) {
+			fromwp++;
+			continue;
+		}
+		a->pi[n++] = a->pi[i];
+	}
+	a->npi = n;
+	if (a->npo > 0)
+		qsort(a->po, a->npo, sizeof(*a->po), pent_cmp);
+	if (a->npi > 0)
+		qsort(a->pi, a->npi, sizeof(*a->pi), pent_cmp);
+	for (o0 = i0 = 0; o0 < a->npo && i0 < a->npi; ) {
+		v = pent_cmp(&a->po[o0], &a->pi[i0]);
+		if (!same_key(&a->po[o0], &a->pi[i0])) {
+			/* Advance whichever key is smaller. */
+			if (v < 0)
+				for (o = o0; o0 < a->npo &&
+				    same_key(&a->po[o0], &a->po[o]); o0++)
+					;
+			else
+				for (i = i0; i0 < a->npi &&
+				    same_key(&a->pi[i0], &a->pi[i]); i0++)
+					;
+			continue;
+		}
+		for (o1 = o0; o1 < a->npo && same_key(&a->po[o1], &a->po[o0]);
+		    o1++)
+			;
+		for (i1 = i0; i1 < a->npi && same_key(&a->pi[i1], &a->pi[i0]);
+		    i1++)
+			;
+		/* Candidate pairs within the window, nearest first. */
+		nc = 0;
+		lo = i0;
+		for (o = o0; o < o1; o++) {
+			while (lo < i1 && a->pi[lo].ts < a->po[o].ts - w)
+				lo++;
+			for (i = lo; i < i1 && a->pi[i].ts <= a->po[o].ts + w;
+			    i++) {
+				grow((void **)&cv, nc, sizeof(*cv));
+				cv[nc].adt = llabs(a->pi[i].ts - a->po[o].ts);
+				cv[nc].o = o;
+				cv[nc].i = i;
+				nc++;
+			}
+		}
+		if (nc > 1)
+			qsort(cv, nc, sizeof(*cv), cand_cmp);
+		for (n = 0; n < nc; n++) {
+			if (a->po[cv[n].o].matched || a->pi[cv[n].i].matched)
+				continue;
+			a->po[cv[n].o].matched = a->pi[cv[n].i].matched = 1;
+			matched++;
+			if (keep)
+				keep_pair(run, a->po[cv[n].o].id,
+				    a->pi[cv[n].i].id,
+				    a->pi[cv[n].i].ts - a->po[cv[n].o].ts, 1);
+		}
+		free(cv);
+		cv = NULL;
+		o0 = o1;
+		i0 = i1;
+	}
+	for (o = 0; o < a->npo; o++) {
+		if (a->po[o].matched || a->po[o].errored)
+			continue;
+		v = observable(ob, a->po[o].peer, a->po[o].ts);
+		if (keep)
+			keep_pair(run, a->po[o].id, 0, 0, v);
+		if (!v) {
+			unv++;
+			continue;
+		}
+		uo++;
+		grow((void **)&ids, nids, sizeof(*ids));
+		ids[nids++] = a->po[o].id;
+	}
+	for (i = 0; i < a->npi; i++) {
+		if (a->pi[i].matched || a->pi[i].errored)
+			continue;
+		v = observable(ob, a->pi[i].peer, a->pi[i].ts);
+		if (keep)
+			keep_pair(run, 0, a->pi[i].id, 0, v);
+		if (!v) {
+			unv++;
+			continue;
+		}
+		ui++;
+		grow((void **)&ids, nids, sizeof(*ids));
+		ids[nids++] = -a->pi[i].id;
+	}
+	for (n = 0; n < nids && (int)n < max; n++)
+		example_rec(res, db, llabs(ids[n]), ids[n] > 0 ?
+		    "no inbound twin" : "no outbound twin");
+	res->more = (int64_t)nids > max ? (int64_t)nids - max : 0;
+	free(ids);
+	count(res, "paired", matched);
+	count(res, "outbound_unpaired", uo);
+	count(res, "inbound_unpaired", ui);
+	count(res, "unverifiable", unv);
+	count(res, "via_waypoint", a->via_wp);
+	count(res, "from_waypoint", fromwp);
+	if (uo + ui > 0) {
+		res->status = failed(a->r);
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " paired;"
+		    " %" PRId64 " outbound without an inbound twin, %" PRId64
+		    " inbound without an outbound twin (%" PRId64
+		    " unverifiable)", matched, uo, ui, unv);
+		res->hint = uo > 0 ? "no inbound twin: the destination's ztunnel "
+		    "did not see the connection; check traffic redirection "
+		    "(istio-cni) on the destination node and that its ztunnel "
+		    "logs cover the time" : "no outbound twin: the client's "
+		    "ztunnel did not log the connection; the client may not be "
+		    "captured (not enrolled), or came through a proxy ztlog "
+		    "does not know as a waypoint (set `waypoint:`)";
+	} else if (a->npo + a->npi == 0) {
+		res->status = ZT_ST_SKIP;
+		snprintf(res->summary, sizeof(res->summary), "no HBONE "
+		    "connection records to pair");
+	} else if (matched == 0) {
+		res->status = ZT_ST_SKIP;
+		snprintf(res->summary, sizeof(res->summary), "nothing to "
+		    "verify: the other ztunnel of all %" PRId64 " HBONE records "
+		    "is not in the input", unv);
+	} else {
+		res->status = ZT_ST_PASS;
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64
+		    " connections paired (%" PRId64 " unverifiable: the other "
+		    "ztunnel is not in the input)", matched, unv);
+	}
+}
+
+static int
+ep_cmp(const void *x, const void *y)
+{
+	const struct zt_lbep	*a = x;
+	const struct zt_lbep	*b = y;
+
+	return strcmp(a->name, b->name);
+}
+
+static int
+svc_cmp(const void *x, const void *y)
+{
+	const struct zt_lbsvc	*a = x;
+	const struct zt_lbsvc	*b = y;
+
+	return strcmp(a->service, b->service);
+}
+
+void
+zt_finish_balance(struct acc *a, const struct dims *dm)
+{
+	struct zt_result	*res = a->res;
+	struct imap		 six;
+	struct zt_lbsvc		*sv;
+	int64_t			 i;
+	int64_t			 ix;
+	size_t			 k;
+	size_t			 nfail = 0;
+	size_t			 nskip = 0;
+	double			 e;
+	double			 mx;
+	double			 mn;
+	char			 line[1024];
+	size_t			 len;
+
+	imap_init(&six);
+	for (i = 0; i < a->bix.n; i++) {
+		ix = imap_get(&six, &a->bsvc[i], 1, 1);
+		if (six.added) {
+			grow((void **)&res->svc, (size_t)ix, sizeof(*res->svc));
+			memset(&res->svc[ix], 0, sizeof(res->svc[ix]));
+			res->svc[ix].service = zt_xstrdup(sget(dm, a->bsvc[i]) ?
+			    sget(dm, a->bsvc[i])->s : "?");
+			res->nsvc++;
+		}
+		sv = &res->svc[ix];
+		sv->ep = zt_xrealloc(sv->ep, (sv->nep + 1) * sizeof(*sv->ep));
+		sv->ep[sv->nep].name = a->bname[i];
+		a->bname[i] = NULL;
+		sv->ep[sv->nep].n = a->bcount[i];
+		sv->nep++;
+		sv->total += a->bcount[i];
+	}
+	imap_fini(&six);
+	if (res->nsvc > 1)
+		qsort(res->svc, res->nsvc, sizeof(*res->svc), svc_cmp);
+	for (k = 0; k < res->nsvc; k++) {
+		sv = &res->svc[k];
+		qsort(sv->ep, sv->nep, sizeof(*sv->ep), ep_cmp);
+		e = (double)sv->total / (double)sv->nep;
+		mx = 0;
+		mn = 1e300;
+		sv->chi2 = 0;
+		for (i = 0; i < (int64_t)sv->nep; i++) {
+			double d = (double)sv->ep[i].n - e;
+
+			sv->chi2 += d * d / e;
+			if ((double)sv->ep[i].n > mx)
+				mx = (double)sv->ep[i].n;
+			if ((double)sv->ep[i].n < mn)
+				mn = (double)sv->ep[i].n;
+		}
+		sv->ratio = mn > 0 ? mx / mn : 0;
+		sv->p = 1;
+		if (sv->nep < 2) {
+			sv->skip = "one endpoint";
+			nskip++;
+			continue;
+		}
+		if (e < a->r->min_expected) {
+			snprintf(sv->skipbuf, sizeof(sv->skipbuf), "too few "
+			    "connections: %" PRId64 " over %zu endpoints, need "
+			    "%g per endpoint", sv->total, sv->nep,
+			    a->r->min_expected);
+			sv->skip = sv->skipbuf;
+			nskip++;
+			continue;
+		}
+		sv->p = zt_chi2_q(sv->chi2, (double)sv->nep - 1);
+		sv->fail = sv->p < a->r->alpha || (a->r->max_ratio > 0 &&
+		    sv->ratio > a->r->max_ratio);
+		if (!sv->fail)
+			continue;
+		nfail++;
+		len = 0;
+		line[0] = '\0';
+		for (i = 0; i < (int64_t)sv->nep && len < sizeof(line) - 80; i++)
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+			    "%s%s %" PRId64 " (%.0f%%)", i ? ", " : "",
+			    sv->ep[i].name, sv->ep[i].n,
+			    100.0 * (double)sv->ep[i].n / (double)sv->total);
+		example(res, NULL, 0, "%s: %s; chi2=%.1f df=%zu p=%.2g",
+		    sv->service, line, sv->chi2, sv->nep - 1, sv->p);
+	}
+	count(res, "services", (int64_t)res->nsvc);
+	count(res, "unbalanced", (int64_t)nfail);
+	count(res, "skipped", (int64_t)nskip);
+	count(res, "connections", a->checked);
+	if (nfail > 0) {
+		res->status = failed(a->r);
+		snprintf(res->summary, sizeof(res->summary), "%zu of %zu "
+		    "service%s unevenly spread over their endpoints (%zu "
+		    "skipped)", nfail, res->nsvc - nskip,
+		    res->nsvc - nskip == 1 ? "" : "s", nskip);
+		res->hint = "ztunnel balances connections round-robin; a skew "
+		    "means endpoints missing from some ztunnels' view (compare "
+		    "`istioctl x ztunnel-config workloads` on each node), "
+		    "long-lived connections, or a waypoint in the path";
+	} else if (res->nsvc == 0) {
+		res->status = ZT_ST_SKIP;
+		snprintf(res->summary, sizeof(res->summary), "no outbound "
+		    "connections to a service");
+	} else if (res->nsvc == nskip) {
+		res->status = ZT_ST_SKIP;
+		snprintf(res->summary, sizeof(res->summary), "no service with "
+		    "enough connections to judge (%zu skipped: too few "
+		    "connections or one endpoint)", nskip);
+	} else {
+		res->status = ZT_ST_PASS;
+		snprintf(res->summary, sizeof(res->summary), "%zu service%s "
+		    "spread evenly (%zu skipped)", res->nsvc - nskip,
+		    res->nsvc - nskip == 1 ? "" : "s", nskip);
+	}
+}
+
+void
+zt_finish_errors(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
+{
+	struct zt_result	*res = a->res;
+	int64_t			 total = 0;
+	int64_t			 i;
+	int64_t			 j;
+	int64_t			 best;
+	int			 shown;
+	char			*src = NULL;
+	char			*text = NULL;
+	int64_t			 line;
+
+	for (i = 0; i < a->eix.n; i++)
+		total += a->ecount[i];
+	/* The most frequent error texts, then the busiest flows. */
+	for (shown = 0; shown < max && shown < a->eix.n; shown++) {
+		best = -1;
+		for (j = 0; j < a->eix.n; j++)
+			if (a->ecount[j] > 0 && (best < 0 ||
+			    a->ecount[j] > a->ecount[best]))
+				best = j;
+		if (best < 0)
+			break;
+		example(res, NULL, 0, "%" PRId64 " x error \"%s\"",
+		    a->ecount[best], sget(dm, a->eid[best]) ?
+		    sget(dm, a->eid[best])->s : "?");
+		a->ecount[best] = -a->ecount[best];
+	}
+	for (shown = 0; shown < max && shown < a->fix.n; shown++) {
+		best = -1;
+		for (j = 0; j < a->fix.n; j++)
+			if (a->fcount[j] > 0 && (best < 0 ||
+			    a->fcount[j] > a->fcount[best]))
+				best = j;
+		if (best < 0)
+			break;
+		if (zt_check_describe(db, a->fex[best], &src, &line,
+		    &text) == 0)
+			example(res, src, line, "%" PRId64 " x this flow, first: "
+			    "%s", a->fcount[best], text);
+		free(src);
+		free(text);
+		src = text = NULL;
+		a->fcount[best] = -a->fcount[best];
+	}
+	count(res, "records", a->checked);
+	count(res, "errors", total);
+	count(res, "distinct_errors", a->eix.n);
+	count(res, "max", a->r->max);
+	if (total > a->r->max) {
+		res->status = failed(a->r);
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " of %"
+		    PRId64 " connection%s ended in an error (%" PRId64
+		    " allowed)", total, a->checked, a->checked == 1 ? "" : "s",
+		    a->r->max);
+		res->hint = "read the error texts: \"connection refused\" is the "
+		    "application port, \"timed out ... 15008\" a NetworkPolicy "
+		    "on the HBONE port, \"policy rejection\" an "
+		    "AuthorizationPolicy, \"no healthy upstream\" a service "
+		    "without ready endpoints";
+	} else if (a->checked == 0) {
+		res->status = ZT_ST_SKIP;
+		snprintf(res->summary, sizeof(res->summary), "no records");
+	} else {
+		res->status = ZT_ST_PASS;
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " of %"
+		    PRId64 " connection%s ended in an error (%" PRId64
+		    " allowed)", total, a->checked, a->checked == 1 ? "" : "s",
+		    a->r->max);
+	}
+}
+
+void
+zt_run_sql(const struct zt_rule *r, struct zt_result *res, sqlite3 *db, int max)
+{
+	sqlite3_stmt	*s;
+	struct zt_buf	 b = { NULL, 0, 0 };
+	int64_t		 rows = 0;
+	int		 rc;
+	int		 i;
+	int		 bad;
+
+	if (sqlite3_prepare_v2(db, r->sql, -1, &s, NULL) != SQLITE_OK) {
+		res->status = ZT_ST_ERROR;
+		snprintf(res->summary, sizeof(res->summary), "SQL: %s",
+		    sqlite3_errmsg(db));
+		return;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (++rows > max)
+			continue;
+		b.n = 0;
+		for (i = 0; i < sqlite3_column_count(s); i++) {
+			const char *v = (const char *)sqlite3_column_text(s, i);
+
+			if (i > 0)
+				zt_buf_add(&b, ", ", 2);
+			zt_buf_add(&b, sqlite3_column_name(s, i),
+			    strlen(sqlite3_column_name(s, i)));
+			zt_buf_addc(&b, '=');
+			if (v == NULL)
+				zt_buf_add(&b, "NULL", 4);
+			else
+				zt_buf_add(&b, v, strlen(v));
+		}
+		zt_buf_addc(&b, '\0');
+		example(res, NULL, 0, "%s", b.p);
+	}
+	zt_buf_free(&b);
+	if (rc != SQLITE_DONE) {
+		res->status = ZT_ST_ERROR;
+		snprintf(res->summary, sizeof(res->summary), "SQL: %s",
+		    sqlite3_errmsg(db));
+		sqlite3_finalize(s);
+		return;
+	}
+	sqlite3_finalize(s);
+	res->more = rows > max ? rows - max : 0;
+	count(res, "rows", rows);
+	switch (r->expect) {
+	case ZT_EXPECT_EMPTY:
+		bad = rows > 0;
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64
+		    " row%s (expected none)", rows, rows == 1 ? "" : "s");
+		break;
+	case ZT_EXPECT_NONEMPTY:
+		bad = rows == 0;
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64
+		    " row%s (expected some)", rows, rows == 1 ? "" : "s");
+		break;
+	case ZT_EXPECT_MAX:
+		bad = rows > r->bound;
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64
+		    " row%s (expected at most %" PRId64 ")", rows,
+		    rows == 1 ? "" : "s", r->bound);
+		break;
+	default:
+		bad = rows < r->bound;
+		snprintf(res->summary, sizeof(res->summary), "%" PRId64
+		    " row%s (expected at least %" PRId64 ")", rows,
+		    rows == 1 ? "" : "s", r->bound);
+		break;
+	}
+	res->status = bad ? failed(r) : ZT_ST_PASS;
+	if (r->expect != ZT_EXPECT_NONEMPTY && r->expect != ZT_EXPECT_MIN &&
+	    !bad) {
+		/* Rows of a passing rule are not violations: drop them. */
+		for (i = 0; i < (int)res->nex; i++) {
+			free(res->ex[i].source);
+			free(res->ex[i].text);
+		}
+		res->nex = 0;
+		res->more = 0;
+	}
+}
+
