@@ -43,6 +43,21 @@ key(struct zt_dict *d, int64_t *next, const char *k, size_t n)
 	return id;
 }
 
+/* Make arr (of *n elements of size bytes, zeroed) hold index id. */
+static void *
+idgrow(void *arr, size_t *n, size_t id, size_t size)
+{
+	size_t	 want;
+
+	if (id < *n)
+		return arr;
+	want = id * 2 + 16;
+	arr = zt_xrealloc(arr, want * size);
+	memset((char *)arr + *n * size, 0, (want - *n) * size);
+	*n = want;
+	return arr;
+}
+
 static int
 dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 {
@@ -62,14 +77,8 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 		id = sqlite3_column_int64(s, 0);
 		if (id < 1 || id > (int64_t)1 << 40)
 			continue;
-		if ((size_t)id >= dm->nstr) {
-			size_t n = (size_t)id * 2 + 16;
-
-			dm->str = zt_xrealloc(dm->str, n * sizeof(*dm->str));
-			memset(dm->str + dm->nstr, 0,
-			    (n - dm->nstr) * sizeof(*dm->str));
-			dm->nstr = n;
-		}
+		dm->str = idgrow(dm->str, &dm->nstr, (size_t)id,
+		    sizeof(*dm->str));
 		dm->str[id].s = coldup(s, 1);
 		dm->str[id].n = (size_t)sqlite3_column_bytes(s, 1);
 		dm->str[id].host = coldup(s, 2);
@@ -92,14 +101,8 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 		id = sqlite3_column_int64(s, 0);
 		if (id < 1 || id > (int64_t)1 << 40)
 			continue;
-		if ((size_t)id >= dm->npeer) {
-			size_t n = (size_t)id * 2 + 16;
-
-			dm->peer = zt_xrealloc(dm->peer, n * sizeof(*dm->peer));
-			memset(dm->peer + dm->npeer, 0,
-			    (n - dm->npeer) * sizeof(*dm->peer));
-			dm->npeer = n;
-		}
+		dm->peer = idgrow(dm->peer, &dm->npeer, (size_t)id,
+		    sizeof(*dm->peer));
 		for (i = 0; i < 4; i++) {
 			dm->peer[id].f[i] = coldup(s, i + 1);
 			dm->peer[id].n[i] = dm->peer[id].f[i] != NULL ?
@@ -122,14 +125,8 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 		id = sqlite3_column_int64(s, 0);
 		if (id < 1 || id > (int64_t)1 << 40)
 			continue;
-		if ((size_t)id >= dm->nkind) {
-			size_t n = (size_t)id * 2 + 16;
-
-			dm->kind = zt_xrealloc(dm->kind, n * sizeof(*dm->kind));
-			memset(dm->kind + dm->nkind, 0,
-			    (n - dm->nkind) * sizeof(*dm->kind));
-			dm->nkind = n;
-		}
+		dm->kind = idgrow(dm->kind, &dm->nkind, (size_t)id,
+		    sizeof(*dm->kind));
 		for (i = 0; i < 3; i++) {
 			dm->kind[id].f[i] = coldup(s, i + 1);
 			dm->kind[id].n[i] = dm->kind[id].f[i] != NULL ?

@@ -501,6 +501,17 @@ bad:
 	return NULL;
 }
 
+/* Release what prepare() made. */
+static void
+finish_run(struct zt_checkrun *run, sqlite3 *rd, struct zt_store *st,
+    struct zt_ruleset *rs)
+{
+	zt_check_free(run);
+	sqlite3_close(rd);
+	zt_store_close(st);
+	zt_rules_free(rs);
+}
+
 static int
 no_records(const struct zt_checkrun *run)
 {
@@ -556,10 +567,7 @@ cmd_check(int argc, char **argv)
 	rc = zt_report_status(&run, &ro);
 	if (no_records(&run))
 		rc = ZT_EXIT_ERROR;
-	zt_check_free(&run);
-	sqlite3_close(rd);
-	zt_store_close(st);
-	zt_rules_free(&rs);
+	finish_run(&run, rd, st, &rs);
 	i = finish_output();
 	return i > rc ? i : rc;
 }
@@ -625,10 +633,7 @@ cmd_lb(int argc, char **argv)
 	}
 	if (no_records(&run))
 		rc = ZT_EXIT_ERROR;
-	zt_check_free(&run);
-	sqlite3_close(rd);
-	zt_store_close(st);
-	zt_rules_free(&rs);
+	finish_run(&run, rd, st, &rs);
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	i = finish_output();
@@ -654,10 +659,7 @@ cmd_pairs(int argc, char **argv)
 	zt_report_pairs(stdout, rd, &run, o.unmatched);
 	if (no_records(&run))
 		rc = ZT_EXIT_ERROR;
-	zt_check_free(&run);
-	sqlite3_close(rd);
-	zt_store_close(st);
-	zt_rules_free(&rs);
+	finish_run(&run, rd, st, &rs);
 	i = finish_output();
 	return i > rc ? i : rc;
 }

@@ -223,7 +223,7 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 60000);
 	if (exec(st, memory ? "PRAGMA journal_mode=MEMORY;" :
-	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) == -1 ||
+	    "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;", err) == -1 ||
 	    exec(st, "PRAGMA cache_size=-16000; PRAGMA foreign_keys=OFF;",
 	    err) == -1)
 		goto out_path;
