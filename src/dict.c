@@ -96,6 +96,12 @@ grow(struct zt_dict *d)
 }
 
 int
+zt_dict_full(const struct zt_dict *d, size_t n)
+{
+	return d->klen + n > d->cap || n > UINT32_MAX / 2;
+}
+
+int
 zt_dict_put(struct zt_dict *d, const void *k, size_t n, uint64_t h,
     int64_t id)
 {

@@ -50,7 +50,6 @@ malformed(struct zt_ingest *ig, const char *name, unsigned long line,
 #define NBATCH		4
 #define BATCH_ITEMS	1024
 #define BATCH_BYTES	(512 * 1024)
-#define NVIEWS		(4 + ZT_F_COUNT + 1)
 #define REJECT_TEXT	512
 
 struct span {
@@ -58,18 +57,27 @@ struct span {
 	uint32_t	 len;
 };
 
+/*
+ * One line's result.  Records travel as interned ids (the reader thread
+ * interns; new names go ahead of them in the batch's fresh log); only
+ * the extra-fields JSON, and a malformed line's reason and text, travel
+ * as bytes.
+ */
 struct item {
 	enum zt_class	 cls;
+	int		 json;		/* record in the JSON format */
 	unsigned long	 lineno;
-	struct zt_rec	 rec;		/* views fixed up from sp on take */
-	struct span	 sp[NVIEWS];
-	struct span	 raw;		/* first bytes of a malformed line */
+	struct zt_recids ids;
+	struct span	 extra;
+	struct span	 why;
+	struct span	 raw;
 };
 
 struct batch {
 	struct item	 items[BATCH_ITEMS];
 	size_t		 n;
-	struct zt_buf	 arena;
+	struct zt_buf	 arena;		/* bytes the spans point into */
+	struct zt_buf	 fresh;		/* rows interned in this batch */
 };
 
 struct pipe {
@@ -82,25 +90,11 @@ struct pipe {
 	int			 cancel;	/* store failed: stop reading */
 	/* Reader side, read by the store side after done. */
 	struct zt_input		*in;
+	struct zt_store		*st;
 	size_t			 maxline;
-	int			 rc;		/* 0, or -1 input error */
+	int			 rc;		/* 0; -1 input error; -2 fatal */
 	struct zt_err		 ierr;
 };
-
-/* The views of a record, in a fixed order. */
-static void
-views(struct zt_rec *r, struct zt_str **v)
-{
-	int	 i;
-
-	v[0] = &r->pod;
-	v[1] = &r->ts;
-	v[2] = &r->level;
-	v[3] = &r->message;
-	for (i = 0; i < ZT_F_COUNT; i++)
-		v[4 + i] = &r->f[i];
-	v[4 + ZT_F_COUNT] = &r->extra;
-}
 
 static struct span
 pack(struct zt_buf *a, struct zt_str v)
@@ -141,6 +135,7 @@ reader_take(struct pipe *pp)
 	if (b != NULL) {
 		b->n = 0;
 		b->arena.n = 0;
+		b->fresh.n = 0;
 	}
 	return b;
 }
@@ -162,13 +157,14 @@ reader(void *arg)
 	struct pipe		*pp = arg;
 	struct zt_lines		 lr;
 	struct zt_parser	 ps;
+	struct zt_rec		 rec;
 	struct zt_str		 line;
-	struct zt_str		*v[NVIEWS];
 	struct batch		*b;
 	struct item		*it;
+	int			 counting = zt_store_counting(pp->st);
 	int			 toolong;
-	int			 r;
-	int			 i;
+	int			 r = 0;
+	char			 why[64];
 
 	zt_lines_init(&lr, pp->in, pp->maxline);
 	zt_parser_init(&ps);
@@ -177,17 +173,29 @@ reader(void *arg)
 	    (r = zt_lines_next(&lr, &line, &toolong, &pp->ierr)) == 1) {
 		it = &b->items[b->n++];
 		it->lineno = lr.lineno;
-		it->cls = zt_parse_line(&ps, line, &it->rec);
+		it->cls = zt_parse_line(&ps, line, &rec);
 		if (toolong) {
 			/* The pod (if any) is still credited with the line. */
 			it->cls = ZT_CLASS_MALFORMED;
-			snprintf(it->rec.why, sizeof(it->rec.why), "line too "
-			    "long (over %zu bytes)", pp->maxline);
+			snprintf(why, sizeof(why), "line too long (over %zu "
+			    "bytes)", pp->maxline);
+			snprintf(rec.why, sizeof(rec.why), "%s", why);
 		}
-		views(&it->rec, v);
-		for (i = 0; i < NVIEWS; i++)
-			it->sp[i] = pack(&b->arena, *v[i]);
-		if (it->cls == ZT_CLASS_MALFORMED) {
+		zt_store_count(pp->st, rec.pod, it->cls);
+		if (it->cls == ZT_CLASS_RECORD) {
+			it->json = rec.fmt == ZT_FMT_JSON;
+			it->extra = pack(&b->arena, rec.extra);
+			if (counting)
+				it->ids.ts_us = rec.ts_us;
+			else if (zt_store_intern(pp->st, &rec, &it->ids,
+			    &b->fresh, &pp->ierr) == -1) {
+				pp->rc = -2;
+				b->n--;
+				break;
+			}
+		} else if (it->cls == ZT_CLASS_MALFORMED) {
+			it->why = pack(&b->arena, (struct zt_str){ rec.why,
+			    strlen(rec.why) });
 			if (line.n > REJECT_TEXT)
 				line.n = REJECT_TEXT;
 			it->raw = pack(&b->arena, line);
@@ -238,34 +246,33 @@ static int
 store_item(struct zt_ingest *ig, const char *name, struct batch *b,
     struct item *it, struct zt_source_stats *ss, struct zt_err *err)
 {
-	struct zt_str	*v[NVIEWS];
-	struct zt_rec	*rec = &it->rec;
-	int		 i;
+	struct zt_str	 why;
+	char		 reason[200];
 
-	views(rec, v);
-	for (i = 0; i < NVIEWS; i++)
-		*v[i] = unpack(&b->arena, it->sp[i]);
 	ss->lines++;
-	zt_store_count(ig->st, rec->pod, it->cls);
 	switch (it->cls) {
 	case ZT_CLASS_RECORD:
 		ss->records++;
-		if (rec->fmt == ZT_FMT_JSON)
+		if (it->json)
 			ss->json = 1;
 		else
 			ss->text = 1;
-		if (ss->records == 1 || rec->ts_us < ss->first_us)
-			ss->first_us = rec->ts_us;
-		if (ss->records == 1 || rec->ts_us > ss->last_us)
-			ss->last_us = rec->ts_us;
-		return zt_store_record(ig->st, it->lineno, rec, err);
+		if (ss->records == 1 || it->ids.ts_us < ss->first_us)
+			ss->first_us = it->ids.ts_us;
+		if (ss->records == 1 || it->ids.ts_us > ss->last_us)
+			ss->last_us = it->ids.ts_us;
+		return zt_store_insert(ig->st, it->lineno, &it->ids,
+		    unpack(&b->arena, it->extra), err);
 	case ZT_CLASS_OTHER:
 		ss->other++;
 		return 0;
 	case ZT_CLASS_MALFORMED:
 		ss->malformed++;
-		malformed(ig, name, it->lineno, rec->why);
-		return zt_store_reject(ig->st, it->lineno, rec->why,
+		why = unpack(&b->arena, it->why);
+		/* The reason is short text made by the parser: NUL-terminate. */
+		snprintf(reason, sizeof(reason), "%.*s", (int)why.n, why.p);
+		malformed(ig, name, it->lineno, reason);
+		return zt_store_reject(ig->st, it->lineno, reason,
 		    unpack(&b->arena, it->raw), err);
 	}
 	return 0;
@@ -292,6 +299,7 @@ read_source(struct zt_ingest *ig, struct zt_input *in, const char *name,
 	for (i = 0; i < NBATCH; i++)
 		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
 	pp.in = in;
+	pp.st = ig->st;
 	pp.maxline = ig->maxline;
 	if (pthread_create(&tid, NULL, reader, &pp) != 0) {
 		zt_err_set(err, "cannot start a thread");
@@ -299,13 +307,19 @@ read_source(struct zt_ingest *ig, struct zt_input *in, const char *name,
 		goto out;
 	}
 	while ((b = store_take(&pp)) != NULL) {
+		if (rc == 0 && zt_store_fresh(ig->st, b->fresh.p, b->fresh.n,
+		    err) == -1)
+			rc = -2;
 		for (i = 0; i < b->n && rc == 0; i++)
 			if (store_item(ig, name, b, &b->items[i], ss, err) == -1)
 				rc = -2;
 		store_give(&pp, rc != 0);
 	}
 	pthread_join(tid, NULL);
-	if (rc == 0 && pp.rc == -1) {
+	if (rc == 0 && pp.rc == -2) {
+		*err = pp.ierr;
+		rc = -2;
+	} else if (rc == 0 && pp.rc == -1) {
 		*ierr = pp.ierr;
 		rc = -1;
 	}
@@ -315,6 +329,7 @@ read_source(struct zt_ingest *ig, struct zt_input *in, const char *name,
 out:
 	for (i = 0; i < NBATCH; i++) {
 		zt_buf_free(&pp.ring[i]->arena);
+		zt_buf_free(&pp.ring[i]->fresh);
 		free(pp.ring[i]);
 	}
 	pthread_cond_destroy(&pp.cv);

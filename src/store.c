@@ -13,7 +13,7 @@
 #include "xalloc.h"
 
 #define SCHEMA_VERSION	1
-#define DICT_CAP	(8u << 20)	/* key bytes cached per table */
+#define DICT_CAP	(64u << 20)	/* distinct key bytes per table */
 #define MAXPODS		65536		/* distinct pods counted per source */
 
 static const char schema[] =
@@ -82,17 +82,15 @@ static const char schema[] =
 "  LEFT JOIN str AS h ON h.id = r.hbone\n"
 "  LEFT JOIN peer AS dp ON dp.id = r.dst_peer;\n";
 
-enum { S_STR_GET, S_STR_INS, S_PEER_GET, S_PEER_INS, S_KIND_GET, S_KIND_INS,
-	S_REC, S_REJ, S_SRC_NEW, S_SRC_DUP, S_SRC_SET, S_POD, S_COUNT };
+enum { S_STR_INS, S_PEER_INS, S_KIND_INS, S_REC, S_REJ, S_SRC_NEW, S_SRC_DUP,
+	S_SRC_SET, S_POD, S_COUNT };
 
 static const char *const sql[S_COUNT] = {
-	"SELECT id FROM str WHERE s = ?1",
-	"INSERT INTO str(s, host, port) VALUES (?1, ?2, ?3)",
-	"SELECT id FROM peer WHERE k = ?1",
-	"INSERT INTO peer(k, workload, namespace, identity, cluster) "
+	"INSERT INTO str(id, s, host, port) VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO peer(id, k, workload, namespace, identity, cluster) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	"INSERT INTO kind(id, k, level, message, direction) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	"SELECT id FROM kind WHERE k = ?1",
-	"INSERT INTO kind(k, level, message, direction) VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO rec VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 	"INSERT INTO rejects VALUES (?1, ?2, ?3, ?4)",
@@ -110,12 +108,16 @@ struct pod {
 	uint64_t	 n[3];		/* by enum zt_class */
 };
 
-/* An interned table: str (one text) or a tuple table (peer, kind). */
+/*
+ * An interned table: str (one text) or a tuple table (peer, kind).  The
+ * dictionary always mirrors the whole table, so new ids come from a
+ * counter and interning needs no query.
+ */
 struct itab {
 	struct zt_dict	 d;
-	int		 complete;	/* d holds every row of the table */
-	int		 get;		/* statement indexes */
-	int		 ins;
+	int64_t		 next;		/* last id handed out */
+	int		 ncols;		/* texts per row: 1, 4 or 3 */
+	const char	*what;		/* for the "too many" message */
 };
 
 struct zt_store {
@@ -126,7 +128,9 @@ struct zt_store {
 	struct itab	 str;
 	struct itab	 peer;
 	struct itab	 kind;
-	struct zt_buf	 key;		/* tuple key being built */
+	struct zt_buf	 key;		/* store side: reject text */
+	struct zt_buf	 rkey;		/* intern side: tuple key being built */
+	int		 stale;		/* dictionaries must be reloaded */
 	int64_t		 src;		/* current source id, 0 if none */
 	struct pod	*pods;
 	size_t		 npods;
@@ -156,26 +160,60 @@ exec(struct zt_store *st, const char *q, struct zt_err *err)
 }
 
 static void
-itab_init(struct itab *t, int get, int ins)
+itab_init(struct itab *t, int ncols, const char *what)
 {
 	zt_dict_init(&t->d, DICT_CAP);
-	t->get = get;
-	t->ins = ins;
+	t->ncols = ncols;
+	t->what = what;
+	t->next = 0;
 }
 
 static int
-table_empty(struct zt_store *st, const char *table, struct zt_err *err)
+itab_load(struct zt_store *st, struct itab *t, const char *q,
+    struct zt_err *err)
 {
-	char		 q[64];
 	sqlite3_stmt	*s;
-	int		 empty;
+	const void	*k;
+	size_t		 n;
+	int64_t		 id;
+	int		 rc;
 
-	snprintf(q, sizeof(q), "SELECT 1 FROM %s LIMIT 1", table);
+	zt_dict_clear(&t->d);
+	t->next = 0;
 	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
-		return dberr(st, err, "prepare");
-	empty = sqlite3_step(s) != SQLITE_ROW;
+		return dberr(st, err, "load");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		k = sqlite3_column_blob(s, 1);
+		n = (size_t)sqlite3_column_bytes(s, 1);
+		if (id > t->next)
+			t->next = id;
+		if (k == NULL)
+			continue;
+		if (zt_dict_full(&t->d, n)) {
+			sqlite3_finalize(s);
+			return zt_err_set(err, "database: more than %u MB of "
+			    "distinct %s; ztlog's limit", DICT_CAP >> 20,
+			    t->what);
+		}
+		zt_dict_put(&t->d, k, n, zt_hash(k, n), id);
+	}
 	sqlite3_finalize(s);
-	return empty;
+	if (rc != SQLITE_DONE)
+		return dberr(st, err, "load");
+	return 0;
+}
+
+/* Mirror the three interned tables into the dictionaries. */
+static int
+dicts_load(struct zt_store *st, struct zt_err *err)
+{
+	if (itab_load(st, &st->str, "SELECT id, s FROM str", err) == -1 ||
+	    itab_load(st, &st->peer, "SELECT id, k FROM peer", err) == -1 ||
+	    itab_load(st, &st->kind, "SELECT id, k FROM kind", err) == -1)
+		return -1;
+	st->stale = 0;
+	return 0;
 }
 
 int
@@ -239,13 +277,12 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 			dberr(st, err, "prepare");
 			goto out_path;
 		}
-	itab_init(&st->str, S_STR_GET, S_STR_INS);
-	itab_init(&st->peer, S_PEER_GET, S_PEER_INS);
-	itab_init(&st->kind, S_KIND_GET, S_KIND_INS);
+	itab_init(&st->str, 1, "names and addresses");
+	itab_init(&st->peer, 4, "workloads");
+	itab_init(&st->kind, 3, "record kinds");
 	zt_dict_init(&st->podix, 1u << 30);
-	st->str.complete = table_empty(st, "str", err) == 1;
-	st->peer.complete = table_empty(st, "peer", err) == 1;
-	st->kind.complete = table_empty(st, "kind", err) == 1;
+	if (dicts_load(st, err) == -1)
+		goto out_path;
 	*out = st;
 	return 0;
 
@@ -351,6 +388,7 @@ zt_store_close(struct zt_store *st)
 		zt_dict_fini(&st->podix);
 	}
 	zt_buf_free(&st->key);
+	zt_buf_free(&st->rkey);
 	zt_buf_free(&st->lastpod_name);
 	free(st->name);
 	sqlite3_close(st->db);
@@ -403,131 +441,240 @@ bind_str(sqlite3_stmt *s, int i, struct zt_str v)
 }
 
 /*
- * The id of key in table t: from the cache, else from the database, else
- * a new row (bind_row binds the row's columns after ?1 = key).
+ * The key of a tuple row: for each column a byte 0 (absent) or 1, a
+ * 4-byte length and the bytes.  Unambiguous, and what k holds.
  */
-static int64_t
-intern(struct zt_store *st, struct itab *t, struct zt_str key, int blob,
-    void (*bind_row)(sqlite3_stmt *, const void *), const void *arg,
-    struct zt_err *err)
-{
-	sqlite3_stmt	*s;
-	uint64_t	 h;
-	int64_t		 id;
-
-	h = zt_hash(key.p, key.n);
-	id = zt_dict_get(&t->d, key.p, key.n, h);
-	if (id >= 0)
-		return id;
-	if (!t->complete) {
-		s = st->st[t->get];
-		if (blob)
-			sqlite3_bind_blob(s, 1, key.p, (int)key.n, SQLITE_STATIC);
-		else
-			sqlite3_bind_text(s, 1, key.p, (int)key.n, SQLITE_STATIC);
-		id = -1;
-		switch (sqlite3_step(s)) {
-		case SQLITE_ROW:
-			id = sqlite3_column_int64(s, 0);
-			break;
-		case SQLITE_DONE:
-			break;
-		default:
-			sqlite3_reset(s);
-			return dberr(st, err, "lookup");
-		}
-		sqlite3_reset(s);
-		if (id >= 0) {
-			zt_dict_put(&t->d, key.p, key.n, h, id);
-			return id;
-		}
-	}
-	s = st->st[t->ins];
-	if (blob)
-		sqlite3_bind_blob(s, 1, key.p, (int)key.n, SQLITE_STATIC);
-	else
-		sqlite3_bind_text(s, 1, key.p, (int)key.n, SQLITE_STATIC);
-	bind_row(s, arg);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		sqlite3_reset(s);
-		return dberr(st, err, "insert");
-	}
-	sqlite3_reset(s);
-	id = sqlite3_last_insert_rowid(st->db);
-	if (zt_dict_put(&t->d, key.p, key.n, h, id))
-		t->complete = 0;
-	return id;
-}
-
 static void
-bind_strrow(sqlite3_stmt *s, const void *arg)
+tuple_key(struct zt_buf *b, const struct zt_str *v, int n)
 {
-	const struct zt_str	*v = arg;
-	struct zt_str		 host;
-	int64_t			 port;
-
-	split_addr(*v, &host, &port);
-	bind_str(s, 2, host);
-	if (port >= 0)
-		sqlite3_bind_int64(s, 3, port);
-	else
-		sqlite3_bind_null(s, 3);
-}
-
-/* Interned id of a string, or 0 for "absent" (bound as NULL). */
-static int64_t
-intern_str(struct zt_store *st, struct zt_str v, struct zt_err *err)
-{
-	if (v.p == NULL)
-		return 0;
-	return intern(st, &st->str, v, 0, bind_strrow, &v, err);
-}
-
-struct tuple {
-	const struct zt_str	*v;
-	int			 n;
-};
-
-static void
-bind_tuprow(sqlite3_stmt *s, const void *arg)
-{
-	const struct tuple	*t = arg;
-	int			 i;
-
-	for (i = 0; i < t->n; i++)
-		bind_str(s, i + 2, t->v[i]);
-}
-
-static int64_t
-intern_tuple(struct zt_store *st, struct itab *t, const struct zt_str *v,
-    int n, struct zt_err *err)
-{
-	struct tuple	 tu = { v, n };
-	struct zt_str	 key;
-	int		 i;
-	int		 any = 0;
 	unsigned char	 len[5];
+	int		 i;
 
-	st->key.n = 0;
+	b->n = 0;
 	for (i = 0; i < n; i++) {
 		if (v[i].p == NULL) {
-			zt_buf_addc(&st->key, 0);
+			zt_buf_addc(b, 0);
 			continue;
 		}
-		any = 1;
 		len[0] = 1;
 		len[1] = (unsigned char)(v[i].n >> 24);
 		len[2] = (unsigned char)(v[i].n >> 16);
 		len[3] = (unsigned char)(v[i].n >> 8);
 		len[4] = (unsigned char)v[i].n;
-		zt_buf_add(&st->key, (const char *)len, 5);
-		zt_buf_add(&st->key, v[i].p, v[i].n);
+		zt_buf_add(b, (const char *)len, 5);
+		zt_buf_add(b, v[i].p, v[i].n);
 	}
+}
+
+/*
+ * The fresh log: rows interned but not yet inserted, as
+ *   table (1 byte), id (8), then per column: present (1), length (4), bytes.
+ */
+static void
+fresh_add(struct zt_buf *f, int t, int64_t id, const struct zt_str *v, int n)
+{
+	unsigned char	 b[9];
+	int		 i;
+	int		 k;
+
+	b[0] = (unsigned char)t;
+	for (k = 0; k < 8; k++)
+		b[1 + k] = (unsigned char)((uint64_t)id >> (8 * k));
+	zt_buf_add(f, (const char *)b, 9);
+	for (i = 0; i < n; i++) {
+		b[0] = v[i].p != NULL;
+		for (k = 0; k < 4; k++)
+			b[1 + k] = (unsigned char)(v[i].n >> (8 * k));
+		zt_buf_add(f, (const char *)b, 5);
+		if (v[i].p != NULL)
+			zt_buf_add(f, v[i].p, v[i].n);
+	}
+}
+
+/*
+ * The id of key in t, giving it the next id (and logging the new row in
+ * fresh) if it is new.  -1 with err set when the table is full.
+ */
+static int64_t
+intern(struct itab *t, int which, struct zt_str key, const struct zt_str *cols,
+    struct zt_buf *fresh, struct zt_err *err)
+{
+	uint64_t	 h = zt_hash(key.p, key.n);
+	int64_t		 id = zt_dict_get(&t->d, key.p, key.n, h);
+
+	if (id >= 0)
+		return id;
+	if (zt_dict_full(&t->d, key.n))
+		return zt_err_set(err, "more than %u MB of distinct %s in the "
+		    "input; ztlog's limit", DICT_CAP >> 20, t->what);
+	id = ++t->next;
+	zt_dict_put(&t->d, key.p, key.n, h, id);
+	fresh_add(fresh, which, id, cols, t->ncols);
+	return id;
+}
+
+enum { T_STR, T_PEER, T_KIND };
+
+/* Interned id of a string, or 0 for "absent" (bound as NULL). */
+static int64_t
+intern_str(struct zt_store *st, struct zt_str v, struct zt_buf *fresh,
+    struct zt_err *err)
+{
+	if (v.p == NULL)
+		return 0;
+	return intern(&st->str, T_STR, v, &v, fresh, err);
+}
+
+/* Interned id of a tuple; 0 when every column is absent (peer only). */
+static int64_t
+intern_tuple(struct zt_store *st, struct itab *t, const struct zt_str *v,
+    struct zt_buf *fresh, struct zt_err *err)
+{
+	struct zt_str	 key;
+	int		 i;
+	int		 any = 0;
+
+	for (i = 0; i < t->ncols; i++)
+		any |= v[i].p != NULL;
 	if (!any && t != &st->kind)
 		return 0;
-	key.p = st->key.p;
-	key.n = st->key.n;
-	return intern(st, t, key, 1, bind_tuprow, &tu, err);
+	tuple_key(&st->rkey, v, t->ncols);
+	key.p = st->rkey.p;
+	key.n = st->rkey.n;
+	return intern(t, t == &st->kind ? T_KIND : T_PEER, key, v, fresh, err);
+}
+
+int
+zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
+    struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err)
+{
+	struct zt_str	 host;
+	struct zt_str	 hhost;
+	struct zt_str	 dhost;
+	struct zt_str	 kind[3];
+	int64_t		 port;
+
+	memset(ids, 0, sizeof(*ids));
+	if (rec->pod.p == NULL)
+		ids->pod = 0;
+	else if (st->lastpod > 0 && rec->pod.n == st->lastpod_name.n &&
+	    memcmp(rec->pod.p, st->lastpod_name.p, rec->pod.n) == 0)
+		ids->pod = st->lastpod;
+	else {
+		ids->pod = intern_str(st, rec->pod, fresh, err);
+		st->lastpod = ids->pod;
+		st->lastpod_name.n = 0;
+		zt_buf_add(&st->lastpod_name, rec->pod.p, rec->pod.n);
+	}
+	kind[0] = rec->level;
+	kind[1] = rec->message;
+	kind[2] = rec->f[ZT_F_DIRECTION];
+	ids->kind = intern_tuple(st, &st->kind, kind, fresh, err);
+	split_addr(rec->f[ZT_F_SRC_ADDR], &host, &port);
+	ids->src_ip = intern_str(st, host, fresh, err);
+	ids->src_port = port;
+	ids->src_peer = intern_tuple(st, &st->peer, &rec->f[ZT_F_SRC_WORKLOAD],
+	    fresh, err);
+	ids->dst = intern_str(st, rec->f[ZT_F_DST_ADDR], fresh, err);
+	ids->hbone = intern_str(st, rec->f[ZT_F_DST_HBONE_ADDR], fresh, err);
+	ids->service = intern_str(st, rec->f[ZT_F_DST_SERVICE], fresh, err);
+	ids->dst_peer = intern_tuple(st, &st->peer, &rec->f[ZT_F_DST_WORKLOAD],
+	    fresh, err);
+	ids->error = intern_str(st, rec->f[ZT_F_ERROR], fresh, err);
+	if (ids->pod < 0 || ids->kind < 0 || ids->src_ip < 0 ||
+	    ids->src_peer < 0 || ids->dst < 0 || ids->hbone < 0 ||
+	    ids->service < 0 || ids->dst_peer < 0 || ids->error < 0)
+		return -1;
+	if (rec->f[ZT_F_DST_HBONE_ADDR].p != NULL &&
+	    ZT_STR_EQ(rec->f[ZT_F_DIRECTION], "outbound")) {
+		split_addr(rec->f[ZT_F_DST_HBONE_ADDR], &hhost, &port);
+		split_addr(rec->f[ZT_F_DST_ADDR], &dhost, &port);
+		ids->wp = hhost.n != dhost.n ||
+		    memcmp(hhost.p, dhost.p, hhost.n) != 0;
+	}
+	ids->ts_us = rec->ts_us;
+	ids->has_sent = rec->f[ZT_F_BYTES_SENT].p != NULL;
+	ids->bytes_sent = rec->bytes_sent;
+	ids->has_recv = rec->f[ZT_F_BYTES_RECV].p != NULL;
+	ids->bytes_recv = rec->bytes_recv;
+	ids->has_dur = rec->f[ZT_F_DURATION].p != NULL;
+	ids->duration_ms = rec->duration_ms;
+	/* Nanoseconds since the epoch fit an int64 until 2262. */
+	ids->has_kube = rec->has_kube && rec->ts_us < INT64_MAX / 1000;
+	if (ids->has_kube) {
+		ids->kube_d = rec->kube_ns - rec->ts_us * 1000;
+		ids->kube_z = rec->kube_z;
+		ids->kube_off = rec->kube_off;
+	}
+	return 0;
+}
+
+static uint64_t
+get_le(const unsigned char *p, int n)
+{
+	uint64_t	 v = 0;
+	int		 k;
+
+	for (k = n - 1; k >= 0; k--)
+		v = v << 8 | p[k];
+	return v;
+}
+
+int
+zt_store_fresh(struct zt_store *st, const char *p, size_t n,
+    struct zt_err *err)
+{
+	const unsigned char	*q = (const unsigned char *)p;
+	const unsigned char	*end;
+	struct zt_str		 v[4];
+	struct zt_str		 host;
+	sqlite3_stmt		*s;
+	int64_t			 id;
+	int64_t			 port;
+	int			 t;
+	int			 nc;
+	int			 i;
+
+	if (n == 0)
+		return 0;
+	end = q + n;
+	while (q < end) {
+		t = q[0];
+		id = (int64_t)get_le(q + 1, 8);
+		q += 9;
+		nc = t == T_STR ? 1 : t == T_PEER ? 4 : 3;
+		for (i = 0; i < nc; i++) {
+			v[i].n = (size_t)get_le(q + 1, 4);
+			v[i].p = q[0] ? (const char *)q + 5 : NULL;
+			q += 5 + (q[0] ? v[i].n : 0);
+		}
+		if (st->mode == ZT_STORE_COUNT)
+			continue;
+		s = st->st[t == T_STR ? S_STR_INS : t == T_PEER ? S_PEER_INS :
+		    S_KIND_INS];
+		sqlite3_bind_int64(s, 1, id);
+		if (t == T_STR) {
+			split_addr(v[0], &host, &port);
+			bind_str(s, 2, v[0]);
+			bind_str(s, 3, host);
+			if (port >= 0)
+				sqlite3_bind_int64(s, 4, port);
+			else
+				sqlite3_bind_null(s, 4);
+		} else {
+			tuple_key(&st->key, v, nc);
+			sqlite3_bind_blob(s, 2, st->key.p, (int)st->key.n,
+			    SQLITE_STATIC);
+			for (i = 0; i < nc; i++)
+				bind_str(s, 3 + i, v[i]);
+		}
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_reset(s);
+			return dberr(st, err, "insert");
+		}
+		sqlite3_reset(s);
+	}
+	return 0;
 }
 
 /* ---- sources --------------------------------------------------------- */
@@ -539,6 +686,17 @@ zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 
 	if (exec(st, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
+	/*
+	 * Under the write lock, the tables are as the last writer left them:
+	 * reload if another process may have added rows, or after a
+	 * rollback.  (Cheap: they hold distinct names, not records.)
+	 */
+	if ((st->stale || st->mode == ZT_STORE_CREATE ||
+	    st->mode == ZT_STORE_EXISTING) && dicts_load(st, err) == -1) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	st->lastpod = -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
@@ -561,103 +719,69 @@ bind_id(sqlite3_stmt *s, int i, int64_t id)
 		sqlite3_bind_null(s, i);
 }
 
+static void	bind_id(sqlite3_stmt *, int, int64_t);
+
+static void
+bind_opt(sqlite3_stmt *s, int i, int has, int64_t v)
+{
+	if (has)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 int
-zt_store_record(struct zt_store *st, unsigned long line,
-    const struct zt_rec *rec, struct zt_err *err)
+zt_store_insert(struct zt_store *st, unsigned long line,
+    const struct zt_recids *ids, struct zt_str extra, struct zt_err *err)
 {
 	sqlite3_stmt	*s = st->st[S_REC];
-	struct zt_str	 host;
-	struct zt_str	 hhost;
-	struct zt_str	 dhost;
-	struct zt_str	 kind[3];
-	int64_t		 port;
-	int64_t		 dport;
-	int64_t		 id;
-	int64_t		 ids[9];
-	int		 wp = 0;
 
 	if (st->mode == ZT_STORE_COUNT)
 		return 0;
-	if (rec->pod.p == NULL)
-		ids[0] = 0;
-	else if (st->lastpod > 0 && rec->pod.n == st->lastpod_name.n &&
-	    memcmp(rec->pod.p, st->lastpod_name.p, rec->pod.n) == 0)
-		ids[0] = st->lastpod;
-	else {
-		ids[0] = intern_str(st, rec->pod, err);
-		st->lastpod = ids[0];
-		st->lastpod_name.n = 0;
-		zt_buf_add(&st->lastpod_name, rec->pod.p, rec->pod.n);
-	}
-	kind[0] = rec->level;
-	kind[1] = rec->message;
-	kind[2] = rec->f[ZT_F_DIRECTION];
-	ids[1] = intern_tuple(st, &st->kind, kind, 3, err);
-	split_addr(rec->f[ZT_F_SRC_ADDR], &host, &port);
-	ids[2] = intern_str(st, host, err);
-	ids[3] = intern_tuple(st, &st->peer, &rec->f[ZT_F_SRC_WORKLOAD], 4,
-	    err);
-	ids[4] = intern_str(st, rec->f[ZT_F_DST_ADDR], err);
-	ids[5] = intern_str(st, rec->f[ZT_F_DST_HBONE_ADDR], err);
-	ids[6] = intern_str(st, rec->f[ZT_F_DST_SERVICE], err);
-	ids[7] = intern_tuple(st, &st->peer, &rec->f[ZT_F_DST_WORKLOAD], 4,
-	    err);
-	ids[8] = intern_str(st, rec->f[ZT_F_ERROR], err);
-	for (id = 0; id < 9; id++)
-		if (ids[id] < 0)
-			return -1;
-	if (rec->f[ZT_F_DST_HBONE_ADDR].p != NULL &&
-	    ZT_STR_EQ(rec->f[ZT_F_DIRECTION], "outbound")) {
-		split_addr(rec->f[ZT_F_DST_HBONE_ADDR], &hhost, &dport);
-		split_addr(rec->f[ZT_F_DST_ADDR], &dhost, &dport);
-		wp = hhost.n != dhost.n || memcmp(hhost.p, dhost.p, hhost.n) != 0;
-	}
 	sqlite3_bind_int64(s, 1, st->src);
 	sqlite3_bind_int64(s, 2, (int64_t)line);
-	bind_id(s, 3, ids[0]);
-	sqlite3_bind_int64(s, 4, rec->ts_us);
-	sqlite3_bind_int64(s, 5, ids[1]);
-	bind_id(s, 6, ids[2]);
-	if (port >= 0)
-		sqlite3_bind_int64(s, 7, port);
-	else
-		sqlite3_bind_null(s, 7);
-	bind_id(s, 8, ids[3]);
-	bind_id(s, 9, ids[4]);
-	bind_id(s, 10, ids[5]);
-	bind_id(s, 11, ids[6]);
-	bind_id(s, 12, ids[7]);
-	if (rec->f[ZT_F_BYTES_SENT].p != NULL)
-		sqlite3_bind_int64(s, 13, rec->bytes_sent);
-	else
-		sqlite3_bind_null(s, 13);
-	if (rec->f[ZT_F_BYTES_RECV].p != NULL)
-		sqlite3_bind_int64(s, 14, rec->bytes_recv);
-	else
-		sqlite3_bind_null(s, 14);
-	if (rec->f[ZT_F_DURATION].p != NULL)
-		sqlite3_bind_int64(s, 15, rec->duration_ms);
-	else
-		sqlite3_bind_null(s, 15);
-	sqlite3_bind_int(s, 16, wp);
-	bind_id(s, 17, ids[8]);
-	if (rec->has_kube && rec->ts_us < INT64_MAX / 1000) {
-		sqlite3_bind_int64(s, 18, rec->kube_ns - rec->ts_us * 1000);
-		if (rec->kube_z)
-			sqlite3_bind_null(s, 19);
-		else
-			sqlite3_bind_int(s, 19, rec->kube_off);
-	} else {
-		sqlite3_bind_null(s, 18);
-		sqlite3_bind_null(s, 19);
-	}
-	bind_str(s, 20, rec->extra);
+	bind_id(s, 3, ids->pod);
+	sqlite3_bind_int64(s, 4, ids->ts_us);
+	sqlite3_bind_int64(s, 5, ids->kind);
+	bind_id(s, 6, ids->src_ip);
+	bind_opt(s, 7, ids->src_port >= 0, ids->src_port);
+	bind_id(s, 8, ids->src_peer);
+	bind_id(s, 9, ids->dst);
+	bind_id(s, 10, ids->hbone);
+	bind_id(s, 11, ids->service);
+	bind_id(s, 12, ids->dst_peer);
+	bind_opt(s, 13, ids->has_sent, ids->bytes_sent);
+	bind_opt(s, 14, ids->has_recv, ids->bytes_recv);
+	bind_opt(s, 15, ids->has_dur, ids->duration_ms);
+	sqlite3_bind_int(s, 16, ids->wp);
+	bind_id(s, 17, ids->error);
+	bind_opt(s, 18, ids->has_kube, ids->kube_d);
+	bind_opt(s, 19, ids->has_kube && !ids->kube_z, ids->kube_off);
+	bind_str(s, 20, extra);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		return dberr(st, err, "insert record");
 	}
 	sqlite3_reset(s);
 	return 0;
+}
+
+int
+zt_store_record(struct zt_store *st, unsigned long line,
+    const struct zt_rec *rec, struct zt_err *err)
+{
+	struct zt_recids	 ids;
+	struct zt_buf		 fresh = { NULL, 0, 0 };
+	int			 rc = -1;
+
+	if (st->mode == ZT_STORE_COUNT)
+		return 0;
+	if (zt_store_intern(st, rec, &ids, &fresh, err) == 0 &&
+	    zt_store_fresh(st, fresh.p, fresh.n, err) == 0 &&
+	    zt_store_insert(st, line, &ids, rec->extra, err) == 0)
+		rc = 0;
+	zt_buf_free(&fresh);
+	return rc;
 }
 
 int
@@ -683,6 +807,12 @@ zt_store_reject(struct zt_store *st, unsigned long line, const char *reason,
 	}
 	sqlite3_reset(s);
 	return 0;
+}
+
+int
+zt_store_counting(const struct zt_store *st)
+{
+	return st->mode == ZT_STORE_COUNT;
 }
 
 void
@@ -744,10 +874,7 @@ zt_store_abort(struct zt_store *st)
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->src = 0;
 	/* Ids handed out in the rolled-back transaction are gone. */
-	zt_dict_clear(&st->str.d);
-	zt_dict_clear(&st->peer.d);
-	zt_dict_clear(&st->kind.d);
-	st->str.complete = st->peer.complete = st->kind.complete = 0;
+	st->stale = 1;
 	st->lastpod = -1;
 	pods_reset(st);
 }

@@ -23,6 +23,7 @@
 #include "diag.h"
 #include "record.h"
 #include "str.h"
+#include "text.h"
 
 struct zt_store;
 
@@ -70,14 +71,62 @@ sqlite3	*zt_store_reader(struct zt_store *st, struct zt_err *err);
  */
 int	zt_store_lockdown(sqlite3 *db);
 
+/*
+ * A record with its strings interned: what one rec row holds.  Ids are 0
+ * for "absent".
+ */
+struct zt_recids {
+	int64_t		 pod;
+	int64_t		 ts_us;
+	int64_t		 kind;
+	int64_t		 src_ip;
+	int64_t		 src_port;	/* -1: none */
+	int64_t		 src_peer;
+	int64_t		 dst;
+	int64_t		 hbone;
+	int64_t		 service;
+	int64_t		 dst_peer;
+	int64_t		 error;
+	int64_t		 bytes_sent;
+	int64_t		 bytes_recv;
+	int64_t		 duration_ms;
+	int64_t		 kube_d;	/* kubelet time - ztunnel time, ns */
+	int		 kube_off;	/* kubelet UTC offset, minutes */
+	unsigned	 has_sent : 1;
+	unsigned	 has_recv : 1;
+	unsigned	 has_dur : 1;
+	unsigned	 has_kube : 1;
+	unsigned	 kube_z : 1;	/* kubelet time written with Z */
+	unsigned	 wp : 1;	/* outbound HBONE via a waypoint */
+};
+
 /* Start a source: a transaction and its sources row.  Returns 0 or -1. */
 int	zt_store_begin(struct zt_store *st, const char *name,
 	    struct zt_err *err);
-/* Store one record / one rejected line of the current source. */
+/*
+ * Interning may run on another thread than the inserts (ingest's reader
+ * thread), one thread at a time, between zt_store_begin and zt_store_end:
+ * zt_store_intern gives rec's strings their ids and appends the rows that
+ * are new to fresh; zt_store_fresh inserts such rows, and must run before
+ * the records that use them are inserted with zt_store_insert.  -1 with
+ * err set on a database error, or when the distinct names pass ztlog's
+ * limit (64 MB per table).
+ */
+int	zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
+	    struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err);
+int	zt_store_fresh(struct zt_store *st, const char *p, size_t n,
+	    struct zt_err *err);
+int	zt_store_insert(struct zt_store *st, unsigned long line,
+	    const struct zt_recids *ids, struct zt_str extra,
+	    struct zt_err *err);
+/* All three in one go, on one thread. */
 int	zt_store_record(struct zt_store *st, unsigned long line,
 	    const struct zt_rec *rec, struct zt_err *err);
+/* Store one rejected line of the current source. */
 int	zt_store_reject(struct zt_store *st, unsigned long line,
 	    const char *reason, struct zt_str text, struct zt_err *err);
+/* 1 if the store keeps counts only (ZT_STORE_COUNT). */
+int	zt_store_counting(const struct zt_store *st);
 /* Count one line of the given class for pod (absent: no pod). */
 void	zt_store_count(struct zt_store *st, struct zt_str pod,
 	    enum zt_class cls);
