@@ -1,5 +1,15 @@
 /*
  * input.c -- plain or gzip bytes from a file or stdin; see input.h.
+ *
+ * The descriptor is read with read(2) into an input buffer.  If the first
+ * two bytes are gzip's magic, the bytes go through inflate(); otherwise
+ * they are handed out as they are.  zlib's gzread() is not used: when a
+ * truncated stream happens to end exactly as its output buffer fills, it
+ * reports a clean end of file and drops the rest (found by fuzz_gzip).
+ * Here the end of the input is an error unless inflate has reached the end
+ * of a member.  After a member, a further gzip member is read on (what
+ * `gzip -c a b >ab` makes); anything else after a member is ignored, as
+ * gzip(1) does with trailing garbage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,12 +23,24 @@
 #include "sha256.h"
 #include "xalloc.h"
 
+#define INBUF	(256 * 1024)
+
 struct zt_input {
-	gzFile			 gz;	/* reads both gzip and plain */
 	const char		*path;	/* as given; borrowed */
-	int			 eof;	/* end reached (or error reported) */
+	int			 fd;
+	int			 gzip;	/* 1 gzip, 0 plain, -1 not known yet */
+	int			 eof;	/* no more bytes to hand out */
+	int			 ineof;	/* read(2) returned 0 */
+	int			 inmember; /* inflate is inside a member */
+	int			 zinit;	/* zs is initialised */
+	z_stream		 zs;
+	unsigned char		*in;	/* input buffer */
+	size_t			 inlen;	/* bytes in it */
+	size_t			 inoff;	/* first unused byte */
 	uint64_t		 bytes;	/* decompressed bytes so far */
 	struct zt_sha256	 sha;	/* of those bytes */
+	int			 pend;	/* an error to report next call */
+	struct zt_err		 perr;
 };
 
 int
@@ -27,12 +49,9 @@ zt_input_open(struct zt_input **out, const char *path, struct zt_err *err)
 	struct zt_input	*in;
 	int		 fd;
 
-	if (strcmp(path, "-") == 0) {
-		fd = dup(STDIN_FILENO);
-		if (fd == -1)
-			return zt_err_at(err, path, 0, 0, "cannot read standard "
-			    "input: %s", strerror(errno));
-	} else {
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd == -1)
 			return zt_err_at(err, path, 0, 0, "cannot open: %s",
@@ -40,57 +59,207 @@ zt_input_open(struct zt_input **out, const char *path, struct zt_err *err)
 	}
 	in = zt_xcalloc(1, sizeof(*in));
 	in->path = path;
-	in->gz = gzdopen(fd, "rb");
-	if (in->gz == NULL) {
-		close(fd);
-		free(in);
-		return zt_err_at(err, path, 0, 0, "cannot open: out of memory");
-	}
-	/* Larger buffers: fewer read(2) calls, faster inflate. */
-	gzbuffer(in->gz, 128 * 1024);
+	in->fd = fd;
+	in->gzip = -1;
+	in->in = zt_xmalloc(INBUF);
 	zt_sha256_init(&in->sha);
 	*out = in;
 	return 0;
 }
 
+/*
+ * Top up the input buffer (keeping unused bytes).  Returns bytes added,
+ * 0 at the end of the input, -1 on a read error.
+ */
+static long
+fill(struct zt_input *in, struct zt_err *err)
+{
+	ssize_t	 got;
+
+	if (in->ineof)
+		return 0;
+	if (in->inoff > 0) {
+		memmove(in->in, in->in + in->inoff, in->inlen - in->inoff);
+		in->inlen -= in->inoff;
+		in->inoff = 0;
+	}
+	do
+		got = read(in->fd, in->in + in->inlen, INBUF - in->inlen);
+	while (got == -1 && errno == EINTR);
+	if (got == -1)
+		return zt_err_at(err, in->path, 0, 0, "read error: %s",
+		    strerror(errno));
+	if (got == 0)
+		in->ineof = 1;
+	in->inlen += (size_t)got;
+	return got;
+}
+
+/* Is a gzip member next?  Reads ahead if needed.  -1 on a read error. */
+static int
+member_next(struct zt_input *in, struct zt_err *err)
+{
+	while (in->inlen - in->inoff < 2 && !in->ineof)
+		if (fill(in, err) == -1)
+			return -1;
+	return in->inlen - in->inoff >= 2 && in->in[in->inoff] == 0x1f &&
+	    in->in[in->inoff + 1] == 0x8b;
+}
+
+static long
+plain_read(struct zt_input *in, char *buf, size_t n, struct zt_err *err)
+{
+	ssize_t	 got;
+	size_t	 k;
+
+	if (in->inoff < in->inlen) {
+		k = in->inlen - in->inoff;
+		if (k > n)
+			k = n;
+		memcpy(buf, in->in + in->inoff, k);
+		in->inoff += k;
+		return (long)k;
+	}
+	if (in->ineof)
+		return 0;
+	do
+		got = read(in->fd, buf, n);
+	while (got == -1 && errno == EINTR);
+	if (got == -1)
+		return zt_err_at(err, in->path, 0, 0, "read error: %s",
+		    strerror(errno));
+	if (got == 0)
+		in->ineof = 1;
+	return (long)got;
+}
+
+static long	inflate_some(struct zt_input *, char *, unsigned,
+		    struct zt_err *);
+
+/*
+ * Inflate into buf.  What was inflated before damage is returned first;
+ * the error comes with the next call, so no good byte is lost.
+ */
+static long
+gzip_read(struct zt_input *in, char *buf, size_t n, struct zt_err *err)
+{
+	unsigned	 want = n > (1U << 30) ? (1U << 30) : (unsigned)n;
+	long		 got;
+
+	got = inflate_some(in, buf, want, &in->perr);
+	if (got >= 0)
+		return got;
+	got = (long)(want - in->zs.avail_out);
+	if (got == 0) {
+		*err = in->perr;
+		return -1;
+	}
+	in->pend = 1;
+	return got;
+}
+
+static long
+inflate_some(struct zt_input *in, char *buf, unsigned want,
+    struct zt_err *err)
+{
+	int	 rc;
+	int	 more;
+	size_t	 before;
+
+	in->zs.next_out = (unsigned char *)buf;
+	in->zs.avail_out = want;
+	while (in->zs.avail_out > 0) {
+		if (!in->inmember) {
+			/* Between members: another one, or the end. */
+			if ((more = member_next(in, err)) == -1)
+				return -1;
+			if (!more) {
+				in->eof = 1;
+				break;
+			}
+			if (inflateReset(&in->zs) != Z_OK)
+				return zt_err_at(err, in->path, 0, 0,
+				    "corrupt gzip stream");
+			in->inmember = 1;
+		}
+		if (in->inoff == in->inlen) {
+			if (fill(in, err) == -1)
+				return -1;
+			if (in->inoff == in->inlen) {
+				in->eof = 1;
+				return zt_err_at(err, in->path, 0, 0,
+				    "truncated gzip stream (unexpected end "
+				    "of file)");
+			}
+		}
+		in->zs.next_in = in->in + in->inoff;
+		in->zs.avail_in = (unsigned)(in->inlen - in->inoff);
+		before = in->zs.avail_in;
+		rc = inflate(&in->zs, Z_NO_FLUSH);
+		in->inoff += before - in->zs.avail_in;
+		if (rc == Z_STREAM_END)
+			in->inmember = 0;
+		else if (rc == Z_BUF_ERROR)
+			continue;	/* needs input: filled above */
+		else if (rc != Z_OK) {
+			in->eof = 1;
+			return zt_err_at(err, in->path, 0, 0, "corrupt gzip "
+			    "stream: %s", in->zs.msg != NULL ? in->zs.msg :
+			    "bad data");
+		}
+	}
+	return (long)(want - in->zs.avail_out);
+}
+
 long
 zt_input_read(struct zt_input *in, char *buf, size_t n, struct zt_err *err)
 {
-	int		 got;
-	int		 zerr;
-	const char	*msg;
-	unsigned	 want;
+	long	 got;
 
-	if (in->eof)
+	if (in->pend) {
+		in->pend = 0;
+		in->eof = 1;
+		*err = in->perr;
+		return -1;
+	}
+	if (in->eof || n == 0)
 		return 0;
-	want = n > (1U << 30) ? (1U << 30) : (unsigned)n;
-	got = gzread(in->gz, buf, want);
+	if (in->gzip == -1) {
+		if (member_next(in, err) == -1) {
+			in->eof = 1;
+			return -1;
+		}
+		in->gzip = in->inlen - in->inoff >= 2 &&
+		    in->in[in->inoff] == 0x1f && in->in[in->inoff + 1] == 0x8b;
+		if (in->gzip) {
+			memset(&in->zs, 0, sizeof(in->zs));
+			if (inflateInit2(&in->zs, 15 + 16) != Z_OK) {
+				in->eof = 1;
+				return zt_err_at(err, in->path, 0, 0,
+				    "cannot start zlib");
+			}
+			in->zinit = 1;
+		}
+	}
+	got = in->gzip ? gzip_read(in, buf, n, err) : plain_read(in, buf, n,
+	    err);
+	if (got < 0) {
+		in->eof = 1;
+		return -1;
+	}
+	if (got == 0 && !in->gzip)
+		in->eof = 1;
 	if (got > 0) {
 		zt_sha256_update(&in->sha, buf, (size_t)got);
 		in->bytes += (uint64_t)got;
-		return got;
 	}
-	in->eof = 1;
-	msg = gzerror(in->gz, &zerr);
-	if (got == 0 && zerr == Z_OK)
-		return 0;
-	if (zerr == Z_ERRNO)
-		return zt_err_at(err, in->path, 0, 0, "read error: %s",
-		    strerror(errno));
-	if (zerr == Z_BUF_ERROR)
-		return zt_err_at(err, in->path, 0, 0, "truncated gzip stream "
-		    "(unexpected end of file)");
-	/* zlib prefixes its message with "<fd:N>: "; the path says more. */
-	if (msg != NULL && msg[0] == '<' && strstr(msg, ">: ") != NULL)
-		msg = strstr(msg, ">: ") + 3;
-	return zt_err_at(err, in->path, 0, 0, "corrupt gzip stream: %s",
-	    msg != NULL ? msg : "unknown error");
+	return got;
 }
 
 int
 zt_input_gzip(const struct zt_input *in)
 {
-	return gzdirect(in->gz) == 0;
+	return in->gzip == 1;
 }
 
 uint64_t
@@ -115,6 +284,10 @@ zt_input_close(struct zt_input *in)
 {
 	if (in == NULL)
 		return;
-	gzclose_r(in->gz);
+	if (in->zinit)
+		inflateEnd(&in->zs);
+	if (in->fd != STDIN_FILENO)
+		close(in->fd);
+	free(in->in);
 	free(in);
 }
