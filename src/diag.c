@@ -59,27 +59,54 @@ zt_diag_status(void)
 	return status;
 }
 
+/*
+ * Is the valid UTF-8 sequence at p (k bytes) a character a terminal acts
+ * on rather than shows: a C1 control (U+0080..U+009F: CSI, OSC, DCS...)
+ * or a bidirectional override that reorders what follows?
+ */
+static int
+active(const unsigned char *p, size_t k)
+{
+	if (k == 2)
+		return p[0] == 0xc2 && p[1] < 0xa0;
+	if (k == 3 && p[0] == 0xe2 && p[1] == 0x80)
+		return p[2] == 0x8e || p[2] == 0x8f ||	/* LRM, RLM */
+		    (p[2] >= 0xaa && p[2] <= 0xae);	/* LRE..RLO */
+	if (k == 3 && p[0] == 0xe2 && p[1] == 0x81)
+		return p[2] >= 0xa6 && p[2] <= 0xa9;	/* LRI..PDI */
+	return 0;
+}
+
 void
 zt_buf_add_escaped(struct zt_buf *b, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 i;
 	size_t			 run;
+	size_t			 k;
 	unsigned char		 c;
 	char			 esc[4];
 
 	for (i = 0; i < n; i += run) {
 		for (run = 0; i + run < n; run++) {
-			c = (unsigned char)s[i + run];
-			if (c < 0x20 || c == 0x7f || c == '\\')
+			c = u[i + run];
+			if (c < 0x20 || c >= 0x7f || c == '\\')
 				break;
 		}
 		if (run > 0) {
 			zt_buf_add(b, s + i, run);
 			continue;
 		}
+		c = u[i];
+		if (c >= 0x80 && (k = zt_utf8_len(s + i, n - i)) > 0 &&
+		    !active(u + i, k)) {
+			zt_buf_add(b, s + i, k);
+			run = k;
+			continue;
+		}
+		/* One byte escaped; an active character's bytes one by one. */
 		run = 1;
-		c = (unsigned char)s[i];
 		esc[0] = '\\';
 		switch (c) {
 		case '\\':
@@ -102,6 +129,21 @@ zt_buf_add_escaped(struct zt_buf *b, const char *s, size_t n)
 			break;
 		}
 	}
+}
+
+size_t
+zt_escaped_width(const char *s, size_t n)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	size_t		 w = 0;
+	size_t		 i;
+
+	zt_buf_add_escaped(&b, s, n);
+	for (i = 0; i < b.n; i++)
+		if (((unsigned char)b.p[i] & 0xc0) != 0x80)
+			w++;
+	zt_buf_free(&b);
+	return w;
 }
 
 void

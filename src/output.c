@@ -21,23 +21,10 @@ zt_ofmt_parse(const char *s, unsigned allowed)
 	return -1;
 }
 
-/* Display width of escaped text: what zt_fput_escaped prints, in columns. */
 static size_t
 width(const unsigned char *p, size_t n)
 {
-	size_t	 w = 0;
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (p[i] == '\\' || p[i] == '\t' || p[i] == '\n' ||
-		    p[i] == '\r')
-			w += 2;
-		else if (p[i] < 0x20 || p[i] == 0x7f)
-			w += 4;
-		else if ((p[i] & 0xc0) != 0x80)
-			w++;
-	}
-	return w;
+	return zt_escaped_width((const char *)p, n);
 }
 
 static void

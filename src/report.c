@@ -414,15 +414,19 @@ zt_report_lb(FILE *f, const struct zt_result *bal, int color)
 		w = 0;
 		mx = 0;
 		for (k = 0; k < sv->nep; k++) {
-			if (strlen(sv->ep[k].name) > w)
-				w = strlen(sv->ep[k].name);
+			size_t ew = zt_escaped_width(sv->ep[k].name,
+			    strlen(sv->ep[k].name));
+
+			if (ew > w)
+				w = ew;
 			if (sv->ep[k].n > mx)
 				mx = sv->ep[k].n;
 		}
 		for (k = 0; k < sv->nep; k++) {
 			fputs("  ", f);
 			esc(f, sv->ep[k].name);
-			fprintf(f, "%*s  ", (int)(w - strlen(sv->ep[k].name)), "");
+			fprintf(f, "%*s  ", (int)(w - zt_escaped_width(
+			    sv->ep[k].name, strlen(sv->ep[k].name))), "");
 			bar = mx > 0 ? (int)((sv->ep[k].n * 40 + mx - 1) / mx) : 0;
 			fprintf(f, "%-40.*s  %6" PRId64 "  %5.1f%%\n", bar,
 			    "########################################",
@@ -459,8 +463,10 @@ zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 	int64_t			 line2 = 0;
 
 	v = zt_xcalloc(run->npairs ? run->npairs : 1, sizeof(*v));
-	memcpy(v, run->pairs, run->npairs * sizeof(*v));
-	qsort(v, run->npairs, sizeof(*v), pair_cmp);
+	if (run->npairs > 0) {
+		memcpy(v, run->pairs, run->npairs * sizeof(*v));
+		qsort(v, run->npairs, sizeof(*v), pair_cmp);
+	}
 	for (i = 0; i < run->npairs; i++) {
 		if (v[i].out_id && v[i].in_id) {
 			if (unmatched_only)

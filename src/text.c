@@ -82,6 +82,12 @@ u8len(const unsigned char *p, size_t n)
 	return 0;
 }
 
+size_t
+zt_utf8_len(const char *s, size_t n)
+{
+	return n > 0 ? u8len((const unsigned char *)s, n) : 0;
+}
+
 int
 zt_utf8_valid(const char *s, size_t n)
 {

@@ -21,6 +21,9 @@ void	zt_buf_add(struct zt_buf *b, const char *p, size_t n);
 void	zt_buf_addc(struct zt_buf *b, char c);
 void	zt_buf_free(struct zt_buf *b);
 
+/* Length of the valid UTF-8 character at p (1..4), or 0 (invalid, NUL). */
+size_t	zt_utf8_len(const char *p, size_t n);
+
 /* 1 if p[0..n) is valid UTF-8 with no NUL byte (no surrogates, <= U+10FFFF). */
 int	zt_utf8_valid(const char *p, size_t n);
 

@@ -392,8 +392,15 @@ escaped_passes_printable_and_high_bytes(void)
 {
 	escaped_is(LIT(" !\"'~ plain"), " !\"'~ plain");
 	escaped_is(LIT("caf\xc3\xa9 \xe2\x80\x8d"), "caf\xc3\xa9 \xe2\x80\x8d");
-	/* Not validated here: any byte >= 0x80 passes, even alone. */
-	escaped_is(LIT("\xff\x80"), "\xff\x80");
+	/* Bytes that are not UTF-8 are escaped, one by one. */
+	escaped_is(LIT("\xff\x80"), "\\xff\\x80");
+	/* C1 controls (8-bit CSI U+009B) and bidi overrides act on a
+	 * terminal: escaped byte by byte. */
+	escaped_is(LIT("a\xc2\x9b" "2Jb"), "a\\xc2\\x9b2Jb");
+	escaped_is(LIT("\xe2\x80\xae" "x"), "\\xe2\\x80\\xaex");
+	escaped_is(LIT("\xe2\x81\xa6"), "\\xe2\\x81\\xa6");
+	/* Their neighbours are text. */
+	escaped_is(LIT("\xc2\xa0\xe2\x80\xaf"), "\xc2\xa0\xe2\x80\xaf");
 }
 
 /* t_text-7.3 */
