@@ -348,6 +348,8 @@ zt_parse_json(struct zt_parser *ps, const char *p, const char *end,
 	if (!is_access(scope))
 		return ZT_CLASS_OTHER;
 	rec->fmt = ZT_FMT_JSON;
+	if (rec->bad_decor != NULL)
+		return zt_rec_bad(rec, "%s", rec->bad_decor);
 	if (!zt_utf8_valid(p, (size_t)(end - p)))
 		return zt_rec_bad(rec, memchr(p, '\0', (size_t)(end - p)) ?
 		    "NUL byte" : "invalid UTF-8");

@@ -209,6 +209,18 @@ kube_ts(const char *p, const char *end, struct zt_rec *rec)
 	return n + 1;
 }
 
+/*
+ * Could the token at p..q be a timestamp of some shape (a date first)?
+ * Access lines whose timestamp is damaged are then still recognised, by
+ * their level and scope, and reported instead of passing as other lines.
+ */
+static int
+datelike(const char *p, const char *q)
+{
+	return q - p >= 10 && q - p <= 40 && isdig(p[0]) && isdig(p[1]) &&
+	    isdig(p[2]) && isdig(p[3]) && p[4] == '-';
+}
+
 /* ---- decorations --------------------------------------------------- */
 
 static int
@@ -265,6 +277,17 @@ strip_decor(const char *p, const char *end, struct zt_rec *rec)
 				p = q + k + 3;
 			}
 		}
+		if (rec->pod.p == NULL) {
+			/* A prefix we cannot read: skip it, say so if needed. */
+			for (q = p; q + 1 < end && q - p < 600 &&
+			    !(q[0] == ']' && q[1] == ' '); q++)
+				;
+			if (q + 1 < end && q[0] == ']' && q[1] == ' ') {
+				rec->bad_decor = "bad pod name in the kubectl "
+				    "--prefix";
+				p = q + 2;
+			}
+		}
 	} else if (p < end && !isdig(*p) && *p != '{') {
 		/* stern: "POD CONTAINER " or "POD ", Kiali: "[POD] " */
 		q = p;
@@ -293,8 +316,27 @@ strip_decor(const char *p, const char *end, struct zt_rec *rec)
 			}
 		}
 	}
-	p += kube_ts(p, end, rec);
-	return p;
+	n = kube_ts(p, end, rec);
+	if (n == 0 && p < end && isdig(*p)) {
+		/*
+		 * Two date-like tokens: the first was meant as a kubelet
+		 * timestamp but is not one.
+		 */
+		for (q = p; q < end && *q != ' ' && *q != '\t'; q++)
+			;
+		if (datelike(p, q) && q + 1 < end && *q == ' ') {
+			const char *r = q + 1;
+
+			for (q = r; q < end && *q != ' ' && *q != '\t'; q++)
+				;
+			if (datelike(r, q)) {
+				rec->bad_decor = "bad kubelet timestamp "
+				    "(kubectl --timestamps)";
+				n = (size_t)(r - p);
+			}
+		}
+	}
+	return p + n;
 }
 
 /* ---- fields -------------------------------------------------------- */
@@ -387,6 +429,16 @@ zt_rec_finish(struct zt_parser *ps, struct zt_rec *rec)
 			    "duration");
 		}
 	}
+	/*
+	 * ztunnel always writes error= on a failed connection and on an
+	 * error-level completion: without it the line was cut short (e.g.
+	 * by a kubectl -f restart), and taking it as a success would lie.
+	 */
+	if (rec->f[ZT_F_ERROR].p == NULL &&
+	    (ZT_STR_EQ(rec->message, "connection failed") ||
+	    (ZT_STR_EQ(rec->message, "connection complete") &&
+	    ZT_STR_EQ(rec->level, "error"))))
+		return zt_rec_bad(rec, "missing error");
 	if (ps->extra.n > 0) {
 		zt_buf_addc(&ps->extra, '}');
 		rec->extra.p = ps->extra.p;
@@ -511,6 +563,26 @@ has_backslash(const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * A field that does not parse.  When a timestamp or a kubectl prefix
+ * starts there, the line is two lines glued together (kubectl -f restarts
+ * do that): say so, it is what the reader needs to know.
+ */
+static enum zt_class
+bad_syntax(struct zt_rec *rec, const char *line, const char *p,
+    const char *end)
+{
+	const char	*q;
+
+	for (q = p; q < end && !isws(*q); q++)
+		;
+	if (datelike(p, q) || (end - p > 5 && memcmp(p, "[pod/", 5) == 0))
+		return zt_rec_bad(rec, "another log line starts at column %zu "
+		    "(lines glued together)", (size_t)(p - line) + 1);
+	return zt_rec_bad(rec, "bad field syntax at column %zu",
+	    (size_t)(p - line) + 1);
+}
+
 static enum zt_class
 parse_fields(struct zt_parser *ps, const char *line, const char *p,
     const char *end, struct zt_rec *rec)
@@ -530,8 +602,7 @@ parse_fields(struct zt_parser *ps, const char *line, const char *p,
 			p++;
 		name.n = (size_t)(p - name.p);
 		if (name.n == 0 || p == end || *p != '=')
-			return zt_rec_bad(rec, "bad field syntax at column %zu",
-			    (size_t)(name.p - line) + 1);
+			return bad_syntax(rec, line, name.p, end);
 		p++;
 		if (p < end && *p == '"') {
 			p++;
@@ -555,8 +626,7 @@ parse_fields(struct zt_parser *ps, const char *line, const char *p,
 				return ZT_CLASS_MALFORMED;
 			p = q + 1;
 			if (p < end && !isws(*p))
-				return zt_rec_bad(rec, "bad field syntax at "
-				    "column %zu", (size_t)(p - line) + 1);
+				return bad_syntax(rec, line, p, end);
 		} else if (name.n == 5 && memcmp(name.p, "error", 5) == 0) {
 			/* 1.22.0-1.22.1: bare error text with spaces */
 			q = end;
@@ -593,9 +663,15 @@ parse_text(struct zt_parser *ps, const char *line, const char *p,
 	const char	*q;
 	size_t		 i;
 	size_t		 n;
+	size_t		 tslen;
 	int		 tabbed;
 
-	p += 27;
+	for (q = p; q < end && !isws(*q); q++)
+		;
+	tslen = (size_t)(q - p);
+	if (!datelike(p, q))
+		return ZT_CLASS_OTHER;
+	p = q;
 	if (p == end || !isws(*p))
 		return ZT_CLASS_OTHER;
 	while (p < end && isws(*p))
@@ -623,9 +699,11 @@ parse_text(struct zt_parser *ps, const char *line, const char *p,
 		return zt_rec_bad(rec, "NUL byte");
 	if (!zt_utf8_valid(line, (size_t)(end - line)))
 		return zt_rec_bad(rec, "invalid UTF-8");
+	if (rec->bad_decor != NULL)
+		return zt_rec_bad(rec, "%s", rec->bad_decor);
 	rec->ts.p = ts;
-	rec->ts.n = 27;
-	if (zt_parse_ts27(ts, &rec->ts_us) == -1)
+	rec->ts.n = tslen;
+	if (tslen != 27 || zt_parse_ts27(ts, &rec->ts_us) == -1)
 		return zt_rec_bad(rec, "bad timestamp");
 	p += 6;
 	tabbed = p < end && *p == '\t';
@@ -665,7 +743,5 @@ zt_parse_line(struct zt_parser *ps, struct zt_str line, struct zt_rec *rec)
 	p = strip_decor(p, end, rec);
 	if (p < end && *p == '{')
 		return zt_parse_json(ps, p, end, rec);
-	if (!ts27_shape(p, end))
-		return ZT_CLASS_OTHER;
 	return parse_text(ps, line.p, p, end, rec);
 }

@@ -77,6 +77,7 @@ struct zt_rec {
 	int64_t		 bytes_recv;	/* valid when f[ZT_F_BYTES_RECV] is */
 	int64_t		 duration_ms;	/* valid when f[ZT_F_DURATION] is */
 	struct zt_str	 extra;		/* JSON object of unknown fields */
+	const char	*bad_decor;	/* a decoration we could not read */
 	char		 why[160];	/* the reason, when malformed */
 };
 
