@@ -43,7 +43,11 @@ key(struct zt_dict *d, int64_t *next, const char *k, size_t n)
 	return id;
 }
 
-/* Make arr (of *n elements of size bytes, zeroed) hold index id. */
+/*
+ * Make arr (of *n elements of size bytes, zeroed) hold index id.  The
+ * first call sizes it for the table's largest id (rows come in id
+ * order), so it is allocated once and exactly.
+ */
 static void *
 idgrow(void *arr, size_t *n, size_t id, size_t size)
 {
@@ -51,11 +55,27 @@ idgrow(void *arr, size_t *n, size_t id, size_t size)
 
 	if (id < *n)
 		return arr;
-	want = id * 2 + 16;
+	want = id + 1 > *n * 2 ? id + 1 : *n * 2;
 	arr = zt_xrealloc(arr, want * size);
 	memset((char *)arr + *n * size, 0, (want - *n) * size);
 	*n = want;
 	return arr;
+}
+
+/* The largest id in table (a constant name), or 0. */
+static size_t
+maxid(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt	*s;
+	char		 q[64];
+	int64_t		 v = 0;
+
+	snprintf(q, sizeof(q), "SELECT max(id) FROM %s", table);
+	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v > 0 && v <= (int64_t)1 << 40 ? (size_t)v : 0;
 }
 
 static int
@@ -70,6 +90,11 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 	memset(dm, 0, sizeof(*dm));
 	zt_dict_init(&dm->hosts, 1u << 30);
 	zt_dict_init(&dm->wls, 1u << 30);
+	dm->str = idgrow(dm->str, &dm->nstr, maxid(db, "str"), sizeof(*dm->str));
+	dm->peer = idgrow(dm->peer, &dm->npeer, maxid(db, "peer"),
+	    sizeof(*dm->peer));
+	dm->kind = idgrow(dm->kind, &dm->nkind, maxid(db, "kind"),
+	    sizeof(*dm->kind));
 	if (sqlite3_prepare_v2(db, "SELECT id, s, host, port FROM str "
 	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK)
 		goto dberr;

@@ -625,8 +625,9 @@ zt_finish_pairing(struct acc *a, const struct observe *ob, sqlite3 *db, int max,
 	} else {
 		res->status = ZT_ST_PASS;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64
-		    " connections paired (%" PRId64 " unverifiable: the other "
-		    "ztunnel is not in the input)", matched, unv);
+		    " connection%s paired (%" PRId64 " unverifiable: the other "
+		    "ztunnel is not in the input)", matched,
+		    matched == 1 ? "" : "s", unv);
 	}
 }
 

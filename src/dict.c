@@ -7,9 +7,10 @@
 #include "dict.h"
 #include "xalloc.h"
 
+/* 16 bytes a slot: ids and offsets fit 32 bits under the caps. */
 struct zt_dent {
-	uint64_t	 h;	/* hash; 0 marks an empty slot */
-	int64_t		 id;
+	uint32_t	 h;	/* hash (low bits); 0 marks an empty slot */
+	uint32_t	 id;
 	uint32_t	 off;	/* key offset in the arena */
 	uint32_t	 len;
 };
@@ -62,13 +63,22 @@ zt_hash(const void *k, size_t n)
 	return h ? h : 1;
 }
 
+static uint32_t
+h32(uint64_t h)
+{
+	uint32_t	 v = (uint32_t)(h ^ (h >> 32));
+
+	return v ? v : 1;
+}
+
 int64_t
 zt_dict_get(const struct zt_dict *d, const void *k, size_t n, uint64_t h)
 {
 	size_t	 i;
+	uint32_t hh = h32(h);
 
-	for (i = h & d->mask; d->tab[i].h != 0; i = (i + 1) & d->mask)
-		if (d->tab[i].h == h && d->tab[i].len == n &&
+	for (i = hh & d->mask; d->tab[i].h != 0; i = (i + 1) & d->mask)
+		if (d->tab[i].h == hh && d->tab[i].len == n &&
 		    memcmp(d->keys + d->tab[i].off, k, n) == 0)
 			return d->tab[i].id;
 	return -1;
@@ -122,13 +132,13 @@ zt_dict_put(struct zt_dict *d, const void *k, size_t n, uint64_t h,
 			d->ksize *= 2;
 		d->keys = zt_xrealloc(d->keys, d->ksize);
 	}
-	if ((d->count + 1) * 2 > d->mask + 1)
+	if ((d->count + 1) * 4 > (d->mask + 1) * 3)	/* load <= 3/4 */
 		grow(d);
 	memcpy(d->keys + d->klen, k, n);
-	for (i = h & d->mask; d->tab[i].h != 0; i = (i + 1) & d->mask)
+	for (i = h32(h) & d->mask; d->tab[i].h != 0; i = (i + 1) & d->mask)
 		;
-	d->tab[i].h = h;
-	d->tab[i].id = id;
+	d->tab[i].h = h32(h);
+	d->tab[i].id = (uint32_t)id;
 	d->tab[i].off = (uint32_t)d->klen;
 	d->tab[i].len = (uint32_t)n;
 	d->klen += n;

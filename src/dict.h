@@ -33,7 +33,7 @@ int64_t	 zt_dict_get(const struct zt_dict *d, const void *k, size_t n,
 	    uint64_t h);
 /* Would adding a key of n bytes pass the cap? */
 int	 zt_dict_full(const struct zt_dict *d, size_t n);
-/* Store k -> id (k not present).  Returns 1 if the table had to be emptied first. */
+/* Store k -> id (k not present; 0 <= id < 2^32).  Returns 1 if the table had to be emptied first. */
 int	 zt_dict_put(struct zt_dict *d, const void *k, size_t n, uint64_t h,
 	    int64_t id);
 

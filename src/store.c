@@ -13,7 +13,7 @@
 #include "xalloc.h"
 
 #define SCHEMA_VERSION	1
-#define DICT_CAP	(64u << 20)	/* distinct key bytes per table */
+#define DICT_CAP	(32u << 20)	/* distinct key bytes per table */
 #define MAXPODS		65536		/* distinct pods counted per source */
 
 static const char schema[] =
@@ -838,8 +838,11 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 			ix = zt_dict_get(&st->podix, key.p, key.n, h);
 		}
 		if (ix < 0) {
-			st->pods = zt_xrealloc(st->pods,
-			    (st->npods + 1) * sizeof(*st->pods));
+			/* Doubling from 8: cheap however many pods. */
+			if (st->npods == 0 || (st->npods >= 8 &&
+			    (st->npods & (st->npods - 1)) == 0))
+				st->pods = zt_xrealloc(st->pods, (st->npods ?
+				    st->npods * 2 : 8) * sizeof(*st->pods));
 			memset(&st->pods[st->npods], 0, sizeof(*st->pods));
 			if (pod.p != NULL)
 				st->pods[st->npods].name =

@@ -110,7 +110,7 @@ int	zt_store_begin(struct zt_store *st, const char *name,
  * are new to fresh; zt_store_fresh inserts such rows, and must run before
  * the records that use them are inserted with zt_store_insert.  -1 with
  * err set on a database error, or when the distinct names pass ztlog's
- * limit (64 MB per table).
+ * limit (32 MB of names per table).
  */
 int	zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
 	    struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err);
