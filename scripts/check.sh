@@ -30,7 +30,9 @@ for f in $out/fuzz/tests/fuzz/fuzz_*; do
 	name=$(basename "$f")
 	corpus=$out/fuzz/corpus-$name
 	mkdir -p "$corpus"
-	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	dict=	# the target's dictionary, if it has one
+	if [ -f tests/fuzz/"$name".dict ]; then dict=-dict=tests/fuzz/$name.dict; fi
+	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 ${dict:+"$dict"} \
 		-print_final_stats=1 "$corpus" tests/fuzz/seeds/"$name" tests/fixtures/ingest 2>"$out/fuzz/$name.log" ||
 		{ tail -50 "$out/fuzz/$name.log"; echo "fuzz: $name FAILED"; exit 1; }
 	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz/$name.log" | grep -o '[0-9]*$')
