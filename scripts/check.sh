@@ -9,17 +9,29 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 secs=${ZTLOG_FUZZ_SECONDS:-60}
 out=build-check
+passed=0
+
+# run_ctest DIR: the suite in one build tree; counts what passed.
+run_ctest() {
+	rc=0
+	(cd "$1" && ctest --output-on-failure -j "$jobs") >"$1/ctest.log" 2>&1 || rc=$?
+	cat "$1/ctest.log"
+	[ "$rc" = 0 ] || { echo "check: tests failed in $1"; exit 1; }
+	n=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$1/ctest.log" | tail -n 1)
+	passed=$((passed + ${n:-0}))
+}
 
 echo "== build (gcc, -Werror)"
 cmake -S . -B $out/release -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build $out/release -j "$jobs" >/dev/null
-(cd $out/release && ctest --output-on-failure -j "$jobs")
+run_ctest $out/release
 
 echo "== build (clang, ASan+UBSan, -Werror)"
 CC=clang cmake -S . -B $out/asan -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
 	-DZTLOG_SANITIZE=address,undefined >/dev/null
 cmake --build $out/asan -j "$jobs" >/dev/null
-(cd $out/asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+export ASAN_OPTIONS=detect_leaks=1
+run_ctest $out/asan
 
 echo "== fuzz (libFuzzer, ${secs}s per target)"
 CC=clang cmake -S . -B $out/fuzz -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
@@ -32,10 +44,14 @@ for f in $out/fuzz/tests/fuzz/fuzz_*; do
 	mkdir -p "$corpus"
 	dict=	# the target's dictionary, if it has one
 	if [ -f tests/fuzz/"$name".dict ]; then dict=-dict=tests/fuzz/$name.dict; fi
+	# seeds: inputs that once found bugs, plus the golden inputs it reads
+	extra=tests/fixtures/ingest
+	[ "$name" = fuzz_rules ] && extra=tests/fixtures/rules
 	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 ${dict:+"$dict"} \
-		-print_final_stats=1 "$corpus" tests/fuzz/seeds/"$name" tests/fixtures/ingest 2>"$out/fuzz/$name.log" ||
+		-print_final_stats=1 "$corpus" tests/fuzz/seeds/"$name" "$extra" 2>"$out/fuzz/$name.log" ||
 		{ tail -50 "$out/fuzz/$name.log"; echo "fuzz: $name FAILED"; exit 1; }
 	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz/$name.log" | grep -o '[0-9]*$')
 	echo "fuzz: $name: $runs executions, no crash"
+	passed=$((passed + 1))
 done
-echo "check: all passed"
+echo "check: $passed passed, 0 failed"
