@@ -40,7 +40,7 @@ long	zt_input_read(struct zt_input *in, char *buf, size_t n,
 int	zt_input_gzip(const struct zt_input *in);
 /* Decompressed bytes read so far. */
 uint64_t zt_input_bytes(const struct zt_input *in);
-/* Hex SHA-256 of all bytes read so far, into out[65]. */
+/* Hex SHA-256 of all bytes read, into out[65]: call once, at the end. */
 void	zt_input_sha256(struct zt_input *in, char out[65]);
 /* Close and free; never fails (stdin is left open). */
 void	zt_input_close(struct zt_input *in);
