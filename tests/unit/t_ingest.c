@@ -1,0 +1,191 @@
+/*
+ * t_ingest.c -- the ingest driver: operands to sources, line accounting.
+ *
+ * Test plan: t_ingest-1.* every line in exactly one class, per source and
+ * in the totals; -2.* a directory is walked sorted, dotfiles skipped;
+ * -3.* the same content twice is stored once; -4.* an unreadable operand
+ * is counted as failed and the others still go in.
+ */
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "store.h"
+#include "tt.h"
+
+#define REC "2024-11-19T12:00:00.000001Z\tinfo\taccess\tconnection complete" \
+	"\tsrc.addr=10.0.0.1:1 dst.addr=10.0.0.2:80 direction=\"outbound\" " \
+	"bytes_sent=1 bytes_recv=2 duration=\"1ms\"\n"
+#define OTHER "2024-11-19T12:00:00.000001Z\tinfo\txds::client\treceived\n"
+#define BAD "2024-11-19T12:00:00.000001Z\tinfo\taccess\tconnection complete" \
+	"\tsrc.addr=10.0.0.1:1\n"
+
+static char	 dir[64];
+
+static void
+put(const char *name, const char *text)
+{
+	char	 path[128];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static long long
+q1(struct zt_store *st, const char *q)
+{
+	sqlite3_stmt	*s;
+	long long	 v = -1;
+
+	if (sqlite3_prepare_v2(zt_store_db(st), q, -1, &s, NULL) != SQLITE_OK)
+		return -2;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static struct zt_store *
+fresh(void)
+{
+	struct zt_store	*st;
+	struct zt_err	 err;
+
+	if (zt_store_open(&st, NULL, ZT_STORE_MEMORY, &err) == -1) {
+		fprintf(stderr, "%s\n", err.msg);
+		exit(1);
+	}
+	return st;
+}
+
+/* t_ingest-1.1 */
+static void
+ingest_accounts_for_every_line(void)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 path[128];
+
+	put("one.log", REC OTHER BAD REC "\n");
+	snprintf(path, sizeof(path), "%s/one.log", dir);
+	zt_ingest_init(&ig, st, 1024);
+	TT_EQ_INT(zt_ingest_operand(&ig, path), 0);
+	TT_EQ_INT(ig.sources, 1);
+	TT_EQ_INT(ig.lines, 5);
+	TT_EQ_INT(ig.records, 2);
+	TT_EQ_INT(ig.other, 2);		/* the xds line and the empty one */
+	TT_EQ_INT(ig.malformed, 1);
+	TT_EQ_INT(ig.lines, ig.records + ig.other + ig.malformed);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM records"), 2);
+	TT_EQ_INT(q1(st, "SELECT line FROM rejects"), 3);
+	TT_EQ_INT(q1(st, "SELECT lines - records - other - malformed "
+	    "FROM sources"), 0);
+	TT_EQ_INT(q1(st, "SELECT sum(lines) FROM pods"), 5);
+	zt_store_close(st);
+}
+
+/* t_ingest-2.1 */
+static void
+ingest_walks_a_directory_sorted(void)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 sub[128];
+
+	snprintf(sub, sizeof(sub), "%s/d", dir);
+	mkdir(sub, 0700);
+	put("d/b.log", REC);
+	put("d/a.log", REC REC);
+	put("d/.hidden.log", REC REC REC);
+	zt_ingest_init(&ig, st, 1024);
+	TT_EQ_INT(zt_ingest_operand(&ig, sub), 0);
+	TT_EQ_INT(ig.sources, 2);
+	TT_EQ_INT(ig.records, 3);
+	/* a.log first: sorted by path */
+	TT_EQ_INT(q1(st, "SELECT records FROM sources WHERE id = 1"), 2);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM sources WHERE name LIKE "
+	    "'%hidden%'"), 0);
+	zt_store_close(st);
+}
+
+/* t_ingest-3.1 */
+static void
+ingest_stores_the_same_content_once(void)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 p1[128];
+	char			 p2[128];
+
+	put("x.log", REC OTHER);
+	put("y.log", REC OTHER);
+	snprintf(p1, sizeof(p1), "%s/x.log", dir);
+	snprintf(p2, sizeof(p2), "%s/y.log", dir);
+	zt_ingest_init(&ig, st, 1024);
+	TT_EQ_INT(zt_ingest_operand(&ig, p1), 0);
+	TT_EQ_INT(zt_ingest_operand(&ig, p2), 0);
+	TT_EQ_INT(ig.sources, 1);
+	TT_EQ_INT(ig.skipped, 1);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM records"), 1);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM sources"), 1);
+	/* After the rollback new names still get consistent ids. */
+	put("z.log", REC OTHER OTHER);
+	snprintf(p1, sizeof(p1), "%s/z.log", dir);
+	TT_EQ_INT(zt_ingest_operand(&ig, p1), 0);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM records WHERE src_addr = "
+	    "'10.0.0.1:1'"), 2);
+	zt_store_close(st);
+}
+
+/* t_ingest-4.1 */
+static void
+ingest_counts_an_unreadable_operand(void)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 p[128];
+
+	zt_ingest_init(&ig, st, 1024);
+	snprintf(p, sizeof(p), "%s/no-such.log", dir);
+	TT_EQ_INT(zt_ingest_operand(&ig, p), -1);
+	TT_EQ_INT(ig.failed, 1);
+	snprintf(p, sizeof(p), "%s/one.log", dir);
+	TT_EQ_INT(zt_ingest_operand(&ig, p), 0);
+	TT_EQ_INT(ig.sources, 1);
+	zt_store_close(st);
+}
+
+int
+main(void)
+{
+	char	 cmd[128];
+	int	 rc;
+
+	snprintf(dir, sizeof(dir), "/tmp/t_ingest.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	zt_diag_quiet(1);
+	ingest_accounts_for_every_line();
+	ingest_walks_a_directory_sorted();
+	ingest_stores_the_same_content_once();
+	ingest_counts_an_unreadable_operand();
+	rc = tt_finish("t_ingest");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		rc = 1;
+	return rc;
+}
