@@ -16,7 +16,8 @@
 struct zt_err {
 	const char	*file;		/* input name, "-" for stdin; NULL */
 	unsigned long	 line;		/* 1-based; 0 if not tied to a line */
-	unsigned long	 col;		/* 1-based byte column; 0 if unknown */
+	unsigned long	 col;		/* 1-based column (characters in rule
+				   files); 0 if unknown */
 	char		 msg[512];
 };
 

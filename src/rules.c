@@ -49,6 +49,7 @@ struct node {
 
 struct ctx {
 	const char	*text;		/* the whole file */
+	size_t		 len;
 	const char	*name;
 	struct zt_err	*err;
 	size_t		 nodes;
@@ -337,8 +338,14 @@ regex(struct ctx *c, const struct node *n, const char *what)
 	re = zt_re_compile(n->s, n->slen, &off, msg, sizeof(msg));
 	if (re == NULL) {
 		at = *n;
-		/* Point at the offending character (plain scalars exactly). */
-		at.col += (unsigned long)off + (n->quoted ? 1 : 0);
+		/*
+		 * Point at the offending character (plain scalars exactly);
+		 * columns count characters, PCRE2 offsets bytes.
+		 */
+		at.col += (n->quoted ? 1 : 0);
+		for (size_t i = 0; i < off && i < n->slen; i++)
+			if (((unsigned char)n->s[i] & 0xc0) != 0x80)
+				at.col++;
 		bad(c, &at, "%s: bad regular expression: %s", what, msg);
 	}
 	return re;
@@ -497,12 +504,30 @@ valid_id(const char *s)
  * The rule's own text, dedented to its first key's column, for
  * `ztlog rules show`.
  */
+/*
+ * Byte offset of character index idx in text: libyaml's marks count
+ * characters, not bytes.
+ */
+static size_t
+char_offset(const char *text, size_t len, size_t idx)
+{
+	size_t	 i;
+	size_t	 c = 0;
+
+	for (i = 0; i < len && c < idx; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			c++;
+	while (i < len && ((unsigned char)text[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
 static char *
-rule_text(const char *text, const struct node *n)
+rule_text(const char *text, size_t len, const struct node *n)
 {
 	struct zt_buf	 b = { NULL, 0, 0 };
-	const char	*p = text + n->start;
-	const char	*end = text + n->end;
+	const char	*p = text + char_offset(text, len, n->start);
+	const char	*end = text + char_offset(text, len, n->end);
 	const char	*nl;
 	size_t		 skip;
 
@@ -536,7 +561,7 @@ rule(struct ctx *c, const struct node *n, struct zt_rule *r)
 	memset(r, 0, sizeof(*r));
 	r->file = zt_xstrdup(c->name);
 	r->line = n->line;
-	r->text = rule_text(c->text, n);
+	r->text = rule_text(c->text, c->len, n);
 	if ((v = map_get(n, "id")) == NULL)
 		return bad(c, n, "rule without id");
 	if (want_scalar(c, v, "id") == -1)
@@ -650,7 +675,7 @@ int
 zt_rules_load(struct zt_ruleset *rs, const char *name, const char *text,
     size_t n, struct zt_err *err)
 {
-	struct ctx	 c = { text, name, err, 0 };
+	struct ctx	 c = { text, n, name, err, 0 };
 	struct node	*root;
 	struct node	*list;
 	struct zt_rule	*nr = NULL;
