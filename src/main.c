@@ -501,27 +501,30 @@ bad:
 	return NULL;
 }
 
-/* Release what prepare() made. */
-static void
+/*
+ * Release what prepare() made and give the exit status: rc, raised to 2
+ * when the input held no access record at all (an empty `kubectl logs`
+ * never passes) or standard output could not be written.
+ */
+static int
 finish_run(struct zt_checkrun *run, sqlite3 *rd, struct zt_store *st,
-    struct zt_ruleset *rs)
+    struct zt_ruleset *rs, int rc)
 {
+	int	 out;
+
+	if (run->records == 0) {
+		zt_diag_error(NULL, "no access records in the input (%lld "
+		    "line%s read): nothing to check; `kubectl logs -l` needs "
+		    "--tail=-1 to show more than 10 lines per pod",
+		    (long long)run->lines, run->lines == 1 ? "" : "s");
+		rc = ZT_EXIT_ERROR;
+	}
 	zt_check_free(run);
 	sqlite3_close(rd);
 	zt_store_close(st);
 	zt_rules_free(rs);
-}
-
-static int
-no_records(const struct zt_checkrun *run)
-{
-	if (run->records > 0)
-		return 0;
-	zt_diag_error(NULL, "no access records in the input (%lld line%s "
-	    "read): nothing to check; `kubectl logs -l` needs --tail=-1 to "
-	    "show more than 10 lines per pod", (long long)run->lines,
-	    run->lines == 1 ? "" : "s");
-	return 1;
+	out = finish_output();
+	return out > rc ? out : rc;
 }
 
 static int
@@ -535,7 +538,6 @@ cmd_check(int argc, char **argv)
 	FILE			*out = stdout;
 	sqlite3			*rd = NULL;
 	int			 i;
-	int			 rc;
 
 	if ((i = parse_opts(argc, argv, "dfrqMoFOEhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
@@ -564,12 +566,7 @@ cmd_check(int argc, char **argv)
 		if (out != stdout && fclose(out) != 0)
 			zt_diag_error(o.output, "write error");
 	}
-	rc = zt_report_status(&run, &ro);
-	if (no_records(&run))
-		rc = ZT_EXIT_ERROR;
-	finish_run(&run, rd, st, &rs);
-	i = finish_output();
-	return i > rc ? i : rc;
+	return finish_run(&run, rd, st, &rs, zt_report_status(&run, &ro));
 }
 
 static int
@@ -588,7 +585,6 @@ cmd_lb(int argc, char **argv)
 	char			 msg[160];
 	sqlite3			*rd = NULL;
 	int			 i;
-	int			 rc = 0;
 
 	if ((i = parse_opts(argc, argv, "drqMShV", &o)) < 0)
 		return i == -2 ? 0 : usage();
@@ -631,13 +627,9 @@ cmd_lb(int argc, char **argv)
 			zt_report_lb(stdout, &view, use_color(stdout));
 		free(view.svc);
 	}
-	if (no_records(&run))
-		rc = ZT_EXIT_ERROR;
-	finish_run(&run, rd, st, &rs);
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
-	i = finish_output();
-	return i > rc ? i : rc;
+	return finish_run(&run, rd, st, &rs, 0);
 }
 
 static int
@@ -649,7 +641,6 @@ cmd_pairs(int argc, char **argv)
 	struct zt_checkrun	 run;
 	sqlite3			*rd = NULL;
 	int			 i;
-	int			 rc = 0;
 
 	if ((i = parse_opts(argc, argv, "drqMUhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
@@ -657,11 +648,7 @@ cmd_pairs(int argc, char **argv)
 	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 1, &rd)) == NULL)
 		return ZT_EXIT_ERROR;
 	zt_report_pairs(stdout, rd, &run, o.unmatched);
-	if (no_records(&run))
-		rc = ZT_EXIT_ERROR;
-	finish_run(&run, rd, st, &rs);
-	i = finish_output();
-	return i > rc ? i : rc;
+	return finish_run(&run, rd, st, &rs, 0);
 }
 
 static int
