@@ -209,6 +209,12 @@ reader(void *arg)
 		if (r == -1)
 			pp->rc = -1;
 		reader_give(pp, 1);
+	} else {
+		/* Cancelled by the store side: it still waits for "done". */
+		pthread_mutex_lock(&pp->mu);
+		pp->done = 1;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
 	}
 	zt_parser_fini(&ps);
 	zt_lines_fini(&lr);

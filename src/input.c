@@ -152,12 +152,35 @@ hash_finish(struct zt_input *in)
 	in->h = NULL;
 }
 
+static int stdin_closed;
+
+void
+zt_input_init(void)
+{
+	/*
+	 * With fd 0 closed, the next file opened would become "standard
+	 * input" (SQLite parks /dev/null there itself).  Note it, and keep
+	 * the slot taken.
+	 */
+	int	 fd;
+
+	if (fcntl(STDIN_FILENO, F_GETFD) == -1 && errno == EBADF) {
+		stdin_closed = 1;
+		fd = open("/dev/null", O_RDONLY);	/* takes fd 0 */
+		if (fd > STDIN_FILENO)
+			close(fd);
+	}
+}
+
 int
 zt_input_open(struct zt_input **out, const char *path, struct zt_err *err)
 {
 	struct zt_input	*in;
 	int		 fd;
 
+	if (strcmp(path, "-") == 0 && stdin_closed)
+		return zt_err_at(err, path, 0, 0, "cannot read standard "
+		    "input: it is closed");
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else {

@@ -19,6 +19,9 @@
 
 struct zt_input;
 
+/* Call first thing in main: notes whether standard input is closed. */
+void	zt_input_init(void);
+
 /*
  * Open path, or standard input when path is "-".  name is what
  * diagnostics call the source; it is borrowed and must outlive the input.

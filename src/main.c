@@ -23,6 +23,7 @@
 #include "check.h"
 #include "diag.h"
 #include "ingest.h"
+#include "input.h"
 #include "report.h"
 #include "rules.h"
 #include "output.h"
@@ -742,6 +743,7 @@ main(int argc, char **argv)
 	 * No allocation statistics: they take a global mutex on every
 	 * SQLite malloc, a few percent of ingest.
 	 */
+	zt_input_init();
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (argc < 2)
 		return usage();

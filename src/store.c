@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -216,11 +217,65 @@ dicts_load(struct zt_store *st, struct zt_err *err)
 	return 0;
 }
 
+/*
+ * A database file shorter than its header says has lost pages: SQLite
+ * would read zeros there and notice only when it trips over them.
+ */
+static int
+check_file(struct zt_store *st, const char *path, struct zt_err *err)
+{
+	struct stat	 sb;
+	sqlite3_stmt	*s;
+	int64_t		 pages = 0;
+	int64_t		 size = 0;
+
+	if (stat(path, &sb) == -1 || sb.st_size == 0)
+		return 0;	/* new, or SQLite will say */
+	if (sqlite3_prepare_v2(st->db, "SELECT page_count * page_size FROM "
+	    "pragma_page_count(), pragma_page_size()", -1, &s,
+	    NULL) != SQLITE_OK)
+		return dberr(st, err, "open");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		pages = sqlite3_column_int64(s, 0);
+	else {
+		sqlite3_finalize(s);
+		return dberr(st, err, "open");
+	}
+	sqlite3_finalize(s);
+	size = (int64_t)sb.st_size;
+	if (size < pages)
+		return zt_err_set(err, "database: the file is truncated (%lld "
+		    "bytes; its header says %lld)", (long long)size,
+		    (long long)pages);
+	return 0;
+}
+
+/* Does the (read-only) database hold ztlog's schema? */
+static int
+is_ztlog(struct zt_store *st, struct zt_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE name IN ('rec', 'str', 'peer', 'kind', 'sources', 'pods', "
+	    "'rejects', 'records')", -1, &s, NULL) != SQLITE_OK)
+		return dberr(st, err, "open");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (n != 8)
+		return zt_err_set(err, "not a ztlog database (make one with "
+		    "ztlog ingest -d)");
+	return 0;
+}
+
 int
 zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
     struct zt_err *err)
 {
 	struct zt_store	*st;
+	struct stat	 sb;
 	int		 flags;
 	int		 i;
 	int		 memory = mode == ZT_STORE_MEMORY || mode == ZT_STORE_COUNT;
@@ -228,6 +283,13 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 
 	st = zt_xcalloc(1, sizeof(*st));
 	st->mode = mode;
+	/*
+	 * An existing database is only read (query, stats, check with -d
+	 * and no inputs): no schema transaction, so it never waits for, or
+	 * blocks, other readers.  It is opened read-write when it can be,
+	 * so that a hot journal left by a killed ingest is rolled back, and
+	 * read-only when the file is not writable.
+	 */
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
 	if (mode == ZT_STORE_CREATE)
 		flags |= SQLITE_OPEN_CREATE;
@@ -252,7 +314,18 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 		snprintf(st->name, n, "./%s", path);
 	} else
 		st->name = zt_xstrdup(path);
+	if (!memory && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		zt_err_at(err, path, 0, 0, "cannot open database: it is a "
+		    "directory");
+		goto out_close;
+	}
 	rc = sqlite3_open_v2(st->name, &st->db, flags, NULL);
+	if (rc != SQLITE_OK && mode == ZT_STORE_EXISTING) {
+		sqlite3_close(st->db);
+		st->db = NULL;
+		rc = sqlite3_open_v2(st->name, &st->db, (flags &
+		    ~SQLITE_OPEN_READWRITE) | SQLITE_OPEN_READONLY, NULL);
+	}
 	if (rc != SQLITE_OK) {
 		zt_err_at(err, path, 0, 0, "cannot open database: %s",
 		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
@@ -260,12 +333,18 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 60000);
-	if (exec(st, memory ? "PRAGMA journal_mode=MEMORY;" :
+	if (!memory && check_file(st, path, err) == -1)
+		goto out_path;
+	if (mode == ZT_STORE_EXISTING) {
+		if (is_ztlog(st, err) == -1 ||
+		    exec(st, "PRAGMA query_only=1", err) == -1)
+			goto out_path;
+	} else if (exec(st, memory ? "PRAGMA journal_mode=MEMORY;" :
 	    "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;", err) == -1 ||
 	    exec(st, "PRAGMA cache_size=-16000; PRAGMA foreign_keys=OFF;",
 	    err) == -1)
 		goto out_path;
-	if (exec(st, "BEGIN IMMEDIATE;", err) == -1 ||
+	else if (exec(st, "BEGIN IMMEDIATE;", err) == -1 ||
 	    exec(st, schema, err) == -1 ||
 	    exec(st, "PRAGMA user_version=1; COMMIT;", err) == -1) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
