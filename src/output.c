@@ -164,6 +164,7 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 	struct zt_buf	 b = { NULL, 0, 0 };
 	struct zt_str	*cells = NULL;
 	size_t		 ncells = 0;
+	size_t		 cap;
 	size_t		*w;
 	int		*num;
 	int		 nc = sqlite3_column_count(s);
@@ -192,10 +193,13 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 		w[i] = width((const unsigned char *)name, strlen(name));
 		num[i] = 1;
 	}
+	cap = ncells;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		rows++;
-		cells = zt_xrealloc(cells, (ncells + (size_t)nc) *
-		    sizeof(*cells));
+		if (ncells + (size_t)nc > cap) {	/* doubling */
+			cap = (ncells + (size_t)nc) * 2;
+			cells = zt_xrealloc(cells, cap * sizeof(*cells));
+		}
 		for (i = 0; i < nc; i++) {
 			int t = sqlite3_column_type(s, i);
 
