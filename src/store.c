@@ -229,19 +229,32 @@ check_file(struct zt_store *st, const char *path, struct zt_err *err)
 	int64_t		 pages = 0;
 	int64_t		 size = 0;
 
-	if (stat(path, &sb) == -1 || sb.st_size == 0)
-		return 0;	/* new, or SQLite will say */
+	/*
+	 * Compare under a read transaction: its shared lock keeps other
+	 * writers from committing (growing the file) in between.
+	 */
+	if (exec(st, "BEGIN", err) == -1)
+		return -1;
 	if (sqlite3_prepare_v2(st->db, "SELECT page_count * page_size FROM "
 	    "pragma_page_count(), pragma_page_size()", -1, &s,
-	    NULL) != SQLITE_OK)
+	    NULL) != SQLITE_OK) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return dberr(st, err, "open");
+	}
 	if (sqlite3_step(s) == SQLITE_ROW)
 		pages = sqlite3_column_int64(s, 0);
 	else {
+		dberr(st, err, "open");
 		sqlite3_finalize(s);
-		return dberr(st, err, "open");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
 	}
+	if (stat(path, &sb) == -1)
+		sb.st_size = 0;
 	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (pages == 0)
+		return 0;	/* a new database */
 	size = (int64_t)sb.st_size;
 	if (size < pages)
 		return zt_err_set(err, "database: the file is truncated (%lld "
