@@ -238,8 +238,9 @@ check_file(struct zt_store *st, const char *path, struct zt_err *err)
 	if (sqlite3_prepare_v2(st->db, "SELECT page_count * page_size FROM "
 	    "pragma_page_count(), pragma_page_size()", -1, &s,
 	    NULL) != SQLITE_OK) {
+		dberr(st, err, "open");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return dberr(st, err, "open");
+		return -1;
 	}
 	if (sqlite3_step(s) == SQLITE_ROW)
 		pages = sqlite3_column_int64(s, 0);
