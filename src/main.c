@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -672,6 +673,11 @@ cmd_rules(int argc, char **argv)
 		return usage();
 	}
 	if (strcmp(argv[i], "lint") == 0) {
+		if (o.nrules > 0) {
+			zt_diag_error(NULL, "rules lint: give the files to lint "
+			    "as operands, not with -r");
+			return usage();
+		}
 		if (i + 1 >= argc) {
 			zt_diag_error(NULL, "rules lint: no file given");
 			return usage();
@@ -744,6 +750,8 @@ main(int argc, char **argv)
 	 * SQLite malloc, a few percent of ingest.
 	 */
 	zt_input_init();
+	/* Past `ulimit -f`, fail the write (EFBIG) and say so; don't die. */
+	signal(SIGXFSZ, SIG_IGN);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (argc < 2)
 		return usage();

@@ -1,6 +1,7 @@
 /*
  * store.c -- schema, interning and inserts; see store.h.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +144,16 @@ struct zt_store {
 static int
 dberr(struct zt_store *st, struct zt_err *err, const char *what)
 {
-	return zt_err_set(err, "database: %s: %s", what, sqlite3_errmsg(st->db));
+	int		 e = sqlite3_system_errno(st->db);
+	const char	*why = "";
+
+	/* SQLite says "disk I/O error"; the errno says what happened. */
+	if (e == EFBIG)
+		why = " (file too large: a `ulimit -f` limit?)";
+	else if (e == ENOSPC)
+		why = " (no space left on the device)";
+	return zt_err_set(err, "database: %s: %s%s", what,
+	    sqlite3_errmsg(st->db), why);
 }
 
 static int
