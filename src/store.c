@@ -141,19 +141,24 @@ struct zt_store {
 	struct zt_buf	 lastpod_name;	/* its name */
 };
 
+/* SQLite says "disk I/O error"; the errno says what happened. */
+static const char *
+why(struct zt_store *st)
+{
+	int	 e = sqlite3_system_errno(st->db);
+
+	if (e == EFBIG)
+		return " (file too large: a `ulimit -f` limit?)";
+	if (e == ENOSPC)
+		return " (no space left on the device)";
+	return "";
+}
+
 static int
 dberr(struct zt_store *st, struct zt_err *err, const char *what)
 {
-	int		 e = sqlite3_system_errno(st->db);
-	const char	*why = "";
-
-	/* SQLite says "disk I/O error"; the errno says what happened. */
-	if (e == EFBIG)
-		why = " (file too large: a `ulimit -f` limit?)";
-	else if (e == ENOSPC)
-		why = " (no space left on the device)";
 	return zt_err_set(err, "database: %s: %s%s", what,
-	    sqlite3_errmsg(st->db), why);
+	    sqlite3_errmsg(st->db), why(st));
 }
 
 static int
@@ -162,8 +167,8 @@ exec(struct zt_store *st, const char *q, struct zt_err *err)
 	char	*msg = NULL;
 
 	if (sqlite3_exec(st->db, q, NULL, NULL, &msg) != SQLITE_OK) {
-		zt_err_set(err, "database: %s", msg != NULL ? msg :
-		    sqlite3_errmsg(st->db));
+		zt_err_set(err, "database: %s%s", msg != NULL ? msg :
+		    sqlite3_errmsg(st->db), why(st));
 		sqlite3_free(msg);
 		return -1;
 	}
