@@ -164,7 +164,6 @@ reader(void *arg)
 	int			 counting = zt_store_counting(pp->st);
 	int			 toolong;
 	int			 r = 0;
-	char			 why[64];
 
 	zt_lines_init(&lr, pp->in, pp->maxline);
 	zt_parser_init(&ps);
@@ -177,9 +176,8 @@ reader(void *arg)
 		if (toolong) {
 			/* The pod (if any) is still credited with the line. */
 			it->cls = ZT_CLASS_MALFORMED;
-			snprintf(why, sizeof(why), "line too long (over %zu "
-			    "bytes)", pp->maxline);
-			snprintf(rec.why, sizeof(rec.why), "%s", why);
+			snprintf(rec.why, sizeof(rec.why), "line too long "
+			    "(over %zu bytes)", pp->maxline);
 		}
 		zt_store_count(pp->st, rec.pod, it->cls);
 		if (it->cls == ZT_CLASS_RECORD) {

@@ -107,6 +107,7 @@ static const char *const sql[S_COUNT] = {
 
 struct pod {
 	char		*name;		/* owned; NULL: lines without a pod */
+	size_t		 len;
 	uint64_t	 n[3];		/* by enum zt_class */
 };
 
@@ -137,6 +138,7 @@ struct zt_store {
 	struct pod	*pods;
 	size_t		 npods;
 	struct zt_dict	 podix;		/* pod name -> index in pods */
+	int64_t		 lastcount;	/* pods index of the last line, or -1 */
 	int64_t		 lastpod;	/* str id of the last pod seen */
 	struct zt_buf	 lastpod_name;	/* its name */
 };
@@ -311,6 +313,7 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 	int		 rc;
 
 	st = zt_xcalloc(1, sizeof(*st));
+	st->lastcount = -1;
 	st->mode = mode;
 	/*
 	 * An existing database is only read (query, stats, check with -d
@@ -474,6 +477,7 @@ pods_reset(struct zt_store *st)
 	free(st->pods);
 	st->pods = NULL;
 	st->npods = 0;
+	st->lastcount = -1;
 	zt_dict_clear(&st->podix);
 }
 
@@ -930,7 +934,17 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 	uint64_t		 h;
 	int64_t			 ix;
 	struct zt_str		 key = pod;
+	const struct pod	*lp;
 
+	/* Lines come in pod blocks: most are the previous line's pod. */
+	if (st->lastcount >= 0) {
+		lp = &st->pods[st->lastcount];
+		if (pod.p == NULL ? lp->name == NULL : lp->name != NULL &&
+		    lp->len == pod.n && memcmp(lp->name, pod.p, pod.n) == 0) {
+			st->pods[st->lastcount].n[cls]++;
+			return;
+		}
+	}
 	/* Key "" stands for "no pod"; pod names are never empty. */
 	if (key.p == NULL) {
 		key.p = none;
@@ -952,14 +966,17 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 				st->pods = zt_xrealloc(st->pods, (st->npods ?
 				    st->npods * 2 : 8) * sizeof(*st->pods));
 			memset(&st->pods[st->npods], 0, sizeof(*st->pods));
-			if (pod.p != NULL)
+			if (pod.p != NULL) {
 				st->pods[st->npods].name =
 				    zt_xstrndup(key.p, key.n);
+				st->pods[st->npods].len = key.n;
+			}
 			ix = (int64_t)st->npods++;
 			zt_dict_put(&st->podix, key.p, key.n, h, ix);
 		}
 	}
 	st->pods[ix].n[cls]++;
+	st->lastcount = ix;
 }
 
 void
