@@ -656,7 +656,7 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 				zt_feed_pairing(&acc[i], &row, &dm);
 				break;
 			case ZT_R_BALANCE:
-				zt_feed_balance(&acc[i], &row, &dm);
+				zt_feed_balance(&acc[i], &row);
 				break;
 			case ZT_R_ERRORS:
 				zt_feed_errors(&acc[i], &row, max);
@@ -686,7 +686,7 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 		}
 		switch (a->r->type) {
 		case ZT_R_HBONE:
-			zt_finish_hbone(a, &dm, db, max);
+			zt_finish_hbone(a, db, max);
 			break;
 		case ZT_R_PAIRING:
 			zt_finish_pairing(a, &ob, db, max, run, o->keep_pairs);

@@ -240,11 +240,9 @@ grow(void **p, size_t n, size_t size)
 void	zt_feed_hbone(struct acc *a, const struct zt_row *row, int max);
 void	zt_feed_pairing(struct acc *a, const struct zt_row *row,
 	    const struct dims *dm);
-void	zt_feed_balance(struct acc *a, const struct zt_row *row,
-	    const struct dims *dm);
+void	zt_feed_balance(struct acc *a, const struct zt_row *row);
 void	zt_feed_errors(struct acc *a, const struct zt_row *row, int max);
-void	zt_finish_hbone(struct acc *a, const struct dims *dm, sqlite3 *db,
-	    int max);
+void	zt_finish_hbone(struct acc *a, sqlite3 *db, int max);
 void	zt_finish_pairing(struct acc *a, const struct observe *ob,
 	    sqlite3 *db, int max, struct zt_checkrun *run, int keep);
 void	zt_finish_balance(struct acc *a, const struct dims *dm);

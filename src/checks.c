@@ -142,13 +142,12 @@ zt_feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
 }
 
 void
-zt_feed_balance(struct acc *a, const struct zt_row *row, const struct dims *dm)
+zt_feed_balance(struct acc *a, const struct zt_row *row)
 {
 	int64_t		 k[2];
 	int64_t		 ix;
 	const char	*name;
 
-	(void)dm;
 	if (!row->outbound || !row->complete || !row->service_id)
 		return;
 	k[0] = row->service_id;
@@ -324,7 +323,7 @@ failed(const struct zt_rule *r)
 }
 
 void
-zt_finish_hbone(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
+zt_finish_hbone(struct acc *a, sqlite3 *db, int max)
 {
 	struct zt_result	*res = a->res;
 	int64_t			 viol = a->required;
@@ -359,7 +358,6 @@ zt_finish_hbone(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
 				    "plain TCP to a workload that also "
 				    "receives HBONE");
 	}
-	(void)dm;
 	res->more = (viol > 0 ? viol : around) - shown;
 	if (res->more < 0)
 		res->more = 0;
