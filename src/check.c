@@ -1,10 +1,13 @@
 /*
  * check.c -- the rule engine; see check.h (the checks are in checks.c).
  *
- * Order of work: load the dimension tables (str, peer, kind) into arrays
- * indexed by id; scan rec once in id order, building a zt_row per record
- * and handing it to every rule whose where-filter it passes; finish each
- * rule into a zt_result; run the sql rules; add coverage warnings.
+ * Order of work: records arrive as ids, from a scan of rec in id order or
+ * from ingest as they are read; the dimension tables (str, peer, kind)
+ * are copied into arrays indexed by id as new ids appear; each record
+ * becomes a zt_row, handed to every rule whose where-filter it passes,
+ * into the current source's accumulators (merged into the run's when the
+ * source is committed); then each rule is finished into a zt_result, the
+ * sql rules run, and the coverage warnings are added.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -78,30 +81,54 @@ maxid(sqlite3 *db, const char *table)
 	return v > 0 && v <= (int64_t)1 << 40 ? (size_t)v : 0;
 }
 
+static void
+dims_init(struct dims *dm)
+{
+	memset(dm, 0, sizeof(*dm));
+	zt_dict_init(&dm->hosts, 1u << 30);
+	zt_dict_init(&dm->wls, 1u << 30);
+}
+
+static sqlite3_stmt *
+dims_query(sqlite3 *db, const char *q, int64_t after)
+{
+	sqlite3_stmt	*s;
+
+	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, after);
+	return s;
+}
+
+/*
+ * Load the rows of str, peer and kind with ids above those already
+ * loaded.  Ids are handed out in increasing order, so that is exactly
+ * what is new since the last call.
+ */
 static int
 dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 {
 	sqlite3_stmt	*s;
 	int64_t		 id;
+	int64_t		 nw;
 	int		 rc;
 	int		 i;
 	char		 wl[1024];
 
-	memset(dm, 0, sizeof(*dm));
-	zt_dict_init(&dm->hosts, 1u << 30);
-	zt_dict_init(&dm->wls, 1u << 30);
+	/* Size the arrays once for what is there (rows come in id order). */
 	dm->str = idgrow(dm->str, &dm->nstr, maxid(db, "str"), sizeof(*dm->str));
 	dm->peer = idgrow(dm->peer, &dm->npeer, maxid(db, "peer"),
 	    sizeof(*dm->peer));
 	dm->kind = idgrow(dm->kind, &dm->nkind, maxid(db, "kind"),
 	    sizeof(*dm->kind));
-	if (sqlite3_prepare_v2(db, "SELECT id, s, host, port FROM str "
-	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+	if ((s = dims_query(db, "SELECT id, s, host, port FROM str "
+	    "WHERE id > ?1 ORDER BY id", dm->maxstr)) == NULL)
 		goto dberr;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		if (id < 1 || id > (int64_t)1 << 40)
 			continue;
+		dm->maxstr = id;
 		dm->str = idgrow(dm->str, &dm->nstr, (size_t)id,
 		    sizeof(*dm->str));
 		dm->str[id].s = coldup(s, 1);
@@ -119,13 +146,14 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		goto dberr;
-	if (sqlite3_prepare_v2(db, "SELECT id, workload, namespace, identity, "
-	    "cluster FROM peer ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+	if ((s = dims_query(db, "SELECT id, workload, namespace, identity, "
+	    "cluster FROM peer WHERE id > ?1 ORDER BY id", dm->maxpeer)) == NULL)
 		goto dberr;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		if (id < 1 || id > (int64_t)1 << 40)
 			continue;
+		dm->maxpeer = id;
 		dm->peer = idgrow(dm->peer, &dm->npeer, (size_t)id,
 		    sizeof(*dm->peer));
 		for (i = 0; i < 4; i++) {
@@ -136,20 +164,28 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 		if (dm->peer[id].f[0] != NULL) {
 			snprintf(wl, sizeof(wl), "%s/%s", dm->peer[id].f[1] ?
 			    dm->peer[id].f[1] : "", dm->peer[id].f[0]);
+			nw = dm->nwls;
 			dm->peer[id].wlkey = key(&dm->wls, &dm->nwls, wl,
 			    strlen(wl));
+			if (dm->nwls != nw) {
+				dm->wlname = idgrow(dm->wlname, &dm->nwlname,
+				    (size_t)dm->nwls, sizeof(*dm->wlname));
+				dm->wlname[dm->nwls] =
+				    zt_xstrdup(dm->peer[id].f[0]);
+			}
 		}
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		goto dberr;
-	if (sqlite3_prepare_v2(db, "SELECT id, level, message, direction "
-	    "FROM kind ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+	if ((s = dims_query(db, "SELECT id, level, message, direction "
+	    "FROM kind WHERE id > ?1 ORDER BY id", dm->maxkind)) == NULL)
 		goto dberr;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		if (id < 1 || id > (int64_t)1 << 40)
 			continue;
+		dm->maxkind = id;
 		dm->kind = idgrow(dm->kind, &dm->nkind, (size_t)id,
 		    sizeof(*dm->kind));
 		for (i = 0; i < 3; i++) {
@@ -174,6 +210,36 @@ dberr:
 	return zt_err_set(err, "database: %s", sqlite3_errmsg(db));
 }
 
+/*
+ * Forget the rows above the given ids: a rolled-back source's ids are
+ * handed out again.  (Host and workload keys are by text, and stay.)
+ */
+static void
+dims_truncate(struct dims *dm, const int64_t mark[3])
+{
+	int64_t	 id;
+	int	 k;
+
+	for (id = mark[0] + 1; id <= dm->maxstr; id++) {
+		free(dm->str[id].s);
+		free(dm->str[id].host);
+		memset(&dm->str[id], 0, sizeof(dm->str[id]));
+	}
+	for (id = mark[1] + 1; id <= dm->maxpeer; id++) {
+		for (k = 0; k < 4; k++)
+			free(dm->peer[id].f[k]);
+		memset(&dm->peer[id], 0, sizeof(dm->peer[id]));
+	}
+	for (id = mark[2] + 1; id <= dm->maxkind; id++) {
+		for (k = 0; k < 3; k++)
+			free(dm->kind[id].f[k]);
+		memset(&dm->kind[id], 0, sizeof(dm->kind[id]));
+	}
+	dm->maxstr = mark[0];
+	dm->maxpeer = mark[1];
+	dm->maxkind = mark[2];
+}
+
 static void
 dims_free(struct dims *dm)
 {
@@ -190,9 +256,12 @@ dims_free(struct dims *dm)
 	for (i = 0; i < dm->nkind; i++)
 		for (k = 0; k < 3; k++)
 			free(dm->kind[i].f[k]);
+	for (i = 0; i < dm->nwlname; i++)
+		free(dm->wlname[i]);
 	free(dm->str);
 	free(dm->peer);
 	free(dm->kind);
+	free(dm->wlname);
 	zt_dict_fini(&dm->hosts);
 	zt_dict_fini(&dm->wls);
 }
@@ -224,6 +293,10 @@ observe_row(struct observe *ob, const struct zt_row *row, const struct dims *dm)
 		}
 		if (row->wp && row->dst_host_id)
 			imap_get(&ob->wp_hosts, &row->dst_host_id, 1, 1);
+		if (row->hbone && !row->wp) {
+			k[1] = row->hbone_host_id;
+			imap_get(&ob->hbpeer, k, 2, 1);
+		}
 	} else if (row->inbound) {
 		ob->in++;
 		if (row->dst_host_id) {
@@ -233,21 +306,16 @@ observe_row(struct observe *ob, const struct zt_row *row, const struct dims *dm)
 	}
 }
 
-/* ---- the scan ------------------------------------------------------------ */
-
-static const char scan_sql[] =
-    "SELECT id, source_id, line, pod, ts_us, kind, src_ip, src_port, "
-    "src_peer, dst, hbone, dst_service, dst_peer, bytes_sent, bytes_recv, "
-    "duration_ms, wp, error FROM rec ORDER BY id";
+/* ---- rows ------------------------------------------------------------------- */
 
 static void
-set_num(struct zt_row *row, enum zt_col c, sqlite3_stmt *s, int i)
+set_opt(struct zt_row *row, enum zt_col c, int has, int64_t v)
 {
-	if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+	if (!has) {
 		row->s[c] = ZT_NOSTR;
 		return;
 	}
-	row->num[c] = sqlite3_column_int64(s, i);
+	row->num[c] = v;
 	row->s[c].p = "";	/* present; filter.c formats the number */
 	row->s[c].n = 0;
 }
@@ -284,36 +352,44 @@ set_addr(struct zt_row *row, const struct dims *dm, int64_t id, enum zt_col a,
 	row->s[h] = sd != NULL ? nview(sd->host, sd->hn) :
 	    ZT_NOSTR;
 	*hostkey = sd != NULL ? sd->hostkey : 0;
-	if (sd != NULL && sd->port >= 0) {
-		row->num[port] = sd->port;
-		row->s[port].p = "";
-		row->s[port].n = 0;
-	} else
-		row->s[port] = ZT_NOSTR;
+	set_opt(row, port, sd != NULL && sd->port >= 0,
+	    sd != NULL ? sd->port : 0);
+}
+
+/* src_addr ("ip:port", "[ip6]:port" or "ip") into buf. */
+static void
+src_addr(char *buf, size_t size, const struct zt_row *row)
+{
+	const char	*ip = row->s[ZT_COL_SRC_IP].p;
+
+	if (row->s[ZT_COL_SRC_PORT].p == NULL)
+		snprintf(buf, size, "%s", ip);
+	else
+		snprintf(buf, size, strchr(ip, ':') ? "[%s]:%" PRId64 :
+		    "%s:%" PRId64, ip, row->num[ZT_COL_SRC_PORT]);
 }
 
 /*
- * Fill row from the scan statement.  src_addr is the one column that has
- * to be built; want_src_addr says whether any filter names it.
+ * Fill row from a record's ids.  src_addr is the one column that has to
+ * be built; want_src_addr says whether any filter names it.
  */
 static void
-fill_row(struct zt_row *row, sqlite3_stmt *s, const struct dims *dm,
-    char *addrbuf, size_t addrsize, int want_src_addr)
+fill_row(struct zt_row *row, const struct dims *dm, int64_t id,
+    int64_t source, int64_t line, const struct zt_recids *v, char *addrbuf,
+    size_t addrsize, int want_src_addr)
 {
-	const struct sdim	*sd;
 	const struct kdim	*kd = NULL;
-	int64_t			 kid;
 	int			 i;
 
-	row->id = sqlite3_column_int64(s, 0);
-	row->source_id = sqlite3_column_int64(s, 1);
-	row->line = sqlite3_column_int64(s, 2);
-	row->pod_id = sqlite3_column_int64(s, 3);
+	row->id = id;
+	row->source_id = source;
+	row->line = line;
+	row->pod_id = v->pod;
 	row->s[ZT_COL_POD] = stext(dm, row->pod_id);
-	row->ts_us = sqlite3_column_int64(s, 4);
-	kid = sqlite3_column_int64(s, 5);
-	if (kid >= 1 && (size_t)kid < dm->nkind)
-		kd = &dm->kind[kid];
+	row->ts_us = v->ts_us;
+	row->kind_id = v->kind;
+	if (v->kind >= 1 && (size_t)v->kind < dm->nkind)
+		kd = &dm->kind[v->kind];
 	for (i = 0; i < 3; i++)
 		row->s[ZT_COL_LEVEL + i] = kd != NULL ? nview(kd->f[i],
 		    kd->n[i]) : ZT_NOSTR;
@@ -321,47 +397,165 @@ fill_row(struct zt_row *row, sqlite3_stmt *s, const struct dims *dm,
 	row->inbound = kd != NULL && kd->in;
 	row->failed = kd != NULL && kd->failed;
 	row->complete = kd != NULL && kd->complete;
-	row->src_ip_id = sqlite3_column_int64(s, 6);
-	sd = sget(dm, row->src_ip_id);
+	row->src_ip_id = v->src_ip;
 	row->s[ZT_COL_SRC_IP] = stext(dm, row->src_ip_id);
-	set_num(row, ZT_COL_SRC_PORT, s, 7);
-	if (sd == NULL || !want_src_addr)
-		row->s[ZT_COL_SRC_ADDR] = sd != NULL ? row->s[ZT_COL_SRC_IP] :
-		    ZT_NOSTR;
+	set_opt(row, ZT_COL_SRC_PORT, v->src_port >= 0, v->src_port);
+	if (row->s[ZT_COL_SRC_IP].p == NULL || !want_src_addr)
+		row->s[ZT_COL_SRC_ADDR] = row->s[ZT_COL_SRC_IP];
 	else {
-		if (row->s[ZT_COL_SRC_PORT].p == NULL)
-			snprintf(addrbuf, addrsize, "%s", sd->s);
-		else
-			snprintf(addrbuf, addrsize, strchr(sd->s, ':') ?
-			    "[%s]:%" PRId64 : "%s:%" PRId64, sd->s,
-			    row->num[ZT_COL_SRC_PORT]);
+		src_addr(addrbuf, addrsize, row);
 		row->s[ZT_COL_SRC_ADDR] = sview(addrbuf);
 	}
-	row->src_peer = sqlite3_column_int64(s, 8);
+	row->src_peer = v->src_peer;
 	set_peer(row, dm, row->src_peer, 0);
-	row->dst_id = sqlite3_column_int64(s, 9);
+	row->dst_id = v->dst;
 	set_addr(row, dm, row->dst_id, ZT_COL_DST_ADDR, ZT_COL_DST_IP,
 	    ZT_COL_DST_PORT, &row->dst_host_id);
-	row->hbone_id = sqlite3_column_int64(s, 10);
+	row->hbone_id = v->hbone;
 	set_addr(row, dm, row->hbone_id, ZT_COL_DST_HBONE_ADDR,
 	    ZT_COL_DST_HBONE_HOST, ZT_COL_DST_HBONE_PORT, &row->hbone_host_id);
 	row->hbone = row->hbone_id != 0;
-	row->service_id = sqlite3_column_int64(s, 11);
+	row->service_id = v->service;
 	row->s[ZT_COL_DST_SERVICE] = stext(dm, row->service_id);
-	row->dst_peer = sqlite3_column_int64(s, 12);
+	row->dst_peer = v->dst_peer;
 	set_peer(row, dm, row->dst_peer, 1);
-	set_num(row, ZT_COL_BYTES_SENT, s, 13);
-	set_num(row, ZT_COL_BYTES_RECV, s, 14);
-	row->has_bytes = row->s[ZT_COL_BYTES_SENT].p != NULL &&
-	    row->s[ZT_COL_BYTES_RECV].p != NULL;
-	set_num(row, ZT_COL_DURATION_MS, s, 15);
-	row->wp = sqlite3_column_int(s, 16);
-	row->error_id = sqlite3_column_int64(s, 17);
+	set_opt(row, ZT_COL_BYTES_SENT, v->has_sent, v->bytes_sent);
+	set_opt(row, ZT_COL_BYTES_RECV, v->has_recv, v->bytes_recv);
+	row->has_bytes = v->has_sent && v->has_recv;
+	set_opt(row, ZT_COL_DURATION_MS, v->has_dur, v->duration_ms);
+	row->wp = v->wp;
+	row->error_id = v->error;
 	row->s[ZT_COL_ERROR] = stext(dm, row->error_id);
-	row->num[ZT_COL_HBONE] = row->hbone;
-	row->s[ZT_COL_HBONE].p = "";
-	row->num[ZT_COL_VIA_WAYPOINT] = row->wp;
-	row->s[ZT_COL_VIA_WAYPOINT].p = "";
+	set_opt(row, ZT_COL_HBONE, 1, row->hbone);
+	set_opt(row, ZT_COL_VIA_WAYPOINT, 1, row->wp);
+}
+
+static const char scan_sql[] =
+    "SELECT id, source_id, line, pod, ts_us, kind, src_ip, src_port, "
+    "src_peer, dst, hbone, dst_service, dst_peer, bytes_sent, bytes_recv, "
+    "duration_ms, wp, error FROM rec ORDER BY id";
+
+/* The ids of the scan's current row (NULL reads as 0, "absent"). */
+static void
+scan_ids(sqlite3_stmt *s, struct zt_recids *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->pod = sqlite3_column_int64(s, 3);
+	v->ts_us = sqlite3_column_int64(s, 4);
+	v->kind = sqlite3_column_int64(s, 5);
+	v->src_ip = sqlite3_column_int64(s, 6);
+	v->src_port = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(s, 7);
+	v->src_peer = sqlite3_column_int64(s, 8);
+	v->dst = sqlite3_column_int64(s, 9);
+	v->hbone = sqlite3_column_int64(s, 10);
+	v->service = sqlite3_column_int64(s, 11);
+	v->dst_peer = sqlite3_column_int64(s, 12);
+	v->has_sent = sqlite3_column_type(s, 13) != SQLITE_NULL;
+	v->bytes_sent = sqlite3_column_int64(s, 13);
+	v->has_recv = sqlite3_column_type(s, 14) != SQLITE_NULL;
+	v->bytes_recv = sqlite3_column_int64(s, 14);
+	v->has_dur = sqlite3_column_type(s, 15) != SQLITE_NULL;
+	v->duration_ms = sqlite3_column_int64(s, 15);
+	v->wp = sqlite3_column_int(s, 16) != 0;
+	v->error = sqlite3_column_int64(s, 17);
+}
+
+static void
+add_text(struct zt_buf *b, struct zt_str v)
+{
+	if (v.p != NULL)
+		zt_buf_add(b, v.p, v.n);
+	else
+		zt_buf_addc(b, '?');
+}
+
+char *
+zt_describe_row(const struct zt_row *row)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	char		 tmp[128];
+	struct zt_str	 v;
+
+	zt_format_ts(row->ts_us, tmp);
+	zt_buf_add(&b, tmp, strlen(tmp));
+	zt_buf_addc(&b, ' ');
+	add_text(&b, row->s[ZT_COL_DIRECTION]);
+	zt_buf_addc(&b, ' ');
+	add_text(&b, row->s[ZT_COL_SRC_WORKLOAD].p != NULL ?
+	    row->s[ZT_COL_SRC_WORKLOAD] : row->s[ZT_COL_SRC_IP]);
+	zt_buf_add(&b, " (", 2);
+	if (row->s[ZT_COL_SRC_IP].p != NULL) {
+		src_addr(tmp, sizeof(tmp), row);
+		zt_buf_add(&b, tmp, strlen(tmp));
+	} else
+		zt_buf_addc(&b, '?');
+	zt_buf_add(&b, ") -> ", 5);
+	v = row->s[ZT_COL_DST_WORKLOAD];
+	if (v.p != NULL)
+		zt_buf_add(&b, v.p, v.n);
+	else
+		zt_buf_addc(&b, '-');
+	zt_buf_add(&b, " (", 2);
+	add_text(&b, row->s[ZT_COL_DST_HBONE_ADDR].p != NULL ?
+	    row->s[ZT_COL_DST_HBONE_ADDR] : row->s[ZT_COL_DST_ADDR]);
+	zt_buf_addc(&b, ')');
+	if ((v = row->s[ZT_COL_DST_SERVICE]).p != NULL) {
+		zt_buf_add(&b, " service ", 9);
+		zt_buf_add(&b, v.p, v.n);
+	}
+	if (row->hbone)
+		zt_buf_add(&b, ", HBONE", 7);
+	else
+		zt_buf_add(&b, ", plain TCP", 11);
+	if (row->s[ZT_COL_BYTES_SENT].p != NULL) {
+		snprintf(tmp, sizeof(tmp), ", %lld/%lld bytes",
+		    (long long)row->num[ZT_COL_BYTES_SENT],
+		    row->s[ZT_COL_BYTES_RECV].p != NULL ?
+		    (long long)row->num[ZT_COL_BYTES_RECV] : 0LL);
+		zt_buf_add(&b, tmp, strlen(tmp));
+	}
+	if ((v = row->s[ZT_COL_MESSAGE]).p != NULL &&
+	    !ZT_STR_EQ(v, "connection complete")) {
+		zt_buf_add(&b, ", ", 2);
+		zt_buf_add(&b, v.p, v.n);
+	}
+	if ((v = row->s[ZT_COL_ERROR]).p != NULL) {
+		zt_buf_add(&b, ", error \"", 9);
+		zt_buf_add(&b, v.p, v.n);
+		zt_buf_addc(&b, '"');
+	}
+	zt_buf_addc(&b, '\0');
+	return b.p;
+}
+
+char *
+zt_render_ex(const struct dims *dm, const struct exitem *x)
+{
+	struct zt_recids	 v;
+	struct zt_row		 row;
+	char			 addr[8];
+
+	memset(&v, 0, sizeof(v));
+	v.pod = x->pod;
+	v.ts_us = x->ts;
+	v.kind = x->kind;
+	v.src_ip = x->src_ip;
+	v.src_port = x->src_port;
+	v.src_peer = x->src_peer;
+	v.dst = x->dst;
+	v.hbone = x->hbone;
+	v.service = x->service;
+	v.dst_peer = x->dst_peer;
+	v.error = x->error;
+	v.bytes_sent = x->sent;
+	v.bytes_recv = x->recv;
+	v.has_sent = x->has_sent;
+	v.has_recv = x->has_recv;
+	v.wp = x->wp;
+	memset(&row, 0, sizeof(row));
+	fill_row(&row, dm, 0, x->src, x->line, &v, addr, sizeof(addr), 0);
+	return zt_describe_row(&row);
 }
 
 /* ---- the run -------------------------------------------------------------- */
@@ -516,10 +710,39 @@ coverage(sqlite3 *db, struct zt_checkrun *run, const struct observe *ob,
 }
 
 static void
+acc_init(struct acc *a, const struct zt_rule *r, struct zt_result *res)
+{
+	memset(a, 0, sizeof(*a));
+	a->r = r;
+	a->res = res;
+	imap_init(&a->mesh_wl);
+	imap_init(&a->mesh_svc);
+	imap_init(&a->hb_in_wl);
+	imap_init(&a->gix);
+	imap_init(&a->pin);
+	imap_init(&a->bix);
+	imap_init(&a->eix);
+	imap_init(&a->fix);
+	a->md = pcre2_match_data_create(4, NULL);
+}
+
+static void
 acc_free(struct acc *a)
 {
 	int64_t	 i;
 
+	if (a->g != NULL)
+		for (i = 0; i < a->gix.n; i++)
+			ex_free(&a->g[i].ex);
+	if (a->gin != NULL)
+		for (i = 0; i < a->pin.n; i++)
+			ex_free(&a->gin[i].ex);
+	if (a->bname != NULL)
+		for (i = 0; i < a->bix.n; i++)
+			free(a->bname[i]);
+	if (a->fex != NULL)
+		for (i = 0; i < a->fix.n; i++)
+			ex_free(&a->fex[i]);
 	imap_fini(&a->mesh_wl);
 	imap_fini(&a->mesh_svc);
 	imap_fini(&a->hb_in_wl);
@@ -528,20 +751,11 @@ acc_free(struct acc *a)
 	imap_fini(&a->bix);
 	imap_fini(&a->eix);
 	imap_fini(&a->fix);
-	if (a->g != NULL)
-		for (i = 0; i < a->gix.n; i++)
-			free(a->g[i].ex.id);
-	if (a->gin != NULL)
-		for (i = 0; i < a->pin.n; i++)
-			free(a->gin[i].ex.id);
-	if (a->bname != NULL)
-		for (i = 0; i < a->bix.n; i++)
-			free(a->bname[i]);
 	free(a->g);
 	free(a->gin);
-	free(a->reqex.id);
-	free(a->po);
-	free(a->pi);
+	ex_free(&a->reqex);
+	zt_ptab_free(&a->po);
+	zt_ptab_free(&a->pi);
 	free(a->bcount);
 	free(a->bsvc);
 	free(a->bep);
@@ -550,7 +764,7 @@ acc_free(struct acc *a)
 	free(a->eid);
 	free(a->fcount);
 	free(a->fex);
-	free(a->ex.id);
+	ex_free(&a->ex);
 	pcre2_match_data_free(a->md);
 }
 
@@ -565,119 +779,295 @@ uses(const struct zt_filter *f, enum zt_col c)
 	return 0;
 }
 
-int
-zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
-    const struct zt_checkopts *o, struct zt_checkrun *run, struct zt_err *err)
-{
-	struct dims	 dm;
-	struct observe	 ob;
+/* ---- the engine ------------------------------------------------------------ */
+
+/* Accumulators: of the committed sources, or of the one being read. */
+struct stage {
 	struct acc	*acc;
-	struct zt_row	 row;
-	sqlite3_stmt	*s = NULL;
-	char		 addr[128];
+	struct observe	 ob;
+};
+
+struct zt_checker {
+	const struct zt_ruleset	*rs;
+	struct zt_checkopts	 o;
+	struct zt_result	*res;		/* one per rule; to the run */
+	struct dims		 dm;
+	struct stage		 all;		/* committed */
+	struct stage		 cur;		/* the current source */
+	int			 open;		/* cur is in use */
+	int			 merged;	/* all holds a committed source */
+	int64_t			 mark[3];	/* dims maxima when cur began */
+	struct srcnames		 sn;
+	int64_t			 cursrc;	/* key of the current source */
+	int64_t			 nextid;	/* fed records, for their ids */
+	int			 fed;		/* rows came from ingest */
+	int			 want_src_addr;
+	char			 addr[128];
+	struct zt_row		 row;
+};
+
+static void
+stage_init(struct zt_checker *c, struct stage *st)
+{
+	size_t	 i;
+
+	st->acc = zt_xcalloc(c->rs->n ? c->rs->n : 1, sizeof(*st->acc));
+	for (i = 0; i < c->rs->n; i++)
+		acc_init(&st->acc[i], &c->rs->r[i], &c->res[i]);
+	memset(&st->ob, 0, sizeof(st->ob));
+	imap_init(&st->ob.local);
+	imap_init(&st->ob.podix);
+	imap_init(&st->ob.wp_hosts);
+	imap_init(&st->ob.hbpeer);
+}
+
+static void
+stage_free(struct zt_checker *c, struct stage *st)
+{
+	size_t	 i;
+
+	if (st->acc == NULL)
+		return;
+	for (i = 0; i < c->rs->n; i++)
+		acc_free(&st->acc[i]);
+	free(st->acc);
+	imap_fini(&st->ob.local);
+	imap_fini(&st->ob.podix);
+	imap_fini(&st->ob.wp_hosts);
+	imap_fini(&st->ob.hbpeer);
+	free(st->ob.span);
+	free(st->ob.podid);
+	memset(st, 0, sizeof(*st));
+}
+
+static void
+set_merge(struct imap *a, const struct imap *b, size_t nk)
+{
+	int64_t	 i;
+
+	for (i = 0; i < b->n; i++)
+		imap_get(a, imap_key(b, i, nk), nk, 1);
+}
+
+static void
+observe_merge(struct observe *a, const struct observe *b)
+{
+	int64_t	 i;
+	int64_t	 ix;
+
+	set_merge(&a->local, &b->local, 2);
+	set_merge(&a->wp_hosts, &b->wp_hosts, 1);
+	set_merge(&a->hbpeer, &b->hbpeer, 2);
+	for (i = 0; i < b->podix.n; i++) {
+		ix = imap_get(&a->podix, imap_key(&b->podix, i, 1), 1, 1);
+		if (a->podix.added) {
+			grow((void **)&a->span, (size_t)ix, sizeof(*a->span));
+			grow((void **)&a->podid, (size_t)ix, sizeof(*a->podid));
+			a->span[ix] = b->span[i];
+			a->podid[ix] = b->podid[i];
+			continue;
+		}
+		if (b->span[i].lo < a->span[ix].lo)
+			a->span[ix].lo = b->span[i].lo;
+		if (b->span[i].hi > a->span[ix].hi)
+			a->span[ix].hi = b->span[i].hi;
+	}
+	a->records += b->records;
+	a->out += b->out;
+	a->in += b->in;
+}
+
+struct zt_checker *
+zt_checker_new(const struct zt_ruleset *rs, const struct zt_checkopts *o)
+{
+	struct zt_checker	*c = zt_xcalloc(1, sizeof(*c));
+	size_t			 i;
+
+	c->rs = rs;
+	c->o = *o;
+	c->res = zt_xcalloc(rs->n ? rs->n : 1, sizeof(*c->res));
+	for (i = 0; i < rs->n; i++) {
+		c->res[i].rule = &rs->r[i];
+		c->want_src_addr |= uses(&rs->r[i].where, ZT_COL_SRC_ADDR) ||
+		    uses(&rs->r[i].require, ZT_COL_SRC_ADDR);
+	}
+	dims_init(&c->dm);
+	stage_init(c, &c->all);
+	return c;
+}
+
+void
+zt_checker_free(struct zt_checker *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	stage_free(c, &c->cur);
+	stage_free(c, &c->all);
+	dims_free(&c->dm);
+	for (i = 0; i < c->sn.n; i++)
+		free(c->sn.v[i]);
+	free(c->sn.v);
+	if (c->res != NULL) {
+		struct zt_checkrun run;
+
+		memset(&run, 0, sizeof(run));
+		run.res = c->res;
+		run.nres = c->rs->n;
+		zt_check_free(&run);
+	}
+	free(c);
+}
+
+static void
+set_srcname(struct zt_checker *c, int64_t k, const char *name)
+{
+	if (k < 0 || k > (int64_t)1 << 40)
+		return;
+	c->sn.v = idgrow(c->sn.v, &c->sn.n, (size_t)k, sizeof(*c->sn.v));
+	free(c->sn.v[k]);
+	c->sn.v[k] = zt_xstrdup(name);
+}
+
+/* Start staging the contributions of one source. */
+static void
+begin(struct zt_checker *c)
+{
+	if (c->open)
+		zt_checker_end(c, 0);
+	stage_init(c, &c->cur);
+	c->open = 1;
+	c->mark[0] = c->dm.maxstr;
+	c->mark[1] = c->dm.maxpeer;
+	c->mark[2] = c->dm.maxkind;
+}
+
+void
+zt_checker_begin(struct zt_checker *c, const char *name)
+{
+	begin(c);
+	c->fed = 1;
+	set_srcname(c, ++c->cursrc, name);
+}
+
+void
+zt_checker_end(struct zt_checker *c, int committed)
+{
+	size_t	 i;
+
+	if (!c->open)
+		return;
+	if (committed && !c->merged) {
+		/* The first source's accumulators become the run's. */
+		stage_free(c, &c->all);
+		c->all = c->cur;
+		memset(&c->cur, 0, sizeof(c->cur));
+		c->merged = 1;
+	} else if (committed) {
+		for (i = 0; i < c->rs->n; i++)
+			zt_merge_acc(&c->all.acc[i], &c->cur.acc[i],
+			    c->o.examples);
+		observe_merge(&c->all.ob, &c->cur.ob);
+	} else
+		dims_truncate(&c->dm, c->mark);
+	stage_free(c, &c->cur);
+	c->open = 0;
+}
+
+/* Hand row to every rule whose where-filter it passes. */
+static void
+feed(struct zt_checker *c, const struct zt_row *row)
+{
+	struct stage	*st = &c->cur;
+	struct acc	*a;
 	char		 msg[160];
 	size_t		 i;
 	int		 r;
-	int		 rc;
-	int		 max = o->examples;
-	int		 want_src_addr = 0;
+	int		 max = c->o.examples;
 
-	memset(run, 0, sizeof(*run));
-	if (accounting(db, run, err) == -1)
-		return -1;
-	if (dims_load(db, &dm, err) == -1) {
-		dims_free(&dm);
-		return -1;
-	}
-	run->res = zt_xcalloc(rs->n ? rs->n : 1, sizeof(*run->res));
-	run->nres = rs->n;
-	acc = zt_xcalloc(rs->n ? rs->n : 1, sizeof(*acc));
-	for (i = 0; i < rs->n; i++) {
-		acc[i].r = &rs->r[i];
-		acc[i].res = &run->res[i];
-		run->res[i].rule = &rs->r[i];
-		imap_init(&acc[i].mesh_wl);
-		imap_init(&acc[i].mesh_svc);
-		imap_init(&acc[i].hb_in_wl);
-		imap_init(&acc[i].gix);
-		imap_init(&acc[i].pin);
-		imap_init(&acc[i].bix);
-		imap_init(&acc[i].eix);
-		imap_init(&acc[i].fix);
-		acc[i].md = pcre2_match_data_create(4, NULL);
-	}
-	memset(&ob, 0, sizeof(ob));
-	imap_init(&ob.local);
-	imap_init(&ob.podix);
-	imap_init(&ob.wp_hosts);
-	struct imap hbpeer;	/* (pod, peer host) of outbound HBONE */
-	struct hbkey { int64_t k[2]; } *hbk = NULL;	/* its keys, in order */
-	imap_init(&hbpeer);
-	if (sqlite3_prepare_v2(db, scan_sql, -1, &s, NULL) != SQLITE_OK) {
-		rc = zt_err_set(err, "database: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	memset(&row, 0, sizeof(row));
-	for (i = 0; i < rs->n; i++)
-		want_src_addr |= uses(&rs->r[i].where, ZT_COL_SRC_ADDR) ||
-		    uses(&rs->r[i].require, ZT_COL_SRC_ADDR);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		fill_row(&row, s, &dm, addr, sizeof(addr), want_src_addr);
-		observe_row(&ob, &row, &dm);
-		if (row.outbound && row.hbone && !row.wp) {
-			int64_t k[2] = { row.pod_id, row.hbone_host_id };
-
-			if (imap_get(&hbpeer, k, 2, 1) >= 0 && hbpeer.added) {
-				grow((void **)&hbk, (size_t)hbpeer.n - 1,
-				    sizeof(*hbk));
-				memcpy(hbk[hbpeer.n - 1].k, k, sizeof(k));
+	observe_row(&st->ob, row, &c->dm);
+	for (i = 0; i < c->rs->n; i++) {
+		a = &st->acc[i];
+		if (a->err || a->r->type == ZT_R_SQL)
+			continue;
+		if (a->r->where.n > 0) {
+			r = zt_filter_eval(&a->r->where, row, msg, sizeof(msg));
+			if (r == -1) {
+				a->err = 1;
+				snprintf(a->emsg, sizeof(a->emsg), "where: %s",
+				    msg);
 			}
-		}
-		for (i = 0; i < rs->n; i++) {
-			if (acc[i].err || acc[i].r->type == ZT_R_SQL)
+			if (r != 1)
 				continue;
-			if (acc[i].r->where.n > 0) {
-				r = zt_filter_eval(&acc[i].r->where, &row, msg,
-				    sizeof(msg));
-				if (r == -1) {
-					acc[i].err = 1;
-					snprintf(acc[i].emsg,
-					    sizeof(acc[i].emsg), "where: %s",
-					    msg);
-				}
-				if (r != 1)
-					continue;
-			}
-			switch (acc[i].r->type) {
-			case ZT_R_HBONE:
-				zt_feed_hbone(&acc[i], &row, max);
-				break;
-			case ZT_R_PAIRING:
-				zt_feed_pairing(&acc[i], &row, &dm);
-				break;
-			case ZT_R_BALANCE:
-				zt_feed_balance(&acc[i], &row);
-				break;
-			case ZT_R_ERRORS:
-				zt_feed_errors(&acc[i], &row, max);
-				break;
-			case ZT_R_SQL:
-				break;
-			}
+		}
+		switch (a->r->type) {
+		case ZT_R_HBONE:
+			zt_feed_hbone(a, row, max);
+			break;
+		case ZT_R_PAIRING:
+			zt_feed_pairing(a, row);
+			break;
+		case ZT_R_BALANCE:
+			zt_feed_balance(a, row);
+			break;
+		case ZT_R_ERRORS:
+			zt_feed_errors(a, row, max);
+			break;
+		case ZT_R_SQL:
+			break;
 		}
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = zt_err_set(err, "database: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	/* Cross-node HBONE: a peer host that is not local to the same pod. */
-	for (int64_t h = 0; h < hbpeer.n; h++)
-		if (imap_get(&ob.local, hbk[h].k, 2, 0) < 0)
-			ob.out_hbone_remote++;
-	for (i = 0; i < rs->n; i++) {
-		struct acc *a = &acc[i];
+}
 
+int
+zt_checker_feed(struct zt_checker *c, sqlite3 *db, int64_t line,
+    const struct zt_recids *v, struct zt_err *err)
+{
+	int64_t	 smax = v->pod;
+
+	if (!c->open)
+		begin(c);
+	/* New names since the last row: load them first. */
+#define HI(x) if ((x) > smax) smax = (x)
+	HI(v->src_ip); HI(v->dst); HI(v->hbone); HI(v->service);
+	HI(v->error);
+#undef HI
+	if ((smax > c->dm.maxstr || v->src_peer > c->dm.maxpeer ||
+	    v->dst_peer > c->dm.maxpeer || v->kind > c->dm.maxkind) &&
+	    dims_load(db, &c->dm, err) == -1)
+		return -1;
+	fill_row(&c->row, &c->dm, ++c->nextid, c->cursrc, line, v, c->addr,
+	    sizeof(c->addr), c->want_src_addr);
+	feed(c, &c->row);
+	return 0;
+}
+
+int
+zt_checker_finish(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
+    struct zt_err *err)
+{
+	struct observe	*ob = &c->all.ob;
+	struct acc	*a;
+	size_t		 i;
+	int		 max = c->o.examples;
+	int64_t		 h;
+
+	zt_checker_end(c, 1);
+	memset(run, 0, sizeof(*run));
+	if (accounting(db, run, err) == -1) {
+		zt_checker_free(c);
+		return -1;
+	}
+	run->res = c->res;
+	run->nres = c->rs->n;
+	c->res = NULL;
+	/* Cross-node HBONE: a peer host that is not local to the same pod. */
+	for (h = 0; h < ob->hbpeer.n; h++)
+		if (imap_get(&ob->local, imap_key(&ob->hbpeer, h, 2), 2, 0) < 0)
+			ob->out_hbone_remote++;
+	for (i = 0; i < c->rs->n; i++) {
+		a = &c->all.acc[i];
 		if (a->err) {
 			a->res->status = ZT_ST_ERROR;
 			snprintf(a->res->summary, sizeof(a->res->summary), "%s",
@@ -686,37 +1076,75 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 		}
 		switch (a->r->type) {
 		case ZT_R_HBONE:
-			zt_finish_hbone(a, db, max);
+			zt_finish_hbone(a, &c->dm, &c->sn, max);
 			break;
 		case ZT_R_PAIRING:
-			zt_finish_pairing(a, &ob, db, max, run, o->keep_pairs);
+			zt_finish_pairing(a, ob, &c->dm, &c->sn, max, run,
+			    c->o.keep_pairs);
 			break;
 		case ZT_R_BALANCE:
-			zt_finish_balance(a, &dm);
+			zt_finish_balance(a, &c->dm);
 			break;
 		case ZT_R_ERRORS:
-			zt_finish_errors(a, &dm, db, max);
+			zt_finish_errors(a, &c->dm, &c->sn, max);
 			break;
 		case ZT_R_SQL:
-			zt_run_sql(a->r, a->res, db, max);
+			if (c->fed) {
+				a->res->status = ZT_ST_ERROR;
+				snprintf(a->res->summary,
+				    sizeof(a->res->summary), "sql rules need "
+				    "the records stored (internal error)");
+			} else
+				zt_run_sql(a->r, a->res, db, max);
 			break;
 		}
 	}
-	coverage(db, run, &ob, &dm);
-	rc = 0;
-out:
-	for (i = 0; i < rs->n; i++)
-		acc_free(&acc[i]);
-	free(acc);
-	imap_fini(&hbpeer);
-	free(hbk);
-	imap_fini(&ob.local);
-	imap_fini(&ob.podix);
-	imap_fini(&ob.wp_hosts);
-	free(ob.span);
-	free(ob.podid);
-	dims_free(&dm);
-	return rc;
+	coverage(db, run, ob, &c->dm);
+	zt_checker_free(c);
+	return 0;
+}
+
+int
+zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
+    const struct zt_checkopts *o, struct zt_checkrun *run, struct zt_err *err)
+{
+	struct zt_checker	*c;
+	struct zt_recids	 v;
+	sqlite3_stmt		*s = NULL;
+	int			 rc;
+
+	memset(run, 0, sizeof(*run));
+	c = zt_checker_new(rs, o);
+	if (dims_load(db, &c->dm, err) == -1)
+		goto bad;
+	if (sqlite3_prepare_v2(db, "SELECT id, name FROM sources", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto dberr;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		set_srcname(c, sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1) != NULL ?
+		    (const char *)sqlite3_column_text(s, 1) : "?");
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE || sqlite3_prepare_v2(db, scan_sql, -1, &s,
+	    NULL) != SQLITE_OK)
+		goto dberr;
+	begin(c);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		scan_ids(s, &v);
+		fill_row(&c->row, &c->dm, sqlite3_column_int64(s, 0),
+		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), &v,
+		    c->addr, sizeof(c->addr), c->want_src_addr);
+		feed(c, &c->row);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		goto dberr;
+	return zt_checker_finish(c, db, run, err);
+dberr:
+	zt_err_set(err, "database: %s", sqlite3_errmsg(db));
+bad:
+	zt_checker_free(c);
+	return -1;
 }
 
 void

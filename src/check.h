@@ -1,14 +1,18 @@
 /*
- * check.h -- the rules run over the stored records: one scan of the rec
- * table feeds every rule's accumulator, then each rule renders a result.
+ * check.h -- the rules run over the records: every record is fed once to
+ * every rule's accumulator, then each rule renders a result.
  *
- * store -> [check] -> report
+ * store -> [check] -> report        (zt_check_run: a scan of rec)
+ * ingest -> [check] -> report       (zt_checker: records as they are read)
  *
- * The scan reads the integer base table and resolves interned strings
- * from in-memory copies of the small dimension tables (str, peer, kind,
- * sources), so a million records cost one pass and no string joins.
- * Memory: per-group counters, a few examples per rule, and for pairing
- * one 48-byte entry per HBONE record.
+ * Records arrive as interned ids; their strings are resolved from
+ * in-memory copies of the small dimension tables (str, peer, kind),
+ * loaded as new ids appear, so a million records cost one pass and no
+ * string joins.  Fed from ingest, the records need not be stored at all:
+ * each source's contribution is staged and merged into the run when the
+ * source is committed, or dropped when it is rolled back (a duplicate).
+ * Memory: per-group counters, a few examples per rule (rendered when
+ * seen), and for pairing one 48-byte entry per HBONE record.
  *
  * Ownership: a zt_checkrun owns its results; zt_check_free() releases
  * them.  Results point at the rules, which must outlive them.
@@ -22,6 +26,7 @@
 
 #include "diag.h"
 #include "rules.h"
+#include "store.h"
 
 enum zt_status {
 	ZT_ST_PASS,
@@ -114,6 +119,29 @@ int	zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 	    const struct zt_checkopts *o, struct zt_checkrun *run,
 	    struct zt_err *err);
 void	zt_check_free(struct zt_checkrun *run);
+
+/*
+ * The same rules fed record by record, for ingest:
+ *   c = zt_checker_new(rs, o);
+ *   per source: zt_checker_begin(c, name); zt_checker_feed(...)...;
+ *               zt_checker_end(c, committed);
+ *   zt_checker_finish(c, db, run, err);   (frees c)
+ * db is the store's connection: the dimension tables are read from it
+ * (feed runs on the thread that writes it) and finish reads the sources
+ * and pods tables.  sql rules cannot run this way (there is no rec
+ * table): they get ZT_ST_ERROR, so callers choose zt_check_run for them.
+ */
+struct zt_checker;
+
+struct zt_checker *zt_checker_new(const struct zt_ruleset *rs,
+	    const struct zt_checkopts *o);
+void	zt_checker_begin(struct zt_checker *c, const char *name);
+int	zt_checker_feed(struct zt_checker *c, sqlite3 *db, int64_t line,
+	    const struct zt_recids *ids, struct zt_err *err);
+void	zt_checker_end(struct zt_checker *c, int committed);
+int	zt_checker_finish(struct zt_checker *c, sqlite3 *db,
+	    struct zt_checkrun *run, struct zt_err *err);
+void	zt_checker_free(struct zt_checker *c);
 
 /*
  * Describe record id in one line ("src -> dst ...") into an owned string,

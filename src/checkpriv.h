@@ -51,6 +51,12 @@ struct dims {
 	struct zt_dict	 wls;
 	int64_t		 nhosts;
 	int64_t		 nwls;
+	char		**wlname;	/* wl key -> workload name; owned */
+	size_t		 nwlname;
+	/* Largest id loaded from each table (they load incrementally). */
+	int64_t		 maxstr;
+	int64_t		 maxpeer;
+	int64_t		 maxkind;
 };
 
 static inline const struct sdim *
@@ -122,28 +128,121 @@ imap_get(struct imap *m, const int64_t *k, size_t nk, int add)
 	return ix;
 }
 
+/*
+ * Key of index ix.  Keys go into the dict's arena in insertion order, all
+ * nk integers long, so key ix sits at ix * nk integers (an imap's dict
+ * never reaches its cap, so it is never emptied).
+ */
+static inline const int64_t *
+imap_key(const struct imap *m, int64_t ix, size_t nk)
+{
+	return (const int64_t *)(const void *)(m->d.keys +
+	    (size_t)ix * nk * sizeof(int64_t));
+}
+
 static inline void
 imap_fini(struct imap *m)
 {
 	zt_dict_fini(&m->d);
 }
 
-/* Record ids kept as examples: the first few, and a count of the rest. */
+/* Source names by source key (a rec source_id, or ingest's count). */
+struct srcnames {
+	char		**v;		/* owned; NULL holes */
+	size_t		 n;
+};
+
+static inline const char *
+srcname(const struct srcnames *sn, int64_t k)
+{
+	return k >= 0 && (size_t)k < sn->n ? sn->v[k] : NULL;
+}
+
+/*
+ * Examples: the first few records, and a count of the rest.  A record
+ * is kept as its ids (88 bytes; the records themselves are not kept) and
+ * rendered at the end, when the rule knows which ones to show.
+ */
+struct exitem {
+	int64_t		 ts;
+	int64_t		 sent;
+	int64_t		 recv;
+	int64_t		 line;
+	int64_t		 src;		/* source key, see srcnames */
+	uint32_t	 pod, kind, src_ip, src_peer, dst, hbone, service,
+			 dst_peer, error;
+	int32_t		 src_port;	/* -1: none */
+	uint8_t		 has_sent, has_recv, wp;
+};
+
 struct exlist {
-	int64_t		*id;
+	struct exitem	*v;
 	size_t		 n;
 	int64_t		 more;
 };
 
+/* One line about a record, "ts direction src (addr) -> dst (addr) ...". */
+char	*zt_describe_row(const struct zt_row *row);
+/* The same for a kept example (check.c); owned by the caller. */
+char	*zt_render_ex(const struct dims *dm, const struct exitem *x);
+
 static inline void
-ex_add(struct exlist *e, int64_t id, int max)
+ex_add(struct exlist *e, const struct zt_row *row, int max)
 {
+	struct exitem	*x;
+
 	if ((int)e->n >= max) {
 		e->more++;
 		return;
 	}
-	e->id = zt_xrealloc(e->id, (e->n + 1) * sizeof(*e->id));
-	e->id[e->n++] = id;
+	e->v = zt_xrealloc(e->v, (e->n + 1) * sizeof(*e->v));
+	x = &e->v[e->n++];
+	memset(x, 0, sizeof(*x));
+	x->ts = row->ts_us;
+	x->has_sent = row->s[ZT_COL_BYTES_SENT].p != NULL;
+	x->sent = row->num[ZT_COL_BYTES_SENT];
+	x->has_recv = row->s[ZT_COL_BYTES_RECV].p != NULL;
+	x->recv = row->num[ZT_COL_BYTES_RECV];
+	x->line = row->line;
+	x->src = row->source_id;
+	/* Dimension ids are dense counters far below 2^32. */
+	x->pod = (uint32_t)row->pod_id;
+	x->kind = (uint32_t)row->kind_id;
+	x->src_ip = (uint32_t)row->src_ip_id;
+	x->src_peer = (uint32_t)row->src_peer;
+	x->dst = (uint32_t)row->dst_id;
+	x->hbone = (uint32_t)row->hbone_id;
+	x->service = (uint32_t)row->service_id;
+	x->dst_peer = (uint32_t)row->dst_peer;
+	x->error = (uint32_t)row->error_id;
+	x->src_port = row->s[ZT_COL_SRC_PORT].p != NULL ?
+	    (int32_t)row->num[ZT_COL_SRC_PORT] : -1;
+	x->wp = (uint8_t)row->wp;
+}
+
+/* Move b's examples after a's, up to max; b is left empty. */
+static inline void
+ex_merge(struct exlist *a, struct exlist *b, int max)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->n; i++) {
+		if ((int)a->n < max) {
+			a->v = zt_xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
+			a->v[a->n++] = b->v[i];
+		} else
+			a->more++;
+	}
+	a->more += b->more;
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}
+
+static inline void
+ex_free(struct exlist *e)
+{
+	free(e->v);
+	memset(e, 0, sizeof(*e));
 }
 
 /* ---- the accumulators --------------------------------------------------- */
@@ -159,14 +258,40 @@ struct pent {			/* pairing: one HBONE record, 48 bytes */
 	int64_t		 ts;
 	int64_t		 cb;	/* client -> server bytes */
 	int64_t		 sb;	/* server -> client bytes */
-	uint32_t	 id;	/* record id */
-	uint32_t	 src;	/* src host key */
+	uint32_t	 src;	/* src.addr str id */
 	uint32_t	 hb;	/* hbone str id */
 	uint32_t	 wl;	/* dst workload key */
-	uint32_t	 peer;	/* host key of the other side */
-	uint8_t		 wp_src;	/* inbound from a waypoint (by name) */
-	uint8_t		 errored;	/* may pair, never a violation */
-	uint8_t		 matched;
+	uint32_t	 id;	/* record id (input order) */
+	uint32_t	 line;	/* saturates at UINT32_MAX */
+	uint32_t	 sf;	/* source key << 3 | PF_* flags */
+};
+
+#define PF_WP_SRC	1u	/* inbound from a waypoint (by name) */
+#define PF_ERRORED	2u	/* may pair, never a violation */
+#define PF_MATCHED	4u
+#define PF_SRCMAX	((UINT32_MAX >> 3) - 1)
+
+/*
+ * Pairing entries are bucketed by a hash of their key as they are fed:
+ * twins share a key, so they share a bucket, and finishing sorts and
+ * matches one small bucket at a time (no sort of the whole set, no
+ * second copy of it).  A bucket is a list of chunks; lists are joined
+ * when a source's entries are merged into the run's.
+ */
+#define PBITS		10
+#define PCHUNK		32
+
+struct pchunk {
+	struct pchunk	*next;
+	size_t		 n;
+	struct pent	 e[PCHUNK];
+};
+
+struct ptab {
+	struct pchunk	**head;		/* 1 << PBITS lists; NULL until used */
+	struct pchunk	**tail;
+	size_t		*n;		/* entries per bucket */
+	size_t		 total;
 };
 
 struct span {
@@ -191,10 +316,8 @@ struct acc {
 	int64_t			 required;	/* `require` violations */
 	struct exlist		 reqex;
 	/* pairing */
-	struct pent		*po;
-	size_t			 npo;
-	struct pent		*pi;
-	size_t			 npi;
+	struct ptab		 po;		/* outbound HBONE */
+	struct ptab		 pi;		/* inbound HBONE */
 	int64_t			 via_wp;
 	pcre2_match_data	*md;
 	/* balance */
@@ -209,7 +332,7 @@ struct acc {
 	int64_t			*eid;
 	struct imap		 fix;		/* (src, dst) -> ix */
 	int64_t			*fcount;
-	int64_t			*fex;		/* first record id of the flow */
+	struct exlist		*fex;		/* first record of the flow */
 	struct exlist		 ex;
 };
 
@@ -220,6 +343,7 @@ struct observe {
 	struct span	*span;
 	int64_t		*podid;
 	struct imap	 wp_hosts;	/* hosts of waypoints (outbound wp dst) */
+	struct imap	 hbpeer;	/* (pod, peer host) of outbound HBONE */
 	int64_t		 records;
 	int64_t		 out;
 	int64_t		 in;
@@ -238,16 +362,20 @@ grow(void **p, size_t n, size_t size)
 
 /* The checks (checks.c), fed one row at a time, then finished. */
 void	zt_feed_hbone(struct acc *a, const struct zt_row *row, int max);
-void	zt_feed_pairing(struct acc *a, const struct zt_row *row,
-	    const struct dims *dm);
+void	zt_feed_pairing(struct acc *a, const struct zt_row *row);
 void	zt_feed_balance(struct acc *a, const struct zt_row *row);
 void	zt_feed_errors(struct acc *a, const struct zt_row *row, int max);
-void	zt_finish_hbone(struct acc *a, sqlite3 *db, int max);
+void	zt_ptab_free(struct ptab *t);
+/* Fold b (one source's accumulator) into a; b is emptied. */
+void	zt_merge_acc(struct acc *a, struct acc *b, int max);
+void	zt_finish_hbone(struct acc *a, const struct dims *dm,
+	    const struct srcnames *sn, int max);
 void	zt_finish_pairing(struct acc *a, const struct observe *ob,
-	    sqlite3 *db, int max, struct zt_checkrun *run, int keep);
+	    const struct dims *dm, const struct srcnames *sn, int max,
+	    struct zt_checkrun *run, int keep);
 void	zt_finish_balance(struct acc *a, const struct dims *dm);
-void	zt_finish_errors(struct acc *a, const struct dims *dm, sqlite3 *db,
-	    int max);
+void	zt_finish_errors(struct acc *a, const struct dims *dm,
+	    const struct srcnames *sn, int max);
 void	zt_run_sql(const struct zt_rule *r, struct zt_result *res,
 	    sqlite3 *db, int max);
 

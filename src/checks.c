@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checkpriv.h"
+#include "store.h"
 #include "text.h"
 
 void
@@ -48,7 +49,7 @@ zt_feed_hbone(struct acc *a, const struct zt_row *row, int max)
 		}
 		g = &a->gin[ix];
 		g->count++;
-		ex_add(&g->ex, row->id, max);
+		ex_add(&g->ex, row, max);
 		return;
 	}
 	if (!row->outbound)
@@ -62,7 +63,7 @@ zt_feed_hbone(struct acc *a, const struct zt_row *row, int max)
 		}
 		if (req == 1) {
 			a->required++;
-			ex_add(&a->reqex, row->id, max);
+			ex_add(&a->reqex, row, max);
 			return;
 		}
 	}
@@ -79,12 +80,136 @@ zt_feed_hbone(struct acc *a, const struct zt_row *row, int max)
 	}
 	g = &a->g[ix];
 	g->count++;
-	ex_add(&g->ex, row->id, max);
+	ex_add(&g->ex, row, max);
+}
+
+/* Bucket of a pairing key: the top bits of a hash of it. */
+static size_t
+pent_bucket(const struct pent *e)
+{
+	uint64_t	 h = e->src;
+
+	h = h * 0x9e3779b97f4a7c15ULL ^ e->hb;
+	h = h * 0x9e3779b97f4a7c15ULL ^ e->wl;
+	h = h * 0x9e3779b97f4a7c15ULL ^ (uint64_t)e->cb;
+	h = h * 0x9e3779b97f4a7c15ULL ^ (uint64_t)e->sb;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return (size_t)(h >> (64 - PBITS));
+}
+
+static void
+ptab_add(struct ptab *t, const struct pent *e)
+{
+	size_t		 b = pent_bucket(e);
+	struct pchunk	*c;
+
+	if (t->head == NULL) {
+		t->head = zt_xcalloc((size_t)1 << PBITS, sizeof(*t->head));
+		t->tail = zt_xcalloc((size_t)1 << PBITS, sizeof(*t->tail));
+		t->n = zt_xcalloc((size_t)1 << PBITS, sizeof(*t->n));
+	}
+	c = t->tail[b];
+	if (c == NULL || c->n == PCHUNK) {
+		c = zt_xmalloc(sizeof(*c));
+		c->next = NULL;
+		c->n = 0;
+		if (t->tail[b] != NULL)
+			t->tail[b]->next = c;
+		else
+			t->head[b] = c;
+		t->tail[b] = c;
+	}
+	c->e[c->n++] = *e;
+	t->n[b]++;
+	t->total++;
+}
+
+/* Join b's lists after a's; b is left empty. */
+static void
+ptab_merge(struct ptab *a, struct ptab *b)
+{
+	size_t	 i;
+
+	if (b->head == NULL)
+		return;
+	if (a->head == NULL) {
+		*a = *b;
+		memset(b, 0, sizeof(*b));
+		return;
+	}
+	for (i = 0; i < (size_t)1 << PBITS; i++) {
+		if (b->head[i] == NULL)
+			continue;
+		if (a->tail[i] != NULL)
+			a->tail[i]->next = b->head[i];
+		else
+			a->head[i] = b->head[i];
+		a->tail[i] = b->tail[i];
+		a->n[i] += b->n[i];
+	}
+	a->total += b->total;
+	free(b->head);
+	free(b->tail);
+	free(b->n);
+	memset(b, 0, sizeof(*b));
 }
 
 void
-zt_feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
+zt_ptab_free(struct ptab *t)
 {
+	struct pchunk	*c, *next;
+	size_t		 i;
+
+	if (t->head != NULL)
+		for (i = 0; i < (size_t)1 << PBITS; i++)
+			for (c = t->head[i]; c != NULL; c = next) {
+				next = c->next;
+				free(c);
+			}
+	free(t->head);
+	free(t->tail);
+	free(t->n);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * Copy bucket b of t into v (room for t->n[b]); with ob, leave out the
+ * inbound entries whose source is a waypoint (they have no outbound
+ * twin), counting them in *fromwp.  Returns the entries copied.
+ */
+static size_t
+ptab_gather(const struct ptab *t, size_t b, struct pent *v,
+    const struct observe *ob, const struct dims *dm, int64_t *fromwp)
+{
+	const struct pchunk	*c;
+	const struct sdim	*sd;
+	int64_t			 host;
+	size_t			 i;
+	size_t			 n = 0;
+
+	for (c = t->head[b]; c != NULL; c = c->next)
+		for (i = 0; i < c->n; i++) {
+			if (ob != NULL) {
+				sd = sget(dm, c->e[i].src);
+				host = sd != NULL ? sd->hostkey : 0;
+				if ((c->e[i].sf & PF_WP_SRC) ||
+				    imap_get((struct imap *)&ob->wp_hosts,
+				    &host, 1, 0) >= 0) {
+					(*fromwp)++;
+					continue;
+				}
+			}
+			v[n++] = c->e[i];
+		}
+	return n;
+}
+
+void
+zt_feed_pairing(struct acc *a, const struct zt_row *row)
+{
+	struct pent	 ent;
 	struct pent	*e;
 	char		 msg[160];
 	int		 r;
@@ -96,36 +221,33 @@ zt_feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
 		a->via_wp++;
 		return;
 	}
-	if (row->outbound) {
-		grow((void **)&a->po, a->npo, sizeof(*a->po));
-		e = &a->po[a->npo++];
-	} else if (row->inbound) {
-		grow((void **)&a->pi, a->npi, sizeof(*a->pi));
-		e = &a->pi[a->npi++];
-	} else
+	if (!row->outbound && !row->inbound)
 		return;
+	e = &ent;
 	memset(e, 0, sizeof(*e));
 	/* Ids and keys are dense counters far below 2^32. */
 	e->id = (uint32_t)row->id;
 	e->ts = row->ts_us;
-	e->src = (uint32_t)(row->src_ip_id ? sget(dm, row->src_ip_id)->hostkey :
-	    0);
+	e->src = (uint32_t)row->src_ip_id;
 	e->hb = (uint32_t)row->hbone_id;
 	e->wl = (uint32_t)row->dst_wl_id;
+	e->line = row->line < 0 || row->line > (int64_t)UINT32_MAX ?
+	    UINT32_MAX : (uint32_t)row->line;
+	e->sf = (uint32_t)(row->source_id < 0 || row->source_id > PF_SRCMAX ?
+	    PF_SRCMAX + 1 : row->source_id) << 3;
 	/*
 	 * A connection that ended in an error may still have a twin (the
 	 * other side often closed cleanly): it may take part in matching,
 	 * but is never reported unpaired.
 	 */
-	e->errored = row->error_id != 0;
+	if (row->error_id != 0)
+		e->sf |= PF_ERRORED;
 	if (row->outbound) {
 		e->cb = row->num[ZT_COL_BYTES_SENT];
 		e->sb = row->num[ZT_COL_BYTES_RECV];
-		e->peer = (uint32_t)row->hbone_host_id;
 	} else {
 		e->cb = row->num[ZT_COL_BYTES_RECV];
 		e->sb = row->num[ZT_COL_BYTES_SENT];
-		e->peer = e->src;
 		r = 0;
 		if (row->s[ZT_COL_SRC_IDENTITY].p != NULL)
 			r = zt_re_match(a->r->waypoint, a->md,
@@ -137,8 +259,10 @@ zt_feed_pairing(struct acc *a, const struct zt_row *row, const struct dims *dm)
 			a->err = 1;
 			snprintf(a->emsg, sizeof(a->emsg), "waypoint: %s", msg);
 		}
-		e->wp_src = r == 1;
+		if (r == 1)
+			e->sf |= PF_WP_SRC;
 	}
+	ptab_add(row->outbound ? &a->po : &a->pi, e);
 }
 
 void
@@ -204,10 +328,108 @@ zt_feed_errors(struct acc *a, const struct zt_row *row, int max)
 		grow((void **)&a->fcount, (size_t)ix, sizeof(*a->fcount));
 		grow((void **)&a->fex, (size_t)ix, sizeof(*a->fex));
 		a->fcount[ix] = 0;
-		a->fex[ix] = row->id;
+		memset(&a->fex[ix], 0, sizeof(a->fex[ix]));
+		ex_add(&a->fex[ix], row, 1);
 	}
 	a->fcount[ix]++;
-	ex_add(&a->ex, row->id, max);
+	ex_add(&a->ex, row, max);
+}
+
+/* ---- merging one source's accumulator into the run's ---------------------- */
+
+static void
+set_union(struct imap *a, const struct imap *b)
+{
+	int64_t	 i;
+
+	for (i = 0; i < b->n; i++)
+		imap_get(a, imap_key(b, i, 1), 1, 1);
+}
+
+static void
+groups_merge(struct imap *ax, struct group **ag, struct imap *bx,
+    struct group *bg, size_t nk, int max)
+{
+	int64_t	 i;
+	int64_t	 ix;
+
+	for (i = 0; i < bx->n; i++) {
+		ix = imap_get(ax, imap_key(bx, i, nk), nk, 1);
+		if (ax->added) {
+			grow((void **)ag, (size_t)ix, sizeof(**ag));
+			memset(&(*ag)[ix], 0, sizeof((*ag)[ix]));
+			(*ag)[ix].wl = bg[i].wl;
+			(*ag)[ix].svc = bg[i].svc;
+		}
+		(*ag)[ix].count += bg[i].count;
+		ex_merge(&(*ag)[ix].ex, &bg[i].ex, max);
+	}
+}
+
+void
+zt_merge_acc(struct acc *a, struct acc *b, int max)
+{
+	const int64_t	*k;
+	int64_t		 i;
+	int64_t		 ix;
+
+	if (b->err && !a->err) {
+		a->err = 1;
+		memcpy(a->emsg, b->emsg, sizeof(a->emsg));
+	}
+	a->checked += b->checked;
+	/* hbone */
+	set_union(&a->mesh_wl, &b->mesh_wl);
+	set_union(&a->mesh_svc, &b->mesh_svc);
+	set_union(&a->hb_in_wl, &b->hb_in_wl);
+	groups_merge(&a->gix, &a->g, &b->gix, b->g, 2, max);
+	groups_merge(&a->pin, &a->gin, &b->pin, b->gin, 1, max);
+	a->required += b->required;
+	ex_merge(&a->reqex, &b->reqex, max);
+	/* pairing; the global arrays are never fed (grow()), only merged */
+	ptab_merge(&a->po, &b->po);
+	ptab_merge(&a->pi, &b->pi);
+	a->via_wp += b->via_wp;
+	/* balance */
+	for (i = 0; i < b->bix.n; i++) {
+		k = imap_key(&b->bix, i, 2);
+		ix = imap_get(&a->bix, k, 2, 1);
+		if (a->bix.added) {
+			grow((void **)&a->bcount, (size_t)ix, sizeof(*a->bcount));
+			grow((void **)&a->bsvc, (size_t)ix, sizeof(*a->bsvc));
+			grow((void **)&a->bep, (size_t)ix, sizeof(*a->bep));
+			grow((void **)&a->bname, (size_t)ix, sizeof(*a->bname));
+			a->bcount[ix] = 0;
+			a->bsvc[ix] = k[0];
+			a->bep[ix] = k[1];
+			a->bname[ix] = b->bname[i];
+			b->bname[i] = NULL;
+		}
+		a->bcount[ix] += b->bcount[i];
+	}
+	/* errors */
+	for (i = 0; i < b->eix.n; i++) {
+		ix = imap_get(&a->eix, imap_key(&b->eix, i, 1), 1, 1);
+		if (a->eix.added) {
+			grow((void **)&a->ecount, (size_t)ix, sizeof(*a->ecount));
+			grow((void **)&a->eid, (size_t)ix, sizeof(*a->eid));
+			a->ecount[ix] = 0;
+			a->eid[ix] = b->eid[i];
+		}
+		a->ecount[ix] += b->ecount[i];
+	}
+	for (i = 0; i < b->fix.n; i++) {
+		ix = imap_get(&a->fix, imap_key(&b->fix, i, 2), 2, 1);
+		if (a->fix.added) {
+			grow((void **)&a->fcount, (size_t)ix, sizeof(*a->fcount));
+			grow((void **)&a->fex, (size_t)ix, sizeof(*a->fex));
+			a->fcount[ix] = 0;
+			memset(&a->fex[ix], 0, sizeof(a->fex[ix]));
+		}
+		a->fcount[ix] += b->fcount[i];
+		ex_merge(&a->fex[ix], &b->fex[i], 1);
+	}
+	ex_merge(&a->ex, &b->ex, max);
 }
 
 /* ---- statistics ------------------------------------------------------------ */
@@ -301,16 +523,16 @@ example(struct zt_result *res, const char *source, int64_t line,
 }
 
 static void
-example_rec(struct zt_result *res, sqlite3 *db, int64_t id, const char *what)
+example_ex(struct zt_result *res, const struct dims *dm,
+    const struct srcnames *sn, const struct exitem *e, const char *what)
 {
-	char	*src = NULL;
-	char	*text = NULL;
-	int64_t	 line = 0;
+	char	*text = zt_render_ex(dm, e);
 
-	if (zt_check_describe(db, id, &src, &line, &text) == 0)
-		example(res, src, line, "%s%s%s", what != NULL ? what : "",
-		    what != NULL ? ": " : "", text);
-	free(src);
+	if (what != NULL)
+		example(res, srcname(sn, e->src), e->line, "%s: %s", what,
+		    text);
+	else
+		example(res, srcname(sn, e->src), e->line, "%s", text);
 	free(text);
 }
 
@@ -323,7 +545,8 @@ failed(const struct zt_rule *r)
 }
 
 void
-zt_finish_hbone(struct acc *a, sqlite3 *db, int max)
+zt_finish_hbone(struct acc *a, const struct dims *dm,
+    const struct srcnames *sn, int max)
 {
 	struct zt_result	*res = a->res;
 	int64_t			 viol = a->required;
@@ -340,11 +563,11 @@ zt_finish_hbone(struct acc *a, sqlite3 *db, int max)
 			continue;
 		viol += g->count;
 		for (k = 0; k < g->ex.n && shown < max; k++, shown++)
-			example_rec(res, db, g->ex.id[k],
+			example_ex(res, dm, sn, &g->ex.v[k],
 			    "plain TCP to an in-mesh destination");
 	}
 	for (k = 0; k < a->reqex.n && shown < max; k++, shown++)
-		example_rec(res, db, a->reqex.id[k], "plain TCP to a "
+		example_ex(res, dm, sn, &a->reqex.v[k], "plain TCP to a "
 		    "destination that `require` covers");
 	for (i = 0; i < a->pin.n; i++) {
 		struct group *g = &a->gin[i];
@@ -354,7 +577,7 @@ zt_finish_hbone(struct acc *a, sqlite3 *db, int max)
 		around += g->count;
 		if (viol == 0)
 			for (k = 0; k < g->ex.n && shown < max; k++, shown++)
-				example_rec(res, db, g->ex.id[k], "inbound "
+				example_ex(res, dm, sn, &g->ex.v[k], "inbound "
 				    "plain TCP to a workload that also "
 				    "receives HBONE");
 	}
@@ -420,6 +643,17 @@ same_key(const struct pent *a, const struct pent *b)
 	    a->cb == b->cb && a->sb == b->sb;
 }
 
+static void
+keep_pair(struct zt_checkrun *run, int64_t o, int64_t i, int64_t dt, int v)
+{
+	grow((void **)&run->pairs, run->npairs, sizeof(*run->pairs));
+	run->pairs[run->npairs].out_id = o;
+	run->pairs[run->npairs].in_id = i;
+	run->pairs[run->npairs].dt_us = dt;
+	run->pairs[run->npairs].verifiable = v;
+	run->npairs++;
+}
+
 struct cand {
 	int64_t		 adt;
 	size_t		 o;
@@ -437,6 +671,107 @@ cand_cmp(const void *x, const void *y)
 	if (a->o != b->o)
 		return a->o < b->o ? -1 : 1;
 	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * Match one bucket: po[o0..o1) against pi[i0..i1), both sorted by key
+ * then time.  Within a key, candidate pairs inside the window are taken
+ * nearest in time first, one to one.
+ */
+static int64_t
+match_bucket(struct pent *po, size_t o0, size_t oend, struct pent *pi,
+    size_t i0, size_t iend, int64_t w, struct zt_checkrun *run, int keep)
+{
+	struct cand	*cv = NULL;
+	size_t		 nc, ncap = 0;
+	size_t		 o1, i1, o, i, lo, n;
+	int64_t		 matched = 0;
+
+	while (o0 < oend && i0 < iend) {
+		if (!same_key(&po[o0], &pi[i0])) {
+			/* Advance whichever key is smaller. */
+			if (pent_cmp(&po[o0], &pi[i0]) < 0)
+				for (o = o0; o0 < oend &&
+				    same_key(&po[o0], &po[o]); o0++)
+					;
+			else
+				for (i = i0; i0 < iend &&
+				    same_key(&pi[i0], &pi[i]); i0++)
+					;
+			continue;
+		}
+		for (o1 = o0; o1 < oend && same_key(&po[o1], &po[o0]); o1++)
+			;
+		for (i1 = i0; i1 < iend && same_key(&pi[i1], &pi[i0]); i1++)
+			;
+		nc = 0;
+		lo = i0;
+		for (o = o0; o < o1; o++) {
+			while (lo < i1 && pi[lo].ts < po[o].ts - w)
+				lo++;
+			for (i = lo; i < i1 && pi[i].ts <= po[o].ts + w; i++) {
+				if (nc == ncap) {
+					ncap = ncap ? ncap * 2 : 16;
+					cv = zt_xrealloc(cv, ncap * sizeof(*cv));
+				}
+				cv[nc].adt = llabs(pi[i].ts - po[o].ts);
+				cv[nc].o = o;
+				cv[nc].i = i;
+				nc++;
+			}
+		}
+		if (nc > 1)
+			qsort(cv, nc, sizeof(*cv), cand_cmp);
+		for (n = 0; n < nc; n++) {
+			if ((po[cv[n].o].sf | pi[cv[n].i].sf) & PF_MATCHED)
+				continue;
+			po[cv[n].o].sf |= PF_MATCHED;
+			pi[cv[n].i].sf |= PF_MATCHED;
+			matched++;
+			if (keep)
+				keep_pair(run, po[cv[n].o].id, pi[cv[n].i].id,
+				    pi[cv[n].i].ts - po[cv[n].o].ts, 1);
+		}
+		o0 = o1;
+		i0 = i1;
+	}
+	free(cv);
+	return matched;
+}
+
+/* An unmatched record worth showing: which, and where in the input. */
+struct lone {
+	struct pent	 e;
+	int		 out;
+};
+
+static int
+lone_cmp(const void *x, const void *y)
+{
+	const struct lone	*a = x;
+	const struct lone	*b = y;
+
+	return a->e.id < b->e.id ? -1 : a->e.id > b->e.id;
+}
+
+static void
+example_pent(struct zt_result *res, const struct dims *dm,
+    const struct srcnames *sn, const struct pent *e, int out)
+{
+	const struct sdim	*src = sget(dm, e->src);
+	const struct sdim	*hb = sget(dm, e->hb);
+	const char		*wl = "-";
+	char			 ts[28];
+
+	if (e->wl > 0 && e->wl < dm->nwlname && dm->wlname[e->wl] != NULL)
+		wl = dm->wlname[e->wl];
+	zt_format_ts(e->ts, ts);
+	example(res, srcname(sn, e->sf >> 3), e->line == UINT32_MAX ? 0 :
+	    e->line, "%s: %s %s %s -> %s (%s), HBONE, %lld/%lld bytes",
+	    out ? "no inbound twin" : "no outbound twin", ts,
+	    out ? "outbound" : "inbound", src != NULL ? src->s : "?", wl,
+	    hb != NULL ? hb->s : "?", (long long)(out ? e->cb : e->sb),
+	    (long long)(out ? e->sb : e->cb));
 }
 
 /*
@@ -462,136 +797,88 @@ observable(const struct observe *ob, int64_t host, int64_t ts)
 	return 0;
 }
 
-static void
-keep_pair(struct zt_checkrun *run, int64_t o, int64_t i, int64_t dt, int v)
-{
-	grow((void **)&run->pairs, run->npairs, sizeof(*run->pairs));
-	run->pairs[run->npairs].out_id = o;
-	run->pairs[run->npairs].in_id = i;
-	run->pairs[run->npairs].dt_us = dt;
-	run->pairs[run->npairs].verifiable = v;
-	run->npairs++;
-}
-
 void
-zt_finish_pairing(struct acc *a, const struct observe *ob, sqlite3 *db, int max,
+zt_finish_pairing(struct acc *a, const struct observe *ob,
+    const struct dims *dm, const struct srcnames *sn, int max,
     struct zt_checkrun *run, int keep)
 {
 	struct zt_result	*res = a->res;
-	struct cand		*cv = NULL;
-	size_t			 nc;
-	size_t			 o0, o1, i0, i1, o, i, lo, n;
+	struct lone		*lone = NULL;
+	size_t			 nlone = 0;
+	struct pent		*scratch = NULL;
+	struct pent		*so, *si;
+	size_t			 cap = 0;
+	size_t			 o, n, b, no, ni;
 	int64_t			 w = a->r->window_ms * 1000;
 	int64_t			 matched = 0;
 	int64_t			 uo = 0;
 	int64_t			 ui = 0;
 	int64_t			 unv = 0;
 	int64_t			 fromwp = 0;
-	int64_t			*ids = NULL;
-	size_t			 nids = 0;
+	int64_t			 peer;
 	int			 v;
 
-	/* Inbound records whose source is a waypoint have no outbound twin. */
-	for (i = n = 0; i < a->npi; i++) {
-		int64_t src = a->pi[i].src;
+	/*
+	 * Bucket by bucket: gather, sort by key then time, match, and
+	 * judge what stayed unmatched.  Inbound records whose source is a
+	 * waypoint have no outbound twin and are left out.
+	 */
+	for (b = 0; (a->po.head != NULL || a->pi.head != NULL) &&
+	    b < (size_t)1 << PBITS; b++) {
+		no = a->po.head != NULL ? a->po.n[b] : 0;
+		ni = a->pi.head != NULL ? a->pi.n[b] : 0;
+		if (no + ni == 0)
+			continue;
+		if (no + ni > cap) {
+			cap = no + ni;
+			scratch = zt_xrealloc(scratch, cap * sizeof(*scratch));
+		}
+		so = scratch;
+		si = scratch + no;
+		if (no > 0)
+			no = ptab_gather(&a->po, b, so, NULL, dm, NULL);
+		if (ni > 0)
+			ni = ptab_gather(&a->pi, b, si, ob, dm, &fromwp);
+		if (no > 1)
+			qsort(so, no, sizeof(*so), pent_cmp);
+		if (ni > 1)
+			qsort(si, ni, sizeof(*si), pent_cmp);
+		matched += match_bucket(so, 0, no, si, 0, ni, w, run, keep);
+		for (o = 0; o < no + ni; o++) {
+			int out = o < no;
+			const struct pent *e = out ? &so[o] : &si[o - no];
 
-		if (a->pi[i].wp_src ||
-		    imap_get((struct imap *)&ob->wp_hosts, &src, 1, 0) >= 0) {
-			fromwp++;
-			continue;
-		}
-		a->pi[n++] = a->pi[i];
-	}
-	a->npi = n;
-	if (a->npo > 0)
-		qsort(a->po, a->npo, sizeof(*a->po), pent_cmp);
-	if (a->npi > 0)
-		qsort(a->pi, a->npi, sizeof(*a->pi), pent_cmp);
-	for (o0 = i0 = 0; o0 < a->npo && i0 < a->npi; ) {
-		v = pent_cmp(&a->po[o0], &a->pi[i0]);
-		if (!same_key(&a->po[o0], &a->pi[i0])) {
-			/* Advance whichever key is smaller. */
-			if (v < 0)
-				for (o = o0; o0 < a->npo &&
-				    same_key(&a->po[o0], &a->po[o]); o0++)
-					;
-			else
-				for (i = i0; i0 < a->npi &&
-				    same_key(&a->pi[i0], &a->pi[i]); i0++)
-					;
-			continue;
-		}
-		for (o1 = o0; o1 < a->npo && same_key(&a->po[o1], &a->po[o0]);
-		    o1++)
-			;
-		for (i1 = i0; i1 < a->npi && same_key(&a->pi[i1], &a->pi[i0]);
-		    i1++)
-			;
-		/* Candidate pairs within the window, nearest first. */
-		nc = 0;
-		lo = i0;
-		for (o = o0; o < o1; o++) {
-			while (lo < i1 && a->pi[lo].ts < a->po[o].ts - w)
-				lo++;
-			for (i = lo; i < i1 && a->pi[i].ts <= a->po[o].ts + w;
-			    i++) {
-				grow((void **)&cv, nc, sizeof(*cv));
-				cv[nc].adt = llabs(a->pi[i].ts - a->po[o].ts);
-				cv[nc].o = o;
-				cv[nc].i = i;
-				nc++;
-			}
-		}
-		if (nc > 1)
-			qsort(cv, nc, sizeof(*cv), cand_cmp);
-		for (n = 0; n < nc; n++) {
-			if (a->po[cv[n].o].matched || a->pi[cv[n].i].matched)
+			if (e->sf & (PF_MATCHED | PF_ERRORED))
 				continue;
-			a->po[cv[n].o].matched = a->pi[cv[n].i].matched = 1;
-			matched++;
+			/* The other side: the HBONE peer, or the client. */
+			peer = sget(dm, out ? e->hb : e->src) != NULL ?
+			    sget(dm, out ? e->hb : e->src)->hostkey : 0;
+			v = observable(ob, peer, e->ts);
 			if (keep)
-				keep_pair(run, a->po[cv[n].o].id,
-				    a->pi[cv[n].i].id,
-				    a->pi[cv[n].i].ts - a->po[cv[n].o].ts, 1);
+				keep_pair(run, out ? e->id : 0, out ? 0 : e->id,
+				    0, v);
+			if (!v) {
+				unv++;
+				continue;
+			}
+			if (out)
+				uo++;
+			else
+				ui++;
+			grow((void **)&lone, nlone, sizeof(*lone));
+			lone[nlone].e = *e;
+			lone[nlone].out = out;
+			nlone++;
 		}
-		free(cv);
-		cv = NULL;
-		o0 = o1;
-		i0 = i1;
 	}
-	for (o = 0; o < a->npo; o++) {
-		if (a->po[o].matched || a->po[o].errored)
-			continue;
-		v = observable(ob, a->po[o].peer, a->po[o].ts);
-		if (keep)
-			keep_pair(run, a->po[o].id, 0, 0, v);
-		if (!v) {
-			unv++;
-			continue;
-		}
-		uo++;
-		grow((void **)&ids, nids, sizeof(*ids));
-		ids[nids++] = a->po[o].id;
-	}
-	for (i = 0; i < a->npi; i++) {
-		if (a->pi[i].matched || a->pi[i].errored)
-			continue;
-		v = observable(ob, a->pi[i].peer, a->pi[i].ts);
-		if (keep)
-			keep_pair(run, 0, a->pi[i].id, 0, v);
-		if (!v) {
-			unv++;
-			continue;
-		}
-		ui++;
-		grow((void **)&ids, nids, sizeof(*ids));
-		ids[nids++] = -a->pi[i].id;
-	}
-	for (n = 0; n < nids && (int)n < max; n++)
-		example_rec(res, db, llabs(ids[n]), ids[n] > 0 ?
-		    "no inbound twin" : "no outbound twin");
-	res->more = (int64_t)nids > max ? (int64_t)nids - max : 0;
-	free(ids);
+	free(scratch);
+	/* Examples: the first unpaired records in input order. */
+	if (nlone > 1)
+		qsort(lone, nlone, sizeof(*lone), lone_cmp);
+	for (n = 0; n < nlone && (int)n < max; n++)
+		example_pent(res, dm, sn, &lone[n].e, lone[n].out);
+	res->more = (int64_t)nlone > max ? (int64_t)nlone - max : 0;
+	free(lone);
 	count(res, "paired", matched);
 	count(res, "outbound_unpaired", uo);
 	count(res, "inbound_unpaired", ui);
@@ -611,7 +898,7 @@ zt_finish_pairing(struct acc *a, const struct observe *ob, sqlite3 *db, int max,
 		    "ztunnel did not log the connection; the client may not be "
 		    "captured (not enrolled), or came through a proxy ztlog "
 		    "does not know as a waypoint (set `waypoint:`)";
-	} else if (a->npo + a->npi == 0) {
+	} else if (a->po.total + a->pi.total == 0) {
 		res->status = ZT_ST_SKIP;
 		snprintf(res->summary, sizeof(res->summary), "no HBONE "
 		    "connection records to pair");
@@ -765,7 +1052,8 @@ zt_finish_balance(struct acc *a, const struct dims *dm)
 }
 
 void
-zt_finish_errors(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
+zt_finish_errors(struct acc *a, const struct dims *dm,
+    const struct srcnames *sn, int max)
 {
 	struct zt_result	*res = a->res;
 	int64_t			 total = 0;
@@ -773,9 +1061,6 @@ zt_finish_errors(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
 	int64_t			 j;
 	int64_t			 best;
 	int			 shown;
-	char			*src = NULL;
-	char			*text = NULL;
-	int64_t			 line;
 
 	for (i = 0; i < a->eix.n; i++)
 		total += a->ecount[i];
@@ -801,13 +1086,14 @@ zt_finish_errors(struct acc *a, const struct dims *dm, sqlite3 *db, int max)
 				best = j;
 		if (best < 0)
 			break;
-		if (zt_check_describe(db, a->fex[best], &src, &line,
-		    &text) == 0)
-			example(res, src, line, "%" PRId64 " x this flow, first: "
-			    "%s", a->fcount[best], text);
-		free(src);
-		free(text);
-		src = text = NULL;
+		if (a->fex[best].n > 0) {
+			char *text = zt_render_ex(dm, &a->fex[best].v[0]);
+
+			example(res, srcname(sn, a->fex[best].v[0].src),
+			    a->fex[best].v[0].line, "%" PRId64 " x this flow, "
+			    "first: %s", a->fcount[best], text);
+			free(text);
+		}
 		a->fcount[best] = -a->fcount[best];
 	}
 	count(res, "records", a->checked);

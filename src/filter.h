@@ -49,6 +49,7 @@ struct zt_row {
 	int64_t		 num[ZT_COL_COUNT];	/* numeric columns */
 	/* Interned ids (0 = absent), for grouping without string compares. */
 	int64_t		 pod_id;
+	int64_t		 kind_id;
 	int64_t		 src_ip_id;
 	int64_t		 dst_id;
 	int64_t		 dst_host_id;
