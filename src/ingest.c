@@ -265,8 +265,12 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 			ss->first_us = it->ids.ts_us;
 		if (ss->records == 1 || it->ids.ts_us > ss->last_us)
 			ss->last_us = it->ids.ts_us;
-		return zt_store_insert(ig->st, it->lineno, &it->ids,
-		    unpack(&b->arena, it->extra), err);
+		if (zt_store_insert(ig->st, it->lineno, &it->ids,
+		    unpack(&b->arena, it->extra), err) == -1)
+			return -1;
+		return ig->sink != NULL ? ig->sink->record(ig->sink->ctx,
+		    zt_store_db(ig->st), (int64_t)it->lineno, &it->ids, err) :
+		    0;
 	case ZT_CLASS_OTHER:
 		ss->other++;
 		return 0;
@@ -360,6 +364,7 @@ ingest_file(struct zt_ingest *ig, const char *path)
 	struct zt_err		 ierr;
 	char			*dup;
 	int			 r;
+	int			 r2;
 
 	if (zt_input_open(&in, path, &err) == -1) {
 		zt_diag_err(&err);
@@ -373,17 +378,24 @@ ingest_file(struct zt_ingest *ig, const char *path)
 		return -1;
 	}
 	memset(&ss, 0, sizeof(ss));
+	if (ig->sink != NULL)
+		ig->sink->begin(ig->sink->ctx, path);
 	r = read_source(ig, in, path, &ss, &ierr, &err);
 	zt_input_close(in);
 	if (r == -2) {
 		zt_store_abort(ig->st);
+		if (ig->sink != NULL)
+			ig->sink->end(ig->sink->ctx, 0);
 		err.file = path;
 		zt_diag_err(&err);
 		zt_diag_notice(path, "nothing stored from this source");
 		ig->failed++;
 		return -1;
 	}
-	switch (zt_store_end(ig->st, &ss, &dup, &err)) {
+	r2 = zt_store_end(ig->st, &ss, &dup, &err);
+	if (ig->sink != NULL)
+		ig->sink->end(ig->sink->ctx, r2 == 0);
+	switch (r2) {
 	case 1:
 		zt_diag_notice(path, "same content as %s, already in the "
 		    "database; skipped", dup);

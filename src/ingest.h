@@ -13,8 +13,24 @@
 
 #include "store.h"
 
+/*
+ * Where records go besides the store (check's rules, as they are read).
+ * begin/end bracket each source; end says whether the source was
+ * committed (else it was rolled back: a duplicate, or a database error).
+ * record runs on the thread that writes the store, after the store has
+ * the record's names; returning -1 (err set) fails the source.
+ */
+struct zt_ingest_sink {
+	void	*ctx;
+	void	(*begin)(void *ctx, const char *name);
+	int	(*record)(void *ctx, sqlite3 *db, int64_t line,
+		    const struct zt_recids *ids, struct zt_err *err);
+	void	(*end)(void *ctx, int committed);
+};
+
 struct zt_ingest {
 	struct zt_store	*st;		/* borrowed */
+	const struct zt_ingest_sink *sink;	/* borrowed; NULL: none */
 	size_t		 maxline;	/* longest line accepted */
 	int		 warn_left;	/* malformed lines still to print */
 	uint64_t	 unwarned;	/* malformed lines not printed */

@@ -258,9 +258,13 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 	return optind;
 }
 
-/* Load operands (or stdin when there are none) into st; prints the summary. */
+/*
+ * Load operands (or stdin when there are none) into st, passing records
+ * to sink too (NULL: none); prints the summary.
+ */
 static void
-load(struct zt_store *st, const struct opts *o, int n, char **v)
+load(struct zt_store *st, const struct opts *o, int n, char **v,
+    const struct zt_ingest_sink *sink)
 {
 	struct zt_ingest	 ig;
 	char			*dash[] = { (char *)"-" };
@@ -271,6 +275,7 @@ load(struct zt_store *st, const struct opts *o, int n, char **v)
 		v = dash;
 	}
 	zt_ingest_init(&ig, st, o->maxline);
+	ig.sink = sink;
 	for (i = 0; i < n; i++)
 		zt_ingest_operand(&ig, v[i]);
 	zt_ingest_summary(&ig);
@@ -312,7 +317,7 @@ cmd_ingest(int argc, char **argv)
 		o.db = DEFAULT_DB;
 	if ((st = open_store(&o, 1, ZT_STORE_CREATE)) == NULL)
 		return ZT_EXIT_ERROR;
-	load(st, &o, argc - i, argv + i);
+	load(st, &o, argc - i, argv + i, NULL);
 	zt_store_close(st);
 	return zt_diag_status();
 }
@@ -352,7 +357,7 @@ cmd_query(int argc, char **argv)
 	if ((st = open_store(&o, argc - i, ZT_STORE_MEMORY)) == NULL)
 		return ZT_EXIT_ERROR;
 	if (o.db == NULL || i < argc)
-		load(st, &o, argc - i, argv + i);
+		load(st, &o, argc - i, argv + i, NULL);
 	/* Queries read; they never change the database. */
 	sqlite3_exec(zt_store_db(st), "PRAGMA query_only=1", NULL, NULL, NULL);
 	if (zt_output_sql(zt_store_db(st), sql, (enum zt_ofmt)f, stdout,
@@ -398,7 +403,7 @@ cmd_stats(int argc, char **argv)
 	if ((st = open_store(&o, argc - i, ZT_STORE_COUNT)) == NULL)
 		return ZT_EXIT_ERROR;
 	if (o.db == NULL || i < argc)
-		load(st, &o, argc - i, argv + i);
+		load(st, &o, argc - i, argv + i, NULL);
 	if (f == ZT_OUT_JSON)
 		fputs("{", stdout);
 	for (k = 0; k < 3; k++) {
@@ -459,6 +464,36 @@ use_color(FILE *f)
 	return isatty(fileno(f));
 }
 
+static int
+has_sql(const struct zt_ruleset *rs)
+{
+	size_t	 i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->r[i].type == ZT_R_SQL)
+			return 1;
+	return 0;
+}
+
+static void
+sink_begin(void *ctx, const char *name)
+{
+	zt_checker_begin(ctx, name);
+}
+
+static int
+sink_record(void *ctx, sqlite3 *db, int64_t line, const struct zt_recids *ids,
+    struct zt_err *err)
+{
+	return zt_checker_feed(ctx, db, line, ids, err);
+}
+
+static void
+sink_end(void *ctx, int committed)
+{
+	zt_checker_end(ctx, committed);
+}
+
 /*
  * The common front of check, lb and pairs: rules first (so a bad rule
  * file stops us before any input is read), then the data, then one run.
@@ -471,15 +506,36 @@ prepare(const struct opts *o, int n, char **v, struct zt_ruleset *rs,
 	struct zt_store		*st;
 	struct zt_checkopts	 co;
 	struct zt_err		 err;
+	struct zt_checker	*c;
+	struct zt_ingest_sink	 sink = { NULL, sink_begin, sink_record,
+	    sink_end };
 
 	if (load_rules(o, rs) == -1)
 		return NULL;
+	co.examples = o->examples;
+	co.keep_pairs = keep_pairs;
+	if (o->db == NULL && !keep_pairs && !has_sql(rs)) {
+		/*
+		 * The rules read the records as ingest reads them: nothing
+		 * but names and accounting is stored, and there is no second
+		 * pass.  (sql rules and `pairs` need the records in SQLite.)
+		 */
+		if ((st = open_store(o, n, ZT_STORE_NAMES)) == NULL) {
+			zt_rules_free(rs);
+			return NULL;
+		}
+		sink.ctx = c = zt_checker_new(rs, &co);
+		load(st, o, n, v, &sink);
+		if (zt_checker_finish(c, zt_store_db(st), run, &err) == -1)
+			goto bad;
+		return st;
+	}
 	if ((st = open_store(o, n, ZT_STORE_MEMORY)) == NULL) {
 		zt_rules_free(rs);
 		return NULL;
 	}
 	if (o->db == NULL || n > 0)
-		load(st, o, n, v);
+		load(st, o, n, v, NULL);
 	/* Rules run on their own read-only, locked-down connection. */
 	if ((*reader = zt_store_reader(st, &err)) == NULL)
 		goto bad;
@@ -489,8 +545,6 @@ prepare(const struct opts *o, int n, char **v, struct zt_ruleset *rs,
 		    "connection");
 		goto bad;
 	}
-	co.examples = o->examples;
-	co.keep_pairs = keep_pairs;
 	if (zt_check_run(*reader, rs, &co, run, &err) == -1)
 		goto bad;
 	return st;

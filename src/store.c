@@ -309,7 +309,8 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 	struct stat	 sb;
 	int		 flags;
 	int		 i;
-	int		 memory = mode == ZT_STORE_MEMORY || mode == ZT_STORE_COUNT;
+	int		 memory = mode == ZT_STORE_MEMORY || mode == ZT_STORE_COUNT ||
+	    mode == ZT_STORE_NAMES;
 	int		 rc;
 
 	st = zt_xcalloc(1, sizeof(*st));
@@ -848,7 +849,7 @@ zt_store_insert(struct zt_store *st, unsigned long line,
 {
 	sqlite3_stmt	*s = st->st[S_REC];
 
-	if (st->mode == ZT_STORE_COUNT)
+	if (st->mode == ZT_STORE_COUNT || st->mode == ZT_STORE_NAMES)
 		return 0;
 	sqlite3_bind_int64(s, 1, st->src);
 	sqlite3_bind_int64(s, 2, (int64_t)line);
@@ -902,7 +903,7 @@ zt_store_reject(struct zt_store *st, unsigned long line, const char *reason,
 {
 	sqlite3_stmt	*s = st->st[S_REJ];
 
-	if (st->mode == ZT_STORE_COUNT)
+	if (st->mode == ZT_STORE_COUNT || st->mode == ZT_STORE_NAMES)
 		return 0;
 	if (text.n > 512)
 		text.n = 512;

@@ -31,7 +31,9 @@ enum zt_store_mode {
 	ZT_STORE_CREATE,	/* file, created if missing (ingest) */
 	ZT_STORE_EXISTING,	/* file that must exist (query, stats) */
 	ZT_STORE_MEMORY,	/* private in-memory database */
-	ZT_STORE_COUNT		/* in memory, keep counts but no records */
+	ZT_STORE_COUNT,		/* in memory, keep counts but no records */
+	ZT_STORE_NAMES		/* in memory: names (str, peer, kind),
+				   sources and pods; no records, no rejects */
 };
 
 /* Per-source accounting, filled by the caller while reading. */
