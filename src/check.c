@@ -110,7 +110,7 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 {
 	sqlite3_stmt	*s;
 	int64_t		 id;
-	int64_t		 nw;
+	int64_t		 k;
 	int		 rc;
 	int		 i;
 	char		 wl[1024];
@@ -133,10 +133,11 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 		    sizeof(*dm->str));
 		dm->str[id].s = coldup(s, 1);
 		dm->str[id].n = (size_t)sqlite3_column_bytes(s, 1);
+		/* No host column: the text is the host; share it. */
 		dm->str[id].host = coldup(s, 2);
 		if (dm->str[id].host == NULL)
-			dm->str[id].host = zt_xstrdup(dm->str[id].s != NULL ?
-			    dm->str[id].s : "");
+			dm->str[id].host = dm->str[id].s != NULL ?
+			    dm->str[id].s : zt_xstrdup("");
 		dm->str[id].hn = strlen(dm->str[id].host);
 		dm->str[id].port = sqlite3_column_type(s, 3) == SQLITE_NULL ?
 		    -1 : sqlite3_column_int64(s, 3);
@@ -164,15 +165,18 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 		if (dm->peer[id].f[0] != NULL) {
 			snprintf(wl, sizeof(wl), "%s/%s", dm->peer[id].f[1] ?
 			    dm->peer[id].f[1] : "", dm->peer[id].f[0]);
-			nw = dm->nwls;
 			dm->peer[id].wlkey = key(&dm->wls, &dm->nwls, wl,
 			    strlen(wl));
-			if (dm->nwls != nw) {
-				dm->wlname = idgrow(dm->wlname, &dm->nwlname,
-				    (size_t)dm->nwls, sizeof(*dm->wlname));
-				dm->wlname[dm->nwls] =
-				    zt_xstrdup(dm->peer[id].f[0]);
-			}
+			/*
+			 * Remember a peer of the key for its name; the one
+			 * remembered may be gone (rolled back) or its id
+			 * reused, so check it still has the key.
+			 */
+			k = dm->peer[id].wlkey;
+			dm->wlpeer = idgrow(dm->wlpeer, &dm->nwlpeer,
+			    (size_t)k, sizeof(*dm->wlpeer));
+			if (wlname(dm, k) == NULL)
+				dm->wlpeer[k] = (uint32_t)id;
 		}
 	}
 	sqlite3_finalize(s);
@@ -210,6 +214,14 @@ dberr:
 	return zt_err_set(err, "database: %s", sqlite3_errmsg(db));
 }
 
+static void
+sdim_free(struct sdim *sd)
+{
+	if (sd->host != sd->s)
+		free(sd->host);
+	free(sd->s);
+}
+
 /*
  * Forget the rows above the given ids: a rolled-back source's ids are
  * handed out again.  (Host and workload keys are by text, and stay.)
@@ -221,8 +233,7 @@ dims_truncate(struct dims *dm, const int64_t mark[3])
 	int	 k;
 
 	for (id = mark[0] + 1; id <= dm->maxstr; id++) {
-		free(dm->str[id].s);
-		free(dm->str[id].host);
+		sdim_free(&dm->str[id]);
 		memset(&dm->str[id], 0, sizeof(dm->str[id]));
 	}
 	for (id = mark[1] + 1; id <= dm->maxpeer; id++) {
@@ -246,22 +257,18 @@ dims_free(struct dims *dm)
 	size_t	 i;
 	int	 k;
 
-	for (i = 0; i < dm->nstr; i++) {
-		free(dm->str[i].s);
-		free(dm->str[i].host);
-	}
+	for (i = 0; i < dm->nstr; i++)
+		sdim_free(&dm->str[i]);
 	for (i = 0; i < dm->npeer; i++)
 		for (k = 0; k < 4; k++)
 			free(dm->peer[i].f[k]);
 	for (i = 0; i < dm->nkind; i++)
 		for (k = 0; k < 3; k++)
 			free(dm->kind[i].f[k]);
-	for (i = 0; i < dm->nwlname; i++)
-		free(dm->wlname[i]);
 	free(dm->str);
 	free(dm->peer);
 	free(dm->kind);
-	free(dm->wlname);
+	free(dm->wlpeer);
 	zt_dict_fini(&dm->hosts);
 	zt_dict_fini(&dm->wls);
 }

@@ -19,7 +19,7 @@
 struct sdim {
 	char		*s;		/* owned */
 	size_t		 n;
-	char		*host;		/* owned */
+	char		*host;		/* owned, or s itself */
 	size_t		 hn;
 	int64_t		 port;		/* -1: none */
 	int64_t		 hostkey;	/* C-side id of the host text */
@@ -51,8 +51,8 @@ struct dims {
 	struct zt_dict	 wls;
 	int64_t		 nhosts;
 	int64_t		 nwls;
-	char		**wlname;	/* wl key -> workload name; owned */
-	size_t		 nwlname;
+	uint32_t	*wlpeer;	/* wl key -> a peer id of that key */
+	size_t		 nwlpeer;
 	/* Largest id loaded from each table (they load incrementally). */
 	int64_t		 maxstr;
 	int64_t		 maxpeer;
@@ -86,6 +86,20 @@ nview(const char *s, size_t n)
 	struct zt_str	 v = { s, n };
 
 	return s != NULL ? v : ZT_NOSTR;
+}
+
+/* The workload name of wl key k, or NULL. */
+static inline const char *
+wlname(const struct dims *dm, int64_t k)
+{
+	uint32_t	 p;
+
+	if (k < 1 || (size_t)k >= dm->nwlpeer)
+		return NULL;
+	p = dm->wlpeer[k];
+	if (p < 1 || p >= dm->npeer || dm->peer[p].wlkey != k)
+		return NULL;
+	return dm->peer[p].f[0];
 }
 
 /* The text of str id, or absent. */

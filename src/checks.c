@@ -763,8 +763,8 @@ example_pent(struct zt_result *res, const struct dims *dm,
 	const char		*wl = "-";
 	char			 ts[28];
 
-	if (e->wl > 0 && e->wl < dm->nwlname && dm->wlname[e->wl] != NULL)
-		wl = dm->wlname[e->wl];
+	if (wlname(dm, e->wl) != NULL)
+		wl = wlname(dm, e->wl);
 	zt_format_ts(e->ts, ts);
 	example(res, srcname(sn, e->sf >> 3), e->line == UINT32_MAX ? 0 :
 	    e->line, "%s: %s %s %s -> %s (%s), HBONE, %lld/%lld bytes",
