@@ -20,7 +20,9 @@
 #   sqlite3 .import        naive baseline: CSV into an all-TEXT table
 #   ztlog ingest           text and gzip input, each into a fresh DB
 #   ztlog stats            > /dev/null
-#   ztlog check            > /dev/null, if `ztlog check --help` works;
+#   ztlog check            > /dev/null, if `ztlog check --help` works:
+#                          the text, the .gz, and the database ingest
+#                          made (-d); with LINES2, the larger log too;
 #                          exit status 0 or 1 are both fine
 # Exit status: 0, or 1 if a measured command failed (skipped rows are fine).
 # Columns: seconds; M lines/s (log lines; for sqlite3 .import, CSV rows);
@@ -98,9 +100,9 @@ db_size() { # main file plus any WAL left behind
 }
 
 header() {
-	printf '%-34s %8s %9s %8s %9s %10s\n' what seconds 'Mlines/s' 'MB/s' \
+	printf '%-40s %8s %9s %8s %9s %10s\n' what seconds 'Mlines/s' 'MB/s' \
 	    'RSS MB' 'B/record'
-	printf '%-34s %8s %9s %8s %9s %10s\n' ---- ------- -------- ---- \
+	printf '%-40s %8s %9s %8s %9s %10s\n' ---- ------- -------- ---- \
 	    ------ --------
 }
 
@@ -109,19 +111,19 @@ row() {
 	awk -v what="$1" -v s="$wall" -v n="$2" -v b="$3" -v rss="$rss_mb" \
 	    -v bpr="${4:--}" 'BEGIN {
 		t = s > 0 ? s : 0.0005
-		printf "%-34s %8.3f %9.2f %8.1f %9s %10s\n", what, s,
+		printf "%-40s %8.3f %9.2f %8.1f %9s %10s\n", what, s,
 		    n / t / 1e6, b / t / 1e6, rss, bpr
 	}'
 }
 
 skip() { # WHAT REASON
-	printf '%-34s %s\n' "$1" "skipped: $2"
+	printf '%-40s %s\n' "$1" "skipped: $2"
 }
 
 failures=0
 failed() { # WHAT: report a failed command with the tail of its stderr
 	failures=$((failures + 1))
-	printf '%-34s %s\n' "$1" "FAILED (exit $rc):"
+	printf '%-40s %s\n' "$1" "FAILED (exit $rc):"
 	grep -v '^peakrss: ' "$tmp/err" | tail -n 3 | sed 's/^/      /'
 }
 
@@ -212,6 +214,19 @@ ingest_row() {
 	fi
 }
 
+# check_row LABEL LINES BYTES ARGS...: ztlog check ARGS >/dev/null; exit
+# status 0 or 1 (all passed, or a rule failed) are both fine.
+check_row() {
+	local what=$1 nl=$2 nb=$3
+	shift 3
+	measure /dev/null "$ztlog" check -q "$@"
+	if [ "$rc" = 0 ] || [ "$rc" = 1 ]; then
+		row "$what (exit $rc)" "$nl" "$nb"
+	else
+		failed "$what"
+	fi
+}
+
 # the baseline's rate columns count CSV rows and CSV bytes
 if [ $have_ztlog = 1 ]; then
 	ingest_row "ztlog ingest (text)" "$tmp/z.db" "$log" "$lines" \
@@ -224,11 +239,11 @@ if [ $have_ztlog = 1 ]; then
 	if [ "$rc" = 0 ]; then row "ztlog stats >/dev/null" "$lines" "$log_bytes"; else failed "ztlog stats"; fi
 
 	if "$ztlog" check --help >/dev/null 2>&1; then
-		measure /dev/null "$ztlog" check "$log"
-		if [ "$rc" = 0 ] || [ "$rc" = 1 ]; then
-			row "ztlog check >/dev/null (exit $rc)" "$lines" "$log_bytes"
-		else
-			failed "ztlog check"
+		check_row "ztlog check" "$lines" "$log_bytes" "$log"
+		check_row "ztlog check (.gz)" "$lines" "$log_bytes" "$log.gz"
+		if [ "$ok_1" = 1 ]; then
+			check_row "ztlog check -d (stored)" "$lines" \
+			    "$log_bytes" -d "$tmp/z.db"
 		fi
 	else
 		skip "ztlog check" "ztlog check --help fails"
@@ -256,6 +271,10 @@ if [ -n "$lines2" ]; then
 		if [ "$ingest_ok" = 1 ] && [ "$ok_1" = 1 ]; then
 			printf 'peak RSS of ztlog ingest: %s MB at %d lines, %s MB at %d lines\n' \
 			    "$rss_1" "$lines" "$rss_mb" "$lines2"
+		fi
+		if "$ztlog" check --help >/dev/null 2>&1; then
+			check_row "ztlog check (text, $lines2)" "$lines2" \
+			    "$(size_of "$tmp/big.log")" "$tmp/big.log"
 		fi
 	else
 		skip "ztlog ingest ($lines2 lines)" "no $ztlog"
