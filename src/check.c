@@ -133,11 +133,15 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 		    sizeof(*dm->str));
 		dm->str[id].s = coldup(s, 1);
 		dm->str[id].n = (size_t)sqlite3_column_bytes(s, 1);
-		/* No host column: the text is the host; share it. */
+		/* A host that is the whole text (an address without a
+		   port) shares it. */
 		dm->str[id].host = coldup(s, 2);
-		if (dm->str[id].host == NULL)
-			dm->str[id].host = dm->str[id].s != NULL ?
-			    dm->str[id].s : zt_xstrdup("");
+		if (dm->str[id].s != NULL && (dm->str[id].host == NULL ||
+		    strcmp(dm->str[id].host, dm->str[id].s) == 0)) {
+			free(dm->str[id].host);
+			dm->str[id].host = dm->str[id].s;
+		} else if (dm->str[id].host == NULL)
+			dm->str[id].host = zt_xstrdup("");
 		dm->str[id].hn = strlen(dm->str[id].host);
 		dm->str[id].port = sqlite3_column_type(s, 3) == SQLITE_NULL ?
 		    -1 : sqlite3_column_int64(s, 3);
@@ -363,17 +367,24 @@ set_addr(struct zt_row *row, const struct dims *dm, int64_t id, enum zt_col a,
 	    sd != NULL ? sd->port : 0);
 }
 
-/* src_addr ("ip:port", "[ip6]:port" or "ip") into buf. */
+/* src_addr ("ip:port", "[ip6]:port" or "ip") of a row with a src_ip. */
 static void
-src_addr(char *buf, size_t size, const struct zt_row *row)
+src_addr(struct zt_buf *b, const struct zt_row *row)
 {
-	const char	*ip = row->s[ZT_COL_SRC_IP].p;
+	struct zt_str	 ip = row->s[ZT_COL_SRC_IP];
+	char		 port[32];
+	int		 v6 = memchr(ip.p, ':', ip.n) != NULL;
 
-	if (row->s[ZT_COL_SRC_PORT].p == NULL)
-		snprintf(buf, size, "%s", ip);
-	else
-		snprintf(buf, size, strchr(ip, ':') ? "[%s]:%" PRId64 :
-		    "%s:%" PRId64, ip, row->num[ZT_COL_SRC_PORT]);
+	if (row->s[ZT_COL_SRC_PORT].p == NULL) {
+		zt_buf_add(b, ip.p, ip.n);
+		return;
+	}
+	if (v6)
+		zt_buf_addc(b, '[');
+	zt_buf_add(b, ip.p, ip.n);
+	snprintf(port, sizeof(port), "%s:%" PRId64, v6 ? "]" : "",
+	    row->num[ZT_COL_SRC_PORT]);
+	zt_buf_add(b, port, strlen(port));
 }
 
 /*
@@ -382,8 +393,8 @@ src_addr(char *buf, size_t size, const struct zt_row *row)
  */
 static void
 fill_row(struct zt_row *row, const struct dims *dm, int64_t id,
-    int64_t source, int64_t line, const struct zt_recids *v, char *addrbuf,
-    size_t addrsize, int want_src_addr)
+    int64_t source, int64_t line, const struct zt_recids *v,
+    struct zt_buf *addr, int want_src_addr)
 {
 	const struct kdim	*kd = NULL;
 	int			 i;
@@ -410,8 +421,10 @@ fill_row(struct zt_row *row, const struct dims *dm, int64_t id,
 	if (row->s[ZT_COL_SRC_IP].p == NULL || !want_src_addr)
 		row->s[ZT_COL_SRC_ADDR] = row->s[ZT_COL_SRC_IP];
 	else {
-		src_addr(addrbuf, addrsize, row);
-		row->s[ZT_COL_SRC_ADDR] = sview(addrbuf);
+		addr->n = 0;
+		src_addr(addr, row);
+		row->s[ZT_COL_SRC_ADDR].p = addr->p;
+		row->s[ZT_COL_SRC_ADDR].n = addr->n;
 	}
 	row->src_peer = v->src_peer;
 	set_peer(row, dm, row->src_peer, 0);
@@ -492,10 +505,9 @@ zt_describe_row(const struct zt_row *row)
 	add_text(&b, row->s[ZT_COL_SRC_WORKLOAD].p != NULL ?
 	    row->s[ZT_COL_SRC_WORKLOAD] : row->s[ZT_COL_SRC_IP]);
 	zt_buf_add(&b, " (", 2);
-	if (row->s[ZT_COL_SRC_IP].p != NULL) {
-		src_addr(tmp, sizeof(tmp), row);
-		zt_buf_add(&b, tmp, strlen(tmp));
-	} else
+	if (row->s[ZT_COL_SRC_IP].p != NULL)
+		src_addr(&b, row);
+	else
 		zt_buf_addc(&b, '?');
 	zt_buf_add(&b, ") -> ", 5);
 	v = row->s[ZT_COL_DST_WORKLOAD];
@@ -541,7 +553,7 @@ zt_render_ex(const struct dims *dm, const struct exitem *x)
 {
 	struct zt_recids	 v;
 	struct zt_row		 row;
-	char			 addr[8];
+	struct zt_buf		 addr = { NULL, 0, 0 };	/* unused: want 0 */
 
 	memset(&v, 0, sizeof(v));
 	v.pod = x->pod;
@@ -561,7 +573,7 @@ zt_render_ex(const struct dims *dm, const struct exitem *x)
 	v.has_recv = x->has_recv;
 	v.wp = x->wp;
 	memset(&row, 0, sizeof(row));
-	fill_row(&row, dm, 0, x->src, x->line, &v, addr, sizeof(addr), 0);
+	fill_row(&row, dm, 0, x->src, x->line, &v, &addr, 0);
 	return zt_describe_row(&row);
 }
 
@@ -771,7 +783,6 @@ acc_free(struct acc *a)
 	free(a->eid);
 	free(a->fcount);
 	free(a->fex);
-	ex_free(&a->ex);
 	pcre2_match_data_free(a->md);
 }
 
@@ -809,7 +820,7 @@ struct zt_checker {
 	int64_t			 nextid;	/* fed records, for their ids */
 	int			 fed;		/* rows came from ingest */
 	int			 want_src_addr;
-	char			 addr[128];
+	struct zt_buf		 addr;		/* src_addr, when filters use it */
 	struct zt_row		 row;
 };
 
@@ -913,6 +924,7 @@ zt_checker_free(struct zt_checker *c)
 	stage_free(c, &c->cur);
 	stage_free(c, &c->all);
 	dims_free(&c->dm);
+	zt_buf_free(&c->addr);
 	for (i = 0; i < c->sn.n; i++)
 		free(c->sn.v[i]);
 	free(c->sn.v);
@@ -1019,7 +1031,7 @@ feed(struct zt_checker *c, const struct zt_row *row)
 			zt_feed_balance(a, row);
 			break;
 		case ZT_R_ERRORS:
-			zt_feed_errors(a, row, max);
+			zt_feed_errors(a, row);
 			break;
 		case ZT_R_SQL:
 			break;
@@ -1044,8 +1056,8 @@ zt_checker_feed(struct zt_checker *c, sqlite3 *db, int64_t line,
 	    v->dst_peer > c->dm.maxpeer || v->kind > c->dm.maxkind) &&
 	    dims_load(db, &c->dm, err) == -1)
 		return -1;
-	fill_row(&c->row, &c->dm, ++c->nextid, c->cursrc, line, v, c->addr,
-	    sizeof(c->addr), c->want_src_addr);
+	fill_row(&c->row, &c->dm, ++c->nextid, c->cursrc, line, v, &c->addr,
+	    c->want_src_addr);
 	feed(c, &c->row);
 	return 0;
 }
@@ -1140,7 +1152,7 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 		scan_ids(s, &v);
 		fill_row(&c->row, &c->dm, sqlite3_column_int64(s, 0),
 		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), &v,
-		    c->addr, sizeof(c->addr), c->want_src_addr);
+		    &c->addr, c->want_src_addr);
 		feed(c, &c->row);
 	}
 	sqlite3_finalize(s);

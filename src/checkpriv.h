@@ -8,6 +8,8 @@
 #define ZT_CHECKPRIV_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -122,7 +124,8 @@ struct imap {
 static inline void
 imap_init(struct imap *m)
 {
-	zt_dict_init(&m->d, 1u << 30);
+	/* As large as the dict's 32-bit offsets allow: never emptied. */
+	zt_dict_init(&m->d, UINT32_MAX);
 	m->n = 0;
 }
 
@@ -136,7 +139,12 @@ imap_get(struct imap *m, const int64_t *k, size_t nk, int add)
 	m->added = 0;
 	if (ix < 0 && add) {
 		ix = m->n++;
-		zt_dict_put(&m->d, k, nk * sizeof(*k), h, ix);
+		if (zt_dict_put(&m->d, k, nk * sizeof(*k), h, ix) != 0) {
+			/* 4 GB of keys: imap_key() would be wrong. */
+			fputs("ztlog: error: check: too many distinct keys "
+			    "(over 4 GB in one table)\n", stderr);
+			exit(2);
+		}
 		m->added = 1;
 	}
 	return ix;
@@ -289,8 +297,10 @@ struct pent {			/* pairing: one HBONE record, 48 bytes */
  * Pairing entries are bucketed by a hash of their key as they are fed:
  * twins share a key, so they share a bucket, and finishing sorts and
  * matches one small bucket at a time (no sort of the whole set, no
- * second copy of it).  A bucket is a list of chunks; lists are joined
- * when a source's entries are merged into the run's.
+ * second copy of it).  A bucket is a list of full chunks plus one chunk
+ * being filled; merging a source's entries joins the lists and tops up
+ * the chunk being filled, so at most one chunk a bucket is ever partly
+ * empty, however many sources.
  */
 #define PBITS		10
 #define PCHUNK		32
@@ -302,8 +312,8 @@ struct pchunk {
 };
 
 struct ptab {
-	struct pchunk	**head;		/* 1 << PBITS lists; NULL until used */
-	struct pchunk	**tail;
+	struct pchunk	**full;		/* 1 << PBITS lists; NULL until used */
+	struct pchunk	**part;		/* the chunk being filled, or NULL */
 	size_t		*n;		/* entries per bucket */
 	size_t		 total;
 };
@@ -347,7 +357,6 @@ struct acc {
 	struct imap		 fix;		/* (src, dst) -> ix */
 	int64_t			*fcount;
 	struct exlist		*fex;		/* first record of the flow */
-	struct exlist		 ex;
 };
 
 /* Shared by all rules: who logged what, for pairing's observability. */
@@ -378,7 +387,7 @@ grow(void **p, size_t n, size_t size)
 void	zt_feed_hbone(struct acc *a, const struct zt_row *row, int max);
 void	zt_feed_pairing(struct acc *a, const struct zt_row *row);
 void	zt_feed_balance(struct acc *a, const struct zt_row *row);
-void	zt_feed_errors(struct acc *a, const struct zt_row *row, int max);
+void	zt_feed_errors(struct acc *a, const struct zt_row *row);
 void	zt_ptab_free(struct ptab *t);
 /* Fold b (one source's accumulator) into a; b is emptied. */
 void	zt_merge_acc(struct acc *a, struct acc *b, int max);

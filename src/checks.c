@@ -105,53 +105,68 @@ ptab_add(struct ptab *t, const struct pent *e)
 	size_t		 b = pent_bucket(e);
 	struct pchunk	*c;
 
-	if (t->head == NULL) {
-		t->head = zt_xcalloc((size_t)1 << PBITS, sizeof(*t->head));
-		t->tail = zt_xcalloc((size_t)1 << PBITS, sizeof(*t->tail));
+	if (t->full == NULL) {
+		t->full = zt_xcalloc((size_t)1 << PBITS, sizeof(*t->full));
+		t->part = zt_xcalloc((size_t)1 << PBITS, sizeof(*t->part));
 		t->n = zt_xcalloc((size_t)1 << PBITS, sizeof(*t->n));
 	}
-	c = t->tail[b];
-	if (c == NULL || c->n == PCHUNK) {
-		c = zt_xmalloc(sizeof(*c));
-		c->next = NULL;
+	if ((c = t->part[b]) == NULL) {
+		c = t->part[b] = zt_xmalloc(sizeof(*c));
 		c->n = 0;
-		if (t->tail[b] != NULL)
-			t->tail[b]->next = c;
-		else
-			t->head[b] = c;
-		t->tail[b] = c;
 	}
 	c->e[c->n++] = *e;
+	if (c->n == PCHUNK) {
+		c->next = t->full[b];
+		t->full[b] = c;
+		t->part[b] = NULL;
+	}
 	t->n[b]++;
 	t->total++;
 }
 
-/* Join b's lists after a's; b is left empty. */
+/* Move b's entries into a; b is left empty. */
 static void
 ptab_merge(struct ptab *a, struct ptab *b)
 {
-	size_t	 i;
+	struct pchunk	*c, *next, *pb;
+	size_t		 i, k;
 
-	if (b->head == NULL)
+	if (b->full == NULL)
 		return;
-	if (a->head == NULL) {
+	if (a->full == NULL) {
 		*a = *b;
 		memset(b, 0, sizeof(*b));
 		return;
 	}
 	for (i = 0; i < (size_t)1 << PBITS; i++) {
-		if (b->head[i] == NULL)
-			continue;
-		if (a->tail[i] != NULL)
-			a->tail[i]->next = b->head[i];
-		else
-			a->head[i] = b->head[i];
-		a->tail[i] = b->tail[i];
+		for (c = b->full[i]; c != NULL; c = next) {
+			next = c->next;
+			c->next = a->full[i];
+			a->full[i] = c;
+		}
+		/* Top a's chunk being filled up from b's. */
+		if ((pb = b->part[i]) != NULL && a->part[i] == NULL)
+			a->part[i] = pb;
+		else if (pb != NULL) {
+			c = a->part[i];
+			k = PCHUNK - c->n < pb->n ? PCHUNK - c->n : pb->n;
+			memcpy(c->e + c->n, pb->e + pb->n - k, k * sizeof(*c->e));
+			c->n += k;
+			pb->n -= k;
+			if (c->n == PCHUNK) {
+				c->next = a->full[i];
+				a->full[i] = c;
+				a->part[i] = pb->n > 0 ? pb : NULL;
+				if (pb->n == 0)
+					free(pb);
+			} else
+				free(pb);
+		}
 		a->n[i] += b->n[i];
 	}
 	a->total += b->total;
-	free(b->head);
-	free(b->tail);
+	free(b->full);
+	free(b->part);
 	free(b->n);
 	memset(b, 0, sizeof(*b));
 }
@@ -162,16 +177,45 @@ zt_ptab_free(struct ptab *t)
 	struct pchunk	*c, *next;
 	size_t		 i;
 
-	if (t->head != NULL)
-		for (i = 0; i < (size_t)1 << PBITS; i++)
-			for (c = t->head[i]; c != NULL; c = next) {
+	if (t->full != NULL)
+		for (i = 0; i < (size_t)1 << PBITS; i++) {
+			for (c = t->full[i]; c != NULL; c = next) {
 				next = c->next;
 				free(c);
 			}
-	free(t->head);
-	free(t->tail);
+			free(t->part[i]);
+		}
+	free(t->full);
+	free(t->part);
 	free(t->n);
 	memset(t, 0, sizeof(*t));
+}
+
+/* Keep entry e of an inbound bucket?  Not if its source is a waypoint. */
+static int
+from_waypoint(const struct pent *e, const struct observe *ob,
+    const struct dims *dm)
+{
+	const struct sdim	*sd = sget(dm, e->src);
+	int64_t			 host = sd != NULL ? sd->hostkey : 0;
+
+	return (e->sf & PF_WP_SRC) || imap_get((struct imap *)&ob->wp_hosts,
+	    &host, 1, 0) >= 0;
+}
+
+static size_t
+chunk_copy(const struct pchunk *c, struct pent *v, size_t n,
+    const struct observe *ob, const struct dims *dm, int64_t *fromwp)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++) {
+		if (ob != NULL && from_waypoint(&c->e[i], ob, dm))
+			(*fromwp)++;
+		else
+			v[n++] = c->e[i];
+	}
+	return n;
 }
 
 /*
@@ -184,25 +228,12 @@ ptab_gather(const struct ptab *t, size_t b, struct pent *v,
     const struct observe *ob, const struct dims *dm, int64_t *fromwp)
 {
 	const struct pchunk	*c;
-	const struct sdim	*sd;
-	int64_t			 host;
-	size_t			 i;
 	size_t			 n = 0;
 
-	for (c = t->head[b]; c != NULL; c = c->next)
-		for (i = 0; i < c->n; i++) {
-			if (ob != NULL) {
-				sd = sget(dm, c->e[i].src);
-				host = sd != NULL ? sd->hostkey : 0;
-				if ((c->e[i].sf & PF_WP_SRC) ||
-				    imap_get((struct imap *)&ob->wp_hosts,
-				    &host, 1, 0) >= 0) {
-					(*fromwp)++;
-					continue;
-				}
-			}
-			v[n++] = c->e[i];
-		}
+	for (c = t->full[b]; c != NULL; c = c->next)
+		n = chunk_copy(c, v, n, ob, dm, fromwp);
+	if (t->part[b] != NULL)
+		n = chunk_copy(t->part[b], v, n, ob, dm, fromwp);
 	return n;
 }
 
@@ -301,7 +332,7 @@ zt_feed_balance(struct acc *a, const struct zt_row *row)
 }
 
 void
-zt_feed_errors(struct acc *a, const struct zt_row *row, int max)
+zt_feed_errors(struct acc *a, const struct zt_row *row)
 {
 	int64_t		 k[2];
 	int64_t		 ix;
@@ -332,7 +363,6 @@ zt_feed_errors(struct acc *a, const struct zt_row *row, int max)
 		ex_add(&a->fex[ix], row, 1);
 	}
 	a->fcount[ix]++;
-	ex_add(&a->ex, row, max);
 }
 
 /* ---- merging one source's accumulator into the run's ---------------------- */
@@ -429,7 +459,6 @@ zt_merge_acc(struct acc *a, struct acc *b, int max)
 		a->fcount[ix] += b->fcount[i];
 		ex_merge(&a->fex[ix], &b->fex[i], 1);
 	}
-	ex_merge(&a->ex, &b->ex, max);
 }
 
 /* ---- statistics ------------------------------------------------------------ */
@@ -823,10 +852,10 @@ zt_finish_pairing(struct acc *a, const struct observe *ob,
 	 * judge what stayed unmatched.  Inbound records whose source is a
 	 * waypoint have no outbound twin and are left out.
 	 */
-	for (b = 0; (a->po.head != NULL || a->pi.head != NULL) &&
+	for (b = 0; (a->po.full != NULL || a->pi.full != NULL) &&
 	    b < (size_t)1 << PBITS; b++) {
-		no = a->po.head != NULL ? a->po.n[b] : 0;
-		ni = a->pi.head != NULL ? a->pi.n[b] : 0;
+		no = a->po.full != NULL ? a->po.n[b] : 0;
+		ni = a->pi.full != NULL ? a->pi.n[b] : 0;
 		if (no + ni == 0)
 			continue;
 		if (no + ni > cap) {

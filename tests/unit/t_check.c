@@ -6,13 +6,16 @@
  * -2.* a run over a small in-memory database: statuses and counts of the
  * built-in rules; -3.* zt_checker fed as ingest feeds it: twins in two
  * sources pair across them, a rolled-back source leaves no trace even
- * when its ids are handed out again with other names, and the report is
- * the same as a scan of the same records stored.
+ * when its ids are handed out again with other names, and an example's
+ * text is never cut (a 200-byte IPv6 source address).
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "checkpriv.h"
 #include "record.h"
 #include "rules.h"
 #include "store.h"
@@ -278,6 +281,34 @@ checker_drops_rolled_back_pairs(void)
 	zt_rules_free(&rs);
 }
 
+/* t_check-3.3: an example's text is not cut at any length */
+static void
+describe_long_addresses(void)
+{
+	struct zt_row	 row;
+	char		 ip[400];
+	char		 want[480];
+	char		*text;
+	int		 i;
+
+	memset(&row, 0, sizeof(row));
+	for (i = 0; i < ZT_COL_COUNT; i++)
+		row.s[i] = ZT_NOSTR;
+	for (i = 0; i < 40; i++)
+		memcpy(ip + 5 * i, "fd00:", 5);
+	memcpy(ip + 200, "1", 2);
+	row.s[ZT_COL_SRC_IP].p = ip;
+	row.s[ZT_COL_SRC_IP].n = strlen(ip);
+	row.s[ZT_COL_SRC_PORT].p = "";
+	row.num[ZT_COL_SRC_PORT] = 48927;
+	row.ts_us = 1732017609200000LL;		/* 2024-11-19T12:00:09.2Z */
+	text = zt_describe_row(&row);
+	snprintf(want, sizeof(want), "2024-11-19T12:00:09.200000Z ? %s ([%s]:"
+	    "48927) -> - (?), plain TCP", ip, ip);
+	TT_EQ_STR(text, want);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -285,5 +316,6 @@ main(void)
 	check_run_pairs_and_passes();
 	checker_stages_sources();
 	checker_drops_rolled_back_pairs();
+	describe_long_addresses();
 	return tt_finish("t_check");
 }
