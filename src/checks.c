@@ -83,6 +83,8 @@ zt_feed_hbone(struct acc *a, const struct zt_row *row, int max)
 	ex_add(&g->ex, row, max);
 }
 
+#define SVC_VIA_WP	((int64_t)1 << 40)
+
 /* Bucket of a pairing key: the top bits of a hash of it. */
 static size_t
 pent_bucket(const struct pent *e)
@@ -305,7 +307,12 @@ zt_feed_balance(struct acc *a, const struct zt_row *row)
 
 	if (!row->outbound || !row->complete || !row->service_id)
 		return;
-	k[0] = row->service_id;
+	/*
+	 * Connections through the service's waypoint are spread over its
+	 * replicas, the others over the service's own endpoints: judged
+	 * apart (bit 40: via a waypoint; str ids stay below 2^40).
+	 */
+	k[0] = row->service_id | (row->wp ? SVC_VIA_WP : 0);
 	if (row->dst_wl_id) {
 		k[1] = row->dst_wl_id;
 		name = row->s[ZT_COL_DST_WORKLOAD].p;
@@ -966,6 +973,9 @@ svc_cmp(const void *x, const void *y)
 void
 zt_finish_balance(struct acc *a, const struct dims *dm)
 {
+	const struct sdim	*svc;
+	const char		*nm;
+	const char		*vw;
 	struct zt_result	*res = a->res;
 	struct imap		 six;
 	struct zt_lbsvc		*sv;
@@ -986,8 +996,14 @@ zt_finish_balance(struct acc *a, const struct dims *dm)
 		if (six.added) {
 			grow((void **)&res->svc, (size_t)ix, sizeof(*res->svc));
 			memset(&res->svc[ix], 0, sizeof(res->svc[ix]));
-			res->svc[ix].service = zt_xstrdup(sget(dm, a->bsvc[i]) ?
-			    sget(dm, a->bsvc[i])->s : "?");
+			svc = sget(dm, a->bsvc[i] & (SVC_VIA_WP - 1));
+			nm = svc != NULL ? svc->s : "?";
+			vw = a->bsvc[i] & SVC_VIA_WP ? " via waypoint" : "";
+			res->svc[ix].service = zt_xmalloc(strlen(nm) +
+			    strlen(vw) + 1);
+			memcpy(res->svc[ix].service, nm, strlen(nm));
+			memcpy(res->svc[ix].service + strlen(nm), vw,
+			    strlen(vw) + 1);
 			res->nsvc++;
 		}
 		sv = &res->svc[ix];
