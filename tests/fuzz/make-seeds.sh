@@ -5,9 +5,11 @@
 #                                 corrupted; plus plain text edge cases;
 #   tests/fuzz/seeds/fuzz_rules/  rule files: the built-in rules, some test
 #                                 rule files, one using every key, a YAML
-#                                 "billion laughs" and deep nesting.
+#                                 "billion laughs" and deep nesting;
+#   tests/fuzz/seeds/fuzz_check/  check fixture lines cut into sources,
+#                                 one rolled back.
 # Deterministic (gzip -n: no name, no time), so the files can be checked in;
-# each stays under 4 KB.  Only the files named here are (re)written: the
+# each stays under 10 KB.  Only the files named here are (re)written: the
 # regress-* inputs that once found a bug are left alone.
 # Run from anywhere: sh tests/fuzz/make-seeds.sh
 set -eu
@@ -211,4 +213,21 @@ printf '# r\303\250gles \342\200\224 \360\237\224\222\nrules:\n  - id: aa\n    d
 	printf '\n'
 } >"$r/deep-flow.yaml"
 
-ls -l "$g" "$r"
+# ---- fuzz_check -------------------------------------------------------------
+
+# Lines of the check fixtures cut into sources: HBONE twins on both sides
+# of a "#src" line, a source rolled back by "#abort", waypoint traffic.
+k=tests/fuzz/seeds/fuzz_check
+f=tests/fixtures/check
+mkdir -p "$k"
+{
+	sed -n '1,6p' "$f/problems.log"
+	echo '#src'
+	sed -n '7,12p' "$f/problems.log"
+	echo '#abort'
+	sed -n '1,3p' "$f/healthy.log"
+	echo '#src'
+	sed -n '1,2p;61,62p' "$f/waypoint.log"
+} >"$k/sources-abort"
+
+ls -l "$g" "$r" "$k"
