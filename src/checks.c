@@ -298,6 +298,57 @@ zt_feed_pairing(struct acc *a, const struct zt_row *row)
 	ptab_add(row->outbound ? &a->po : &a->pi, e);
 }
 
+/*
+ * The entries of balance's (service, endpoint), of errors' error texts
+ * and of their (source, destination) flows: the index of key k, added
+ * with a zero count (and no name or example yet) if new.
+ */
+static int64_t
+bal_entry(struct acc *a, const int64_t k[2])
+{
+	int64_t	 ix = imap_get(&a->bix, k, 2, 1);
+
+	if (a->bix.added) {
+		grow((void **)&a->bcount, (size_t)ix, sizeof(*a->bcount));
+		grow((void **)&a->bsvc, (size_t)ix, sizeof(*a->bsvc));
+		grow((void **)&a->bep, (size_t)ix, sizeof(*a->bep));
+		grow((void **)&a->bname, (size_t)ix, sizeof(*a->bname));
+		a->bcount[ix] = 0;
+		a->bsvc[ix] = k[0];
+		a->bep[ix] = k[1];
+		a->bname[ix] = NULL;
+	}
+	return ix;
+}
+
+static int64_t
+err_entry(struct acc *a, const int64_t *error_id)
+{
+	int64_t	 ix = imap_get(&a->eix, error_id, 1, 1);
+
+	if (a->eix.added) {
+		grow((void **)&a->ecount, (size_t)ix, sizeof(*a->ecount));
+		grow((void **)&a->eid, (size_t)ix, sizeof(*a->eid));
+		a->ecount[ix] = 0;
+		a->eid[ix] = *error_id;
+	}
+	return ix;
+}
+
+static int64_t
+flow_entry(struct acc *a, const int64_t k[2])
+{
+	int64_t	 ix = imap_get(&a->fix, k, 2, 1);
+
+	if (a->fix.added) {
+		grow((void **)&a->fcount, (size_t)ix, sizeof(*a->fcount));
+		grow((void **)&a->fex, (size_t)ix, sizeof(*a->fex));
+		a->fcount[ix] = 0;
+		memset(&a->fex[ix], 0, sizeof(a->fex[ix]));
+	}
+	return ix;
+}
+
 void
 zt_feed_balance(struct acc *a, const struct zt_row *row)
 {
@@ -324,17 +375,9 @@ zt_feed_balance(struct acc *a, const struct zt_row *row)
 		name = row->s[ZT_COL_DST_IP].p;
 	}
 	a->checked++;
-	ix = imap_get(&a->bix, k, 2, 1);
-	if (a->bix.added) {
-		grow((void **)&a->bcount, (size_t)ix, sizeof(*a->bcount));
-		grow((void **)&a->bsvc, (size_t)ix, sizeof(*a->bsvc));
-		grow((void **)&a->bep, (size_t)ix, sizeof(*a->bep));
-		grow((void **)&a->bname, (size_t)ix, sizeof(*a->bname));
-		a->bcount[ix] = 0;
-		a->bsvc[ix] = k[0];
-		a->bep[ix] = k[1];
+	ix = bal_entry(a, k);
+	if (a->bname[ix] == NULL)
 		a->bname[ix] = zt_xstrdup(name != NULL ? name : "?");
-	}
 	a->bcount[ix]++;
 }
 
@@ -350,25 +393,14 @@ zt_feed_errors(struct acc *a, const struct zt_row *row)
 	a->checked++;
 	if (!row->error_id)
 		return;
-	ix = imap_get(&a->eix, &row->error_id, 1, 1);
-	if (a->eix.added) {
-		grow((void **)&a->ecount, (size_t)ix, sizeof(*a->ecount));
-		grow((void **)&a->eid, (size_t)ix, sizeof(*a->eid));
-		a->ecount[ix] = 0;
-		a->eid[ix] = row->error_id;
-	}
+	ix = err_entry(a, &row->error_id);	/* may move ecount */
 	a->ecount[ix]++;
 	k[0] = row->src_wl_id ? row->src_wl_id : -row->src_ip_id;
 	k[1] = row->dst_wl_id ? row->dst_wl_id : row->service_id ?
 	    (int64_t)1 << 40 | row->service_id : -row->dst_host_id;
-	ix = imap_get(&a->fix, k, 2, 1);
-	if (a->fix.added) {
-		grow((void **)&a->fcount, (size_t)ix, sizeof(*a->fcount));
-		grow((void **)&a->fex, (size_t)ix, sizeof(*a->fex));
-		a->fcount[ix] = 0;
-		memset(&a->fex[ix], 0, sizeof(a->fex[ix]));
+	ix = flow_entry(a, k);
+	if (a->fex[ix].n == 0)
 		ex_add(&a->fex[ix], row, 1);
-	}
 	a->fcount[ix]++;
 }
 
@@ -406,7 +438,6 @@ groups_merge(struct imap *ax, struct group **ag, struct imap *bx,
 void
 zt_merge_acc(struct acc *a, struct acc *b, int max)
 {
-	const int64_t	*k;
 	int64_t		 i;
 	int64_t		 ix;
 
@@ -429,16 +460,8 @@ zt_merge_acc(struct acc *a, struct acc *b, int max)
 	a->via_wp += b->via_wp;
 	/* balance */
 	for (i = 0; i < b->bix.n; i++) {
-		k = imap_key(&b->bix, i, 2);
-		ix = imap_get(&a->bix, k, 2, 1);
-		if (a->bix.added) {
-			grow((void **)&a->bcount, (size_t)ix, sizeof(*a->bcount));
-			grow((void **)&a->bsvc, (size_t)ix, sizeof(*a->bsvc));
-			grow((void **)&a->bep, (size_t)ix, sizeof(*a->bep));
-			grow((void **)&a->bname, (size_t)ix, sizeof(*a->bname));
-			a->bcount[ix] = 0;
-			a->bsvc[ix] = k[0];
-			a->bep[ix] = k[1];
+		ix = bal_entry(a, imap_key(&b->bix, i, 2));
+		if (a->bname[ix] == NULL) {
 			a->bname[ix] = b->bname[i];
 			b->bname[i] = NULL;
 		}
@@ -446,23 +469,11 @@ zt_merge_acc(struct acc *a, struct acc *b, int max)
 	}
 	/* errors */
 	for (i = 0; i < b->eix.n; i++) {
-		ix = imap_get(&a->eix, imap_key(&b->eix, i, 1), 1, 1);
-		if (a->eix.added) {
-			grow((void **)&a->ecount, (size_t)ix, sizeof(*a->ecount));
-			grow((void **)&a->eid, (size_t)ix, sizeof(*a->eid));
-			a->ecount[ix] = 0;
-			a->eid[ix] = b->eid[i];
-		}
+		ix = err_entry(a, imap_key(&b->eix, i, 1));
 		a->ecount[ix] += b->ecount[i];
 	}
 	for (i = 0; i < b->fix.n; i++) {
-		ix = imap_get(&a->fix, imap_key(&b->fix, i, 2), 2, 1);
-		if (a->fix.added) {
-			grow((void **)&a->fcount, (size_t)ix, sizeof(*a->fcount));
-			grow((void **)&a->fex, (size_t)ix, sizeof(*a->fex));
-			a->fcount[ix] = 0;
-			memset(&a->fex[ix], 0, sizeof(a->fex[ix]));
-		}
+		ix = flow_entry(a, imap_key(&b->fix, i, 2));
 		a->fcount[ix] += b->fcount[i];
 		ex_merge(&a->fex[ix], &b->fex[i], 1);
 	}

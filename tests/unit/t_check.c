@@ -141,6 +141,24 @@ feed(struct zt_store *st, struct zt_checker *c, unsigned long n,
 	zt_parser_fini(&ps);
 }
 
+/* Start a source in the store and the checker, as ingest does. */
+static void
+source(struct zt_store *st, struct zt_checker *c, const char *name)
+{
+	struct zt_err	 err;
+
+	TT_EQ_INT(zt_store_begin(st, name, &err), 0);
+	zt_checker_begin(c, name);
+}
+
+/* Roll the current source back in both. */
+static void
+rollback(struct zt_store *st, struct zt_checker *c)
+{
+	zt_store_abort(st);
+	zt_checker_end(c, 0);
+}
+
 static void
 commit(struct zt_store *st, struct zt_checker *c, uint64_t lines)
 {
@@ -171,6 +189,20 @@ result(const struct zt_checkrun *run, const char *id)
 	"dst.addr=10.0.0.7:80 dst.service=\"" svc "\" dst.workload=\"e\" " \
 	"direction=\"outbound\" bytes_sent=1 bytes_recv=2 duration=\"1ms\""
 
+/* The built-in rules, a store keeping names only, a checker over them. */
+static struct zt_checker *
+setup(struct zt_ruleset *rs, struct zt_store **st)
+{
+	static const struct zt_checkopts o = { 5, 0 };
+	struct zt_err		 err;
+
+	memset(rs, 0, sizeof(*rs));
+	TT_EQ_INT(zt_rules_load(rs, "builtin", zt_default_rules,
+	    zt_default_rules_len, &err), 0);
+	TT_EQ_INT(zt_store_open(st, NULL, ZT_STORE_NAMES, &err), 0);
+	return zt_checker_new(rs, &o);
+}
+
 /* t_check-3.1 */
 static void
 checker_stages_sources(void)
@@ -178,31 +210,21 @@ checker_stages_sources(void)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_checkopts	 o = { 5, 0 };
 	struct zt_err		 err;
-	struct zt_checker	*c;
+	struct zt_checker	*c = setup(&rs, &st);
 	const struct zt_result	*r;
 
-	memset(&rs, 0, sizeof(rs));
-	TT_EQ_INT(zt_rules_load(&rs, "builtin", zt_default_rules,
-	    zt_default_rules_len, &err), 0);
-	TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_NAMES, &err), 0);
-	c = zt_checker_new(&rs, &o);
 	/* Source a: two outbound records. */
-	TT_EQ_INT(zt_store_begin(st, "a", &err), 0);
-	zt_checker_begin(c, "a");
+	source(st, c, "a");
 	feed(st, c, 1, OUT(1, 10));
 	feed(st, c, 2, OUT(2, 11));
 	commit(st, c, 2);
 	/* Source b: new names, then rolled back. */
-	TT_EQ_INT(zt_store_begin(st, "b", &err), 0);
-	zt_checker_begin(c, "b");
+	source(st, c, "b");
 	feed(st, c, 1, PLAIN("svc-rolled-back"));
-	zt_store_abort(st);
-	zt_checker_end(c, 0);
+	rollback(st, c);
 	/* Source c: the inbound twins, and names that reuse b's ids. */
-	TT_EQ_INT(zt_store_begin(st, "c", &err), 0);
-	zt_checker_begin(c, "c");
+	source(st, c, "c");
 	feed(st, c, 1, IN(1, 10));
 	feed(st, c, 2, IN(2, 11));
 	feed(st, c, 3, PLAIN("svc-kept"));
@@ -246,26 +268,17 @@ checker_drops_rolled_back_pairs(void)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_checkopts	 o = { 5, 0 };
 	struct zt_err		 err;
-	struct zt_checker	*c;
+	struct zt_checker	*c = setup(&rs, &st);
 	const struct zt_result	*r;
 
-	memset(&rs, 0, sizeof(rs));
-	TT_EQ_INT(zt_rules_load(&rs, "builtin", zt_default_rules,
-	    zt_default_rules_len, &err), 0);
-	TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_NAMES, &err), 0);
-	c = zt_checker_new(&rs, &o);
-	TT_EQ_INT(zt_store_begin(st, "a", &err), 0);
-	zt_checker_begin(c, "a");
+	source(st, c, "a");
 	feed(st, c, 1, OUT(1, 10));
 	feed(st, c, 2, IN(1, 10));
 	commit(st, c, 2);
-	TT_EQ_INT(zt_store_begin(st, "b", &err), 0);
-	zt_checker_begin(c, "b");
+	source(st, c, "b");
 	feed(st, c, 1, OUT(3, 12));	/* would be unpaired */
-	zt_store_abort(st);
-	zt_checker_end(c, 0);
+	rollback(st, c);
 	TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
 	r = result(&run, "pairing");
 	TT_CHECK(r != NULL);
