@@ -775,6 +775,7 @@ acc_free(struct acc *a)
 	ex_free(&a->reqex);
 	zt_ptab_free(&a->po);
 	zt_ptab_free(&a->pi);
+	free(a->big);
 	free(a->bcount);
 	free(a->bsvc);
 	free(a->bep);
@@ -799,6 +800,44 @@ uses(const struct zt_filter *f, enum zt_col c)
 
 /* ---- the engine ------------------------------------------------------------ */
 
+/*
+ * Line references (see checkpriv.h, struct srcnames): a source's lines
+ * start after every reference handed out before, so references are
+ * unique, grow in input order, and say source and line through the
+ * bases kept in sn.
+ */
+struct reftrack {
+	int64_t		 next;		/* first reference not handed out */
+	int64_t		 base;
+	int64_t		 key;		/* the source base belongs to */
+	int		 started;
+};
+
+static int64_t
+ref_of(struct reftrack *t, struct srcnames *sn, int64_t key, int64_t line)
+{
+	int64_t	 ref;
+
+	if (!t->started || key != t->key) {
+		if (!t->started)
+			t->next = 1;	/* 0 means "no record" in pairs */
+		t->started = 1;
+		t->key = key;
+		t->base = t->next;
+		if (sn != NULL) {
+			sn->base = zt_xrealloc(sn->base, (sn->nbase + 1) *
+			    sizeof(*sn->base));
+			sn->base[sn->nbase].base = t->base;
+			sn->base[sn->nbase].key = key;
+			sn->nbase++;
+		}
+	}
+	ref = t->base + line;
+	if (line > 0 && ref >= t->next)
+		t->next = ref + 1;
+	return ref;
+}
+
 /* Accumulators: of the committed sources, or of the one being read. */
 struct stage {
 	struct acc	*acc;
@@ -816,6 +855,7 @@ struct zt_checker {
 	int			 merged;	/* all holds a committed source */
 	int64_t			 mark[3];	/* dims maxima when cur began */
 	struct srcnames		 sn;
+	struct reftrack		 rt;
 	int64_t			 cursrc;	/* key of the current source */
 	int64_t			 nextid;	/* fed records, for their ids */
 	int			 fed;		/* rows came from ingest */
@@ -928,6 +968,7 @@ zt_checker_free(struct zt_checker *c)
 	for (i = 0; i < c->sn.n; i++)
 		free(c->sn.v[i]);
 	free(c->sn.v);
+	free(c->sn.base);
 	if (c->res != NULL) {
 		struct zt_checkrun run;
 
@@ -1058,6 +1099,7 @@ zt_checker_feed(struct zt_checker *c, sqlite3 *db, int64_t line,
 		return -1;
 	fill_row(&c->row, &c->dm, ++c->nextid, c->cursrc, line, v, &c->addr,
 	    c->want_src_addr);
+	c->row.ref = ref_of(&c->rt, &c->sn, c->cursrc, line);
 	feed(c, &c->row);
 	return 0;
 }
@@ -1123,6 +1165,89 @@ zt_checker_finish(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 	return 0;
 }
 
+static int
+i64_cmp(const void *x, const void *y)
+{
+	int64_t	 a = *(const int64_t *)x;
+	int64_t	 b = *(const int64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Index of v in the sorted a[n], or -1. */
+static int64_t
+i64_find(const int64_t *a, size_t n, int64_t v)
+{
+	size_t	 lo = 0;
+	size_t	 hi = n;
+	size_t	 mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == v ? (int64_t)lo : -1;
+}
+
+/*
+ * The pairs name records by line reference; `ztlog pairs` describes them
+ * from the table by id.  One more pass over rec, computing references
+ * as the scan did, finds the ids.
+ */
+static int
+pairs_to_ids(sqlite3 *db, struct zt_checkrun *run, struct zt_err *err)
+{
+	struct reftrack	 rt;
+	sqlite3_stmt	*s;
+	int64_t		*refs;
+	int64_t		*ids;
+	int64_t		 ix;
+	size_t		 n = 0;
+	size_t		 i, k;
+	int		 rc;
+
+	refs = zt_xcalloc(run->npairs * 2 + 1, sizeof(*refs));
+	for (i = 0; i < run->npairs; i++) {
+		if (run->pairs[i].out_id)
+			refs[n++] = run->pairs[i].out_id;
+		if (run->pairs[i].in_id)
+			refs[n++] = run->pairs[i].in_id;
+	}
+	qsort(refs, n, sizeof(*refs), i64_cmp);
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || refs[i] != refs[k - 1])
+			refs[k++] = refs[i];
+	n = k;
+	ids = zt_xcalloc(n + 1, sizeof(*ids));
+	memset(&rt, 0, sizeof(rt));
+	if (sqlite3_prepare_v2(db, "SELECT id, source_id, line FROM rec "
+	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		free(refs);
+		free(ids);
+		return zt_err_set(err, "database: %s", sqlite3_errmsg(db));
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((ix = i64_find(refs, n, ref_of(&rt, NULL,
+		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2)))) >= 0)
+			ids[ix] = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	for (i = 0; i < run->npairs; i++) {
+		if (run->pairs[i].out_id)
+			run->pairs[i].out_id = ids[i64_find(refs, n,
+			    run->pairs[i].out_id)];
+		if (run->pairs[i].in_id)
+			run->pairs[i].in_id = ids[i64_find(refs, n,
+			    run->pairs[i].in_id)];
+	}
+	free(refs);
+	free(ids);
+	return rc == SQLITE_DONE ? 0 : zt_err_set(err, "database: %s",
+	    sqlite3_errmsg(db));
+}
+
 int
 zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
     const struct zt_checkopts *o, struct zt_checkrun *run, struct zt_err *err)
@@ -1153,12 +1278,20 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 		fill_row(&c->row, &c->dm, sqlite3_column_int64(s, 0),
 		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), &v,
 		    &c->addr, c->want_src_addr);
+		c->row.ref = ref_of(&c->rt, &c->sn, c->row.source_id,
+		    c->row.line);
 		feed(c, &c->row);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		goto dberr;
-	return zt_checker_finish(c, db, run, err);
+	if (zt_checker_finish(c, db, run, err) == -1)
+		return -1;
+	if (o->keep_pairs && pairs_to_ids(db, run, err) == -1) {
+		zt_check_free(run);
+		return -1;
+	}
+	return 0;
 dberr:
 	zt_err_set(err, "database: %s", sqlite3_errmsg(db));
 bad:

@@ -12,7 +12,7 @@
  * each source's contribution is staged and merged into the run when the
  * source is committed, or dropped when it is rolled back (a duplicate).
  * Memory: per-group counters, a few examples per rule (rendered when
- * seen), and for pairing one 48-byte entry per HBONE record.
+ * seen), and for pairing one 32-byte entry per HBONE record.
  *
  * Ownership: a zt_checkrun owns its results; zt_check_free() releases
  * them.  Results point at the rules, which must outlive them.
@@ -107,7 +107,7 @@ struct zt_checkrun {
 
 struct zt_checkopts {
 	int		 examples;	/* per rule */
-	int		 keep_pairs;	/* fill run->pairs (ztlog pairs) */
+	int		 keep_pairs;	/* fill run->pairs (zt_check_run only) */
 };
 
 /*

@@ -168,16 +168,47 @@ imap_fini(struct imap *m)
 	zt_dict_fini(&m->d);
 }
 
-/* Source names by source key (a rec source_id, or ingest's count). */
+/*
+ * Source names by source key (a rec source_id, or ingest's count), and
+ * where each source's lines start in the line references: a record's
+ * reference is its source's base plus its line number, and bases only
+ * grow, so references are unique and in input order.
+ */
+struct srcbase {
+	int64_t		 base;
+	int64_t		 key;
+};
+
 struct srcnames {
 	char		**v;		/* owned; NULL holes */
 	size_t		 n;
+	struct srcbase	*base;		/* in order of base */
+	size_t		 nbase;
 };
 
 static inline const char *
 srcname(const struct srcnames *sn, int64_t k)
 {
 	return k >= 0 && (size_t)k < sn->n ? sn->v[k] : NULL;
+}
+
+/* The source key and line of line reference ref. */
+static inline void
+locate(const struct srcnames *sn, int64_t ref, int64_t *key, int64_t *line)
+{
+	size_t	 lo = 0;
+	size_t	 hi = sn->nbase;
+	size_t	 mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (sn->base[mid].base <= ref)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*key = sn->nbase > 0 ? sn->base[lo].key : -1;
+	*line = sn->nbase > 0 ? ref - sn->base[lo].base : 0;
 }
 
 /*
@@ -276,22 +307,30 @@ struct group {			/* hbone: plaintext records to one destination */
 	struct exlist	 ex;
 };
 
-struct pent {			/* pairing: one HBONE record, 48 bytes */
-	int64_t		 ts;
-	int64_t		 cb;	/* client -> server bytes */
-	int64_t		 sb;	/* server -> client bytes */
+/*
+ * pairing: one HBONE record, 32 bytes.  Where it is in the input is a
+ * line reference (see struct srcnames); byte counts of 2^32 and more are
+ * kept whole in the rule's pbig table, under the same reference.
+ */
+struct pent {
+	uint64_t	 tsf;	/* close time in us << 2 | PF_* */
+	uint32_t	 cb;	/* client -> server bytes (low 32 bits) */
+	uint32_t	 sb;	/* server -> client bytes (low 32 bits) */
 	uint32_t	 src;	/* src.addr str id */
 	uint32_t	 hb;	/* hbone str id */
 	uint32_t	 wl;	/* dst workload key */
-	uint32_t	 id;	/* record id (input order) */
-	uint32_t	 line;	/* saturates at UINT32_MAX */
-	uint32_t	 sf;	/* source key << 3 | PF_* flags */
+	uint32_t	 ref;	/* line reference */
 };
 
-#define PF_WP_SRC	1u	/* inbound from a waypoint (by name) */
-#define PF_ERRORED	2u	/* may pair, never a violation */
-#define PF_MATCHED	4u
-#define PF_SRCMAX	((UINT32_MAX >> 3) - 1)
+#define PF_ERRORED	1u	/* may pair, never a violation */
+#define PF_BIG		2u	/* cb or sb in pbig */
+#define PT_MAX		((int64_t)1 << 61)	/* close times below this */
+
+struct pbig {
+	uint32_t	 ref;
+	int64_t		 cb;
+	int64_t		 sb;
+};
 
 /*
  * Pairing entries are bucketed by a hash of their key as they are fed:
@@ -342,6 +381,9 @@ struct acc {
 	/* pairing */
 	struct ptab		 po;		/* outbound HBONE */
 	struct ptab		 pi;		/* inbound HBONE */
+	struct pbig		*big;		/* by ref */
+	size_t			 nbig;
+	int64_t			 wp_named;	/* inbound from a waypoint by name */
 	int64_t			 via_wp;
 	pcre2_match_data	*md;
 	/* balance */

@@ -85,6 +85,8 @@ zt_feed_hbone(struct acc *a, const struct zt_row *row, int max)
 
 #define SVC_VIA_WP	((int64_t)1 << 40)
 
+_Static_assert(sizeof(struct pent) == 32, "a pairing entry is 32 bytes");
+
 /* Bucket of a pairing key: the top bits of a hash of it. */
 static size_t
 pent_bucket(const struct pent *e)
@@ -193,7 +195,8 @@ zt_ptab_free(struct ptab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Keep entry e of an inbound bucket?  Not if its source is a waypoint. */
+/* Is the source of inbound entry e a host outbound records reached as a
+   waypoint? */
 static int
 from_waypoint(const struct pent *e, const struct observe *ob,
     const struct dims *dm)
@@ -201,54 +204,104 @@ from_waypoint(const struct pent *e, const struct observe *ob,
 	const struct sdim	*sd = sget(dm, e->src);
 	int64_t			 host = sd != NULL ? sd->hostkey : 0;
 
-	return (e->sf & PF_WP_SRC) || imap_get((struct imap *)&ob->wp_hosts,
-	    &host, 1, 0) >= 0;
+	return imap_get((struct imap *)&ob->wp_hosts, &host, 1, 0) >= 0;
+}
+
+/* A pairing entry unpacked for matching (finishing only, a bucket at a time). */
+struct pwork {
+	int64_t		 ts;
+	int64_t		 cb;
+	int64_t		 sb;
+	uint32_t	 src;
+	uint32_t	 hb;
+	uint32_t	 wl;
+	uint32_t	 ref;
+	uint8_t		 errored;
+	uint8_t		 matched;
+};
+
+static const struct pbig *
+big_find(const struct acc *a, uint32_t ref)
+{
+	size_t	 lo = 0;
+	size_t	 hi = a->nbig;
+	size_t	 mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (a->big[mid].ref < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->nbig && a->big[lo].ref == ref ? &a->big[lo] : NULL;
 }
 
 static size_t
-chunk_copy(const struct pchunk *c, struct pent *v, size_t n,
-    const struct observe *ob, const struct dims *dm, int64_t *fromwp)
+chunk_copy(const struct acc *a, const struct pchunk *c, struct pwork *v,
+    size_t n, const struct observe *ob, const struct dims *dm,
+    int64_t *fromwp)
 {
-	size_t	 i;
+	const struct pent	*e;
+	const struct pbig	*g;
+	size_t			 i;
 
 	for (i = 0; i < c->n; i++) {
-		if (ob != NULL && from_waypoint(&c->e[i], ob, dm))
+		e = &c->e[i];
+		if (ob != NULL && from_waypoint(e, ob, dm)) {
 			(*fromwp)++;
-		else
-			v[n++] = c->e[i];
+			continue;
+		}
+		v[n].ts = (int64_t)(e->tsf >> 2);
+		v[n].cb = e->cb;
+		v[n].sb = e->sb;
+		if ((e->tsf & PF_BIG) && (g = big_find(a, e->ref)) != NULL) {
+			v[n].cb = g->cb;
+			v[n].sb = g->sb;
+		}
+		v[n].src = e->src;
+		v[n].hb = e->hb;
+		v[n].wl = e->wl;
+		v[n].ref = e->ref;
+		v[n].errored = (e->tsf & PF_ERRORED) != 0;
+		v[n].matched = 0;
+		n++;
 	}
 	return n;
 }
 
 /*
- * Copy bucket b of t into v (room for t->n[b]); with ob, leave out the
+ * Unpack bucket b of t into v (room for t->n[b]); with ob, leave out the
  * inbound entries whose source is a waypoint (they have no outbound
- * twin), counting them in *fromwp.  Returns the entries copied.
+ * twin), counting them in *fromwp.  Returns the entries unpacked.
  */
 static size_t
-ptab_gather(const struct ptab *t, size_t b, struct pent *v,
-    const struct observe *ob, const struct dims *dm, int64_t *fromwp)
+ptab_gather(const struct acc *a, const struct ptab *t, size_t b,
+    struct pwork *v, const struct observe *ob, const struct dims *dm,
+    int64_t *fromwp)
 {
 	const struct pchunk	*c;
 	size_t			 n = 0;
 
 	for (c = t->full[b]; c != NULL; c = c->next)
-		n = chunk_copy(c, v, n, ob, dm, fromwp);
+		n = chunk_copy(a, c, v, n, ob, dm, fromwp);
 	if (t->part[b] != NULL)
-		n = chunk_copy(t->part[b], v, n, ob, dm, fromwp);
+		n = chunk_copy(a, t->part[b], v, n, ob, dm, fromwp);
 	return n;
 }
 
 void
 zt_feed_pairing(struct acc *a, const struct zt_row *row)
 {
-	struct pent	 ent;
-	struct pent	*e;
+	struct pent	 e;
+	int64_t		 cb, sb;
 	char		 msg[160];
 	int		 r;
 
+	/* References fit 32 bits below 4G lines; times are 1970..9999. */
 	if (!row->complete || !row->hbone || !row->has_bytes ||
-	    row->id > (int64_t)UINT32_MAX)
+	    row->ref < 0 || row->ref > (int64_t)UINT32_MAX ||
+	    row->ts_us < 0 || row->ts_us >= PT_MAX)
 		return;
 	if (row->outbound && row->wp) {
 		a->via_wp++;
@@ -256,31 +309,13 @@ zt_feed_pairing(struct acc *a, const struct zt_row *row)
 	}
 	if (!row->outbound && !row->inbound)
 		return;
-	e = &ent;
-	memset(e, 0, sizeof(*e));
-	/* Ids and keys are dense counters far below 2^32. */
-	e->id = (uint32_t)row->id;
-	e->ts = row->ts_us;
-	e->src = (uint32_t)row->src_ip_id;
-	e->hb = (uint32_t)row->hbone_id;
-	e->wl = (uint32_t)row->dst_wl_id;
-	e->line = row->line < 0 || row->line > (int64_t)UINT32_MAX ?
-	    UINT32_MAX : (uint32_t)row->line;
-	e->sf = (uint32_t)(row->source_id < 0 || row->source_id > PF_SRCMAX ?
-	    PF_SRCMAX + 1 : row->source_id) << 3;
-	/*
-	 * A connection that ended in an error may still have a twin (the
-	 * other side often closed cleanly): it may take part in matching,
-	 * but is never reported unpaired.
-	 */
-	if (row->error_id != 0)
-		e->sf |= PF_ERRORED;
 	if (row->outbound) {
-		e->cb = row->num[ZT_COL_BYTES_SENT];
-		e->sb = row->num[ZT_COL_BYTES_RECV];
+		cb = row->num[ZT_COL_BYTES_SENT];
+		sb = row->num[ZT_COL_BYTES_RECV];
 	} else {
-		e->cb = row->num[ZT_COL_BYTES_RECV];
-		e->sb = row->num[ZT_COL_BYTES_SENT];
+		cb = row->num[ZT_COL_BYTES_RECV];
+		sb = row->num[ZT_COL_BYTES_SENT];
+		/* Inbound from a waypoint (by name) has no outbound twin. */
 		r = 0;
 		if (row->s[ZT_COL_SRC_IDENTITY].p != NULL)
 			r = zt_re_match(a->r->waypoint, a->md,
@@ -292,10 +327,35 @@ zt_feed_pairing(struct acc *a, const struct zt_row *row)
 			a->err = 1;
 			snprintf(a->emsg, sizeof(a->emsg), "waypoint: %s", msg);
 		}
-		if (r == 1)
-			e->sf |= PF_WP_SRC;
+		if (r == 1) {
+			a->wp_named++;
+			return;
+		}
 	}
-	ptab_add(row->outbound ? &a->po : &a->pi, e);
+	/* Ids and keys are dense counters far below 2^32. */
+	e.tsf = (uint64_t)row->ts_us << 2;
+	e.cb = (uint32_t)cb;
+	e.sb = (uint32_t)sb;
+	e.src = (uint32_t)row->src_ip_id;
+	e.hb = (uint32_t)row->hbone_id;
+	e.wl = (uint32_t)row->dst_wl_id;
+	e.ref = (uint32_t)row->ref;
+	/*
+	 * A connection that ended in an error may still have a twin (the
+	 * other side often closed cleanly): it may take part in matching,
+	 * but is never reported unpaired.
+	 */
+	if (row->error_id != 0)
+		e.tsf |= PF_ERRORED;
+	if ((uint64_t)cb > UINT32_MAX || (uint64_t)sb > UINT32_MAX) {
+		e.tsf |= PF_BIG;
+		grow((void **)&a->big, a->nbig, sizeof(*a->big));
+		a->big[a->nbig].ref = e.ref;
+		a->big[a->nbig].cb = cb;
+		a->big[a->nbig].sb = sb;
+		a->nbig++;
+	}
+	ptab_add(row->outbound ? &a->po : &a->pi, &e);
 }
 
 /*
@@ -457,7 +517,15 @@ zt_merge_acc(struct acc *a, struct acc *b, int max)
 	/* pairing; the global arrays are never fed (grow()), only merged */
 	ptab_merge(&a->po, &b->po);
 	ptab_merge(&a->pi, &b->pi);
+	/* b's references all come after a's: the table stays in order. */
+	if (b->nbig > 0) {
+		a->big = zt_xrealloc(a->big, (a->nbig + b->nbig) *
+		    sizeof(*a->big));
+		memcpy(a->big + a->nbig, b->big, b->nbig * sizeof(*b->big));
+		a->nbig += b->nbig;
+	}
 	a->via_wp += b->via_wp;
+	a->wp_named += b->wp_named;
 	/* balance */
 	for (i = 0; i < b->bix.n; i++) {
 		ix = bal_entry(a, imap_key(&b->bix, i, 2));
@@ -666,10 +734,10 @@ zt_finish_hbone(struct acc *a, const struct dims *dm,
 }
 
 static int
-pent_cmp(const void *x, const void *y)
+pwork_cmp(const void *x, const void *y)
 {
-	const struct pent	*a = x;
-	const struct pent	*b = y;
+	const struct pwork	*a = x;
+	const struct pwork	*b = y;
 
 #define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
 	CMP(src);
@@ -678,13 +746,13 @@ pent_cmp(const void *x, const void *y)
 	CMP(cb);
 	CMP(sb);
 	CMP(ts);
-	CMP(id);
+	CMP(ref);
 #undef CMP
 	return 0;
 }
 
 static int
-same_key(const struct pent *a, const struct pent *b)
+same_key(const struct pwork *a, const struct pwork *b)
 {
 	return a->src == b->src && a->hb == b->hb && a->wl == b->wl &&
 	    a->cb == b->cb && a->sb == b->sb;
@@ -726,7 +794,7 @@ cand_cmp(const void *x, const void *y)
  * nearest in time first, one to one.
  */
 static int64_t
-match_bucket(struct pent *po, size_t o0, size_t oend, struct pent *pi,
+match_bucket(struct pwork *po, size_t o0, size_t oend, struct pwork *pi,
     size_t i0, size_t iend, int64_t w, struct zt_checkrun *run, int keep)
 {
 	struct cand	*cv = NULL;
@@ -737,7 +805,7 @@ match_bucket(struct pent *po, size_t o0, size_t oend, struct pent *pi,
 	while (o0 < oend && i0 < iend) {
 		if (!same_key(&po[o0], &pi[i0])) {
 			/* Advance whichever key is smaller. */
-			if (pent_cmp(&po[o0], &pi[i0]) < 0)
+			if (pwork_cmp(&po[o0], &pi[i0]) < 0)
 				for (o = o0; o0 < oend &&
 				    same_key(&po[o0], &po[o]); o0++)
 					;
@@ -770,13 +838,12 @@ match_bucket(struct pent *po, size_t o0, size_t oend, struct pent *pi,
 		if (nc > 1)
 			qsort(cv, nc, sizeof(*cv), cand_cmp);
 		for (n = 0; n < nc; n++) {
-			if ((po[cv[n].o].sf | pi[cv[n].i].sf) & PF_MATCHED)
+			if (po[cv[n].o].matched || pi[cv[n].i].matched)
 				continue;
-			po[cv[n].o].sf |= PF_MATCHED;
-			pi[cv[n].i].sf |= PF_MATCHED;
+			po[cv[n].o].matched = pi[cv[n].i].matched = 1;
 			matched++;
 			if (keep)
-				keep_pair(run, po[cv[n].o].id, pi[cv[n].i].id,
+				keep_pair(run, po[cv[n].o].ref, pi[cv[n].i].ref,
 				    pi[cv[n].i].ts - po[cv[n].o].ts, 1);
 		}
 		o0 = o1;
@@ -788,7 +855,7 @@ match_bucket(struct pent *po, size_t o0, size_t oend, struct pent *pi,
 
 /* An unmatched record worth showing: which, and where in the input. */
 struct lone {
-	struct pent	 e;
+	struct pwork	 e;
 	int		 out;
 };
 
@@ -798,23 +865,25 @@ lone_cmp(const void *x, const void *y)
 	const struct lone	*a = x;
 	const struct lone	*b = y;
 
-	return a->e.id < b->e.id ? -1 : a->e.id > b->e.id;
+	return a->e.ref < b->e.ref ? -1 : a->e.ref > b->e.ref;
 }
 
 static void
 example_pent(struct zt_result *res, const struct dims *dm,
-    const struct srcnames *sn, const struct pent *e, int out)
+    const struct srcnames *sn, const struct pwork *e, int out)
 {
 	const struct sdim	*src = sget(dm, e->src);
 	const struct sdim	*hb = sget(dm, e->hb);
 	const char		*wl = "-";
 	char			 ts[28];
+	int64_t			 key, line;
 
 	if (wlname(dm, e->wl) != NULL)
 		wl = wlname(dm, e->wl);
 	zt_format_ts(e->ts, ts);
-	example(res, srcname(sn, e->sf >> 3), e->line == UINT32_MAX ? 0 :
-	    e->line, "%s: %s %s %s -> %s (%s), HBONE, %lld/%lld bytes",
+	locate(sn, e->ref, &key, &line);
+	example(res, srcname(sn, key), line,
+	    "%s: %s %s %s -> %s (%s), HBONE, %lld/%lld bytes",
 	    out ? "no inbound twin" : "no outbound twin", ts,
 	    out ? "outbound" : "inbound", src != NULL ? src->s : "?", wl,
 	    hb != NULL ? hb->s : "?", (long long)(out ? e->cb : e->sb),
@@ -852,8 +921,8 @@ zt_finish_pairing(struct acc *a, const struct observe *ob,
 	struct zt_result	*res = a->res;
 	struct lone		*lone = NULL;
 	size_t			 nlone = 0;
-	struct pent		*scratch = NULL;
-	struct pent		*so, *si;
+	struct pwork		*scratch = NULL;
+	struct pwork		*so, *si;
 	size_t			 cap = 0;
 	size_t			 o, n, b, no, ni;
 	int64_t			 w = a->r->window_ms * 1000;
@@ -861,7 +930,7 @@ zt_finish_pairing(struct acc *a, const struct observe *ob,
 	int64_t			 uo = 0;
 	int64_t			 ui = 0;
 	int64_t			 unv = 0;
-	int64_t			 fromwp = 0;
+	int64_t			 fromwp = 0;	/* by address */
 	int64_t			 peer;
 	int			 v;
 
@@ -883,26 +952,26 @@ zt_finish_pairing(struct acc *a, const struct observe *ob,
 		so = scratch;
 		si = scratch + no;
 		if (no > 0)
-			no = ptab_gather(&a->po, b, so, NULL, dm, NULL);
+			no = ptab_gather(a, &a->po, b, so, NULL, dm, NULL);
 		if (ni > 0)
-			ni = ptab_gather(&a->pi, b, si, ob, dm, &fromwp);
+			ni = ptab_gather(a, &a->pi, b, si, ob, dm, &fromwp);
 		if (no > 1)
-			qsort(so, no, sizeof(*so), pent_cmp);
+			qsort(so, no, sizeof(*so), pwork_cmp);
 		if (ni > 1)
-			qsort(si, ni, sizeof(*si), pent_cmp);
+			qsort(si, ni, sizeof(*si), pwork_cmp);
 		matched += match_bucket(so, 0, no, si, 0, ni, w, run, keep);
 		for (o = 0; o < no + ni; o++) {
 			int out = o < no;
-			const struct pent *e = out ? &so[o] : &si[o - no];
+			const struct pwork *e = out ? &so[o] : &si[o - no];
 
-			if (e->sf & (PF_MATCHED | PF_ERRORED))
+			if (e->matched || e->errored)
 				continue;
 			/* The other side: the HBONE peer, or the client. */
 			peer = sget(dm, out ? e->hb : e->src) != NULL ?
 			    sget(dm, out ? e->hb : e->src)->hostkey : 0;
 			v = observable(ob, peer, e->ts);
 			if (keep)
-				keep_pair(run, out ? e->id : 0, out ? 0 : e->id,
+				keep_pair(run, out ? e->ref : 0, out ? 0 : e->ref,
 				    0, v);
 			if (!v) {
 				unv++;
@@ -931,7 +1000,7 @@ zt_finish_pairing(struct acc *a, const struct observe *ob,
 	count(res, "inbound_unpaired", ui);
 	count(res, "unverifiable", unv);
 	count(res, "via_waypoint", a->via_wp);
-	count(res, "from_waypoint", fromwp);
+	count(res, "from_waypoint", a->wp_named + fromwp);
 	if (uo + ui > 0) {
 		res->status = failed(a->r);
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " paired;"
@@ -945,7 +1014,7 @@ zt_finish_pairing(struct acc *a, const struct observe *ob,
 		    "ztunnel did not log the connection; the client may not be "
 		    "captured (not enrolled), or came through a proxy ztlog "
 		    "does not know as a waypoint (set `waypoint:`)";
-	} else if (a->po.total + a->pi.total == 0) {
+	} else if (a->po.total + a->pi.total - (size_t)fromwp == 0) {
 		res->status = ZT_ST_SKIP;
 		snprintf(res->summary, sizeof(res->summary), "no HBONE "
 		    "connection records to pair");

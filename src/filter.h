@@ -44,6 +44,7 @@ struct zt_row {
 	int64_t		 id;
 	int64_t		 source_id;
 	int64_t		 line;
+	int64_t		 ref;		/* line reference, see check.c */
 	int64_t		 ts_us;
 	struct zt_str	 s[ZT_COL_COUNT];	/* text of each column; absent: p NULL */
 	int64_t		 num[ZT_COL_COUNT];	/* numeric columns */

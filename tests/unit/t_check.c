@@ -6,8 +6,9 @@
  * -2.* a run over a small in-memory database: statuses and counts of the
  * built-in rules; -3.* zt_checker fed as ingest feeds it: twins in two
  * sources pair across them, a rolled-back source leaves no trace even
- * when its ids are handed out again with other names, and an example's
- * text is never cut (a 200-byte IPv6 source address).
+ * when its ids are handed out again with other names, an example's
+ * text is never cut (a 200-byte IPv6 source address), and byte counts
+ * past 2^32 pair by their whole value.
  */
 #include <math.h>
 #include <stdio.h>
@@ -294,6 +295,47 @@ checker_drops_rolled_back_pairs(void)
 	zt_rules_free(&rs);
 }
 
+/* t_check-3.4: byte counts past 32 bits pair whole, not by their low bits */
+static void
+checker_pairs_big_byte_counts(void)
+{
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	struct zt_checker	*c = setup(&rs, &st);
+	const struct zt_result	*r;
+
+	source(st, c, "a");
+	feed(st, c, 1, OUT(1, 5000000000));
+	feed(st, c, 2, IN(1, 5000000000));
+	/* 705032704 = 5000000000 mod 2^32: the same low 32 bits */
+	feed(st, c, 3, OUT(2, 5000000000));
+	feed(st, c, 4, IN(2, 705032704));
+	commit(st, c, 4);
+	TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
+	r = result(&run, "pairing");
+	TT_CHECK(r != NULL);
+	if (r != NULL) {
+		TT_EQ_STR(r->counts[0].name, "paired");
+		TT_EQ_INT(r->counts[0].v, 1);
+		TT_EQ_INT(r->counts[1].v, 1);	/* outbound_unpaired */
+		TT_EQ_INT(r->counts[2].v, 1);	/* inbound_unpaired */
+		TT_EQ_INT((long long)r->nex, 2);
+		if (r->nex == 2) {
+			TT_EQ_INT(r->ex[0].line, 3);
+			TT_CHECK(strstr(r->ex[0].text, "5000000000/9 bytes") !=
+			    NULL);
+			TT_EQ_INT(r->ex[1].line, 4);
+			TT_CHECK(strstr(r->ex[1].text, "9/705032704 bytes") !=
+			    NULL);
+		}
+	}
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+}
+
 /* t_check-3.3: an example's text is not cut at any length */
 static void
 describe_long_addresses(void)
@@ -330,5 +372,6 @@ main(void)
 	checker_stages_sources();
 	checker_drops_rolled_back_pairs();
 	describe_long_addresses();
+	checker_pairs_big_byte_counts();
 	return tt_finish("t_check");
 }
