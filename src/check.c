@@ -816,12 +816,21 @@ struct reftrack {
 static int64_t
 ref_of(struct reftrack *t, struct srcnames *sn, int64_t key, int64_t line)
 {
+	/* Lines as ingest numbers them are 1, 2, ...: others are clamped. */
+	int64_t	 l = line < 1 ? 1 : line > (int64_t)UINT32_MAX ?
+	    (int64_t)UINT32_MAX : line;
 	int64_t	 ref;
+	int	 first = !t->started;
 
-	if (!t->started || key != t->key) {
-		if (!t->started)
-			t->next = 1;	/* 0 means "no record" in pairs */
+	if (first) {
 		t->started = 1;
+		t->next = 1;	/* 0 means "no record" in pairs */
+	}
+	/*
+	 * A new base for a new source, and whenever lines do not go up
+	 * (a database can hold anything), so references never repeat.
+	 */
+	if (first || key != t->key || t->base + l < t->next) {
 		t->key = key;
 		t->base = t->next;
 		if (sn != NULL) {
@@ -832,9 +841,8 @@ ref_of(struct reftrack *t, struct srcnames *sn, int64_t key, int64_t line)
 			sn->nbase++;
 		}
 	}
-	ref = t->base + line;
-	if (line > 0 && ref >= t->next)
-		t->next = ref + 1;
+	ref = t->base + l;
+	t->next = ref + 1;
 	return ref;
 }
 
@@ -1209,6 +1217,8 @@ pairs_to_ids(sqlite3 *db, struct zt_checkrun *run, struct zt_err *err)
 	size_t		 i, k;
 	int		 rc;
 
+	if (run->npairs == 0)
+		return 0;
 	refs = zt_xcalloc(run->npairs * 2 + 1, sizeof(*refs));
 	for (i = 0; i < run->npairs; i++) {
 		if (run->pairs[i].out_id)

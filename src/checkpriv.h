@@ -384,6 +384,7 @@ struct acc {
 	struct pbig		*big;		/* by ref */
 	size_t			 nbig;
 	int64_t			 wp_named;	/* inbound from a waypoint by name */
+	int64_t			 past_limit;	/* not held: see zt_feed_pairing */
 	int64_t			 via_wp;
 	pcre2_match_data	*md;
 	/* balance */

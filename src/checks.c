@@ -298,10 +298,7 @@ zt_feed_pairing(struct acc *a, const struct zt_row *row)
 	char		 msg[160];
 	int		 r;
 
-	/* References fit 32 bits below 4G lines; times are 1970..9999. */
-	if (!row->complete || !row->hbone || !row->has_bytes ||
-	    row->ref < 0 || row->ref > (int64_t)UINT32_MAX ||
-	    row->ts_us < 0 || row->ts_us >= PT_MAX)
+	if (!row->complete || !row->hbone || !row->has_bytes)
 		return;
 	if (row->outbound && row->wp) {
 		a->via_wp++;
@@ -309,6 +306,16 @@ zt_feed_pairing(struct acc *a, const struct zt_row *row)
 	}
 	if (!row->outbound && !row->inbound)
 		return;
+	/*
+	 * Line references fit 32 bits for the first 4G lines of a run;
+	 * close times are 1970..9999 (the parser's range).  Past that a
+	 * record is counted, not paired.
+	 */
+	if (row->ref < 1 || row->ref > (int64_t)UINT32_MAX ||
+	    row->ts_us < 0 || row->ts_us >= PT_MAX) {
+		a->past_limit++;
+		return;
+	}
 	if (row->outbound) {
 		cb = row->num[ZT_COL_BYTES_SENT];
 		sb = row->num[ZT_COL_BYTES_RECV];
@@ -518,7 +525,13 @@ zt_merge_acc(struct acc *a, struct acc *b, int max)
 	ptab_merge(&a->po, &b->po);
 	ptab_merge(&a->pi, &b->pi);
 	/* b's references all come after a's: the table stays in order. */
-	if (b->nbig > 0) {
+	if (a->nbig == 0) {
+		free(a->big);
+		a->big = b->big;
+		a->nbig = b->nbig;
+		b->big = NULL;
+		b->nbig = 0;
+	} else if (b->nbig > 0) {
 		a->big = zt_xrealloc(a->big, (a->nbig + b->nbig) *
 		    sizeof(*a->big));
 		memcpy(a->big + a->nbig, b->big, b->nbig * sizeof(*b->big));
@@ -526,6 +539,7 @@ zt_merge_acc(struct acc *a, struct acc *b, int max)
 	}
 	a->via_wp += b->via_wp;
 	a->wp_named += b->wp_named;
+	a->past_limit += b->past_limit;
 	/* balance */
 	for (i = 0; i < b->bix.n; i++) {
 		ix = bal_entry(a, imap_key(&b->bix, i, 2));
@@ -1001,6 +1015,8 @@ zt_finish_pairing(struct acc *a, const struct observe *ob,
 	count(res, "unverifiable", unv);
 	count(res, "via_waypoint", a->via_wp);
 	count(res, "from_waypoint", a->wp_named + fromwp);
+	if (a->past_limit > 0)
+		count(res, "past_limit", a->past_limit);
 	if (uo + ui > 0) {
 		res->status = failed(a->r);
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " paired;"

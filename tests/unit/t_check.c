@@ -295,6 +295,52 @@ checker_drops_rolled_back_pairs(void)
 	zt_rules_free(&rs);
 }
 
+/*
+ * t_check-2.2: a database is not bound to ingest's line numbers: two
+ * records on the same line (byte counts that agree in their low 32 bits
+ * only) stay two records and do not pair.
+ */
+static void
+check_run_repeated_lines(void)
+{
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct zt_checkopts	 o = { 5, 1 };
+	struct zt_err		 err;
+	const struct zt_result	*r;
+	struct zt_source_stats	 ss;
+	char			*dup;
+
+	memset(&rs, 0, sizeof(rs));
+	TT_EQ_INT(zt_rules_load(&rs, "builtin", zt_default_rules,
+	    zt_default_rules_len, &err), 0);
+	TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_MEMORY, &err), 0);
+	TT_EQ_INT(zt_store_begin(st, "t", &err), 0);
+	line(st, 1, OUT(1, 4294967301));	/* 2^32 + 5 */
+	line(st, 1, IN(1, 8589934597));		/* 2^33 + 5 */
+	memset(&ss, 0, sizeof(ss));
+	ss.records = ss.lines = 2;
+	TT_EQ_INT(zt_store_end(st, &ss, &dup, &err), 0);
+	TT_EQ_INT(zt_check_run(zt_store_db(st), &rs, &o, &run, &err), 0);
+	r = result(&run, "pairing");
+	TT_CHECK(r != NULL);
+	if (r != NULL) {
+		TT_EQ_INT(r->status, ZT_ST_FAIL);
+		TT_EQ_INT(r->counts[0].v, 0);	/* paired */
+		TT_EQ_INT(r->counts[1].v, 1);	/* outbound_unpaired */
+		TT_EQ_INT(r->counts[2].v, 1);	/* inbound_unpaired */
+	}
+	/* ztlog pairs: two records, each its own id */
+	TT_EQ_INT((long long)run.npairs, 2);
+	if (run.npairs == 2)
+		TT_CHECK(run.pairs[0].out_id + run.pairs[0].in_id !=
+		    run.pairs[1].out_id + run.pairs[1].in_id);
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+}
+
 /* t_check-3.4: byte counts past 32 bits pair whole, not by their low bits */
 static void
 checker_pairs_big_byte_counts(void)
@@ -373,5 +419,6 @@ main(void)
 	checker_drops_rolled_back_pairs();
 	describe_long_addresses();
 	checker_pairs_big_byte_counts();
+	check_run_repeated_lines();
 	return tt_finish("t_check");
 }
