@@ -579,22 +579,38 @@ zt_render_ex(const struct dims *dm, const struct exitem *x)
 
 /* ---- the run -------------------------------------------------------------- */
 
+/* A column of the statement as a row text (absent when NULL). */
+static struct zt_str
+coltext(sqlite3_stmt *s, int i)
+{
+	struct zt_str	 v = ZT_NOSTR;
+
+	if ((v.p = (const char *)sqlite3_column_text(s, i)) != NULL)
+		v.n = (size_t)sqlite3_column_bytes(s, i);
+	return v;
+}
+
+/* A numeric column of the statement into row (absent when NULL). */
+static void
+colnum(struct zt_row *row, enum zt_col c, sqlite3_stmt *s, int i)
+{
+	set_opt(row, c, sqlite3_column_type(s, i) != SQLITE_NULL,
+	    sqlite3_column_int64(s, i));
+}
+
 int
 zt_check_describe(sqlite3 *db, int64_t id, char **source, int64_t *line,
     char **text)
 {
 	static const char q[] =
-	    "SELECT s.name, r.line, r.ts, r.direction, "
-	    "coalesce(r.src_workload, r.src_ip), r.src_addr, "
-	    "coalesce(r.dst_workload, '-'), coalesce(r.dst_hbone_addr, "
-	    "r.dst_addr), r.dst_service, r.hbone, r.bytes_sent, r.bytes_recv, "
-	    "r.error, r.message FROM records AS r JOIN sources AS s "
+	    "SELECT s.name, r.line, r.ts_us, r.direction, r.src_workload, "
+	    "r.src_ip, r.src_port, r.dst_workload, r.dst_hbone_addr, "
+	    "r.dst_addr, r.dst_service, r.hbone, r.bytes_sent, r.bytes_recv, "
+	    "r.message, r.error FROM records AS r JOIN sources AS s "
 	    "ON s.id = r.source_id WHERE r.id = ?1";
+	struct zt_row	 row;
 	sqlite3_stmt	*s;
-	struct zt_buf	 b = { NULL, 0, 0 };
-	char		 num[64];
-	const char	*t;
-	int		 i;
+	size_t		 i;
 
 	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
 		return -1;
@@ -603,51 +619,27 @@ zt_check_describe(sqlite3 *db, int64_t id, char **source, int64_t *line,
 		sqlite3_finalize(s);
 		return -1;
 	}
+	/* The same text as the examples: zt_describe_row on this row. */
+	memset(&row, 0, sizeof(row));
+	for (i = 0; i < ZT_COL_COUNT; i++)
+		row.s[i] = ZT_NOSTR;
+	row.ts_us = sqlite3_column_int64(s, 2);
+	row.s[ZT_COL_DIRECTION] = coltext(s, 3);
+	row.s[ZT_COL_SRC_WORKLOAD] = coltext(s, 4);
+	row.s[ZT_COL_SRC_IP] = coltext(s, 5);
+	colnum(&row, ZT_COL_SRC_PORT, s, 6);
+	row.s[ZT_COL_DST_WORKLOAD] = coltext(s, 7);
+	row.s[ZT_COL_DST_HBONE_ADDR] = coltext(s, 8);
+	row.s[ZT_COL_DST_ADDR] = coltext(s, 9);
+	row.s[ZT_COL_DST_SERVICE] = coltext(s, 10);
+	row.hbone = sqlite3_column_int(s, 11) != 0;
+	colnum(&row, ZT_COL_BYTES_SENT, s, 12);
+	colnum(&row, ZT_COL_BYTES_RECV, s, 13);
+	row.s[ZT_COL_MESSAGE] = coltext(s, 14);
+	row.s[ZT_COL_ERROR] = coltext(s, 15);
 	*source = coldup(s, 0);
 	*line = sqlite3_column_int64(s, 1);
-	for (i = 2; i <= 8; i++) {
-		t = (const char *)sqlite3_column_text(s, i);
-		if (i == 8 && t == NULL)
-			continue;
-		switch (i) {
-		case 5:
-		case 7:
-			zt_buf_add(&b, " (", 2);
-			break;
-		case 6:
-			zt_buf_add(&b, " -> ", 4);
-			break;
-		case 8:
-			zt_buf_add(&b, " service ", 9);
-			break;
-		default:
-			if (b.n > 0)
-				zt_buf_addc(&b, ' ');
-		}
-		zt_buf_add(&b, t != NULL ? t : "?", strlen(t != NULL ? t : "?"));
-		if (i == 5 || i == 7)
-			zt_buf_addc(&b, ')');
-	}
-	t = sqlite3_column_int(s, 9) ? ", HBONE" : ", plain TCP";
-	zt_buf_add(&b, t, strlen(t));
-	if (sqlite3_column_type(s, 10) != SQLITE_NULL) {
-		snprintf(num, sizeof(num), ", %lld/%lld bytes",
-		    (long long)sqlite3_column_int64(s, 10),
-		    (long long)sqlite3_column_int64(s, 11));
-		zt_buf_add(&b, num, strlen(num));
-	}
-	if ((t = (const char *)sqlite3_column_text(s, 13)) != NULL &&
-	    strcmp(t, "connection complete") != 0) {
-		zt_buf_add(&b, ", ", 2);
-		zt_buf_add(&b, t, strlen(t));
-	}
-	if ((t = (const char *)sqlite3_column_text(s, 12)) != NULL) {
-		zt_buf_add(&b, ", error \"", 9);
-		zt_buf_add(&b, t, strlen(t));
-		zt_buf_addc(&b, '"');
-	}
-	zt_buf_addc(&b, '\0');
-	*text = b.p;
+	*text = zt_describe_row(&row);
 	sqlite3_finalize(s);
 	return 0;
 }
