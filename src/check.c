@@ -81,6 +81,20 @@ maxid(sqlite3 *db, const char *table)
 	return v > 0 && v <= (int64_t)1 << 40 ? (size_t)v : 0;
 }
 
+/*
+ * Size the arrays once for all that is in the tables, before loading a
+ * database in one go (loads as ids appear grow them by doubling).
+ */
+static void
+dims_presize(sqlite3 *db, struct dims *dm)
+{
+	dm->str = idgrow(dm->str, &dm->nstr, maxid(db, "str"), sizeof(*dm->str));
+	dm->peer = idgrow(dm->peer, &dm->npeer, maxid(db, "peer"),
+	    sizeof(*dm->peer));
+	dm->kind = idgrow(dm->kind, &dm->nkind, maxid(db, "kind"),
+	    sizeof(*dm->kind));
+}
+
 static void
 dims_init(struct dims *dm)
 {
@@ -115,12 +129,6 @@ dims_load(sqlite3 *db, struct dims *dm, struct zt_err *err)
 	int		 i;
 	char		 wl[1024];
 
-	/* Size the arrays once for what is there (rows come in id order). */
-	dm->str = idgrow(dm->str, &dm->nstr, maxid(db, "str"), sizeof(*dm->str));
-	dm->peer = idgrow(dm->peer, &dm->npeer, maxid(db, "peer"),
-	    sizeof(*dm->peer));
-	dm->kind = idgrow(dm->kind, &dm->nkind, maxid(db, "kind"),
-	    sizeof(*dm->kind));
 	if ((s = dims_query(db, "SELECT id, s, host, port FROM str "
 	    "WHERE id > ?1 ORDER BY id", dm->maxstr)) == NULL)
 		goto dberr;
@@ -392,14 +400,13 @@ src_addr(struct zt_buf *b, const struct zt_row *row)
  * be built; want_src_addr says whether any filter names it.
  */
 static void
-fill_row(struct zt_row *row, const struct dims *dm, int64_t id,
+fill_row(struct zt_row *row, const struct dims *dm,
     int64_t source, int64_t line, const struct zt_recids *v,
     struct zt_buf *addr, int want_src_addr)
 {
 	const struct kdim	*kd = NULL;
 	int			 i;
 
-	row->id = id;
 	row->source_id = source;
 	row->line = line;
 	row->pod_id = v->pod;
@@ -573,7 +580,7 @@ zt_render_ex(const struct dims *dm, const struct exitem *x)
 	v.has_recv = x->has_recv;
 	v.wp = x->wp;
 	memset(&row, 0, sizeof(row));
-	fill_row(&row, dm, 0, x->src, x->line, &v, &addr, 0);
+	fill_row(&row, dm, x->src, x->line, &v, &addr, 0);
 	return zt_describe_row(&row);
 }
 
@@ -857,7 +864,6 @@ struct zt_checker {
 	struct srcnames		 sn;
 	struct reftrack		 rt;
 	int64_t			 cursrc;	/* key of the current source */
-	int64_t			 nextid;	/* fed records, for their ids */
 	int			 fed;		/* rows came from ingest */
 	int			 want_src_addr;
 	struct zt_buf		 addr;		/* src_addr, when filters use it */
@@ -1097,7 +1103,7 @@ zt_checker_feed(struct zt_checker *c, sqlite3 *db, int64_t line,
 	    v->dst_peer > c->dm.maxpeer || v->kind > c->dm.maxkind) &&
 	    dims_load(db, &c->dm, err) == -1)
 		return -1;
-	fill_row(&c->row, &c->dm, ++c->nextid, c->cursrc, line, v, &c->addr,
+	fill_row(&c->row, &c->dm, c->cursrc, line, v, &c->addr,
 	    c->want_src_addr);
 	c->row.ref = ref_of(&c->rt, &c->sn, c->cursrc, line);
 	feed(c, &c->row);
@@ -1261,6 +1267,7 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 
 	memset(run, 0, sizeof(*run));
 	c = zt_checker_new(rs, o);
+	dims_presize(db, &c->dm);
 	if (dims_load(db, &c->dm, err) == -1)
 		goto bad;
 	if (sqlite3_prepare_v2(db, "SELECT id, name FROM sources", -1, &s,
@@ -1277,9 +1284,9 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 	begin(c);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		scan_ids(s, &v);
-		fill_row(&c->row, &c->dm, sqlite3_column_int64(s, 0),
-		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), &v,
-		    &c->addr, c->want_src_addr);
+		fill_row(&c->row, &c->dm, sqlite3_column_int64(s, 1),
+		    sqlite3_column_int64(s, 2), &v, &c->addr,
+		    c->want_src_addr);
 		c->row.ref = ref_of(&c->rt, &c->sn, c->row.source_id,
 		    c->row.line);
 		feed(c, &c->row);

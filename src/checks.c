@@ -657,11 +657,7 @@ example_ex(struct zt_result *res, const struct dims *dm,
 {
 	char	*text = zt_render_ex(dm, e);
 
-	if (what != NULL)
-		example(res, srcname(sn, e->src), e->line, "%s: %s", what,
-		    text);
-	else
-		example(res, srcname(sn, e->src), e->line, "%s", text);
+	example(res, srcname(sn, e->src), e->line, "%s: %s", what, text);
 	free(text);
 }
 

@@ -41,7 +41,6 @@ int	zt_col_lookup(const char *name);
 
 /* One record as the checks see it: texts are views valid for the scan. */
 struct zt_row {
-	int64_t		 id;
 	int64_t		 source_id;
 	int64_t		 line;
 	int64_t		 ref;		/* line reference, see check.c */
