@@ -199,6 +199,23 @@ zt_input_open(struct zt_input **out, const char *path, struct zt_err *err)
 	return 0;
 }
 
+/* read(2) into buf, again if interrupted; 0 marks the end of the input. */
+static long
+read_some(struct zt_input *in, void *buf, size_t n, struct zt_err *err)
+{
+	ssize_t	 got;
+
+	do
+		got = read(in->fd, buf, n);
+	while (got == -1 && errno == EINTR);
+	if (got == -1)
+		return zt_err_at(err, in->path, 0, 0, "read error: %s",
+		    strerror(errno));
+	if (got == 0)
+		in->ineof = 1;
+	return (long)got;
+}
+
 /*
  * Top up the input buffer (keeping unused bytes).  Returns bytes added,
  * 0 at the end of the input, -1 on a read error.
@@ -206,7 +223,7 @@ zt_input_open(struct zt_input **out, const char *path, struct zt_err *err)
 static long
 fill(struct zt_input *in, struct zt_err *err)
 {
-	ssize_t	 got;
+	long	 got;
 
 	if (in->ineof)
 		return 0;
@@ -215,15 +232,9 @@ fill(struct zt_input *in, struct zt_err *err)
 		in->inlen -= in->inoff;
 		in->inoff = 0;
 	}
-	do
-		got = read(in->fd, in->in + in->inlen, INBUF - in->inlen);
-	while (got == -1 && errno == EINTR);
-	if (got == -1)
-		return zt_err_at(err, in->path, 0, 0, "read error: %s",
-		    strerror(errno));
-	if (got == 0)
-		in->ineof = 1;
-	in->inlen += (size_t)got;
+	if ((got = read_some(in, in->in + in->inlen, INBUF - in->inlen,
+	    err)) > 0)
+		in->inlen += (size_t)got;
 	return got;
 }
 
@@ -241,7 +252,6 @@ member_next(struct zt_input *in, struct zt_err *err)
 static long
 plain_read(struct zt_input *in, char *buf, size_t n, struct zt_err *err)
 {
-	ssize_t	 got;
 	size_t	 k;
 
 	if (in->inoff < in->inlen) {
@@ -254,15 +264,7 @@ plain_read(struct zt_input *in, char *buf, size_t n, struct zt_err *err)
 	}
 	if (in->ineof)
 		return 0;
-	do
-		got = read(in->fd, buf, n);
-	while (got == -1 && errno == EINTR);
-	if (got == -1)
-		return zt_err_at(err, in->path, 0, 0, "read error: %s",
-		    strerror(errno));
-	if (got == 0)
-		in->ineof = 1;
-	return (long)got;
+	return read_some(in, buf, n, err);
 }
 
 static long	inflate_some(struct zt_input *, char *, unsigned,
