@@ -206,8 +206,15 @@ itab_load(struct zt_store *st, struct itab *t, const char *q,
 		n = (size_t)sqlite3_column_bytes(s, 1);
 		if (id > t->next)
 			t->next = id;
-		if (k == NULL)
+		/*
+		 * A zero-length value comes back as a NULL pointer: it is
+		 * the empty key (error=""), not an absent one, and leaving
+		 * it out would insert it again, against UNIQUE.
+		 */
+		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
 			continue;
+		if (k == NULL)
+			k = "";
 		if (zt_dict_full(&t->d, n)) {
 			sqlite3_finalize(s);
 			return zt_err_set(err, "database: more than %u MB of "
