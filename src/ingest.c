@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "ingest.h"
-#include "input.h"
-#include "lines.h"
-#include "record.h"
-#include "xalloc.h"
+#include "in/input.h"
+#include "in/lines.h"
+#include "parse/record.h"
+#include "util/xalloc.h"
 
 #define WARN_MAX	10
 

@@ -21,17 +21,17 @@
 
 #include <unistd.h>
 
-#include "check.h"
-#include "diag.h"
+#include "check/check.h"
+#include "util/diag.h"
 #include "ingest.h"
-#include "input.h"
-#include "report.h"
-#include "rules.h"
-#include "output.h"
-#include "regexp.h"
-#include "store.h"
-#include "text.h"
-#include "xalloc.h"
+#include "in/input.h"
+#include "report/report.h"
+#include "rules/rules.h"
+#include "report/output.h"
+#include "store/regexp.h"
+#include "store/store.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 
 #ifndef ZTLOG_VERSION
 #define ZTLOG_VERSION "0.1.0"

@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "record.h"
-#include "report.h"
-#include "rules.h"
-#include "store.h"
+#include "check/check.h"
+#include "parse/record.h"
+#include "report/report.h"
+#include "rules/rules.h"
+#include "store/store.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -41,9 +41,9 @@
 
 #include <zlib.h>
 
-#include "input.h"
-#include "lines.h"
-#include "sha256.h"
+#include "in/input.h"
+#include "in/lines.h"
+#include "in/sha256.h"
 
 /*
  * Inputs that inflate to more than this are skipped (gzip bombs): far

@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
-#include "rules.h"
+#include "rules/filter.h"
+#include "rules/rules.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

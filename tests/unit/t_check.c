@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "checkpriv.h"
-#include "record.h"
-#include "rules.h"
-#include "store.h"
+#include "check/check.h"
+#include "check/checkpriv.h"
+#include "parse/record.h"
+#include "rules/rules.h"
+#include "store/store.h"
 #include "tt.h"
 
 #define NEAR(a, b, eps) TT_CHECK(fabs((a) - (b)) < (eps))

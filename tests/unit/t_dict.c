@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dict.h"
+#include "util/dict.h"
 #include "tt.h"
 
 static int64_t

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "ingest.h"
-#include "store.h"
+#include "store/store.h"
 #include "tt.h"
 
 #define REC "2024-11-19T12:00:00.000001Z\tinfo\taccess\tconnection complete" \

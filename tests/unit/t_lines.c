@@ -36,8 +36,8 @@
 
 #include <zlib.h>
 
-#include "input.h"
-#include "lines.h"
+#include "in/input.h"
+#include "in/lines.h"
 #include "tt.h"
 
 #define MAXL	16

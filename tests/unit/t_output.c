@@ -32,7 +32,7 @@
 
 #include <sqlite3.h>
 
-#include "output.h"
+#include "report/output.h"
 #include "tt.h"
 
 static sqlite3	*db;

@@ -55,7 +55,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "record.h"
+#include "parse/record.h"
 #include "tt.h"
 
 static struct zt_parser	 ps;

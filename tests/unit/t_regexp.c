@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "regexp.h"
+#include "store/regexp.h"
 #include "tt.h"
 
 static sqlite3 *db;

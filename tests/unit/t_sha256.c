@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/sha256.h"
+#include "in/sha256.h"
 #include "tt.h"
 
 #define BIGLEN	(1u << 20)

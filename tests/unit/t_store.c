@@ -43,8 +43,8 @@
 
 #include <sqlite3.h>
 
-#include "record.h"
-#include "store.h"
+#include "parse/record.h"
+#include "store/store.h"
 #include "tt.h"
 
 static struct zt_store	*st;

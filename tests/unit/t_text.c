@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "text.h"
+#include "util/diag.h"
+#include "util/text.h"
 #include "tt.h"
 
 /* sizeof a literal minus its NUL: for strings with embedded NUL bytes. */

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diag.h"
-#include "text.h"
+#include "util/diag.h"
+#include "util/text.h"
 
 static int quiet;
 static int status;

@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "recparse.h"
+#include "parse/recparse.h"
 
 const char *const zt_field_names[ZT_F_COUNT] = {
 	"src.addr", "src.workload", "src.namespace", "src.identity",

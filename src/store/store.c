@@ -9,10 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dict.h"
-#include "store.h"
-#include "text.h"
-#include "xalloc.h"
+#include "util/dict.h"
+#include "store/store.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 
 #define SCHEMA_VERSION	1
 #define DICT_CAP	(32u << 20)	/* distinct key bytes per table */

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkpriv.h"
-#include "store.h"
-#include "text.h"
+#include "check/checkpriv.h"
+#include "store/store.h"
+#include "util/text.h"
 
 void
 zt_feed_hbone(struct acc *a, const struct zt_row *row, int max)

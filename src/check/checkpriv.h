@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "dict.h"
-#include "xalloc.h"
+#include "check/check.h"
+#include "util/dict.h"
+#include "util/xalloc.h"
 
 /* ---- dimensions ------------------------------------------------------ */
 

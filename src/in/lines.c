@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
-#include "xalloc.h"
+#include "in/lines.h"
+#include "util/xalloc.h"
 
 #define CHUNK	(256 * 1024)
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
-#include "xalloc.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 
 void
 zt_buf_reserve(struct zt_buf *b, size_t more)

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sha256.h"
+#include "in/sha256.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define ZT_SHA256_X86 1

@@ -24,9 +24,9 @@
 
 #include <zlib.h>
 
-#include "input.h"
-#include "sha256.h"
-#include "xalloc.h"
+#include "in/input.h"
+#include "in/sha256.h"
+#include "util/xalloc.h"
 
 #define INBUF	(256 * 1024)
 #define NSLOT	4		/* hasher ring */

@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "filter.h"
+#include "util/diag.h"
+#include "rules/filter.h"
 
 #define ZT_RULES_MAXBYTES	(1024 * 1024)
 

@@ -15,9 +15,9 @@
 
 #include <stddef.h>
 
-#include "diag.h"
-#include "input.h"
-#include "str.h"
+#include "util/diag.h"
+#include "in/input.h"
+#include "util/str.h"
 
 struct zt_lines {
 	struct zt_input	*in;		/* borrowed */

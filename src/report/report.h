@@ -15,7 +15,7 @@
 
 #include <sqlite3.h>
 
-#include "check.h"
+#include "check/check.h"
 
 enum zt_rfmt {
 	ZT_REPORT_TEXT,

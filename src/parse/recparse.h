@@ -5,7 +5,7 @@
 #ifndef ZT_RECPARSE_H
 #define ZT_RECPARSE_H
 
-#include "record.h"
+#include "parse/record.h"
 
 /* Set rec->why and return ZT_CLASS_MALFORMED. */
 enum zt_class zt_rec_bad(struct zt_rec *rec, const char *fmt, ...)

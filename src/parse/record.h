@@ -21,8 +21,8 @@
 
 #include <stdint.h>
 
-#include "str.h"
-#include "text.h"
+#include "util/str.h"
+#include "util/text.h"
 
 /* The access fields ztlog knows, in ztunnel's order on the line. */
 enum zt_field {

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
-#include "str.h"
-#include "text.h"
-#include "xalloc.h"
+#include "report/output.h"
+#include "util/str.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 
 int
 zt_ofmt_parse(const char *s, unsigned allowed)

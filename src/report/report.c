@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "text.h"
-#include "xalloc.h"
+#include "report/report.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 
 #ifndef ZTLOG_VERSION
 #define ZTLOG_VERSION "0"

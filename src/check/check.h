@@ -24,9 +24,9 @@
 
 #include <sqlite3.h>
 
-#include "diag.h"
-#include "rules.h"
-#include "store.h"
+#include "util/diag.h"
+#include "rules/rules.h"
+#include "store/store.h"
 
 enum zt_status {
 	ZT_ST_PASS,

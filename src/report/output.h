@@ -15,7 +15,7 @@
 
 #include <sqlite3.h>
 
-#include "diag.h"
+#include "util/diag.h"
 
 enum zt_ofmt {
 	ZT_OUT_TABLE,

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "regexp.h"
-#include "xalloc.h"
+#include "store/regexp.h"
+#include "util/xalloc.h"
 
 #define MATCH_LIMIT	1000000
 #define DEPTH_LIMIT	10000

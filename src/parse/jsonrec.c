@@ -14,7 +14,7 @@
  */
 #include <string.h>
 
-#include "recparse.h"
+#include "parse/recparse.h"
 
 #define MAXMEMBERS	64
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dict.h"
-#include "xalloc.h"
+#include "util/dict.h"
+#include "util/xalloc.h"
 
 /* 16 bytes a slot: ids and offsets fit 32 bits under the caps. */
 struct zt_dent {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
+#include "rules/filter.h"
 
 #define MATCH_LIMIT	1000000
 #define DEPTH_LIMIT	10000

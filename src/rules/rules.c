@@ -18,11 +18,11 @@
 
 #include <yaml.h>
 
-#include "regexp.h"
-#include "rules.h"
-#include "store.h"
-#include "text.h"
-#include "xalloc.h"
+#include "store/regexp.h"
+#include "rules/rules.h"
+#include "store/store.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 
 #define MAXDEPTH	32
 #define MAXNODES	100000

@@ -16,8 +16,8 @@
 
 #include <stdint.h>
 
-#include "diag.h"
-#include "str.h"
+#include "util/diag.h"
+#include "util/str.h"
 
 
 #include <pcre2.h>

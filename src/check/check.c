@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkpriv.h"
-#include "text.h"
+#include "check/checkpriv.h"
+#include "util/text.h"
 
 const char *const zt_status_names[] = {
 	"PASS", "FAIL", "WARN", "INFO", "SKIP", "ERROR"

@@ -20,10 +20,10 @@
 
 #include <sqlite3.h>
 
-#include "diag.h"
-#include "record.h"
-#include "str.h"
-#include "text.h"
+#include "util/diag.h"
+#include "parse/record.h"
+#include "util/str.h"
+#include "util/text.h"
 
 struct zt_store;
 
