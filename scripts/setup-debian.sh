@@ -6,4 +6,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config \
 	libsqlite3-dev libpcre2-dev libyaml-dev zlib1g-dev \
-	clang libclang-rt-14-dev mandoc gzip >/dev/null
+	clang libclang-rt-14-dev mandoc gzip sqlite3 >/dev/null

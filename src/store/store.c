@@ -15,6 +15,8 @@
 #include "util/xalloc.h"
 
 #define SCHEMA_VERSION	1
+/* PRAGMA application_id of ztlog's databases: "ztlg" */
+#define ZT_APPLICATION_ID	0x7a746c67
 #define DICT_CAP	(32u << 20)	/* distinct key bytes per table */
 #define MAXPODS		65536		/* distinct pods counted per source */
 
@@ -288,24 +290,142 @@ check_file(struct zt_store *st, const char *path, struct zt_err *err)
 	return 0;
 }
 
-/* Does the (read-only) database hold ztlog's schema? */
+/*
+ * Is every object of ztlog's schema in db, with exactly ztlog's
+ * definition?  (Databases made before ztlog marked its files carry no
+ * application_id.)  The definitions are read back from a scratch
+ * in-memory database, so SQLite's own normalisation applies to both.
+ * Returns 1 yes, 0 no, -1 on an SQLite error.
+ */
 static int
-is_ztlog(struct zt_store *st, struct zt_err *err)
+same_schema(sqlite3 *db)
+{
+	sqlite3		*ref = NULL;
+	sqlite3_stmt	*r = NULL;
+	sqlite3_stmt	*q = NULL;
+	int		 same = -1;
+	int		 rc;
+
+	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK ||
+	    sqlite3_exec(ref, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ref, "SELECT name, sql FROM sqlite_schema",
+	    -1, &r, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE "
+	    "name = ?1", -1, &q, NULL) != SQLITE_OK)
+		goto out;
+	same = 1;
+	while (same == 1 && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		const char *want = (const char *)sqlite3_column_text(r, 1);
+
+		if (want == NULL)
+			continue;	/* an automatic index */
+		sqlite3_bind_text(q, 1, (const char *)sqlite3_column_text(r, 0),
+		    -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(q) != SQLITE_ROW ||
+		    sqlite3_column_text(q, 0) == NULL ||
+		    strcmp(want, (const char *)sqlite3_column_text(q, 0)) != 0)
+			same = 0;
+		sqlite3_reset(q);
+	}
+	if (same == 1 && rc != SQLITE_DONE)
+		same = -1;
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(r);
+	sqlite3_close(ref);
+	return same;
+}
+
+static int64_t
+pragma_int(sqlite3 *db, const char *q)
 {
 	sqlite3_stmt	*s;
-	int		 n = 0;
+	int64_t		 v = -1;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE name IN ('rec', 'str', 'peer', 'kind', 'sources', 'pods', "
-	    "'rejects', 'records')", -1, &s, NULL) != SQLITE_OK)
-		return dberr(st, err, "open");
+	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
+		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
+		v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
-	if (n != 8)
-		return zt_err_set(err, "not a ztlog database (make one with "
-		    "ztlog ingest -d)");
+	return v;
+}
+
+/*
+ * What the database file is, read inside the caller's transaction:
+ * DB_NEW (no objects yet), DB_OURS (marked with ztlog's application_id),
+ * DB_LEGACY (ztlog's schema, made before the marking), or -1 with err set
+ * for a database ztlog did not make, or made by a newer ztlog.
+ */
+enum { DB_NEW, DB_OURS, DB_LEGACY };
+
+static int
+identify(struct zt_store *st, struct zt_err *err)
+{
+	int64_t		 app = pragma_int(st->db, "PRAGMA application_id");
+	int64_t		 ver = pragma_int(st->db, "PRAGMA user_version");
+	int64_t		 objs = pragma_int(st->db, "SELECT count(*) FROM "
+	    "sqlite_schema");
+	int		 same;
+
+	if (app == -1 || ver == -1 || objs == -1)
+		return dberr(st, err, "open");
+	if (app == ZT_APPLICATION_ID) {
+		if (ver > SCHEMA_VERSION)
+			return zt_err_set(err, "database: made by a newer "
+			    "ztlog (schema %lld; this one reads %d)",
+			    (long long)ver, SCHEMA_VERSION);
+		return DB_OURS;
+	}
+	if (app == 0 && objs == 0 && ver == 0)
+		return DB_NEW;
+	if (app == 0 && ver == 1) {
+		if ((same = same_schema(st->db)) == -1)
+			return dberr(st, err, "open");
+		if (same)
+			return DB_LEGACY;
+	}
+	return zt_err_set(err, "not a ztlog database (application_id %#llx, "
+	    "%lld schema object%s): ztlog reads and writes only databases "
+	    "made by ztlog ingest -d", (unsigned long long)app,
+	    (long long)objs, objs == 1 ? "" : "s");
+}
+
+/*
+ * Make sure the file holds ztlog's schema, creating and marking it in a
+ * new database (ZT_STORE_CREATE), or only checking it (read-only modes).
+ */
+static int
+schema_open(struct zt_store *st, struct zt_err *err)
+{
+	int	 kind;
+	char	 mark[96];
+
+	if (st->mode == ZT_STORE_EXISTING) {
+		if (exec(st, "BEGIN", err) == -1)
+			return -1;
+		kind = identify(st, err);
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+		if (kind == DB_NEW)
+			return zt_err_set(err, "not a ztlog database (make one "
+			    "with ztlog ingest -d)");
+		return kind == -1 ? -1 : 0;
+	}
+	if (exec(st, "BEGIN IMMEDIATE;", err) == -1)
+		return -1;
+	if ((kind = identify(st, err)) == -1)
+		goto out_rollback;
+	snprintf(mark, sizeof(mark), "PRAGMA application_id=%d; "
+	    "PRAGMA user_version=%d;", ZT_APPLICATION_ID, SCHEMA_VERSION);
+	if ((kind == DB_NEW && exec(st, schema, err) == -1) ||
+	    (kind != DB_OURS && exec(st, mark, err) == -1) ||
+	    exec(st, "COMMIT;", err) == -1)
+		goto out_rollback;
 	return 0;
+
+out_rollback:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 int
@@ -376,20 +496,14 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 	if (!memory && check_file(st, path, err) == -1)
 		goto out_path;
 	if (mode == ZT_STORE_EXISTING) {
-		if (is_ztlog(st, err) == -1 ||
+		if (schema_open(st, err) == -1 ||
 		    exec(st, "PRAGMA query_only=1", err) == -1)
 			goto out_path;
 	} else if (exec(st, memory ? "PRAGMA journal_mode=MEMORY;" :
 	    "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;", err) == -1 ||
 	    exec(st, "PRAGMA cache_size=-16000; PRAGMA foreign_keys=OFF;",
-	    err) == -1)
+	    err) == -1 || schema_open(st, err) == -1)
 		goto out_path;
-	else if (exec(st, "BEGIN IMMEDIATE;", err) == -1 ||
-	    exec(st, schema, err) == -1 ||
-	    exec(st, "PRAGMA user_version=1; COMMIT;", err) == -1) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		goto out_path;
-	}
 	for (i = 0; i < S_COUNT; i++)
 		if (sqlite3_prepare_v3(st->db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL) != SQLITE_OK) {
