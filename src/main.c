@@ -641,6 +641,8 @@ cmd_lb(int argc, char **argv)
 	char			 msg[160];
 	sqlite3			*rd = NULL;
 	int			 i;
+	int			 m;
+	int			 bad = 0;
 
 	if ((i = parse_opts(argc, argv, "drqMShV", &o)) < 0)
 		return i == -2 ? 0 : usage();
@@ -668,16 +670,23 @@ cmd_lb(int argc, char **argv)
 		view.nsvc = 0;
 		view.svc = zt_xcalloc(bal->nsvc ? bal->nsvc : 1,
 		    sizeof(*view.svc));
-		for (k = 0; k < bal->nsvc; k++) {
+		for (k = 0; k < bal->nsvc && !bad; k++) {
 			struct zt_str sv = { bal->svc[k].service,
 			    strlen(bal->svc[k].service) };
 
-			if (re != NULL && zt_re_match(re, md, sv, msg,
-			    sizeof(msg)) != 1)
-				continue;
-			view.svc[view.nsvc++] = bal->svc[k];
+			m = re != NULL ? zt_re_match(re, md, sv, msg,
+			    sizeof(msg)) : 1;
+			if (m == -1) {
+				/* Not "no match": the filter is undecided. */
+				zt_diag_error(NULL, "--service: %s (on service "
+				    "%s)", msg, bal->svc[k].service);
+				bad = 1;
+			} else if (m == 1)
+				view.svc[view.nsvc++] = bal->svc[k];
 		}
-		if (re != NULL && view.nsvc == 0 && bal->nsvc > 0)
+		if (bad)
+			;
+		else if (re != NULL && view.nsvc == 0 && bal->nsvc > 0)
 			printf("no service matches --service %s\n", o.service);
 		else
 			zt_report_lb(stdout, &view, use_color(stdout));
@@ -685,7 +694,8 @@ cmd_lb(int argc, char **argv)
 	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
-	return finish_run(&run, rd, st, &rs, 0);
+	i = finish_run(&run, rd, st, &rs, 0);
+	return bad ? ZT_EXIT_ERROR : i;
 }
 
 static int
