@@ -552,8 +552,13 @@ authorize(void *arg, int action, const char *a3, const char *a4,
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
 	case SQLITE_FUNCTION:
-		/* a4 is the function name; load_extension is never allowed */
-		if (a4 != NULL && sqlite3_stricmp(a4, "load_extension") == 0)
+		/*
+		 * a4 is the function name.  Never load_extension, nor
+		 * fts3_tokenizer, whose one-argument form returns a
+		 * tokenizer's address (a pointer into the library).
+		 */
+		if (a4 != NULL && (sqlite3_stricmp(a4, "load_extension") == 0 ||
+		    sqlite3_stricmp(a4, "fts3_tokenizer") == 0))
 			return SQLITE_DENY;
 		return SQLITE_OK;
 	default:
