@@ -19,6 +19,7 @@
 #include <yaml.h>
 #include <zlib.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check/check.h"
@@ -183,6 +184,10 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 			c = '?';
 		switch (c) {
 		case 'd':
+			if (*optarg == '\0') {
+				zt_diag_error(NULL, "-d: empty database path");
+				return -1;
+			}
 			o->db = optarg;
 			break;
 		case 'f':
@@ -211,6 +216,11 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 			}
 			break;
 		case 'O':
+			if (optarg[strspn(optarg, ", ")] == '\0') {
+				zt_diag_error(NULL, "--only: no rule id in '%s'",
+				    optarg);
+				return -1;
+			}
 			o->only = optarg;
 			break;
 		case 'S':
@@ -320,6 +330,33 @@ cmd_ingest(int argc, char **argv)
 	load(st, &o, argc - i, argv + i, NULL);
 	zt_store_close(st);
 	return zt_diag_status();
+}
+
+/*
+ * Is the -o file one of the operands or the database?  Writing the report
+ * would destroy it (after reading it, for an input).
+ */
+static int
+output_clobbers(const struct opts *o, int n, char **v)
+{
+	struct stat	 out;
+	struct stat	 sb;
+	int		 i;
+
+	if (o->output == NULL || stat(o->output, &out) == -1)
+		return 0;
+	for (i = -1; i < n; i++) {
+		const char *p = i < 0 ? o->db : v[i];
+
+		if (p != NULL && stat(p, &sb) == 0 && sb.st_dev == out.st_dev &&
+		    sb.st_ino == out.st_ino) {
+			zt_diag_error(NULL, "-o %s: that is %s; refusing to "
+			    "overwrite it", o->output, i < 0 ? "the database" :
+			    "an input");
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -610,6 +647,8 @@ cmd_check(int argc, char **argv)
 		return usage();
 	}
 	ro.fail_on_warning = o.fail_warn;
+	if (output_clobbers(&o, argc - i, argv + i))
+		return ZT_EXIT_ERROR;
 	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 0, &rd)) == NULL)
 		return ZT_EXIT_ERROR;
 	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL) {

@@ -320,6 +320,17 @@ zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
 			return zt_err_set(err, "SQL: %s", sqlite3_errmsg(db));
 		if (s == NULL)		/* whitespace or comment */
 			continue;
+		if (!sqlite3_stmt_readonly(s)) {
+			/*
+			 * It would fail on the read-only connection, but
+			 * VACUUM INTO creates its file first: refuse it
+			 * before it runs.
+			 */
+			sqlite3_finalize(s);
+			return zt_err_set(err, "SQL: only statements that "
+			    "read are allowed (queries never change the "
+			    "database or write files)");
+		}
 		rc = zt_output_stmt(s, f, 0, out, err);
 		if (f == ZT_OUT_JSON && sqlite3_column_count(s) > 0)
 			putc('\n', out);
