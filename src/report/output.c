@@ -314,15 +314,22 @@ zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
 	sqlite3_stmt	*s;
 	const char	*tail = sql;
 	int		 rc;
+	int		 ro = 0;
 
+	if (sqlite3_prepare_v2(db, "PRAGMA query_only", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		ro = sqlite3_step(s) == SQLITE_ROW &&
+		    sqlite3_column_int(s, 0) != 0;
+		sqlite3_finalize(s);
+	}
 	while (*tail != '\0') {
 		if (sqlite3_prepare_v2(db, tail, -1, &s, &tail) != SQLITE_OK)
 			return zt_err_set(err, "SQL: %s", sqlite3_errmsg(db));
 		if (s == NULL)		/* whitespace or comment */
 			continue;
-		if (!sqlite3_stmt_readonly(s)) {
+		if (ro && !sqlite3_stmt_readonly(s)) {
 			/*
-			 * It would fail on the read-only connection, but
+			 * It would fail on a query-only connection, but
 			 * VACUUM INTO creates its file first: refuse it
 			 * before it runs.
 			 */

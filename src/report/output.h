@@ -30,7 +30,8 @@ int	zt_ofmt_parse(const char *s, unsigned allowed);
 /*
  * Run every statement in sql and print its rows to out.  Returns 0, or -1
  * with err set (bad SQL, runtime error); rows printed before an error stay
- * printed.
+ * printed.  On a connection with PRAGMA query_only set, a statement that
+ * would write is refused before it runs.
  */
 int	zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
 	    struct zt_err *err);
