@@ -40,11 +40,14 @@
 
 #define DEFAULT_DB	"ztlog.db"
 #define DEFAULT_MAXLINE	(1024 * 1024)
+#define DEFAULT_SQL_MS	30000			/* per sql rule */
+#define DEFAULT_SQL_BYTES ((int64_t)512 << 20)	/* per sql rule */
 
 static const char usage_text[] =
 "usage: ztlog check [-q] [-d database] [-r rules] [-f text | json | junit]\n"
 "                   [-o file] [--fail-on error | warning] [--only id,...]\n"
-"                   [--examples n] [--max-line size] [file | dir | -] ...\n"
+"                   [--examples n] [--sql-timeout duration]\n"
+"                   [--sql-memory size] [--max-line size] [file | dir | -] ...\n"
 "       ztlog lb [-q] [-d database] [-r rules] [--service pcre]\n"
 "                [--max-line size] [file | dir | -] ...\n"
 "       ztlog pairs [-q] [-d database] [-r rules] [--unmatched]\n"
@@ -81,6 +84,8 @@ static const char help_text[] =
 "      --fail-on level   check: exit 1 on error (default) or also on warning\n"
 "      --only ids        check: run only these rules (comma-separated)\n"
 "      --examples n      check: examples shown per rule (default 5)\n"
+"      --sql-timeout d   check: time an sql rule may take (default 30s)\n"
+"      --sql-memory size check: memory an sql rule may add (default 512M)\n"
 "      --service pcre    lb: only services matching the pattern\n"
 "      --unmatched       pairs: only records without a twin\n"
 "  -q, --quiet           no summary line, notices or warnings\n"
@@ -105,6 +110,8 @@ struct opts {
 	int		 fail_warn;	/* --fail-on warning */
 	int		 unmatched;	/* --unmatched */
 	int		 examples;	/* --examples */
+	int64_t		 sql_ms;	/* --sql-timeout */
+	int64_t		 sql_bytes;	/* --sql-memory */
 };
 
 static int
@@ -166,6 +173,8 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 		{ "service", required_argument, NULL, 'S' },
 		{ "unmatched", no_argument, NULL, 'U' },
 		{ "examples", required_argument, NULL, 'E' },
+		{ "sql-timeout", required_argument, NULL, 'T' },
+		{ "sql-memory", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -176,6 +185,8 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->maxline = DEFAULT_MAXLINE;
 	o->examples = 5;
+	o->sql_ms = DEFAULT_SQL_MS;
+	o->sql_bytes = DEFAULT_SQL_BYTES;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+d:f:o:r:qhV", longopts,
@@ -237,6 +248,24 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 				return -1;
 			}
 			o->examples = (int)num;
+			break;
+		case 'T':
+			if (zt_parse_duration(optarg, &o->sql_ms) != 0) {
+				zt_diag_error(NULL, "--sql-timeout: bad duration "
+				    "'%s' (such as 30s, 2m; 0 for none)", optarg);
+				return -1;
+			}
+			break;
+		case 'B':
+			if (strcmp(optarg, "0") == 0)
+				o->sql_bytes = 0;
+			else if ((o->sql_bytes = (int64_t)parse_size(optarg)) <
+			    (1 << 20)) {
+				zt_diag_error(NULL, "--sql-memory: bad size "
+				    "'%s' (1M to 1G, suffix M or G; 0 for none)",
+				    optarg);
+				return -1;
+			}
 			break;
 		case 'M':
 			o->maxline = parse_size(optarg);
@@ -549,8 +578,11 @@ prepare(const struct opts *o, int n, char **v, struct zt_ruleset *rs,
 
 	if (load_rules(o, rs) == -1)
 		return NULL;
+	memset(&co, 0, sizeof(co));
 	co.examples = o->examples;
 	co.keep_pairs = keep_pairs;
+	co.sql_ms = o->sql_ms;
+	co.sql_bytes = o->sql_bytes;
 	if (o->db == NULL && !keep_pairs && !has_sql(rs)) {
 		/*
 		 * The rules read the records as ingest reads them: nothing
@@ -632,7 +664,7 @@ cmd_check(int argc, char **argv)
 	sqlite3			*rd = NULL;
 	int			 i;
 
-	if ((i = parse_opts(argc, argv, "dfrqMoFOEhV", &o)) < 0)
+	if ((i = parse_opts(argc, argv, "dfrqMoFOETBhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
 	memset(&ro, 0, sizeof(ro));
 	if (o.format == NULL || strcmp(o.format, "text") == 0)

@@ -1162,7 +1162,7 @@ zt_checker_finish(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 				    sizeof(a->res->summary), "sql rules need "
 				    "the records stored (internal error)");
 			} else
-				zt_run_sql(a->r, a->res, db, max);
+				zt_run_sql(a->r, a->res, db, max, &c->o);
 			break;
 		}
 	}

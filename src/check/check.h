@@ -108,6 +108,8 @@ struct zt_checkrun {
 struct zt_checkopts {
 	int		 examples;	/* per rule */
 	int		 keep_pairs;	/* fill run->pairs (zt_check_run only) */
+	int64_t		 sql_ms;	/* sql rules: time per rule, 0: none */
+	int64_t		 sql_bytes;	/* sql rules: memory growth, 0: none */
 };
 
 /*

@@ -443,6 +443,6 @@ void	zt_finish_balance(struct acc *a, const struct dims *dm);
 void	zt_finish_errors(struct acc *a, const struct dims *dm,
 	    const struct srcnames *sn, int max);
 void	zt_run_sql(const struct zt_rule *r, struct zt_result *res,
-	    sqlite3 *db, int max);
+	    sqlite3 *db, int max, const struct zt_checkopts *o);
 
 #endif

@@ -1261,8 +1261,10 @@ zt_finish_errors(struct acc *a, const struct dims *dm,
 }
 
 void
-zt_run_sql(const struct zt_rule *r, struct zt_result *res, sqlite3 *db, int max)
+zt_run_sql(const struct zt_rule *r, struct zt_result *res, sqlite3 *db, int max,
+    const struct zt_checkopts *o)
 {
+	struct zt_sqlbudget	 budget;
 	sqlite3_stmt	*s;
 	struct zt_buf	 b = { NULL, 0, 0 };
 	int64_t		 rows = 0;
@@ -1276,6 +1278,10 @@ zt_run_sql(const struct zt_rule *r, struct zt_result *res, sqlite3 *db, int max)
 		    sqlite3_errmsg(db));
 		return;
 	}
+	memset(&budget, 0, sizeof(budget));
+	budget.ms = o->sql_ms;
+	budget.bytes = o->sql_bytes;
+	zt_sqlbudget_arm(db, &budget);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (++rows > max)
 			continue;
@@ -1297,10 +1303,11 @@ zt_run_sql(const struct zt_rule *r, struct zt_result *res, sqlite3 *db, int max)
 		example(res, NULL, 0, "%s", b.p);
 	}
 	zt_buf_free(&b);
+	zt_sqlbudget_disarm(db);
 	if (rc != SQLITE_DONE) {
 		res->status = ZT_ST_ERROR;
 		snprintf(res->summary, sizeof(res->summary), "SQL: %s",
-		    sqlite3_errmsg(db));
+		    budget.why[0] != '\0' ? budget.why : sqlite3_errmsg(db));
 		sqlite3_finalize(s);
 		return;
 	}

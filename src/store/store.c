@@ -533,51 +533,6 @@ zt_store_db(struct zt_store *st)
 	return st->db;
 }
 
-/*
- * Rule files may come from pull requests: on the connection rules run on,
- * allow reading and calling functions, nothing else -- no ATTACH, no
- * writes, no PRAGMA, no schema changes, no transactions.
- */
-static int
-authorize(void *arg, int action, const char *a3, const char *a4,
-    const char *db, const char *trigger)
-{
-	(void)arg;
-	(void)a3;
-	(void)db;
-	(void)trigger;
-	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_READ:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	case SQLITE_FUNCTION:
-		/*
-		 * a4 is the function name.  Never load_extension, nor
-		 * fts3_tokenizer, whose one-argument form returns a
-		 * tokenizer's address (a pointer into the library).
-		 */
-		if (a4 != NULL && (sqlite3_stricmp(a4, "load_extension") == 0 ||
-		    sqlite3_stricmp(a4, "fts3_tokenizer") == 0))
-			return SQLITE_DENY;
-		return SQLITE_OK;
-	default:
-		return SQLITE_DENY;
-	}
-}
-
-int
-zt_store_lockdown(sqlite3 *db)
-{
-	int	 off = 0;
-
-	sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &off);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &off);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &off);
-	return sqlite3_set_authorizer(db, authorize, NULL);
-}
-
 sqlite3 *
 zt_store_reader(struct zt_store *st, struct zt_err *err)
 {

@@ -24,6 +24,7 @@
 #include "parse/record.h"
 #include "util/str.h"
 #include "util/text.h"
+#include "store/lockdown.h"
 
 struct zt_store;
 
@@ -66,12 +67,6 @@ sqlite3	*zt_store_db(struct zt_store *st);
  * zt_store_close().  NULL with err set on failure.
  */
 sqlite3	*zt_store_reader(struct zt_store *st, struct zt_err *err);
-/*
- * Lock a connection down for untrusted rules: read-only, no extensions,
- * and an authorizer that allows reading and functions only (no ATTACH,
- * writes, PRAGMA, schema changes or transactions).  Returns an SQLite code.
- */
-int	zt_store_lockdown(sqlite3 *db);
 
 /*
  * A record with its strings interned: what one rec row holds.  Ids are 0

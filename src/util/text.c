@@ -1,6 +1,8 @@
 /*
  * text.c -- see text.h.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,5 +240,33 @@ zt_parse_u63(const char *p, size_t n, int64_t *out)
 		v = v * 10 + d;
 	}
 	*out = (int64_t)v;
+	return 0;
+}
+
+int
+zt_parse_duration(const char *s, int64_t *ms)
+{
+	char	*end;
+	double	 v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || !isfinite(v) || v < 0)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		;
+	else if (strcmp(end, "s") == 0)
+		v *= 1000;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		v *= 60000;
+	else if (strcmp(end, "h") == 0)
+		v *= 3600000;
+	else if (*end != '\0' || v != 0)
+		return -1;	/* a bare number other than 0 */
+	if (v > 30 * 86400000.0)
+		return -1;
+	*ms = (int64_t)v;
 	return 0;
 }

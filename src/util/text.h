@@ -45,5 +45,10 @@ size_t	zt_utf8_encode(uint32_t cp, char out[4]);
  * spaces).  Returns 0, -1 for bad syntax, -2 for out of range.
  */
 int	zt_parse_u63(const char *p, size_t n, int64_t *out);
+/*
+ * A duration with its unit ("500ms", "1.5s", "2m", "1h"; "0" alone) into
+ * milliseconds.  Returns 0, or -1 if malformed or over 30 days.
+ */
+int	zt_parse_duration(const char *s, int64_t *ms);
 
 #endif

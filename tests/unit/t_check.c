@@ -74,7 +74,7 @@ check_run_pairs_and_passes(void)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_checkopts	 o = { 5, 1 };
+	struct zt_checkopts	 o = { .examples = 5, .keep_pairs = 1 };
 	struct zt_err		 err;
 	size_t			 i;
 
@@ -194,7 +194,7 @@ result(const struct zt_checkrun *run, const char *id)
 static struct zt_checker *
 setup(struct zt_ruleset *rs, struct zt_store **st)
 {
-	static const struct zt_checkopts o = { 5, 0 };
+	static const struct zt_checkopts o = { .examples = 5 };
 	struct zt_err		 err;
 
 	memset(rs, 0, sizeof(*rs));
@@ -306,7 +306,7 @@ check_run_repeated_lines(void)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_checkopts	 o = { 5, 1 };
+	struct zt_checkopts	 o = { .examples = 5, .keep_pairs = 1 };
 	struct zt_err		 err;
 	const struct zt_result	*r;
 	struct zt_source_stats	 ss;
