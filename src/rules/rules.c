@@ -815,7 +815,8 @@ zt_rules_load_path(struct zt_ruleset *rs, const char *path, struct zt_err *err)
 		snprintf(v[n++], len, "%s/%s", path, de->d_name);
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), cmpstr);
+	if (n > 0)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(v, n, sizeof(*v), cmpstr);
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && load_file(rs, v[i], err) == -1)
 			rc = -1;
