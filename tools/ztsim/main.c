@@ -294,6 +294,14 @@ main(int argc, char **argv)
 		zs_write_config_dump(&s, f, i);
 		zs_close(f, path);
 	}
+	for (i = 0; i < (int)s.nsvc; i++)
+		free(s.svc[i].ep);
+	free(s.svc);
+	free(s.wl);
+	free(s.node);
+	free(s.rec);
+	free(s.conn);
+	free(s.cell);
 	free(file);
 	return 0;
 }
