@@ -36,22 +36,7 @@ alive(const struct zs_wl *w)
 	return zs_present(w, snap);
 }
 
-static void
-uid(const struct zs_wl *w, char *buf, size_t cap)
-{
-	snprintf(buf, cap, "Kubernetes//Pod/%s/%s", w->ns, w->name);
-}
 
-static int
-bywluid(const void *a, const void *b)
-{
-	char x[200];
-	char y[200];
-
-	uid(&ds->wl[*(const int *)a], x, sizeof(x));
-	uid(&ds->wl[*(const int *)b], y, sizeof(y));
-	return strcmp(x, y);
-}
 
 static int
 bywlip(const void *a, const void *b)
@@ -83,33 +68,13 @@ bysvc(const void *a, const void *b)
 	return strcmp(kx, ky);
 }
 
-/* the service's {"<port>": targetPort} map, keys sorted as text */
-static void
-ports(struct zs_json *j, const struct zs_svc *v)
-{
-	char k[8];
-
-	zj_obj(j);
-	if (v->is_waypoint) {
-		zj_knum(j, "15008", 15008);
-		zj_knum(j, "15021", 15021);
-	} else {
-		snprintf(k, sizeof(k), "%u", v->port);
-		zj_knum(j, k, v->tport);
-	}
-	zj_end(j, '}');
-}
 
 static void
 gateway(struct zs_json *j, const struct zs_svc *wp)
 {
 	char dest[220];
-	char ip[16];
 
-	if (ds->ver == ZV_122)
-		snprintf(dest, sizeof(dest), "/%s", zs_ip(wp->vip, ip));
-	else
-		snprintf(dest, sizeof(dest), "%s/%s", wp->ns, wp->host);
+	zs_waypoint_dest(ds, wp, dest, sizeof(dest));
 	zj_obj(j);
 	zj_kstr(j, "destination", dest);
 	zj_knum(j, "hboneMtlsPort", ZS_HBONE_PORT);
@@ -120,28 +85,12 @@ gateway(struct zs_json *j, const struct zs_svc *wp)
 	zj_end(j, '}');
 }
 
-/* the endpoint set: in the service at the snapshot, sorted by key */
-static size_t
-endpoint_set(const struct zs_svc *v, int *out)
-{
-	size_t n = 0;
-	size_t i;
-
-	for (i = 0; i < v->nep; i++) {
-		const struct zs_wl *w = &ds->wl[v->ep[i]];
-
-		if (alive(w) && (w->healthy || v->allowall))
-			out[n++] = v->ep[i];
-	}
-	qsort(out, n, sizeof(*out), bywluid);	/* uid:/ip sorts the same */
-	return n;
-}
 
 static void
 endpoints(struct zs_json *j, const struct zs_svc *v)
 {
 	int *ep = zs_xmalloc((v->nep + 1) * sizeof(*ep));
-	size_t n = endpoint_set(v, ep);
+	size_t n = zs_endpoint_set(ds, v, snap, ep);
 	size_t i;
 	char u[200];
 	char k[240];
@@ -153,7 +102,7 @@ endpoints(struct zs_json *j, const struct zs_svc *v)
 	for (i = 0; i < n; i++) {
 		const struct zs_wl *w = &ds->wl[ep[i]];
 
-		uid(w, u, sizeof(u));
+		zs_uid(w, u, sizeof(u));
 		snprintf(a, sizeof(a), "/%s", zs_ip(w->ip, ip));
 		snprintf(k, sizeof(k), "%s:%s", u, a);
 		zj_key(j, ds->ver <= ZV_123 ? k : u);
@@ -161,7 +110,7 @@ endpoints(struct zs_json *j, const struct zs_svc *v)
 		if (ds->ver <= ZV_123)
 			zj_kstr(j, "address", a);
 		zj_key(j, "port");
-		ports(j, v);
+		zs_json_ports(j, v);
 		if (ds->ver <= ZV_123) {
 			snprintf(sh, sizeof(sh), "%s/%s", v->ns, v->host);
 			zj_kstr(j, "service", sh);
@@ -208,7 +157,7 @@ service(struct zs_json *j, const struct zs_svc *v)
 	zj_kstr(j, "name", v->name);
 	zj_kstr(j, "namespace", v->ns);
 	zj_key(j, "ports");
-	ports(j, v);
+	zs_json_ports(j, v);
 	zj_key(j, "subjectAltNames");
 	zj_arr(j);
 	zj_end(j, ']');
@@ -280,7 +229,7 @@ workload(struct zs_json *j, const struct zs_wl *w)
 		zj_end(j, ']');
 	}
 	zj_kstr(j, "status", w->healthy ? "Healthy" : "Unhealthy");
-	uid(w, u, sizeof(u));
+	zs_uid(w, u, sizeof(u));
 	zj_kstr(j, "uid", u);
 	zj_key(j, "workloadIps");
 	zj_arr(j);
@@ -431,7 +380,10 @@ zs_write_config_dump(const struct zs_sim *s, FILE *f, int node)
 	for (i = 0; i < s->nwl; i++)
 		if (alive(&s->wl[i]))
 			ix[n++] = (int)i;
-	qsort(ix, n, sizeof(*ix), map ? bywlip : bywluid);
+	if (map)
+		qsort(ix, n, sizeof(*ix), bywlip);
+	else
+		zs_sort_by_uid(s, ix, n);
 	if (map)
 		zj_obj(&j);
 	else

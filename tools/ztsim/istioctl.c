@@ -31,19 +31,6 @@ alive(const struct zs_wl *w)
 	return zs_present(w, snap);
 }
 
-static int
-byuid(const void *a, const void *b)
-{
-	const struct zs_wl *x = &is->wl[*(const int *)a];
-	const struct zs_wl *y = &is->wl[*(const int *)b];
-	char kx[200];
-	char ky[200];
-
-	/* the dump's order: by uid, Kubernetes//Pod/<ns>/<name> */
-	snprintf(kx, sizeof(kx), "Kubernetes//Pod/%s/%s", x->ns, x->name);
-	snprintf(ky, sizeof(ky), "Kubernetes//Pod/%s/%s", y->ns, y->name);
-	return strcmp(kx, ky);
-}
 
 static int
 byip(const void *a, const void *b)
@@ -120,7 +107,7 @@ wl_json(struct zs_json *j, const struct zs_wl *w)
 
 	zj_obj(j);
 	if (is->ver >= ZV_123) {
-		snprintf(u, sizeof(u), "Kubernetes//Pod/%s/%s", w->ns, w->name);
+		zs_uid(w, u, sizeof(u));
 		zj_kstr(j, "uid", u);
 	}
 	zj_key(j, "workloadIps");
@@ -158,33 +145,13 @@ wl_json(struct zs_json *j, const struct zs_wl *w)
 	zj_end(j, '}');
 }
 
-static void
-ports(struct zs_json *j, const struct zs_svc *v)
-{
-	char k[8];
-
-	zj_obj(j);
-	if (v->is_waypoint) {
-		zj_knum(j, "15008", 15008);
-		zj_knum(j, "15021", 15021);
-	} else {
-		snprintf(k, sizeof(k), "%u", v->port);
-		zj_knum(j, k, v->tport);
-	}
-	zj_end(j, '}');
-}
 
 static void
 waypoint(struct zs_json *j, const struct zs_svc *v)
 {
-	const struct zs_svc *wp = &is->svc[v->wp[0]];
 	char d[220];
-	char ip[16];
 
-	if (is->ver == ZV_122)
-		snprintf(d, sizeof(d), "/%s", zs_ip(wp->vip, ip));
-	else
-		snprintf(d, sizeof(d), "%s/%s", wp->ns, wp->host);
+	zs_waypoint_dest(is, &is->svc[v->wp[0]], d, sizeof(d));
 	zj_obj(j);
 	zj_kstr(j, "destination", d);
 	zj_end(j, '}');
@@ -194,25 +161,18 @@ waypoint(struct zs_json *j, const struct zs_svc *v)
 static void
 endpoints(struct zs_json *j, const struct zs_svc *v, int *ep)
 {
-	size_t n = 0;
+	size_t n = zs_endpoint_set(is, v, snap, ep);
 	size_t i;
 	char u[200];
 	char k[240];
 	char ip[16];
 	char sh[220];
 
-	for (i = 0; i < v->nep; i++) {
-		const struct zs_wl *w = &is->wl[v->ep[i]];
-
-		if (alive(w) && (w->healthy || v->allowall))
-			ep[n++] = v->ep[i];
-	}
-	qsort(ep, n, sizeof(*ep), byuid);
 	zj_obj(j);
 	for (i = 0; i < n; i++) {
 		const struct zs_wl *w = &is->wl[ep[i]];
 
-		snprintf(u, sizeof(u), "Kubernetes//Pod/%s/%s", w->ns, w->name);
+		zs_uid(w, u, sizeof(u));
 		snprintf(k, sizeof(k), "%s:/%s", u, zs_ip(w->ip, ip));
 		zj_key(j, is->ver <= ZV_123 ? k : u);
 		zj_obj(j);
@@ -224,7 +184,7 @@ endpoints(struct zs_json *j, const struct zs_svc *v, int *ep)
 			zj_kstr(j, "address", sh);
 		}
 		zj_key(j, "port");
-		ports(j, v);
+		zs_json_ports(j, v);
 		zj_end(j, '}');
 	}
 	zj_end(j, '}');
@@ -247,7 +207,7 @@ svc_json(struct zs_json *j, const struct zs_svc *v, int *ep)
 	zj_str(j, a);
 	zj_end(j, ']');
 	zj_key(j, "ports");
-	ports(j, v);
+	zs_json_ports(j, v);
 	if (v->mode != LB_NONE) {
 		zj_key(j, "loadBalancer");
 		zj_obj(j);
@@ -421,7 +381,9 @@ zs_write_istioctl(const struct zs_sim *s, const char *dir)
 	f = zs_create(dir, "inventory/zc-workloads.json");
 	zj_init(&j, f, 4);
 	zj_arr(&j);
-	n = workloads(ix, s->ver == ZV_122 ? byip : byuid);
+	n = workloads(ix, byip);
+	if (s->ver != ZV_122)
+		zs_sort_by_uid(s, ix, n);
 	for (i = 0; i < n; i++)
 		wl_json(&j, &s->wl[ix[i]]);
 	zj_end(&j, ']');

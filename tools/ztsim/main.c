@@ -11,6 +11,7 @@
  *   dump.c      ztunnel's raw /config_dump
  *   istioctl.c  istioctl ztunnel-config -o json and tables
  *   truth.c     the truth files (tab-separated)
+ *   inv.c       what dump.c and istioctl.c share
  *   json.c      the pretty JSON writers; util.c the rest
  *
  * Why a new tool beside ztgen: ztgen's output is pinned byte for byte by

@@ -267,6 +267,15 @@ void		 zs_simulate(struct zs_sim *s);
 /* logout.c */
 void		 zs_write_logs(struct zs_sim *s, const char *dir);
 
+/* inv.c: shared by dump.c and istioctl.c */
+void		 zs_uid(const struct zs_wl *w, char *buf, size_t cap);
+void		 zs_sort_by_uid(const struct zs_sim *s, int *ix, size_t n);
+size_t		 zs_endpoint_set(const struct zs_sim *s, const struct zs_svc *v,
+		    int64_t snap, int *out);
+void		 zs_json_ports(struct zs_json *j, const struct zs_svc *v);
+void		 zs_waypoint_dest(const struct zs_sim *s, const struct zs_svc *wp,
+		    char *buf, size_t cap);
+
 /* dump.c */
 void		 zs_write_config_dump(const struct zs_sim *s, FILE *f, int node);
 
