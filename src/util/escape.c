@@ -43,7 +43,7 @@ ascii_esc(enum zt_esc how, unsigned char c)
 
 	switch (c) {
 	case '\0':
-		return how == ZT_ESC_CSV ? NULL : "";
+		return "";
 	case '\t':
 		return cstyle ? "\\t" : NULL;
 	case '\n':
@@ -90,14 +90,16 @@ decode(const unsigned char *p, size_t k)
 /*
  * Must the valid k-byte (2..4) character at p be written byte by byte as
  * \xNN in how?  A terminal acts on the C1 controls (CSI, OSC, DCS...)
- * and the bidirectional controls reorder what follows.
+ * and the bidirectional controls reorder what follows; XML 1.0 forbids
+ * U+FFFE and U+FFFF and discourages the C1 controls and the other
+ * non-characters.
  */
 static int
 bytewise(enum zt_esc how, const unsigned char *p, size_t k)
 {
 	uint32_t	 cp;
 
-	if (how != ZT_ESC_TEXT)
+	if (how != ZT_ESC_TEXT && how != ZT_ESC_XML)
 		return 0;
 	cp = decode(p, k);
 	if (cp < 0xa0)
@@ -173,10 +175,6 @@ zt_escape(struct zt_buf *b, enum zt_esc how, const char *s, size_t n)
 			i += k;
 			continue;
 		}
-		if (k == 0 && how != ZT_ESC_TEXT && how != ZT_ESC_UTF8) {
-			i++;
-			continue;
-		}
 		if (k == 0)
 			k = 1;		/* invalid: this byte alone */
 		if (i > from)
@@ -212,23 +210,32 @@ zt_escape_json_str(struct zt_buf *b, const char *s, size_t n)
 void
 zt_escape_csv_cell(struct zt_buf *b, const char *s, size_t n, int text)
 {
-	int	 quote = 0;
-	int	 formula;
-	size_t	 i;
+	const unsigned char	*u = (const unsigned char *)s;
+	int			 quote = 0;
+	int			 plain = 1;	/* nothing to escape */
+	int			 formula;
+	size_t			 i;
 
 	formula = text && n > 1 && memchr("=+-@\t\r", s[0], 6) != NULL;
 	/* Control bytes from logs travel inside quotes, never bare. */
-	for (i = 0; i < n && !quote; i++)
-		if (s[i] == ',' || s[i] == '"' || (unsigned char)s[i] < 0x20 ||
-		    s[i] == 0x7f)
+	for (i = 0; i < n; i++) {
+		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != ',' && u[i] != '"')
+			continue;
+		if (u[i] < 0x20 || u[i] == 0x7f || u[i] == ',' || u[i] == '"')
 			quote = 1;
+		if (u[i] == '\0' || u[i] >= 0x80 || u[i] == '"')
+			plain = 0;
+	}
 	if (formula || (n > 0 && (s[0] == ' ' || s[n - 1] == ' ')))
 		quote = 1;
 	if (quote)
 		zt_buf_addc(b, '"');
 	if (formula)
 		zt_buf_addc(b, '\'');
-	zt_escape(b, ZT_ESC_CSV, s, n);
+	if (plain && n > 0)
+		zt_buf_add(b, s, n);
+	else
+		zt_escape(b, ZT_ESC_CSV, s, n);
 	if (quote)
 		zt_buf_addc(b, '"');
 }

@@ -7,26 +7,44 @@
  * CSV, JSON, NDJSON), store (rejected lines), parse (the extra column).
  *
  * Input is any bytes: log values, file names, rule texts, SQL results.
- * What each format escapes:
+ * Every format gets one rule, so that its output is valid whatever the
+ * bytes:
+ *
+ *   - a byte that is not part of valid UTF-8 (a lone or truncated
+ *     sequence, an overlong form, a UTF-16 surrogate, beyond U+10FFFF) is
+ *     written as the four characters \xNN (lowercase hex), in every
+ *     format;
+ *   - a character that a format cannot carry, or must not carry raw, is
+ *     written the same way, one \xNN per byte of its UTF-8 form, unless
+ *     the format has an escape of its own for it;
+ *   - everything else is copied.
+ *
+ * What each format escapes besides the invalid bytes:
  *
  *   ZT_ESC_TEXT  a terminal: TAB LF CR as \t \n \r, backslash as \\, the
- *                other C0 controls, DEL, the C1 controls U+0080..U+009F,
- *                the bidirectional controls (LRM RLM LRE..RLO LRI..PDI)
- *                byte by byte, and bytes that are not valid UTF-8, as
- *                \xNN (lowercase hex).
+ *                other C0 controls, DEL, the C1 controls U+0080..U+009F
+ *                and the bidirectional controls (LRM RLM LRE..RLO
+ *                LRI..PDI) as \xNN.
  *   ZT_ESC_JSON  the inside of a string literal (RFC 8259): " \ as \" \\,
  *                TAB LF CR as \t \n \r, the other C0 controls (NUL too)
- *                and DEL as \u00NN.
+ *                and DEL as \u00NN.  An invalid byte is the string \xNN,
+ *                written \\xNN in the JSON source.
  *   ZT_ESC_XML   character data or an attribute value (XML 1.0): & < > "
  *                ' as entities; the C0 controls other than TAB and LF (CR
- *                too) and DEL as \xNN.
- *   ZT_ESC_CSV   a cell body: " as "" (the cell is quoted then, see
+ *                and NUL too), DEL, the C1 controls and the non-characters
+ *                (U+FDD0..U+FDEF, U+nFFFE and U+nFFFF in every plane),
+ *                which XML 1.0 forbids or discourages, as \xNN.
+ *   ZT_ESC_CSV   a cell body: NUL as \x00 (tools take a file with NUL for
+ *                binary), " as "" (the cell is quoted then, see
  *                zt_escape_csv_cell).
- *   ZT_ESC_UTF8  NUL and bytes that are not valid UTF-8 as \xNN: text that
- *                must be UTF-8 without NUL, as stored in the database.
+ *   ZT_ESC_UTF8  nothing else but NUL, as \x00: text that must be UTF-8
+ *                without NUL, as stored in the database.
  *
- * No function fails; they allocate only through the zt_buf they are given
- * (or a scratch one they free).
+ * A backslash from the input is not doubled in JSON, XML, CSV or UTF8,
+ * so a literal "\xff" and the byte 0xff look alike there (exact bytes:
+ * hex() in SQL); only the terminal escaping is reversible.  No function
+ * fails; they allocate only through the zt_buf they are given (or a
+ * scratch one they free).
  */
 #ifndef ZT_ESCAPE_H
 #define ZT_ESCAPE_H

@@ -9,17 +9,32 @@
  *                 \xNN; zt_escape_fput writes the same.
  *   t_escape-2.*  JSON: zt_escape_json_str: quotes, the short escapes,
  *                 \u00NN for the other controls and DEL, UTF-8 and '/'
- *                 untouched, appends.
+ *                 untouched, appends; invalid bytes as the text \xNN
+ *                 (\\xNN in the JSON source).
  *   t_escape-3.*  XML: the five entities, C0 controls other than TAB and
- *                 LF (CR too) and DEL as \xNN.
+ *                 LF (CR too) and DEL as \xNN; the C1 controls and the
+ *                 non-characters (U+FDD0..U+FDEF, U+nFFFE, U+nFFFF) byte
+ *                 by byte as \xNN, their neighbours copied.
  *   t_escape-4.*  CSV: zt_escape_csv_cell: when it quotes, "" inside, the
- *                 formula guard for text only.
+ *                 formula guard for text only; NUL and invalid bytes as
+ *                 \xNN.
  *   t_escape-5.*  UTF8: valid text copied (control bytes too), NUL and
  *                 each invalid byte become \xNN, appends.
  *   t_escape-6.*  every ASCII byte alone, in every format, against a table
  *                 written from escape.h; zt_escape_width is the number of
  *                 characters of the TEXT escaping, for every byte alone and
  *                 for mixed strings.
+ *   t_escape-7.*  every class of non-ASCII input (text at the edges of each
+ *                 class, C1 controls, bidi controls, non-characters, every
+ *                 kind of invalid UTF-8: lone, truncated, overlong,
+ *                 surrogate, beyond U+10FFFF, 5-byte, 0xfe 0xff) in every
+ *                 format, alone and between ASCII, against the table.
+ *   t_escape-8.*  whatever the bytes, the output is what escvalid.h says
+ *                 the format allows (valid UTF-8, nothing raw that it must
+ *                 escape), the TEXT escaping undoes to the input and its
+ *                 width is right: every 1- and 2-byte input, every 3-byte
+ *                 input starting with one of c2 e0 e2 ed ef f0 f4, and
+ *                 200,000 pseudo-random ones.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +42,7 @@
 #include <string.h>
 
 #include "util/escape.h"
+#include "escvalid.h"
 #include "tt.h"
 
 /* sizeof a literal minus its NUL: for strings with embedded NUL bytes. */
@@ -133,6 +149,26 @@ json_str_escapes_by_json_rules(void)
 	zt_buf_free(&b);
 }
 
+/* t_escape-2.2 */
+static void
+json_writes_invalid_bytes_as_text(void)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+
+	/* A file name in Latin-1; a UTF-16 surrogate as SQLite's char()
+	 * encodes it: the JSON string holds the characters \xe9. */
+	zt_escape_json_str(&b, LIT("caf\xe9.log"));
+	TT_EQ_MEM(b.p, b.n, "\"caf\\\\xe9.log\"");
+	b.n = 0;
+	zt_escape_json_str(&b, LIT("\xed\xa0\x80|\xff\xfe"));
+	TT_EQ_MEM(b.p, b.n, "\"\\\\xed\\\\xa0\\\\x80|\\\\xff\\\\xfe\"");
+	b.n = 0;
+	/* Code points JSON carries stay as they are, non-characters too. */
+	zt_escape_json_str(&b, LIT("\xef\xbf\xbe\xc2\x9b\xe2\x80\xae"));
+	TT_EQ_MEM(b.p, b.n, "\"\xef\xbf\xbe\xc2\x9b\xe2\x80\xae\"");
+	zt_buf_free(&b);
+}
+
 /* t_escape-3.1 */
 static void
 xml_entities_and_controls(void)
@@ -145,6 +181,27 @@ xml_entities_and_controls(void)
 	    "\\x01\\x1b[1m\\x1f\\x7f");
 	/* Backslashes and UTF-8 text are copied. */
 	esc_is(ZT_ESC_XML, LIT("C:\\x caf\xc3\xa9"), "C:\\x caf\xc3\xa9");
+}
+
+/* t_escape-3.2 */
+static void
+xml_writes_what_it_cannot_carry_as_bytes(void)
+{
+	/* U+FFFE, U+FFFF: not XML characters at all. */
+	esc_is(ZT_ESC_XML, LIT("a\xef\xbf\xbe\xef\xbf\xbfz"),
+	    "a\\xef\\xbf\\xbe\\xef\\xbf\\xbfz");
+	/* Discouraged: C1 controls, the other non-characters. */
+	esc_is(ZT_ESC_XML, LIT("\xc2\x85\xc2\x9b"), "\\xc2\\x85\\xc2\\x9b");
+	esc_is(ZT_ESC_XML, LIT("\xef\xb7\x90\xef\xb7\xaf"),
+	    "\\xef\\xb7\\x90\\xef\\xb7\\xaf");
+	esc_is(ZT_ESC_XML, LIT("\xf0\x9f\xbf\xbe\xf4\x8f\xbf\xbf"),
+	    "\\xf0\\x9f\\xbf\\xbe\\xf4\\x8f\\xbf\\xbf");
+	/* Invalid UTF-8: a file name in Latin-1, a surrogate. */
+	esc_is(ZT_ESC_XML, LIT("caf\xe9 \xed\xa0\x80"),
+	    "caf\\xe9 \\xed\\xa0\\x80");
+	/* The neighbours are characters. */
+	esc_is(ZT_ESC_XML, LIT("\xc2\xa0\xef\xb7\x8f\xef\xb7\xb0\xef\xbf\xbd"),
+	    "\xc2\xa0\xef\xb7\x8f\xef\xb7\xb0\xef\xbf\xbd");
 }
 
 static void
@@ -171,6 +228,10 @@ csv_cell_quotes_when_needed(void)
 	csv_is(LIT(" lead"), 1, "\" lead\"");
 	csv_is(LIT("trail "), 1, "\"trail \"");
 	csv_is(LIT("caf\xc3\xa9"), 1, "caf\xc3\xa9");
+	/* NUL and invalid bytes as \xNN (NUL still quotes the cell). */
+	csv_is(LIT("caf\xe9"), 1, "caf\\xe9");
+	csv_is(LIT("a\0b"), 1, "\"a\\x00b\"");
+	csv_is(LIT("=\xff"), 1, "\"'=\\xff\"");
 }
 
 /* t_escape-4.2 */
@@ -265,6 +326,8 @@ want_ascii(enum zt_esc how, unsigned char c, char *out)
 	case ZT_ESC_CSV:
 		if (c == '"')
 			strcpy(out, "\"\"");
+		else if (c == 0)
+			strcpy(out, "\\x00");
 		break;
 	case ZT_ESC_UTF8:
 		if (c == 0)
@@ -288,7 +351,7 @@ every_ascii_byte_in_every_format(void)
 	for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
 		for (c = 0; c < 0x80; c++) {
 			want_ascii((enum zt_esc)how, (unsigned char)c, want);
-			wn = c == 0 && want[0] == '\0' ? 1 : strlen(want);
+			wn = strlen(want);
 			/* Alone, and between two letters (the copied runs). */
 			in[0] = 'a';
 			in[1] = (char)c;
@@ -355,6 +418,225 @@ width_counts_escaped_characters(void)
 	TT_EQ_INT(zt_escape_width("", 0), 0);
 }
 
+/* Bits of enum zt_esc, for the formats that write a character as bytes. */
+#define T	(1u << ZT_ESC_TEXT)
+#define X	(1u << ZT_ESC_XML)
+#define ALL	(T | (1u << ZT_ESC_JSON) | X | (1u << ZT_ESC_CSV) | \
+		    (1u << ZT_ESC_UTF8))
+
+static const struct {
+	const char	*s;
+	unsigned	 bytes;		/* formats writing it as \xNN bytes */
+} classes[] = {
+	/* Text, at the edges of the classes below: copied. */
+	{ "\xc2\xa0", 0 },		/* U+00A0, after the C1 controls */
+	{ "\xc3\xa9", 0 },
+	{ "\xdf\xbf", 0 },		/* U+07FF */
+	{ "\xe0\xa0\x80", 0 },		/* U+0800 */
+	{ "\xe2\x80\x8d", 0 },		/* ZWJ, before LRM */
+	{ "\xe2\x80\xa9", 0 },		/* U+2029, before LRE */
+	{ "\xe2\x80\xaf", 0 },		/* after RLO */
+	{ "\xe2\x81\xa5", 0 },		/* before LRI */
+	{ "\xe2\x81\xaa", 0 },		/* after PDI */
+	{ "\xed\x9f\xbf", 0 },		/* U+D7FF */
+	{ "\xee\x80\x80", 0 },		/* U+E000 */
+	{ "\xef\xb7\x8f", 0 },		/* U+FDCF */
+	{ "\xef\xb7\xb0", 0 },		/* U+FDF0 */
+	{ "\xef\xbb\xbf", 0 },		/* BOM */
+	{ "\xef\xbf\xbd", 0 },		/* U+FFFD */
+	{ "\xf0\x90\x80\x80", 0 },	/* U+10000 */
+	{ "\xf0\x9f\x98\x80", 0 },
+	{ "\xf0\x9f\xbf\xbd", 0 },	/* U+1FFFD */
+	{ "\xf4\x8f\xbf\xbd", 0 },	/* U+10FFFD */
+	/* C1 controls: a terminal acts on them, XML discourages them. */
+	{ "\xc2\x80", T | X },
+	{ "\xc2\x85", T | X },		/* NEL */
+	{ "\xc2\x9b", T | X },		/* CSI */
+	{ "\xc2\x9f", T | X },
+	/* Bidirectional controls: reorder a terminal line. */
+	{ "\xe2\x80\x8e", T },		/* LRM */
+	{ "\xe2\x80\x8f", T },		/* RLM */
+	{ "\xe2\x80\xaa", T },		/* LRE */
+	{ "\xe2\x80\xae", T },		/* RLO */
+	{ "\xe2\x81\xa6", T },		/* LRI */
+	{ "\xe2\x81\xa9", T },		/* PDI */
+	/* Non-characters: XML forbids U+FFFE, U+FFFF, discourages the rest. */
+	{ "\xef\xb7\x90", X },		/* U+FDD0 */
+	{ "\xef\xb7\xaf", X },		/* U+FDEF */
+	{ "\xef\xbf\xbe", X },
+	{ "\xef\xbf\xbf", X },
+	{ "\xf0\x9f\xbf\xbe", X },	/* U+1FFFE */
+	{ "\xf0\x9f\xbf\xbf", X },
+	{ "\xf4\x8f\xbf\xbe", X },	/* U+10FFFE */
+	{ "\xf4\x8f\xbf\xbf", X },
+	/* Not UTF-8: every format, each byte on its own. */
+	{ "\x80", ALL },		/* lone continuation */
+	{ "\xbf", ALL },
+	{ "\xc3", ALL },		/* truncated */
+	{ "\xe2\x82", ALL },
+	{ "\xf0\x9f\x98", ALL },
+	{ "\xc0\x80", ALL },		/* overlong NUL */
+	{ "\xc1\xbf", ALL },
+	{ "\xe0\x80\xaf", ALL },
+	{ "\xf0\x8f\xbf\xbf", ALL },
+	{ "\xed\xa0\x80", ALL },	/* U+D800, char(55296) */
+	{ "\xed\xbf\xbf", ALL },	/* U+DFFF */
+	{ "\xf4\x90\x80\x80", ALL },	/* U+110000 */
+	{ "\xf5\x80\x80\x80", ALL },
+	{ "\xf8\x88\x80\x80\x80", ALL },/* 5-byte form */
+	{ "\xfe", ALL },
+	{ "\xff", ALL },
+	{ "\xe9", ALL },		/* Latin-1 e acute */
+};
+
+/* Append what classes[i] becomes in how: itself, or its bytes as \xNN. */
+static void
+want_class(size_t i, enum zt_esc how, struct zt_buf *w)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)classes[i].s;
+
+	if (!(classes[i].bytes & (1u << how))) {
+		zt_buf_add(w, classes[i].s, strlen(classes[i].s));
+		return;
+	}
+	for (; *p != '\0'; p++) {
+		zt_buf_add(w, how == ZT_ESC_JSON ? "\\\\x" : "\\x",
+		    how == ZT_ESC_JSON ? 3 : 2);
+		zt_buf_addc(w, hex[*p >> 4]);
+		zt_buf_addc(w, hex[*p & 15]);
+	}
+}
+
+/* t_escape-7.1 */
+static void
+every_class_in_every_format(void)
+{
+	struct zt_buf	 got = { NULL, 0, 0 };
+	struct zt_buf	 in = { NULL, 0, 0 };
+	struct zt_buf	 want = { NULL, 0, 0 };
+	size_t		 i;
+	int		 how;
+	int		 bad = 0;
+
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+			/* Alone, then between ASCII (resynchronised). */
+			got.n = want.n = 0;
+			zt_escape(&got, (enum zt_esc)how, classes[i].s,
+			    strlen(classes[i].s));
+			want_class(i, (enum zt_esc)how, &want);
+			in.n = 0;
+			zt_buf_add(&in, "a", 1);
+			zt_buf_add(&in, classes[i].s, strlen(classes[i].s));
+			zt_buf_add(&in, "z", 1);
+			if (got.n != want.n || memcmp(got.p, want.p, got.n) != 0)
+				bad++;
+			got.n = 0;
+			zt_escape(&got, (enum zt_esc)how, in.p, in.n);
+			if (got.n != want.n + 2 || got.p[0] != 'a' ||
+			    memcmp(got.p + 1, want.p, want.n) != 0 ||
+			    got.p[got.n - 1] != 'z')
+				bad++;
+			if (bad > 0 && got.n > 0) {
+				fprintf(stderr, "  %s: class %zu: \"%.*s\"\n",
+				    fmt_names[how], i, (int)got.n, got.p);
+				bad = 1000;	/* report once */
+				break;
+			}
+		}
+	}
+	TT_EQ_INT(bad, 0);
+	zt_buf_free(&got);
+	zt_buf_free(&in);
+	zt_buf_free(&want);
+}
+
+#undef T
+#undef X
+#undef ALL
+
+/* Escape s[0..n) in every format and check the promises; 0 if all hold. */
+static int
+holds(const char *s, size_t n)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	char		 back[64];
+	size_t		 k;
+	int		 how;
+	int		 bad = 0;
+
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+		b.n = 0;
+		zt_escape(&b, (enum zt_esc)how, s, n);
+		if (!esc_valid((enum zt_esc)how, b.n ? b.p : "", b.n))
+			bad = 1;
+		if (how == ZT_ESC_TEXT) {
+			k = b.n <= sizeof(back) ?
+			    text_unescape(b.p, b.n, back) : (size_t)-1;
+			if (k != n || memcmp(back, s, n) != 0)
+				bad = 1;
+			if (zt_escape_width(s, n) != text_chars(s, n))
+				bad = 1;
+		}
+		if (bad) {
+			fprintf(stderr, "  %s: \"%.*s\"\n", fmt_names[how],
+			    (int)b.n, b.n ? b.p : "");
+			break;
+		}
+	}
+	zt_buf_free(&b);
+	return bad;
+}
+
+/* t_escape-8.1 */
+static void
+output_is_valid_whatever_the_bytes(void)
+{
+	static const unsigned char firsts[] = {
+		0xc2, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4
+	};
+	static const unsigned char alphabet[] = {
+		'a', '"', '\\', '&', '<', '\'', 'x', '\0', '\t', '\r', 0x1b,
+		0x7f, 0x80, 0x85, 0x9b, 0xa0, 0xbf, 0xc2, 0xc3, 0xe2, 0xed,
+		0xef, 0xf0, 0xf4, 0xf5, 0xfe, 0xff, 0xb7, 0x90, 0xbe, 0x81
+	};
+	unsigned char	 s[12];
+	uint32_t	 seed = 1;
+	unsigned	 i;
+	unsigned	 j;
+	unsigned	 k;
+	size_t		 n;
+	int		 bad = 0;
+
+	for (i = 0; i < 256 && bad < 5; i++) {
+		s[0] = (unsigned char)i;
+		bad += holds((const char *)s, 1);
+		for (j = 0; j < 256 && bad < 5; j++) {
+			s[1] = (unsigned char)j;
+			bad += holds((const char *)s, 2);
+		}
+	}
+	for (i = 0; i < sizeof(firsts) && bad < 5; i++)
+		for (j = 0; j < 256; j++)
+			for (k = 0; k < 256 && bad < 5; k++) {
+				s[0] = firsts[i];
+				s[1] = (unsigned char)j;
+				s[2] = (unsigned char)k;
+				bad += holds((const char *)s, 3);
+			}
+	for (i = 0; i < 200000 && bad < 5; i++) {
+		seed = seed * 1103515245u + 12345u;
+		n = 1 + (seed >> 16) % sizeof(s);
+		for (j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			s[j] = alphabet[(seed >> 16) % sizeof(alphabet)];
+		}
+		bad += holds((const char *)s, n);
+	}
+	TT_EQ_INT(bad, 0);
+}
+
 int
 main(void)
 {
@@ -362,12 +644,16 @@ main(void)
 	text_passes_printable_and_utf8();
 	fput_writes_the_same();
 	json_str_escapes_by_json_rules();
+	json_writes_invalid_bytes_as_text();
 	xml_entities_and_controls();
+	xml_writes_what_it_cannot_carry_as_bytes();
 	csv_cell_quotes_when_needed();
 	csv_cell_guards_formulas_in_text();
 	utf8_copies_valid_text();
 	utf8_escapes_nul_and_invalid_bytes();
 	every_ascii_byte_in_every_format();
 	width_counts_escaped_characters();
+	every_class_in_every_format();
+	output_is_valid_whatever_the_bytes();
 	return tt_finish("t_escape");
 }
