@@ -31,6 +31,7 @@
 #include "report/output.h"
 #include "store/regexp.h"
 #include "store/store.h"
+#include "util/escape.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -841,7 +842,7 @@ cmd_rules(int argc, char **argv)
 			printf("%-*s  %-8s  %-8s  ", (int)w, rs.r[k].id,
 			    zt_rtype_names[rs.r[k].type],
 			    zt_sev_names[rs.r[k].sev]);
-			zt_fput_escaped(stdout, rs.r[k].description,
+			zt_escape_fput(stdout, ZT_ESC_TEXT, rs.r[k].description,
 			    strlen(rs.r[k].description));
 			putchar('\n');
 		}

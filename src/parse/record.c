@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "parse/recparse.h"
+#include "util/escape.h"
 
 const char *const zt_field_names[ZT_F_COUNT] = {
 	"src.addr", "src.workload", "src.namespace", "src.identity",
@@ -375,12 +376,12 @@ zt_rec_field(struct zt_parser *ps, struct zt_rec *rec, struct zt_str name,
 		return 0;
 	}
 	zt_buf_addc(&ps->extra, ps->extra.n == 0 ? '{' : ',');
-	zt_buf_add_json_str(&ps->extra, name.p, name.n);
+	zt_escape_json_str(&ps->extra, name.p, name.n);
 	zt_buf_addc(&ps->extra, ':');
 	if (raw_json)
 		zt_buf_add(&ps->extra, value.p, value.n);
 	else
-		zt_buf_add_json_str(&ps->extra, value.p, value.n);
+		zt_escape_json_str(&ps->extra, value.p, value.n);
 	return 0;
 }
 

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "report/output.h"
+#include "util/escape.h"
 #include "util/str.h"
-#include "util/text.h"
 #include "util/xalloc.h"
 
 int
@@ -19,12 +19,6 @@ zt_ofmt_parse(const char *s, unsigned allowed)
 		if (strcmp(s, names[i]) == 0 && (allowed & (1u << i)))
 			return i;
 	return -1;
-}
-
-static size_t
-width(const unsigned char *p, size_t n)
-{
-	return zt_escaped_width((const char *)p, n);
 }
 
 static void
@@ -98,7 +92,7 @@ json_value(sqlite3_stmt *s, int i, struct zt_buf *b)
 	default:
 		p = sqlite3_column_text(s, i);
 		n = sqlite3_column_bytes(s, i);
-		zt_buf_add_json_str(b, (const char *)p, (size_t)n);
+		zt_escape_json_str(b, (const char *)p, (size_t)n);
 		break;
 	}
 }
@@ -115,40 +109,40 @@ json_row(sqlite3_stmt *s, struct zt_buf *b)
 		if (i > 0)
 			zt_buf_addc(b, ',');
 		name = sqlite3_column_name(s, i);
-		zt_buf_add_json_str(b, name, strlen(name));
+		zt_escape_json_str(b, name, strlen(name));
 		zt_buf_addc(b, ':');
 		json_value(s, i, b);
 	}
 	zt_buf_addc(b, '}');
 }
 
+/*
+ * Write one CSV line to out: the column names (header) or the current
+ * row's cells; tmp and line are scratch buffers.
+ */
 static void
-csv_cell(FILE *out, const char *p, size_t n, int text)
+csv_line(sqlite3_stmt *s, int header, struct zt_buf *tmp,
+    struct zt_buf *line, FILE *out)
 {
-	int	 quote = 0;
-	int	 formula;
-	size_t	 i;
+	int		 nc = sqlite3_column_count(s);
+	int		 i;
+	const char	*name;
 
-	formula = text && n > 1 && memchr("=+-@\t\r", p[0], 6) != NULL;
-	/* Control bytes from logs travel inside quotes, never bare. */
-	for (i = 0; i < n && !quote; i++)
-		if (p[i] == ',' || p[i] == '"' || (unsigned char)p[i] < 0x20 ||
-		    p[i] == 0x7f)
-			quote = 1;
-	if (!quote && !formula && (n == 0 || (p[0] != ' ' && p[n - 1] != ' ')))
-	{
-		fwrite(p, 1, n, out);
-		return;
+	line->n = 0;
+	for (i = 0; i < nc; i++) {
+		if (i > 0)
+			zt_buf_addc(line, ',');
+		if (header) {
+			name = sqlite3_column_name(s, i);
+			zt_escape_csv_cell(line, name, strlen(name), 0);
+			continue;
+		}
+		cell(s, i, tmp);
+		zt_escape_csv_cell(line, tmp->p, tmp->n,
+		    sqlite3_column_type(s, i) == SQLITE_TEXT);
 	}
-	putc('"', out);
-	if (formula)
-		putc('\'', out);
-	for (i = 0; i < n; i++) {
-		if (p[i] == '"')
-			putc('"', out);
-		putc(p[i], out);
-	}
-	putc('"', out);
+	zt_buf_addc(line, '\n');
+	fwrite(line->p, 1, line->n, out);
 }
 
 static void
@@ -190,7 +184,7 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 		cells = zt_xrealloc(cells, (ncells + 1) * sizeof(*cells));
 		cells[ncells].p = zt_xstrdup(name);
 		cells[ncells++].n = strlen(name);
-		w[i] = width((const unsigned char *)name, strlen(name));
+		w[i] = zt_escape_width(name, strlen(name));
 		num[i] = 1;
 	}
 	cap = ncells;
@@ -209,7 +203,7 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 			cell(s, i, &b);
 			cells[ncells].p = zt_xstrndup(b.p, b.n);
 			cells[ncells++].n = b.n;
-			cw = width((const unsigned char *)b.p, b.n);
+			cw = zt_escape_width(b.p, b.n);
 			if (cw > w[i])
 				w[i] = cw;
 		}
@@ -219,13 +213,13 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 		for (i = 0; i < nc; i++) {
 			const char *c = cells[r * (size_t)nc + (size_t)i].p;
 			size_t n = cells[r * (size_t)nc + (size_t)i].n;
-			size_t pad = w[i] - width((const unsigned char *)c, n);
+			size_t pad = w[i] - zt_escape_width(c, n);
 
 			if (i > 0)
 				zt_buf_add(&b, "  ", 2);
 			if (num[i] && r > 0)
 				pad_to(&b, pad);
-			zt_buf_add_escaped(&b, c, n);
+			zt_escape(&b, ZT_ESC_TEXT, c, n);
 			if (!num[i] || r == 0)
 				pad_to(&b, pad);
 		}
@@ -251,36 +245,21 @@ zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object, FILE *out,
     struct zt_err *err)
 {
 	struct zt_buf	 b = { NULL, 0, 0 };
+	struct zt_buf	 line = { NULL, 0, 0 };
 	int		 nc = sqlite3_column_count(s);
 	int		 rc;
-	int		 i;
 	long		 rows = 0;
-	const char	*name;
 
 	if (f == ZT_OUT_TABLE)
 		return table_print(s, out, err);
-	if (f == ZT_OUT_CSV && nc > 0) {
-		for (i = 0; i < nc; i++) {
-			name = sqlite3_column_name(s, i);
-			if (i > 0)
-				putc(',', out);
-			csv_cell(out, name, strlen(name), 0);
-		}
-		putc('\n', out);
-	}
+	if (f == ZT_OUT_CSV && nc > 0)
+		csv_line(s, 1, &b, &line, out);
 	if (f == ZT_OUT_JSON && !as_object && nc > 0)
 		fputs("[", out);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		rows++;
 		if (f == ZT_OUT_CSV) {
-			for (i = 0; i < nc; i++) {
-				if (i > 0)
-					putc(',', out);
-				cell(s, i, &b);
-				csv_cell(out, b.p, b.n, sqlite3_column_type(s,
-				    i) == SQLITE_TEXT);
-			}
-			putc('\n', out);
+			csv_line(s, 0, &b, &line, out);
 			continue;
 		}
 		b.n = 0;
@@ -301,6 +280,7 @@ zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object, FILE *out,
 	if (f == ZT_OUT_JSON && !as_object && nc > 0)
 		fputs(rows > 0 ? "\n]" : "]", out);
 	zt_buf_free(&b);
+	zt_buf_free(&line);
 	if (rc != SQLITE_DONE)
 		return zt_err_set(err, "SQL: %s",
 		    sqlite3_errmsg(sqlite3_db_handle(s)));

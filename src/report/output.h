@@ -4,9 +4,10 @@
  * store -> [output]
  *
  * Text from logs is never written raw where a terminal may read it:
- * the table format escapes control bytes (zt_fput_escaped), JSON escapes
- * them by its own rules, CSV quotes them and defuses spreadsheet formulas
- * (a text cell starting with = + - @ TAB or CR gets a leading ').
+ * the table format escapes control bytes, JSON escapes them by its own
+ * rules, CSV quotes them and defuses spreadsheet formulas (a text cell
+ * starting with = + - @ TAB or CR gets a leading '); util/escape.h does
+ * all three.
  */
 #ifndef ZT_OUTPUT_H
 #define ZT_OUTPUT_H

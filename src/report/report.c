@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "report/report.h"
-#include "util/text.h"
+#include "util/escape.h"
 #include "util/xalloc.h"
 
 #ifndef ZTLOG_VERSION
@@ -50,7 +50,7 @@ tally(const struct zt_checkrun *run, size_t n[6])
 static void
 esc(FILE *f, const char *s)
 {
-	zt_fput_escaped(f, s, strlen(s));
+	zt_escape_fput(f, ZT_ESC_TEXT, s, strlen(s));
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -148,7 +148,7 @@ jstr(FILE *f, const char *s)
 		fputs("null", f);
 		return;
 	}
-	zt_buf_add_json_str(&b, s, strlen(s));
+	zt_escape_json_str(&b, s, strlen(s));
 	fwrite(b.p, 1, b.n, f);
 	zt_buf_free(&b);
 }
@@ -220,33 +220,7 @@ write_json(FILE *f, const struct zt_checkrun *run,
 static void
 xml(FILE *f, const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-
-	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&apos;", f);
-			break;
-		default:
-			/* Control bytes are not allowed in XML 1.0. */
-			if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
-				fprintf(f, "\\x%02x", *p);
-			else
-				putc(*p, f);
-		}
-	}
+	zt_escape_fput(f, ZT_ESC_XML, s, strlen(s));
 }
 
 static void
@@ -414,7 +388,7 @@ zt_report_lb(FILE *f, const struct zt_result *bal, int color)
 		w = 0;
 		mx = 0;
 		for (k = 0; k < sv->nep; k++) {
-			size_t ew = zt_escaped_width(sv->ep[k].name,
+			size_t ew = zt_escape_width(sv->ep[k].name,
 			    strlen(sv->ep[k].name));
 
 			if (ew > w)
@@ -425,7 +399,7 @@ zt_report_lb(FILE *f, const struct zt_result *bal, int color)
 		for (k = 0; k < sv->nep; k++) {
 			fputs("  ", f);
 			esc(f, sv->ep[k].name);
-			fprintf(f, "%*s  ", (int)(w - zt_escaped_width(
+			fprintf(f, "%*s  ", (int)(w - zt_escape_width(
 			    sv->ep[k].name, strlen(sv->ep[k].name))), "");
 			bar = mx > 0 ? (int)((sv->ep[k].n * 40 + mx - 1) / mx) : 0;
 			fprintf(f, "%-40.*s  %6" PRId64 "  %5.1f%%\n", bar,

@@ -4,9 +4,9 @@
  *
  * check -> [report]
  *
- * Text from logs is escaped everywhere (zt_fput_escaped for text, JSON
- * and XML escaping for the others).  Colour only when asked (the caller
- * decides: a terminal, and NO_COLOR unset).
+ * Text from logs is escaped everywhere, by util/escape.h (ZT_ESC_TEXT,
+ * _JSON and _XML).  Colour only when asked (the caller decides: a
+ * terminal, and NO_COLOR unset).
  */
 #ifndef ZT_REPORT_H
 #define ZT_REPORT_H

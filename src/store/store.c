@@ -11,6 +11,7 @@
 
 #include "util/dict.h"
 #include "store/store.h"
+#include "util/escape.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -989,7 +990,7 @@ zt_store_reject(struct zt_store *st, unsigned long line, const char *reason,
 	if (text.n > 512)
 		text.n = 512;
 	st->key.n = 0;
-	zt_buf_add_sanitized(&st->key, text.p, text.n);
+	zt_escape(&st->key, ZT_ESC_UTF8, text.p, text.n);
 	zt_buf_addc(&st->key, '\0');
 	sqlite3_bind_int64(s, 1, st->src);
 	sqlite3_bind_int64(s, 2, (int64_t)line);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "util/diag.h"
-#include "util/text.h"
+#include "util/escape.h"
 
 static int quiet;
 static int status;
@@ -59,104 +59,6 @@ zt_diag_status(void)
 	return status;
 }
 
-/*
- * Is the valid UTF-8 sequence at p (k bytes) a character a terminal acts
- * on rather than shows: a C1 control (U+0080..U+009F: CSI, OSC, DCS...)
- * or a bidirectional override that reorders what follows?
- */
-static int
-active(const unsigned char *p, size_t k)
-{
-	if (k == 2)
-		return p[0] == 0xc2 && p[1] < 0xa0;
-	if (k == 3 && p[0] == 0xe2 && p[1] == 0x80)
-		return p[2] == 0x8e || p[2] == 0x8f ||	/* LRM, RLM */
-		    (p[2] >= 0xaa && p[2] <= 0xae);	/* LRE..RLO */
-	if (k == 3 && p[0] == 0xe2 && p[1] == 0x81)
-		return p[2] >= 0xa6 && p[2] <= 0xa9;	/* LRI..PDI */
-	return 0;
-}
-
-void
-zt_buf_add_escaped(struct zt_buf *b, const char *s, size_t n)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i;
-	size_t			 run;
-	size_t			 k;
-	unsigned char		 c;
-	char			 esc[4];
-
-	for (i = 0; i < n; i += run) {
-		for (run = 0; i + run < n; run++) {
-			c = u[i + run];
-			if (c < 0x20 || c >= 0x7f || c == '\\')
-				break;
-		}
-		if (run > 0) {
-			zt_buf_add(b, s + i, run);
-			continue;
-		}
-		c = u[i];
-		if (c >= 0x80 && (k = zt_utf8_len(s + i, n - i)) > 0 &&
-		    !active(u + i, k)) {
-			zt_buf_add(b, s + i, k);
-			run = k;
-			continue;
-		}
-		/* One byte escaped; an active character's bytes one by one. */
-		run = 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '\\':
-			zt_buf_add(b, "\\\\", 2);
-			break;
-		case '\t':
-			zt_buf_add(b, "\\t", 2);
-			break;
-		case '\n':
-			zt_buf_add(b, "\\n", 2);
-			break;
-		case '\r':
-			zt_buf_add(b, "\\r", 2);
-			break;
-		default:
-			esc[1] = 'x';
-			esc[2] = hex[c >> 4];
-			esc[3] = hex[c & 15];
-			zt_buf_add(b, esc, 4);
-			break;
-		}
-	}
-}
-
-size_t
-zt_escaped_width(const char *s, size_t n)
-{
-	struct zt_buf	 b = { NULL, 0, 0 };
-	size_t		 w = 0;
-	size_t		 i;
-
-	zt_buf_add_escaped(&b, s, n);
-	for (i = 0; i < b.n; i++)
-		if (((unsigned char)b.p[i] & 0xc0) != 0x80)
-			w++;
-	zt_buf_free(&b);
-	return w;
-}
-
-void
-zt_fput_escaped(FILE *f, const char *s, size_t n)
-{
-	struct zt_buf	 b = { NULL, 0, 0 };
-
-	zt_buf_add_escaped(&b, s, n);
-	if (b.n > 0)
-		fwrite(b.p, 1, b.n, f);
-	zt_buf_free(&b);
-}
-
 static void emit(const char *, unsigned long, unsigned long, const char *,
     const char *, va_list) __attribute__((format(printf, 5, 0)));
 
@@ -175,7 +77,7 @@ emit(const char *file, unsigned long line, unsigned long col,
 	fflush(stdout);
 	fputs("ztlog: ", stderr);
 	if (file != NULL) {
-		zt_fput_escaped(stderr, file, strlen(file));
+		zt_escape_fput(stderr, ZT_ESC_TEXT, file, strlen(file));
 		if (line > 0)
 			fprintf(stderr, ":%lu", line);
 		if (line > 0 && col > 0)
@@ -184,7 +86,7 @@ emit(const char *file, unsigned long line, unsigned long col,
 	}
 	if (level != NULL)
 		fprintf(stderr, "%s: ", level);
-	zt_fput_escaped(stderr, buf, (size_t)n);
+	zt_escape_fput(stderr, ZT_ESC_TEXT, buf, (size_t)n);
 	putc('\n', stderr);
 }
 
@@ -195,7 +97,8 @@ zt_diag_err(const struct zt_err *err)
 	fflush(stdout);
 	fputs("ztlog: ", stderr);
 	if (err->file != NULL) {
-		zt_fput_escaped(stderr, err->file, strlen(err->file));
+		zt_escape_fput(stderr, ZT_ESC_TEXT, err->file,
+		    strlen(err->file));
 		if (err->line > 0)
 			fprintf(stderr, ":%lu", err->line);
 		if (err->line > 0 && err->col > 0)
@@ -203,7 +106,7 @@ zt_diag_err(const struct zt_err *err)
 		fputs(": ", stderr);
 	}
 	fputs("error: ", stderr);
-	zt_fput_escaped(stderr, err->msg, strlen(err->msg));
+	zt_escape_fput(stderr, ZT_ESC_TEXT, err->msg, strlen(err->msg));
 	putc('\n', stderr);
 }
 

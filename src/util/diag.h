@@ -47,20 +47,4 @@ void	zt_diag_info(const char *fmt, ...) ZT_ATTR_PRINTF(1, 2);
 int	zt_diag_status(void);
 void	zt_diag_raise(int status);
 
-/*
- * Write s to f with everything that could act on a terminal escaped:
- * control bytes and DEL as \t \n \r \xNN, backslash as \\, C1 controls
- * (U+0080..U+009F) and bidirectional overrides byte by byte as \xNN, and
- * bytes that are not valid UTF-8 as \xNN.  Other UTF-8 text stays
- * readable.
- */
-#include <stdio.h>
-#include <stddef.h>
-void	zt_fput_escaped(FILE *f, const char *s, size_t n);
-/* The same escaping, appended to a buffer (text.h). */
-struct zt_buf;
-void	zt_buf_add_escaped(struct zt_buf *b, const char *s, size_t n);
-/* Columns that text takes once escaped (one per character). */
-size_t	zt_escaped_width(const char *s, size_t n);
-
 #endif

@@ -1,6 +1,7 @@
 /*
  * text.h -- small byte-level helpers shared by the parser and the writers:
- * UTF-8 validation, JSON string escaping, bounded integer parsing.
+ * a growable buffer, UTF-8 validation and encoding, bounded integer
+ * parsing (escaping for output is escape.h).
  * None of them allocate except through the zt_buf they are given.
  */
 #ifndef ZT_TEXT_H
@@ -26,16 +27,6 @@ size_t	zt_utf8_len(const char *p, size_t n);
 
 /* 1 if p[0..n) is valid UTF-8 with no NUL byte (no surrogates, <= U+10FFFF). */
 int	zt_utf8_valid(const char *p, size_t n);
-
-/*
- * Append p[0..n) to b as safe text: valid UTF-8 is copied, NUL and bytes
- * that are not part of valid UTF-8 become "\xNN".  Returns nothing; never
- * fails.
- */
-void	zt_buf_add_sanitized(struct zt_buf *b, const char *p, size_t n);
-
-/* Append p[0..n) as a JSON string literal, quotes included. */
-void	zt_buf_add_json_str(struct zt_buf *b, const char *p, size_t n);
 
 /* Encode code point cp (valid scalar value) as UTF-8 into out; returns length. */
 size_t	zt_utf8_encode(uint32_t cp, char out[4]);

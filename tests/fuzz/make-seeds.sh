@@ -7,7 +7,12 @@
 #                                 rule files, one using every key, a YAML
 #                                 "billion laughs" and deep nesting;
 #   tests/fuzz/seeds/fuzz_check/  check fixture lines cut into sources,
-#                                 one rolled back.
+#                                 one rolled back; hostile code points;
+#   tests/fuzz/seeds/fuzz_line/   the hostile log lines (code points XML
+#                                 forbids, controls, invalid UTF-8);
+#   tests/fuzz/seeds/fuzz_escape/ byte strings of every class escape.h
+#                                 handles: file names and SQL results that
+#                                 are not UTF-8, non-characters, controls.
 # Deterministic (gzip -n: no name, no time), so the files can be checked in;
 # each stays under 10 KB.  Only the files named here are (re)written: the
 # regress-* inputs that once found a bug are left alone.
@@ -97,6 +102,9 @@ for f in custom err-bad-regex err-bad-window err-dup-id err-bad-column \
 		cp tests/fixtures/rules/$f.yaml "$r/"
 	fi
 done
+# A description with code points XML forbids, an sql rule whose results
+# are not UTF-8.
+cp tests/fixtures/hostile/machine-formats.yaml "$r/"
 
 cat >"$r/every-key.yaml" <<'EOF'
 # Every rule type with every key it accepts, every filter operator.
@@ -229,5 +237,32 @@ mkdir -p "$k"
 	echo '#src'
 	sed -n '1,2p;61,62p' "$f/waypoint.log"
 } >"$k/sources-abort"
+# Values with U+FFFE, U+FFFF, other non-characters, C0/C1/bidi controls
+# and XML specials, and terminal escapes, over two sources.
+{
+	cat tests/fixtures/hostile/machine-formats.log
+	echo '#src'
+	sed -n '1,6p' tests/fixtures/hostile/terminal-escapes.log
+} >"$k/hostile-codepoints"
 
-ls -l "$g" "$r" "$k"
+# ---- fuzz_line --------------------------------------------------------------
+
+l=tests/fuzz/seeds/fuzz_line
+mkdir -p "$l"
+cat tests/fixtures/hostile/machine-formats.log \
+    tests/fixtures/hostile/bad-codepoints.log >"$l/hostile-codepoints"
+
+# ---- fuzz_escape ------------------------------------------------------------
+
+e=tests/fuzz/seeds/fuzz_escape
+mkdir -p "$e"
+printf 'caf\351-<&>.log' >"$e/latin1-file-name"
+printf '\377|\355\240\200|\300\257|\364\220\200\200|\370\210\200\200\200|\342\202' \
+    >"$e/invalid-utf8"
+printf '\357\277\276\357\277\277 \357\267\220 \360\237\277\276 \364\217\277\277' \
+    >"$e/non-characters"
+printf '\000\001\t\n\r\033[31m\177 \302\205\302\233 \342\200\256\342\201\246' \
+    >"$e/controls"
+printf '"=cmd|\047 /C calc\047!A0",\\x41 &amp; <a href=\047x\047>' >"$e/specials"
+
+ls -l "$g" "$r" "$k" "$l" "$e"

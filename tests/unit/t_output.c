@@ -17,11 +17,15 @@
  *                 starting with = + - @ TAB CR (a lone "-" or "+" is left
  *                 alone), numbers never guarded, NULL empty, blobs x'..';
  *                 cells with other control bytes (ESC, TAB, BEL, DEL)
- *                 quoted (2.3, fails: see the case).
+ *                 quoted (2.3, fails: see the case); text that is not
+ *                 UTF-8 (a cast blob, a surrogate from char()) and NUL as
+ *                 \xNN, in cells and in names (2.4).
  *   t_output-3.*  JSON: one array, typed values (integer, real, string,
  *                 null, blob as hex string, infinity as null), string
- *                 escapes, "[]" for no rows, nothing for no columns.
- *   t_output-4.*  NDJSON: one object per line; nothing for no rows.
+ *                 escapes, "[]" for no rows, nothing for no columns; text
+ *                 that is not UTF-8 as the string \xNN (3.3).
+ *   t_output-4.*  NDJSON: one object per line; nothing for no rows; text
+ *                 that is not UTF-8 as in JSON.
  *   t_output-5.*  errors: bad SQL returns -1 with "SQL: ..." and prints
  *                 nothing; a runtime error after a row keeps that row.
  *   t_output-6.*  zt_ofmt_parse: names, the allowed mask, unknown names.
@@ -211,6 +215,20 @@ csv_quotes_cells_with_control_bytes(void)
 	    "\"a\x1b[31m\",\"x\ty\",\"b\a\",\"d\x7f\"\n");
 }
 
+/* t_output-2.4 */
+static void
+csv_writes_invalid_utf8_and_nul_as_hex(void)
+{
+	OUT("SELECT CAST(x'ff' AS TEXT) AS ff, char(55296) AS s, "
+	    "'caf' || CAST(x'e9' AS TEXT) AS \"n\xe9\", char(0) || 'x' AS z",
+	    ZT_OUT_CSV,
+	    "ff,s,n\\xe9,z\n"
+	    "\\xff,\\xed\\xa0\\x80,caf\\xe9,\"\\x00x\"\n");
+	/* The formula guard still sees the first character. */
+	OUT("SELECT '=' || CAST(x'ff' AS TEXT) AS f", ZT_OUT_CSV,
+	    "f\n\"'=\\xff\"\n");
+}
+
 /* t_output-3.1 */
 static void
 json_typed_values(void)
@@ -236,6 +254,17 @@ json_typed_values(void)
 	    "[\n{\"a\\\"b\":1}\n]\n");
 }
 
+/* t_output-3.3 */
+static void
+json_writes_invalid_utf8_as_hex_text(void)
+{
+	OUT("SELECT CAST(x'ff' AS TEXT) AS ff, char(55296) AS s, "
+	    "CAST(x'c0af' AS TEXT) AS \"o\xc0\xaf\", char(65534) AS nc",
+	    ZT_OUT_JSON,
+	    "[\n{\"ff\":\"\\\\xff\",\"s\":\"\\\\xed\\\\xa0\\\\x80\","
+	    "\"o\\\\xc0\\\\xaf\":\"\\\\xc0\\\\xaf\",\"nc\":\"\xef\xbf\xbe\"}\n]\n");
+}
+
 /* t_output-3.2 */
 static void
 json_empty_result_is_empty_array(void)
@@ -257,6 +286,8 @@ ndjson_one_object_per_line(void)
 	OUT("SELECT 1 AS a WHERE 0", ZT_OUT_NDJSON, "");
 	OUT("SELECT 'l1' || char(10) || 'l2' AS s", ZT_OUT_NDJSON,
 	    "{\"s\":\"l1\\nl2\"}\n");
+	OUT("SELECT 'a' || CAST(x'fe' AS TEXT) AS s", ZT_OUT_NDJSON,
+	    "{\"s\":\"a\\\\xfe\"}\n");
 }
 
 /* t_output-5.1 */
@@ -314,8 +345,10 @@ main(void)
 	csv_quotes_by_rfc_4180();
 	csv_guards_formulas_in_text_only();
 	csv_quotes_cells_with_control_bytes();
+	csv_writes_invalid_utf8_and_nul_as_hex();
 	json_typed_values();
 	json_empty_result_is_empty_array();
+	json_writes_invalid_utf8_as_hex_text();
 	ndjson_one_object_per_line();
 	errors_return_minus_one_with_sql_message();
 	ofmt_parse_names_and_mask();

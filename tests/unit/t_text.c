@@ -1,6 +1,6 @@
 /*
- * t_text.c -- the byte-level helpers of text.h, and the terminal escaping
- * of diag.h (zt_buf_add_escaped, zt_fput_escaped).
+ * t_text.c -- the byte-level helpers of text.h (the escaping is tested in
+ * t_escape.c).
  *
  * Test plan:
  *   t_text-1.*  zt_buf_add/addc/reserve: appends, growth, contents kept.
@@ -9,24 +9,18 @@
  *               truncated sequences, NUL (also inside the 8-byte fast
  *               path) rejected; a multibyte sequence across the 8-byte
  *               boundary accepted.
- *   t_text-3.*  zt_buf_add_sanitized: valid text copied (control bytes
- *               too), NUL and each invalid byte become "\xNN", appends.
- *   t_text-4.*  zt_buf_add_json_str: quotes, the short escapes, \u00NN for
- *               the other controls and DEL, UTF-8 and '/' untouched.
+ *   t_text-3.*, t_text-4.*  moved to t_escape-5.*, t_escape-2.*.
  *   t_text-5.*  zt_utf8_encode: every length boundary; every scalar value
  *               round-trips through zt_utf8_valid with the right length.
  *   t_text-6.*  zt_parse_u63: 0, INT64_MAX, INT64_MAX + 1 and beyond
  *               (-2), sign/space/empty/hex/high bytes (-1), views honoured.
- *   t_text-7.*  zt_buf_add_escaped / zt_fput_escaped: ESC, \t \n \r,
- *               backslash, DEL, NUL, other controls as \xNN; printable
- *               ASCII and bytes >= 0x80 pass through.
+ *   t_text-7.*  moved to t_escape-1.*.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/diag.h"
 #include "util/text.h"
 #include "tt.h"
 
@@ -171,88 +165,6 @@ utf8_rejects_nul(void)
 	TT_EQ_INT(valid(s, sizeof(s)), 1);
 }
 
-/* t_text-3.1 */
-static void
-sanitized_copies_valid_text(void)
-{
-	struct zt_buf	 b = { NULL, 0, 0 };
-
-	zt_buf_add_sanitized(&b, LIT("caf\xc3\xa9 \xe2\x80\x8d ok"));
-	TT_EQ_MEM(b.p, b.n, "caf\xc3\xa9 \xe2\x80\x8d ok");
-	b.n = 0;
-	/* Control bytes are valid UTF-8: copied as they are. */
-	zt_buf_add_sanitized(&b, LIT("a\tb\nc\x1b\x7f"));
-	TT_EQ_MEM(b.p, b.n, "a\tb\nc\x1b\x7f");
-	b.n = 0;
-	zt_buf_add_sanitized(&b, "x", 0);
-	TT_EQ_INT(b.n, 0);
-	zt_buf_free(&b);
-}
-
-/* t_text-3.2 */
-static void
-sanitized_escapes_nul_and_invalid_bytes(void)
-{
-	struct zt_buf	 b = { NULL, 0, 0 };
-
-	zt_buf_add_sanitized(&b, LIT("a\xff" "b"));
-	TT_EQ_MEM(b.p, b.n, "a\\xffb");
-	b.n = 0;
-	zt_buf_add_sanitized(&b, LIT("\0"));
-	TT_EQ_MEM(b.p, b.n, "\\x00");
-	b.n = 0;
-	/* Each byte of a bad sequence on its own; hex is lowercase. */
-	zt_buf_add_sanitized(&b, LIT("\xed\xa0\x80"));
-	TT_EQ_MEM(b.p, b.n, "\\xed\\xa0\\x80");
-	b.n = 0;
-	/* A truncated sequence, then valid text that resumes. */
-	zt_buf_add_sanitized(&b, LIT("\xe2\x82" "A\xc3\xa9"));
-	TT_EQ_MEM(b.p, b.n, "\\xe2\\x82A\xc3\xa9");
-	b.n = 0;
-	zt_buf_add_sanitized(&b, LIT("\xc0\x80\xf4\x90\x80\x80"));
-	TT_EQ_MEM(b.p, b.n, "\\xc0\\x80\\xf4\\x90\\x80\\x80");
-	b.n = 0;
-	/* Appends to what is there. */
-	zt_buf_add(&b, "pre:", 4);
-	zt_buf_add_sanitized(&b, LIT("\xfe!"));
-	TT_EQ_MEM(b.p, b.n, "pre:\\xfe!");
-	zt_buf_free(&b);
-}
-
-/* t_text-4.1 */
-static void
-json_str_escapes_by_json_rules(void)
-{
-	struct zt_buf	 b = { NULL, 0, 0 };
-
-	zt_buf_add_json_str(&b, "", 0);
-	TT_EQ_MEM(b.p, b.n, "\"\"");
-	b.n = 0;
-	zt_buf_add_json_str(&b, LIT("plain text / path"));
-	TT_EQ_MEM(b.p, b.n, "\"plain text / path\"");
-	b.n = 0;
-	zt_buf_add_json_str(&b, LIT("a\"b\\c"));
-	TT_EQ_MEM(b.p, b.n, "\"a\\\"b\\\\c\"");
-	b.n = 0;
-	zt_buf_add_json_str(&b, LIT("\n\r\t"));
-	TT_EQ_MEM(b.p, b.n, "\"\\n\\r\\t\"");
-	b.n = 0;
-	zt_buf_add_json_str(&b, LIT("\0\x01\b\f\x1b\x1f\x7f"));
-	TT_EQ_MEM(b.p, b.n,
-	    "\"\\u0000\\u0001\\u0008\\u000c\\u001b\\u001f\\u007f\"");
-	b.n = 0;
-	zt_buf_add_json_str(&b, LIT("caf\xc3\xa9 \xf0\x9f\x98\x80 \x20~"));
-	TT_EQ_MEM(b.p, b.n, "\"caf\xc3\xa9 \xf0\x9f\x98\x80  ~\"");
-	b.n = 0;
-	/* Appends, and a run of text between escapes is kept intact. */
-	zt_buf_add(&b, "{", 1);
-	zt_buf_add_json_str(&b, LIT("key"));
-	zt_buf_addc(&b, ':');
-	zt_buf_add_json_str(&b, LIT("one\ttwo\"three"));
-	TT_EQ_MEM(b.p, b.n, "{\"key\":\"one\\ttwo\\\"three\"");
-	zt_buf_free(&b);
-}
-
 /* t_text-5.1 */
 static void
 utf8_encode_length_boundaries(void)
@@ -362,65 +274,6 @@ u63_bad_syntax_is_minus_one(void)
 	TT_EQ_INT(zt_parse_u63(LIT(":"), &v), -1);	/* '9' + 1 */
 }
 
-static void
-escaped_is(const char *in, size_t n, const char *want)
-{
-	struct zt_buf	 b = { NULL, 0, 0 };
-
-	zt_buf_add_escaped(&b, in, n);
-	TT_EQ_MEM(b.n ? b.p : "", b.n, want);
-	zt_buf_free(&b);
-}
-
-/* t_text-7.1 */
-static void
-escaped_defuses_terminal_bytes(void)
-{
-	escaped_is(LIT("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
-	escaped_is(LIT("a\tb\nc\rd"), "a\\tb\\nc\\rd");
-	escaped_is(LIT("C:\\dir"), "C:\\\\dir");
-	escaped_is(LIT("\x7f"), "\\x7f");
-	escaped_is(LIT("\0"), "\\x00");
-	escaped_is(LIT("\x01\x07\x08\x0b\x0c\x1f"),
-	    "\\x01\\x07\\x08\\x0b\\x0c\\x1f");
-	escaped_is("", 0, "");
-}
-
-/* t_text-7.2 */
-static void
-escaped_passes_printable_and_high_bytes(void)
-{
-	escaped_is(LIT(" !\"'~ plain"), " !\"'~ plain");
-	escaped_is(LIT("caf\xc3\xa9 \xe2\x80\x8d"), "caf\xc3\xa9 \xe2\x80\x8d");
-	/* Bytes that are not UTF-8 are escaped, one by one. */
-	escaped_is(LIT("\xff\x80"), "\\xff\\x80");
-	/* C1 controls (8-bit CSI U+009B) and bidi overrides act on a
-	 * terminal: escaped byte by byte. */
-	escaped_is(LIT("a\xc2\x9b" "2Jb"), "a\\xc2\\x9b2Jb");
-	escaped_is(LIT("\xe2\x80\xae" "x"), "\\xe2\\x80\\xaex");
-	escaped_is(LIT("\xe2\x81\xa6"), "\\xe2\\x81\\xa6");
-	/* Their neighbours are text. */
-	escaped_is(LIT("\xc2\xa0\xe2\x80\xaf"), "\xc2\xa0\xe2\x80\xaf");
-}
-
-/* t_text-7.3 */
-static void
-fput_escaped_writes_the_same(void)
-{
-	FILE	*f = tmpfile();
-	char	 got[64];
-	size_t	 n;
-
-	TT_CHECK(f != NULL);
-	if (f == NULL)
-		return;
-	zt_fput_escaped(f, LIT("x\x1b\\y\t\xc3\xa9\n"));
-	rewind(f);
-	n = fread(got, 1, sizeof(got), f);
-	TT_EQ_MEM(got, n, "x\\x1b\\\\y\\t\xc3\xa9\\n");
-	fclose(f);
-}
-
 int
 main(void)
 {
@@ -430,16 +283,10 @@ main(void)
 	utf8_rejects_surrogates_and_beyond_max();
 	utf8_rejects_truncated_and_lone_bytes();
 	utf8_rejects_nul();
-	sanitized_copies_valid_text();
-	sanitized_escapes_nul_and_invalid_bytes();
-	json_str_escapes_by_json_rules();
 	utf8_encode_length_boundaries();
 	utf8_encode_every_scalar_is_valid();
 	u63_parses_the_range();
 	u63_out_of_range_is_minus_two();
 	u63_bad_syntax_is_minus_one();
-	escaped_defuses_terminal_bytes();
-	escaped_passes_printable_and_high_bytes();
-	fput_escaped_writes_the_same();
 	return tt_finish("t_text");
 }
