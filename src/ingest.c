@@ -504,7 +504,9 @@ zt_ingest_operand(struct zt_ingest *ig, const char *path)
 	    !S_ISDIR(sb.st_mode))
 		return ingest_file(ig, path);
 	rc = walk(path, &pv, 0);
-	qsort(pv.v, pv.n, sizeof(*pv.v), cmp);
+	/* qsort's array may not be NULL, even for no elements. */
+	if (pv.n > 1)
+		qsort(pv.v, pv.n, sizeof(*pv.v), cmp);
 	for (i = 0; i < pv.n; i++) {
 		if (ingest_file(ig, pv.v[i]) == -1)
 			rc = -1;

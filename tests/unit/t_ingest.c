@@ -2,7 +2,8 @@
  * t_ingest.c -- the ingest driver: operands to sources, line accounting.
  *
  * Test plan: t_ingest-1.* every line in exactly one class, per source and
- * in the totals; -2.* a directory is walked sorted, dotfiles skipped;
+ * in the totals; -2.* a directory is walked sorted, dotfiles skipped, and
+ * one without a regular file is zero sources, not an error;
  * -3.* the same content twice is stored once; -4.* an unreadable operand
  * is counted as failed and the others still go in.
  */
@@ -120,6 +121,29 @@ ingest_walks_a_directory_sorted(void)
 	zt_store_close(st);
 }
 
+/* t_ingest-2.2: no regular file below it (qsort(NULL, 0, ...) was UB) */
+static void
+ingest_walks_a_directory_without_files(void)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 sub[128];
+
+	snprintf(sub, sizeof(sub), "%s/e", dir);
+	mkdir(sub, 0700);
+	snprintf(sub, sizeof(sub), "%s/e/inner", dir);
+	mkdir(sub, 0700);
+	put("e/.hidden.log", REC);
+	snprintf(sub, sizeof(sub), "%s/e", dir);
+	zt_ingest_init(&ig, st, 1024);
+	TT_EQ_INT(zt_ingest_operand(&ig, sub), 0);
+	TT_EQ_INT(ig.sources, 0);
+	TT_EQ_INT(ig.failed, 0);
+	TT_EQ_INT(ig.lines, 0);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM sources"), 0);
+	zt_store_close(st);
+}
+
 /* t_ingest-3.1 */
 static void
 ingest_stores_the_same_content_once(void)
@@ -181,6 +205,7 @@ main(void)
 	zt_diag_quiet(1);
 	ingest_accounts_for_every_line();
 	ingest_walks_a_directory_sorted();
+	ingest_walks_a_directory_without_files();
 	ingest_stores_the_same_content_once();
 	ingest_counts_an_unreadable_operand();
 	rc = tt_finish("t_ingest");
