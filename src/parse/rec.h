@@ -59,7 +59,8 @@ enum zt_fmt {
 };
 
 struct zt_rec {
-	struct zt_str	 pod;		/* decoration pod name, or absent */
+	struct zt_str	 pod;		/* the line's decoration pod, else the
+					   source's pod, or absent */
 	int		 has_kube;	/* a kubelet timestamp was present */
 	int64_t		 kube_ns;	/* its instant, ns since the epoch */
 	int		 kube_off;	/* its UTC offset in minutes */
@@ -78,10 +79,14 @@ struct zt_rec {
 	char		 why[160];	/* the reason, when malformed */
 };
 
+struct zt_srcinfo;
+
 struct zt_parser {
 	struct zt_buf	 scratch;	/* decoded values */
 	struct zt_buf	 extra;		/* unknown fields as JSON */
 	int		 hint;		/* field expected next */
+	const struct zt_srcinfo *src;	/* the lines' source; NULL: none */
+	struct zt_str	 srcpod;	/* its pod, or absent */
 };
 
 #endif

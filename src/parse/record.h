@@ -2,7 +2,7 @@
  * record.h -- one physical log line classified, and an access record read
  * out of it as views.
  *
- * input -> lines -> [record] -> store
+ * sources -> input -> lines -> [parse] -> store
  *
  * zt_parse_line() strips kubectl's decorations (--prefix, --timestamps,
  * stern-like pod prefixes), recognises the ztunnel text layouts (1.22.0
@@ -18,11 +18,21 @@
 #ifndef ZT_RECORD_H
 #define ZT_RECORD_H
 
+#include "in/source.h"
 #include "parse/rec.h"
 #include "parse/rec_time.h"
 
+/* A parser for lines of no known source (until zt_parser_source). */
 void	zt_parser_init(struct zt_parser *ps);
 void	zt_parser_fini(struct zt_parser *ps);
+
+/*
+ * The lines parsed from now on come from src (borrowed until the next
+ * zt_parser_source() or zt_parser_fini(); NULL: no source known).  What
+ * the source knows fills what a line does not say: a record's pod is the
+ * line's kubectl decoration if it has one, else src->pod.
+ */
+void	zt_parser_source(struct zt_parser *ps, const struct zt_srcinfo *src);
 
 /*
  * Classify line (without its newline) and, for a record, fill rec.  For

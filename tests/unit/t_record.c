@@ -52,6 +52,12 @@
  *   t_record-9.*  zt_parse_ts27: epoch, known instants, leap days,
  *                 calendar limits, shape errors; zt_format_ts writes
  *                 ztunnel's form, and parsing it gives the instant back.
+ *   t_record-10.* the source's context: a line without a decoration gets
+ *                 its source's pod (records, JSON records, other,
+ *                 malformed and empty lines alike), a kubectl or stern
+ *                 decoration wins over it, a source without a pod or no
+ *                 source leaves the pod absent, and changing the source
+ *                 between lines takes effect at once.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -1017,6 +1023,49 @@ format_ts_like_ztunnel(void)
 	}
 }
 
+/* t_record-10.1 */
+static void
+source_pod_fills_what_the_line_does_not_say(void)
+{
+	struct zt_srcinfo	 node = { "node/0.log", "ztunnel-n0d3s",
+	    "istio-system", "istio-proxy", "node-1", "0", ZT_WRAP_PLAIN };
+	struct zt_srcinfo	 bare = { "capture.log", NULL, NULL, NULL,
+	    NULL, NULL, ZT_WRAP_AUTO };
+
+	zt_parser_source(&ps, &node);
+	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	short_record_ok(__LINE__);
+	TT_EQ_INT(parse(JHEAD "}"), ZT_CLASS_RECORD);
+	TT_EQ_INT(rec.fmt, ZT_FMT_JSON);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	TT_EQ_INT(parse("2024-11-19T12:24:31.209301Z\tinfo\txds::client\tok"),
+	    ZT_CLASS_OTHER);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	TT_EQ_INT(parse(HEAD "src.addr=1.2.3.4:5"), ZT_CLASS_MALFORMED);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	TT_EQ_INT(parse(""), ZT_CLASS_OTHER);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+
+	/* A decoration says more than the source. */
+	TT_EQ_INT(parse("[pod/ztunnel-6hvcw/istio-proxy] " SHORT),
+	    ZT_CLASS_RECORD);
+	VIEW(rec.pod, "ztunnel-6hvcw");
+	TT_EQ_INT(parse("ztunnel-89z75 istio-proxy " SHORT), ZT_CLASS_RECORD);
+	VIEW(rec.pod, "ztunnel-89z75");
+
+	/* No pod known: absent, as without a source. */
+	zt_parser_source(&ps, &bare);
+	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);
+	TT_CHECK(rec.pod.p == NULL);
+	zt_parser_source(&ps, &node);
+	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	zt_parser_source(&ps, NULL);
+	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);
+	TT_CHECK(rec.pod.p == NULL);
+}
+
 int
 main(void)
 {
@@ -1055,6 +1104,7 @@ main(void)
 	ts27_values();
 	ts27_rejects();
 	format_ts_like_ztunnel();
+	source_pod_fills_what_the_line_does_not_say();
 	/* The parser's scratch survives all of that and is freed once. */
 	TT_EQ_INT(parse(L123), ZT_CLASS_RECORD);
 	FIELD(ZT_F_DST_CLUSTER, "cluster-west");
