@@ -170,6 +170,30 @@ jstring(struct jp *j, struct zt_str *out)
 
 static int	jskip(struct jp *, int);
 
+/*
+ * A member's "key" and its ':' at j->p, whitespace around them skipped:
+ * the key into *key, or dropped when key is NULL.  Returns 0 with j->p
+ * after the colon, or -1.
+ */
+static int
+jkey(struct jp *j, struct zt_str *key)
+{
+	struct zt_str	 tmp;
+	size_t		 save = j->ps->scratch.n;
+
+	ws(j);
+	if (j->p >= j->end || *j->p != '"' ||
+	    jstring(j, key != NULL ? key : &tmp) == -1)
+		return -1;
+	if (key == NULL)
+		j->ps->scratch.n = save;
+	ws(j);
+	if (j->p >= j->end || *j->p != ':')
+		return -1;
+	j->p++;
+	return 0;
+}
+
 /* Skip an object or array at j->p (on its '{' or '['). */
 static int
 jskip_nested(struct jp *j, int depth)
@@ -184,16 +208,8 @@ jskip_nested(struct jp *j, int depth)
 		return 0;
 	}
 	for (;;) {
-		if (obj) {
-			ws(j);
-			if (j->p >= j->end || *j->p != '"' ||
-			    jskip(j, depth + 1) == -1)
-				return -1;
-			ws(j);
-			if (j->p >= j->end || *j->p != ':')
-				return -1;
-			j->p++;
-		}
+		if (obj && jkey(j, NULL) == -1)
+			return -1;
 		ws(j);
 		if (jskip(j, depth + 1) == -1)
 			return -1;
@@ -276,14 +292,8 @@ jobject(struct jp *j, struct member *m, size_t *nm)
 	for (;;) {
 		if (*nm == MAXMEMBERS)
 			return -1;
-		ws(j);
-		if (j->p >= j->end || *j->p != '"' ||
-		    jstring(j, &m[*nm].key) == -1)
+		if (jkey(j, &m[*nm].key) == -1)
 			return -1;
-		ws(j);
-		if (j->p >= j->end || *j->p != ':')
-			return -1;
-		j->p++;
 		ws(j);
 		if (j->p >= j->end)
 			return -1;
