@@ -1,11 +1,7 @@
 /*
  * ingest.c -- see ingest.h.
  */
-#include <sys/stat.h>
-
-#include <dirent.h>
 #include <pthread.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +9,7 @@
 #include "ingest.h"
 #include "in/input.h"
 #include "in/lines.h"
+#include "in/source.h"
 #include "parse/record.h"
 #include "util/xalloc.h"
 
@@ -90,6 +87,7 @@ struct pipe {
 	int			 cancel;	/* store failed: stop reading */
 	/* Reader side, read by the store side after done. */
 	struct zt_input		*in;
+	const struct zt_srcinfo	*info;		/* what the parser is told */
 	struct zt_store		*st;
 	size_t			 maxline;
 	int			 rc;		/* 0; -1 input error; -2 fatal */
@@ -167,6 +165,7 @@ reader(void *arg)
 
 	zt_lines_init(&lr, pp->in, pp->maxline);
 	zt_parser_init(&ps);
+	zt_parser_source(&ps, pp->info);
 	b = reader_take(pp);
 	while (b != NULL &&
 	    (r = zt_lines_next(&lr, &line, &toolong, &pp->ierr)) == 1) {
@@ -292,8 +291,9 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
  * database error (err set; the caller rolls back).
  */
 static int
-read_source(struct zt_ingest *ig, struct zt_input *in, const char *name,
-    struct zt_source_stats *ss, struct zt_err *ierr, struct zt_err *err)
+read_source(struct zt_ingest *ig, struct zt_input *in,
+    const struct zt_srcinfo *info, struct zt_source_stats *ss,
+    struct zt_err *ierr, struct zt_err *err)
 {
 	struct pipe	 pp;
 	struct batch	*b;
@@ -307,6 +307,7 @@ read_source(struct zt_ingest *ig, struct zt_input *in, const char *name,
 	for (i = 0; i < NBATCH; i++)
 		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
 	pp.in = in;
+	pp.info = info;
 	pp.st = ig->st;
 	pp.maxline = ig->maxline;
 	if (pthread_create(&tid, NULL, reader, &pp) != 0) {
@@ -319,7 +320,8 @@ read_source(struct zt_ingest *ig, struct zt_input *in, const char *name,
 		    err) == -1)
 			rc = -2;
 		for (i = 0; i < b->n && rc == 0; i++)
-			if (store_item(ig, name, b, &b->items[i], ss, err) == -1)
+			if (store_item(ig, info->name, b, &b->items[i], ss,
+			    err) == -1)
 				rc = -2;
 		store_give(&pp, rc != 0);
 	}
@@ -355,9 +357,10 @@ tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
 	ig->malformed += ss->malformed;
 }
 
-static int
-ingest_file(struct zt_ingest *ig, const char *path)
+int
+zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 {
+	const char		*name = src->info.name;
 	struct zt_input		*in;
 	struct zt_source_stats	 ss;
 	struct zt_err		 err;
@@ -366,12 +369,12 @@ ingest_file(struct zt_ingest *ig, const char *path)
 	int			 r;
 	int			 r2;
 
-	if (zt_input_open(&in, path, &err) == -1) {
+	if (zt_source_open(src, &in, &err) == -1) {
 		zt_diag_err(&err);
 		ig->failed++;
 		return -1;
 	}
-	if (zt_store_begin(ig->st, path, &err) == -1) {
+	if (zt_store_begin(ig->st, name, &err) == -1) {
 		zt_input_close(in);
 		zt_diag_err(&err);
 		ig->failed++;
@@ -379,16 +382,16 @@ ingest_file(struct zt_ingest *ig, const char *path)
 	}
 	memset(&ss, 0, sizeof(ss));
 	if (ig->sink != NULL)
-		ig->sink->begin(ig->sink->ctx, path);
-	r = read_source(ig, in, path, &ss, &ierr, &err);
+		ig->sink->begin(ig->sink->ctx, name);
+	r = read_source(ig, in, &src->info, &ss, &ierr, &err);
 	zt_input_close(in);
 	if (r == -2) {
 		zt_store_abort(ig->st);
 		if (ig->sink != NULL)
 			ig->sink->end(ig->sink->ctx, 0);
-		err.file = path;
+		err.file = name;
 		zt_diag_err(&err);
-		zt_diag_notice(path, "nothing stored from this source");
+		zt_diag_notice(name, "nothing stored from this source");
 		ig->failed++;
 		return -1;
 	}
@@ -397,13 +400,13 @@ ingest_file(struct zt_ingest *ig, const char *path)
 		ig->sink->end(ig->sink->ctx, r2 == 0);
 	switch (r2) {
 	case 1:
-		zt_diag_notice(path, "same content as %s, already in the "
+		zt_diag_notice(name, "same content as %s, already in the "
 		    "database; skipped", dup);
 		free(dup);
 		ig->skipped++;
 		break;
 	case -1:
-		err.file = path;
+		err.file = name;
 		zt_diag_err(&err);
 		ig->failed++;
 		return -1;
@@ -413,7 +416,7 @@ ingest_file(struct zt_ingest *ig, const char *path)
 	}
 	if (r == -1) {
 		zt_diag_err(&ierr);
-		zt_diag_notice(path, "kept the %llu lines read before the "
+		zt_diag_notice(name, "kept the %llu lines read before the "
 		    "error", (unsigned long long)ss.lines);
 		ig->failed++;
 		return -1;
@@ -421,98 +424,18 @@ ingest_file(struct zt_ingest *ig, const char *path)
 	return 0;
 }
 
-struct pathv {
-	char	**v;
-	size_t	 n;
-};
-
-static void
-pathv_add(struct pathv *pv, char *p)
-{
-	pv->v = zt_xrealloc(pv->v, (pv->n + 1) * sizeof(*pv->v));
-	pv->v[pv->n++] = p;
-}
-
 static int
-cmp(const void *a, const void *b)
+ingest_each(void *ctx, const struct zt_source *src)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Collect the regular files below dir; returns -1 if some could not be read. */
-static int
-walk(const char *dir, struct pathv *pv, int depth)
-{
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 sb;
-	char		*p;
-	size_t		 n;
-	int		 rc = 0;
-
-	if (depth > 64) {
-		zt_diag_error(dir, "directories nested too deep");
-		return -1;
-	}
-	d = opendir(dir);
-	if (d == NULL) {
-		zt_diag_error(dir, "cannot read directory: %s",
-		    strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		n = strlen(dir) + strlen(de->d_name) + 2;
-		p = zt_xmalloc(n);
-		snprintf(p, n, "%s%s%s", dir,
-		    dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
-		if (lstat(p, &sb) == -1) {
-			zt_diag_error(p, "cannot stat: %s", strerror(errno));
-			free(p);
-			rc = -1;
-			continue;
-		}
-		if (S_ISDIR(sb.st_mode)) {
-			if (walk(p, pv, depth + 1) == -1)
-				rc = -1;
-			free(p);
-			continue;
-		}
-		if (S_ISLNK(sb.st_mode) && stat(p, &sb) == -1) {
-			free(p);
-			continue;
-		}
-		if (S_ISREG(sb.st_mode))
-			pathv_add(pv, p);
-		else
-			free(p);
-	}
-	closedir(d);
-	return rc;
+	return zt_ingest_source(ctx, src);
 }
 
 int
-zt_ingest_operand(struct zt_ingest *ig, const char *path)
+zt_ingest_operand(struct zt_ingest *ig, const char *operand)
 {
-	struct stat	 sb;
-	struct pathv	 pv = { NULL, 0 };
-	size_t		 i;
-	int		 rc;
+	struct zt_expand ex = { ingest_each, ig };
 
-	if (strcmp(path, "-") == 0 || stat(path, &sb) == -1 ||
-	    !S_ISDIR(sb.st_mode))
-		return ingest_file(ig, path);
-	rc = walk(path, &pv, 0);
-	qsort(pv.v, pv.n, sizeof(*pv.v), cmp);
-	for (i = 0; i < pv.n; i++) {
-		if (ingest_file(ig, pv.v[i]) == -1)
-			rc = -1;
-		/* Source names in the database outlive pv; they were copied. */
-		free(pv.v[i]);
-	}
-	free(pv.v);
-	return rc;
+	return zt_source_expand(&ex, operand);
 }
 
 static const char *

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "in/source.h"
 #include "store/store.h"
 
 /*
@@ -46,12 +47,18 @@ struct zt_ingest {
 void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,
 	    size_t maxline);
 /*
- * Ingest one operand: "-" (stdin), a file, or a directory walked
- * recursively (regular files, sorted, dotfiles skipped).  Problems are
- * reported through diag and raise the exit status; returns 0 when all went
- * well, -1 otherwise.
+ * Ingest one operand: each of the sources it expands into (see
+ * zt_source_expand: "-" for stdin, a file, a directory walked
+ * recursively), in order.  Problems are reported through diag and raise
+ * the exit status; returns 0 when all went well, -1 otherwise.
  */
-int	zt_ingest_operand(struct zt_ingest *ig, const char *path);
+int	zt_ingest_operand(struct zt_ingest *ig, const char *operand);
+/*
+ * Ingest one source (src borrowed for the call): open it, parse its lines
+ * with its info as their context, store it as one transaction, or skip
+ * it as a duplicate of stored content.  Returns as zt_ingest_operand.
+ */
+int	zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src);
 /* Print the summary line (and the count of unprinted warnings). */
 void	zt_ingest_summary(const struct zt_ingest *ig);
 

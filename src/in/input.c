@@ -1,7 +1,9 @@
 /*
- * input.c -- plain or gzip bytes from a file or stdin; see input.h.
+ * input.c -- plain or gzip bytes from a file, stdin or a reader; see
+ * input.h.
  *
- * The descriptor is read with read(2) into an input buffer.  If the first
+ * The raw bytes (read(2) on the descriptor, or the reader's read) go into
+ * an input buffer.  If the first
  * two bytes are gzip's magic, the bytes go through inflate(); otherwise
  * they are handed out as they are.  zlib's gzread() is not used: when a
  * truncated stream happens to end exactly as its output buffer fills, it
@@ -45,11 +47,12 @@ struct hasher {
 };
 
 struct zt_input {
-	const char		*path;	/* as given; borrowed */
-	int			 fd;
+	const char		*path;	/* name as given; borrowed */
+	int			 fd;	/* zt_input_open's; else -1 */
+	struct zt_reader	 rd;	/* where the raw bytes come from */
 	int			 gzip;	/* 1 gzip, 0 plain, -1 not known yet */
 	int			 eof;	/* no more bytes to hand out */
-	int			 ineof;	/* read(2) returned 0 */
+	int			 ineof;	/* the raw bytes ended (or failed) */
 	int			 inmember; /* inflate is inside a member */
 	int			 zinit;	/* zs is initialised */
 	z_stream		 zs;
@@ -172,9 +175,50 @@ zt_input_init(void)
 	}
 }
 
+/* The reader of a descriptor: read(2), again if interrupted. */
+static long
+fd_read(void *ctx, void *buf, size_t n, struct zt_err *err)
+{
+	struct zt_input	*in = ctx;
+	ssize_t		 got;
+
+	do
+		got = read(in->fd, buf, n);
+	while (got == -1 && errno == EINTR);
+	if (got == -1)
+		return zt_err_at(err, in->path, 0, 0, "read error: %s",
+		    strerror(errno));
+	return (long)got;
+}
+
+static void
+fd_close(void *ctx)
+{
+	struct zt_input	*in = ctx;
+
+	if (in->fd != STDIN_FILENO)
+		close(in->fd);
+}
+
+struct zt_input *
+zt_input_new(const char *name, const struct zt_reader *r)
+{
+	struct zt_input	*in;
+
+	in = zt_xcalloc(1, sizeof(*in));
+	in->path = name;
+	in->fd = -1;
+	in->rd = *r;
+	in->gzip = -1;
+	in->in = zt_xmalloc(INBUF);
+	zt_sha256_init(&in->sha);
+	return in;
+}
+
 int
 zt_input_open(struct zt_input **out, const char *path, struct zt_err *err)
 {
+	struct zt_reader r = { NULL, fd_read, fd_close };
 	struct zt_input	*in;
 	int		 fd;
 
@@ -189,31 +233,28 @@ zt_input_open(struct zt_input **out, const char *path, struct zt_err *err)
 			return zt_err_at(err, path, 0, 0, "cannot open: %s",
 			    strerror(errno));
 	}
-	in = zt_xcalloc(1, sizeof(*in));
-	in->path = path;
+	in = zt_input_new(path, &r);
 	in->fd = fd;
-	in->gzip = -1;
-	in->in = zt_xmalloc(INBUF);
-	zt_sha256_init(&in->sha);
+	in->rd.ctx = in;
 	*out = in;
 	return 0;
 }
 
-/* read(2) into buf, again if interrupted; 0 marks the end of the input. */
+/*
+ * The next raw bytes into buf; 0 marks the end of the input.  The reader
+ * is not asked again after its end or an error.
+ */
 static long
 read_some(struct zt_input *in, void *buf, size_t n, struct zt_err *err)
 {
-	ssize_t	 got;
+	long	 got;
 
-	do
-		got = read(in->fd, buf, n);
-	while (got == -1 && errno == EINTR);
-	if (got == -1)
-		return zt_err_at(err, in->path, 0, 0, "read error: %s",
-		    strerror(errno));
-	if (got == 0)
+	if (in->ineof)
+		return 0;
+	got = in->rd.read(in->rd.ctx, buf, n, err);
+	if (got <= 0)
 		in->ineof = 1;
-	return (long)got;
+	return got;
 }
 
 /*
@@ -422,8 +463,8 @@ zt_input_close(struct zt_input *in)
 	hash_finish(in);
 	if (in->zinit)
 		inflateEnd(&in->zs);
-	if (in->fd != STDIN_FILENO)
-		close(in->fd);
+	if (in->rd.close != NULL)
+		in->rd.close(in->rd.ctx);
 	free(in->in);
 	free(in);
 }

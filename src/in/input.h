@@ -1,13 +1,14 @@
 /*
- * input.h -- a source of bytes: a file or standard input, plain or gzip.
+ * input.h -- the bytes of a source: a file, standard input, or whatever a
+ * reader supplies (an archive member), plain or gzip.
  *
- * input -> lines -> record -> store
+ * sources -> [input] -> lines -> parse -> store
  *
- * One path for everything: the descriptor goes through gzdopen(), which
- * recognises gzip by its magic bytes (so it works on pipes) and passes
- * anything else through.  Concatenated gzip members are read as one
- * stream.  Every byte handed out is also fed to a SHA-256 of the content,
- * which is how ingest recognises content it has already stored.
+ * One path for everything: the raw bytes are recognised as gzip by their
+ * magic bytes (so it works on pipes) and inflated, anything else passes
+ * through.  Concatenated gzip members are read as one stream.  Every byte
+ * handed out is also fed to a SHA-256 of the content, which is how ingest
+ * recognises content it has already stored.
  */
 #ifndef ZT_INPUT_H
 #define ZT_INPUT_H
@@ -23,12 +24,31 @@ struct zt_input;
 void	zt_input_init(void);
 
 /*
- * Open path, or standard input when path is "-".  name is what
- * diagnostics call the source; it is borrowed and must outlive the input.
+ * Open path, or standard input when path is "-".  path is also what
+ * diagnostics call the input; it is borrowed and must outlive the input.
  * Returns 0, or -1 with err set (nothing to close).
  */
 int	zt_input_open(struct zt_input **out, const char *path,
 	    struct zt_err *err);
+
+/*
+ * Raw bytes from somewhere else than a file descriptor (an archive
+ * member, memory).  read stores up to n bytes at buf and returns their
+ * count, 0 at the end, or -1 with err set; it is not called again after
+ * 0 or -1.  close, if not NULL, runs once, from zt_input_close().
+ */
+struct zt_reader {
+	void	*ctx;
+	long	(*read)(void *ctx, void *buf, size_t n, struct zt_err *err);
+	void	(*close)(void *ctx);
+};
+
+/*
+ * An input over r's bytes (copied; ctx borrowed until zt_input_close),
+ * gzip or plain as for a file.  name is what diagnostics call it
+ * (borrowed, must outlive the input).  Never fails.
+ */
+struct zt_input *zt_input_new(const char *name, const struct zt_reader *r);
 
 /*
  * Read up to n decompressed bytes into buf.  Returns the count, 0 at the

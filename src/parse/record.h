@@ -2,7 +2,7 @@
  * record.h -- one physical log line classified, and an access record read
  * out of it as views.
  *
- * input -> lines -> [record] -> store
+ * sources -> input -> lines -> [parse] -> store
  *
  * zt_parse_line() strips kubectl's decorations (--prefix, --timestamps,
  * stern-like pod prefixes), recognises the ztunnel text layouts (1.22.0
@@ -10,85 +10,29 @@
  * the line into exactly one class: an access record, an other log line,
  * or a malformed access line with a reason.
  *
- * Ownership: the views in a zt_rec point into the line, or into the
- * parser's scratch buffers (decoded escapes, the extra-fields JSON).  They
- * are valid until the next zt_parse_line() on the same parser or until
- * the line's buffer moves, whichever comes first.  Steady state allocates
- * nothing: the scratch buffers only grow to the longest line seen.
+ * The record and its ownership rules are in rec.h; the timestamp helpers
+ * that store and check use too (zt_parse_ts27, zt_format_ts) in
+ * rec_time.h, included here.  Steady state allocates nothing: the
+ * parser's scratch buffers only grow to the longest line seen.
  */
 #ifndef ZT_RECORD_H
 #define ZT_RECORD_H
 
-#include <stdint.h>
+#include "in/source.h"
+#include "parse/rec.h"
+#include "parse/rec_time.h"
 
-#include "util/str.h"
-#include "util/text.h"
-
-/* The access fields ztlog knows, in ztunnel's order on the line. */
-enum zt_field {
-	ZT_F_SRC_ADDR,
-	ZT_F_SRC_WORKLOAD,
-	ZT_F_SRC_NAMESPACE,
-	ZT_F_SRC_IDENTITY,
-	ZT_F_SRC_CLUSTER,
-	ZT_F_DST_ADDR,
-	ZT_F_DST_HBONE_ADDR,
-	ZT_F_DST_SERVICE,
-	ZT_F_DST_WORKLOAD,
-	ZT_F_DST_NAMESPACE,
-	ZT_F_DST_IDENTITY,
-	ZT_F_DST_CLUSTER,
-	ZT_F_DIRECTION,
-	ZT_F_BYTES_SENT,
-	ZT_F_BYTES_RECV,
-	ZT_F_DURATION,
-	ZT_F_ERROR,
-	ZT_F_COUNT
-};
-
-/* Log names of the fields ("src.addr", ...), indexed by enum zt_field. */
-extern const char *const zt_field_names[ZT_F_COUNT];
-
-enum zt_class {
-	ZT_CLASS_RECORD,
-	ZT_CLASS_OTHER,
-	ZT_CLASS_MALFORMED
-};
-
-enum zt_fmt {
-	ZT_FMT_NONE,		/* not a ztunnel line we could place */
-	ZT_FMT_TEXT,
-	ZT_FMT_JSON
-};
-
-struct zt_rec {
-	struct zt_str	 pod;		/* decoration pod name, or absent */
-	int		 has_kube;	/* a kubelet timestamp was present */
-	int64_t		 kube_ns;	/* its instant, ns since the epoch */
-	int		 kube_off;	/* its UTC offset in minutes */
-	int		 kube_z;	/* 1 if written with "Z" */
-	enum zt_fmt	 fmt;		/* layout of the ztunnel part */
-	struct zt_str	 ts;		/* ztunnel's timestamp text */
-	int64_t		 ts_us;		/* the same, us since the epoch */
-	struct zt_str	 level;		/* lowercase */
-	struct zt_str	 message;
-	struct zt_str	 f[ZT_F_COUNT];	/* decoded values; absent: p NULL */
-	int64_t		 bytes_sent;	/* valid when f[ZT_F_BYTES_SENT] is */
-	int64_t		 bytes_recv;	/* valid when f[ZT_F_BYTES_RECV] is */
-	int64_t		 duration_ms;	/* valid when f[ZT_F_DURATION] is */
-	struct zt_str	 extra;		/* JSON object of unknown fields */
-	const char	*bad_decor;	/* a decoration we could not read */
-	char		 why[160];	/* the reason, when malformed */
-};
-
-struct zt_parser {
-	struct zt_buf	 scratch;	/* decoded values */
-	struct zt_buf	 extra;		/* unknown fields as JSON */
-	int		 hint;		/* field expected next */
-};
-
+/* A parser for lines of no known source (until zt_parser_source). */
 void	zt_parser_init(struct zt_parser *ps);
 void	zt_parser_fini(struct zt_parser *ps);
+
+/*
+ * The lines parsed from now on come from src (borrowed until the next
+ * zt_parser_source() or zt_parser_fini(); NULL: no source known).  What
+ * the source knows fills what a line does not say: a record's pod is the
+ * line's kubectl decoration if it has one, else src->pod.
+ */
+void	zt_parser_source(struct zt_parser *ps, const struct zt_srcinfo *src);
 
 /*
  * Classify line (without its newline) and, for a record, fill rec.  For
@@ -97,11 +41,5 @@ void	zt_parser_fini(struct zt_parser *ps);
  */
 enum zt_class zt_parse_line(struct zt_parser *ps, struct zt_str line,
 	    struct zt_rec *rec);
-
-/*
- * Parse a ztunnel timestamp "YYYY-MM-DDTHH:MM:SS.ffffffZ" (27 bytes) into
- * microseconds since the epoch.  Returns 0 or -1.
- */
-int	zt_parse_ts27(const char *p, int64_t *us);
 
 #endif

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util/dict.h"
@@ -1060,23 +1059,6 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 	}
 	st->pods[ix].n[cls]++;
 	st->lastcount = ix;
-}
-
-void
-zt_format_ts(int64_t us, char out[28])
-{
-	time_t		 t = (time_t)(us / 1000000);
-	struct tm	 tm;
-	char		 buf[64];
-
-	/* Record timestamps are 1970..9999 (the parser checks). */
-	gmtime_r(&t, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-	    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-	    tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
-	    tm.tm_sec % 100, (int)(us % 1000000));
-	memcpy(out, buf, 27);
-	out[27] = '\0';
 }
 
 void

@@ -139,7 +139,4 @@ int	zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
 /* Abandon the current source (roll back).  Never fails. */
 void	zt_store_abort(struct zt_store *st);
 
-/* Format us since the epoch like ztunnel does, into out[28]. */
-void	zt_format_ts(int64_t us, char out[28]);
-
 #endif

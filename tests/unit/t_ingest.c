@@ -2,9 +2,12 @@
  * t_ingest.c -- the ingest driver: operands to sources, line accounting.
  *
  * Test plan: t_ingest-1.* every line in exactly one class, per source and
- * in the totals; -2.* a directory is walked sorted, dotfiles skipped;
+ * in the totals; -2.* a directory is walked sorted, dotfiles skipped, and
+ * one without a regular file is zero sources, not an error;
  * -3.* the same content twice is stored once; -4.* an unreadable operand
- * is counted as failed and the others still go in.
+ * is counted as failed and the others still go in; -5.* a source's info
+ * reaches the parser: its pod is the pod of every line without a
+ * decoration (records and the pods table), under the source's name.
  */
 #include <sys/stat.h>
 
@@ -120,6 +123,29 @@ ingest_walks_a_directory_sorted(void)
 	zt_store_close(st);
 }
 
+/* t_ingest-2.2: no regular file below it (qsort(NULL, 0, ...) was UB) */
+static void
+ingest_walks_a_directory_without_files(void)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 sub[128];
+
+	snprintf(sub, sizeof(sub), "%s/e", dir);
+	mkdir(sub, 0700);
+	snprintf(sub, sizeof(sub), "%s/e/inner", dir);
+	mkdir(sub, 0700);
+	put("e/.hidden.log", REC);
+	snprintf(sub, sizeof(sub), "%s/e", dir);
+	zt_ingest_init(&ig, st, 1024);
+	TT_EQ_INT(zt_ingest_operand(&ig, sub), 0);
+	TT_EQ_INT(ig.sources, 0);
+	TT_EQ_INT(ig.failed, 0);
+	TT_EQ_INT(ig.lines, 0);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM sources"), 0);
+	zt_store_close(st);
+}
+
 /* t_ingest-3.1 */
 static void
 ingest_stores_the_same_content_once(void)
@@ -167,6 +193,35 @@ ingest_counts_an_unreadable_operand(void)
 	zt_store_close(st);
 }
 
+/* t_ingest-5.1 */
+static void
+ingest_source_pod_reaches_the_records(void)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	struct zt_source	 src;
+	char			 p[128];
+
+	put("node.log", REC OTHER "[pod/ztunnel-other/istio-proxy] " REC);
+	snprintf(p, sizeof(p), "%s/node.log", dir);
+	zt_source_init(&src, p);
+	src.info.name = "node:istio-system/ztunnel-n0d3s";
+	src.info.pod = "ztunnel-n0d3s";
+	zt_ingest_init(&ig, st, 1024);
+	TT_EQ_INT(zt_ingest_source(&ig, &src), 0);
+	TT_EQ_INT(ig.records, 2);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM sources WHERE name = "
+	    "'node:istio-system/ztunnel-n0d3s'"), 1);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM records WHERE pod = "
+	    "'ztunnel-n0d3s'"), 1);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM records WHERE pod = "
+	    "'ztunnel-other'"), 1);
+	TT_EQ_INT(q1(st, "SELECT lines FROM pods WHERE pod = "
+	    "'ztunnel-n0d3s'"), 2);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM pods WHERE pod IS NULL"), 0);
+	zt_store_close(st);
+}
+
 int
 main(void)
 {
@@ -181,8 +236,10 @@ main(void)
 	zt_diag_quiet(1);
 	ingest_accounts_for_every_line();
 	ingest_walks_a_directory_sorted();
+	ingest_walks_a_directory_without_files();
 	ingest_stores_the_same_content_once();
 	ingest_counts_an_unreadable_operand();
+	ingest_source_pod_reaches_the_records();
 	rc = tt_finish("t_ingest");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -27,6 +27,13 @@
  *                gzip on a pipe as standard input.
  *   t_lines-5.*  zt_input: bytes and SHA-256 of "abc\n" and of nothing;
  *                a missing file fails to open with the path in err.
+ *   t_lines-6.*  zt_input_new over a reader (what archive members will
+ *                use): plain bytes a few at a time, gzip a byte at a
+ *                time (same lines, sizes and hash as from a file), a
+ *                reader error after some bytes (the lines before it,
+ *                then -1 with the reader's message), a truncated gzip
+ *                named by the input's name; close runs once and the
+ *                reader is never asked again after its end or error.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -769,6 +776,154 @@ input_missing_file(void)
 	TT_EQ_STR(err.msg, "cannot open: No such file or directory");
 }
 
+/* A reader over memory: at most step bytes a call, failing at fail_at. */
+struct memrd {
+	const char	*p;
+	size_t		 n;
+	size_t		 off;
+	size_t		 step;
+	size_t		 fail_at;	/* 0: never */
+	int		 ended;		/* returned 0 or -1 */
+	int		 late;		/* calls after that */
+	int		 closed;
+};
+
+static long
+mem_read(void *ctx, void *buf, size_t n, struct zt_err *err)
+{
+	struct memrd	*m = ctx;
+	size_t		 k;
+
+	if (m->ended)
+		m->late++;
+	if (m->fail_at > 0 && m->off == m->fail_at) {
+		m->ended = 1;
+		return zt_err_at(err, "memory", 0, 0, "reader broke");
+	}
+	k = m->n - m->off;
+	if (m->fail_at > 0 && k > m->fail_at - m->off)
+		k = m->fail_at - m->off;
+	if (k > n)
+		k = n;
+	if (k > m->step)
+		k = m->step;
+	memcpy(buf, m->p + m->off, k);
+	m->off += k;
+	if (k == 0)
+		m->ended = 1;
+	return (long)k;
+}
+
+static void
+mem_close(void *ctx)
+{
+	((struct memrd *)ctx)->closed++;
+}
+
+static void
+read_mem(struct memrd *m, const char *name, struct got *g)
+{
+	struct zt_reader r = { m, mem_read, mem_close };
+	struct zt_input	*in;
+
+	memset(g, 0, sizeof(*g));
+	in = zt_input_new(name, &r);
+	read_input(in, 100, g);
+	zt_input_close(in);
+}
+
+/* t_lines-6.1 */
+static void
+reader_plain_a_few_bytes_at_a_time(void)
+{
+	static const char	 s[] = "abc\none\r\ntwo";
+	struct memrd		 m = { s, sizeof(s) - 1, 0, 3, 0, 0, 0, 0 };
+	struct got		 g;
+
+	read_mem(&m, "mem.log", &g);
+	TT_EQ_INT(g.rc, 0);
+	TT_EQ_INT(g.n, 3);
+	LINE(&g, 0, "abc");
+	LINE(&g, 1, "one");
+	LINE(&g, 2, "two");
+	TT_EQ_INT(g.gzip, 0);
+	TT_EQ_INT(g.bytes, sizeof(s) - 1);
+	TT_EQ_INT(m.closed, 1);
+	TT_EQ_INT(m.late, 0);
+	got_free(&g);
+}
+
+/* t_lines-6.2 */
+static void
+reader_gzip_a_byte_at_a_time(void)
+{
+	static const char	 s[] = "abc\n";
+	struct memrd		 m = { NULL, 0, 0, 1, 0, 0, 0, 0 };
+	struct got		 g;
+	size_t			 n;
+	char			*gz;
+
+	gz = slurp_file(write_gz(s, sizeof(s) - 1), &n);
+	m.p = gz;
+	m.n = n;
+	read_mem(&m, "mem.log.gz", &g);
+	TT_EQ_INT(g.rc, 0);
+	TT_EQ_INT(g.gzip, 1);
+	TT_EQ_INT(g.n, 1);
+	LINE(&g, 0, "abc");
+	TT_EQ_INT(g.bytes, 4);
+	TT_EQ_STR(g.sha,
+	    "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb");
+	TT_EQ_INT(m.closed, 1);
+	TT_EQ_INT(m.late, 0);
+	got_free(&g);
+	free(gz);
+}
+
+/* t_lines-6.3 */
+static void
+reader_error_after_some_bytes(void)
+{
+	static const char	 s[] = "line one\nline two\n";
+	struct memrd		 m = { s, sizeof(s) - 1, 0, 4, 10, 0, 0, 0 };
+	struct got		 g;
+
+	read_mem(&m, "mem.log", &g);
+	TT_EQ_INT(g.n, 2);
+	LINE(&g, 0, "line one");
+	LINE(&g, 1, "l");
+	TT_EQ_INT(g.rc, -1);
+	TT_EQ_STR(g.msg, "reader broke");
+	TT_EQ_STR(g.errfile, "memory");
+	TT_EQ_INT(g.bytes, 10);
+	TT_EQ_INT(m.closed, 1);
+	TT_EQ_INT(m.late, 0);
+	got_free(&g);
+}
+
+/* t_lines-6.4 */
+static void
+reader_truncated_gzip_names_the_input(void)
+{
+	static const char	 name[] = "bundle.tar:0.log.gz";
+	struct memrd		 m = { NULL, 0, 0, 7, 0, 0, 0, 0 };
+	struct got		 g;
+	size_t			 n;
+	char			*gz;
+
+	gz = slurp_file(write_gz("abc\ndef\n", 8), &n);
+	m.p = gz;
+	m.n = n - 4;
+	read_mem(&m, name, &g);
+	TT_EQ_INT(g.gzip, 1);
+	TT_EQ_INT(g.rc, -1);
+	TT_CHECK(g.errfile == name);
+	TT_EQ_STR(g.msg, "truncated gzip stream (unexpected end of file)");
+	TT_EQ_INT(m.late, 0);
+	got_free(&g);
+	free(gz);
+}
+
 int
 main(void)
 {
@@ -799,6 +954,10 @@ main(void)
 	gzip_on_a_pipe_as_stdin();
 	input_bytes_and_sha256();
 	input_missing_file();
+	reader_plain_a_few_bytes_at_a_time();
+	reader_gzip_a_byte_at_a_time();
+	reader_error_after_some_bytes();
+	reader_truncated_gzip_names_the_input();
 	for (i = 0; i < nfiles; i++) {
 		unlink(files[i]);
 		free(files[i]);

@@ -1,5 +1,6 @@
 /*
- * t_record.c -- zt_parse_line() and zt_parse_ts27() of record.h.
+ * t_record.c -- zt_parse_line(), zt_parse_ts27() and zt_format_ts() of
+ * record.h.
  *
  * Test plan:
  *   t_record-1.*  text layouts: the 1.23 TAB layout with all 17 fields
@@ -49,7 +50,14 @@
  *                 an unknown level, uppercase level in the TAB layout,
  *                 JSON that is not access (valid or cut off).
  *   t_record-9.*  zt_parse_ts27: epoch, known instants, leap days,
- *                 calendar limits, shape errors.
+ *                 calendar limits, shape errors; zt_format_ts writes
+ *                 ztunnel's form, and parsing it gives the instant back.
+ *   t_record-10.* the source's context: a line without a decoration gets
+ *                 its source's pod (records, JSON records, other,
+ *                 malformed and empty lines alike), a kubectl or stern
+ *                 decoration wins over it, a source without a pod or no
+ *                 source leaves the pod absent, and changing the source
+ *                 between lines takes effect at once.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -853,7 +861,7 @@ json_malformed(void)
 /*
  * t_record-7.2: a raw NUL inside a JSON string is malformed.  The reason
  * is not pinned: today it is "invalid JSON" (raw control bytes are not
- * JSON), so the "NUL byte" branch in jsonrec.c is never reached.
+ * JSON), so the "NUL byte" branch in rec_json.c is never reached.
  */
 static void
 json_raw_nul_is_malformed(void)
@@ -991,6 +999,73 @@ ts27_rejects(void)
 	TT_EQ_INT(n, 0);
 }
 
+/* t_record-9.3 */
+static void
+format_ts_like_ztunnel(void)
+{
+	static const int64_t	 at[] = {
+		0, 1732019071209877LL, 1709251199999999LL, 253402300799999999LL
+	};
+	static const char *const want[] = {
+		"1970-01-01T00:00:00.000000Z", "2024-11-19T12:24:31.209877Z",
+		"2024-02-29T23:59:59.999999Z", "9999-12-31T23:59:59.999999Z"
+	};
+	char	 out[28];
+	int64_t	 us;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		zt_format_ts(at[i], out);
+		TT_EQ_STR(out, want[i]);
+		us = -1;
+		TT_EQ_INT(zt_parse_ts27(out, &us), 0);
+		TT_EQ_INT(us, at[i]);
+	}
+}
+
+/* t_record-10.1 */
+static void
+source_pod_fills_what_the_line_does_not_say(void)
+{
+	struct zt_srcinfo	 node = { "node/0.log", "ztunnel-n0d3s",
+	    "istio-system", "istio-proxy", "node-1", "0", ZT_WRAP_PLAIN };
+	struct zt_srcinfo	 bare = { "capture.log", NULL, NULL, NULL,
+	    NULL, NULL, ZT_WRAP_AUTO };
+
+	zt_parser_source(&ps, &node);
+	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	short_record_ok(__LINE__);
+	TT_EQ_INT(parse(JHEAD "}"), ZT_CLASS_RECORD);
+	TT_EQ_INT(rec.fmt, ZT_FMT_JSON);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	TT_EQ_INT(parse("2024-11-19T12:24:31.209301Z\tinfo\txds::client\tok"),
+	    ZT_CLASS_OTHER);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	TT_EQ_INT(parse(HEAD "src.addr=1.2.3.4:5"), ZT_CLASS_MALFORMED);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	TT_EQ_INT(parse(""), ZT_CLASS_OTHER);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+
+	/* A decoration says more than the source. */
+	TT_EQ_INT(parse("[pod/ztunnel-6hvcw/istio-proxy] " SHORT),
+	    ZT_CLASS_RECORD);
+	VIEW(rec.pod, "ztunnel-6hvcw");
+	TT_EQ_INT(parse("ztunnel-89z75 istio-proxy " SHORT), ZT_CLASS_RECORD);
+	VIEW(rec.pod, "ztunnel-89z75");
+
+	/* No pod known: absent, as without a source. */
+	zt_parser_source(&ps, &bare);
+	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);
+	TT_CHECK(rec.pod.p == NULL);
+	zt_parser_source(&ps, &node);
+	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);
+	VIEW(rec.pod, "ztunnel-n0d3s");
+	zt_parser_source(&ps, NULL);
+	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);
+	TT_CHECK(rec.pod.p == NULL);
+}
+
 int
 main(void)
 {
@@ -1028,6 +1103,8 @@ main(void)
 	other_lines();
 	ts27_values();
 	ts27_rejects();
+	format_ts_like_ztunnel();
+	source_pod_fills_what_the_line_does_not_say();
 	/* The parser's scratch survives all of that and is freed once. */
 	TT_EQ_INT(parse(L123), ZT_CLASS_RECORD);
 	FIELD(ZT_F_DST_CLUSTER, "cluster-west");

@@ -34,7 +34,6 @@
  *   t_store-7.*  rejects: reason, line, source, text sanitized (\xff
  *                becomes the four characters \xff, NUL \x00) and cut to
  *                its first 512 bytes.
- *   t_store-8.*  zt_format_ts.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -546,22 +545,6 @@ store_rejects_sanitized_and_cut(void)
 	zt_store_close(st);
 }
 
-/* t_store-8.1 */
-static void
-format_ts_like_ztunnel(void)
-{
-	char	 out[28];
-
-	zt_format_ts(0, out);
-	TT_EQ_STR(out, "1970-01-01T00:00:00.000000Z");
-	zt_format_ts(1732019071209877LL, out);
-	TT_EQ_STR(out, "2024-11-19T12:24:31.209877Z");
-	zt_format_ts(1709251199999999LL, out);
-	TT_EQ_STR(out, "2024-02-29T23:59:59.999999Z");
-	zt_format_ts(253402300799999999LL, out);
-	TT_EQ_STR(out, "9999-12-31T23:59:59.999999Z");
-}
-
 int
 main(void)
 {
@@ -576,7 +559,6 @@ main(void)
 	store_pods_counted_per_class();
 	store_count_mode_keeps_counts_only();
 	store_rejects_sanitized_and_cut();
-	format_ts_like_ztunnel();
 	zt_parser_fini(&ps);
 	return tt_finish("t_store");
 }

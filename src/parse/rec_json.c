@@ -1,5 +1,5 @@
 /*
- * jsonrec.c -- the LOG_FORMAT=json line format.
+ * rec_json.c -- the LOG_FORMAT=json line format; see rec_json.h.
  *
  * 1.22.1 and later: {"level":"info","time":"…Z","scope":"access",
  * "message":"connection complete","src.addr":"…",…,"bytes_sent":800,…}.
@@ -14,7 +14,9 @@
  */
 #include <string.h>
 
-#include "parse/recparse.h"
+#include "parse/rec_field.h"
+#include "parse/rec_json.h"
+#include "parse/rec_time.h"
 
 #define MAXMEMBERS	64
 
@@ -64,41 +66,31 @@ hex4(const char *p, uint32_t *v)
 }
 
 /*
- * A string at j->p (on the opening quote).  The decoded text goes to the
- * scratch buffer when it has escapes; \u0000 and lone surrogates are kept
- * as written.
+ * The escapes of a JSON string: decode s..(closing quote) into the scratch
+ * buffer (reserved by the caller); \u0000 and lone surrogates are kept as
+ * written.  Returns where the closing quote is, or NULL if the string is
+ * bad or has no end.
  */
-static int
-jstring(struct jp *j, struct zt_str *out)
+static const char *
+junescape(struct jp *j, const char *s, struct zt_str *out)
 {
-	const char	*s;
 	const char	*q;
 	char		*o;
 	uint32_t	 cp;
 	uint32_t	 lo;
 	size_t		 k;
 
-	s = ++j->p;
-	for (q = s; q < j->end && *q != '"' && *q != '\\'; q++)
-		if ((unsigned char)*q < 0x20)
-			return -1;
-	if (q < j->end && *q == '"') {
-		out->p = s;
-		out->n = (size_t)(q - s);
-		j->p = q + 1;
-		return 0;
-	}
 	o = j->ps->scratch.p + j->ps->scratch.n;
 	out->p = o;
 	for (q = s; q < j->end && *q != '"'; ) {
 		if ((unsigned char)*q < 0x20)
-			return -1;
+			return NULL;
 		if (*q != '\\') {
 			*o++ = *q++;
 			continue;
 		}
 		if (q + 1 >= j->end)
-			return -1;
+			return NULL;
 		switch (q[1]) {
 		case '"': case '\\': case '/':
 			*o++ = q[1];
@@ -120,7 +112,7 @@ jstring(struct jp *j, struct zt_str *out)
 			break;
 		case 'u':
 			if (j->end - q < 6 || hex4(q + 2, &cp) == -1)
-				return -1;
+				return NULL;
 			k = 6;
 			if (cp >= 0xd800 && cp <= 0xdbff && j->end - q >= 12 &&
 			    q[6] == '\\' && q[7] == 'u' &&
@@ -139,19 +131,129 @@ jstring(struct jp *j, struct zt_str *out)
 			q += k;
 			continue;
 		default:
-			return -1;
+			return NULL;
 		}
 		q += 2;
 	}
 	if (q >= j->end)
-		return -1;
+		return NULL;
 	out->n = (size_t)(o - out->p);
 	j->ps->scratch.n += out->n;
+	return q;
+}
+
+/*
+ * A string at j->p (on the opening quote): a view into the line when it
+ * has no escapes, else decoded into the scratch buffer.
+ */
+static int
+jstring(struct jp *j, struct zt_str *out)
+{
+	const char	*s;
+	const char	*q;
+
+	s = ++j->p;
+	for (q = s; q < j->end && *q != '"' && *q != '\\'; q++)
+		if ((unsigned char)*q < 0x20)
+			return -1;
+	if (q < j->end && *q == '"') {
+		out->p = s;
+		out->n = (size_t)(q - s);
+		j->p = q + 1;
+		return 0;
+	}
+	if ((q = junescape(j, s, out)) == NULL)
+		return -1;
 	j->p = q + 1;
 	return 0;
 }
 
-/* Skip any JSON value; *raw gets its text.  depth bounds nesting. */
+static int	jskip(struct jp *, int);
+
+/*
+ * A member's "key" and its ':' at j->p, whitespace around them skipped:
+ * the key into *key, or dropped when key is NULL.  Returns 0 with j->p
+ * after the colon, or -1.
+ */
+static int
+jkey(struct jp *j, struct zt_str *key)
+{
+	struct zt_str	 tmp;
+	size_t		 save = j->ps->scratch.n;
+
+	ws(j);
+	if (j->p >= j->end || *j->p != '"' ||
+	    jstring(j, key != NULL ? key : &tmp) == -1)
+		return -1;
+	if (key == NULL)
+		j->ps->scratch.n = save;
+	ws(j);
+	if (j->p >= j->end || *j->p != ':')
+		return -1;
+	j->p++;
+	return 0;
+}
+
+/* Skip an object or array at j->p (on its '{' or '['). */
+static int
+jskip_nested(struct jp *j, int depth)
+{
+	char	 close = *j->p == '{' ? '}' : ']';
+	int	 obj = *j->p == '{';
+
+	j->p++;
+	ws(j);
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		return 0;
+	}
+	for (;;) {
+		if (obj && jkey(j, NULL) == -1)
+			return -1;
+		ws(j);
+		if (jskip(j, depth + 1) == -1)
+			return -1;
+		ws(j);
+		if (j->p >= j->end)
+			return -1;
+		if (*j->p == close) {
+			j->p++;
+			return 0;
+		}
+		if (*j->p != ',')
+			return -1;
+		j->p++;
+	}
+}
+
+/* Skip a number, true, false or null at j->p. */
+static int
+jskip_scalar(struct jp *j)
+{
+	const char	*s = j->p;
+
+	if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
+		if (*j->p == '-')
+			j->p++;
+		while (j->p < j->end && ((*j->p >= '0' && *j->p <= '9') ||
+		    *j->p == '.' || *j->p == 'e' || *j->p == 'E' ||
+		    *j->p == '+' || *j->p == '-'))
+			j->p++;
+		return j->p - s > (s[0] == '-') ? 0 : -1;
+	}
+	if (j->end - j->p >= 4 && (memcmp(j->p, "true", 4) == 0 ||
+	    memcmp(j->p, "null", 4) == 0)) {
+		j->p += 4;
+		return 0;
+	}
+	if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0) {
+		j->p += 5;
+		return 0;
+	}
+	return -1;
+}
+
+/* Skip any JSON value at j->p.  depth bounds nesting. */
 static int
 jskip(struct jp *j, int depth)
 {
@@ -168,64 +270,10 @@ jskip(struct jp *j, int depth)
 		j->ps->scratch.n = save;
 		return 0;
 	case '{':
-	case '[': {
-		char close = *j->p == '{' ? '}' : ']';
-		int obj = *j->p == '{';
-
-		j->p++;
-		ws(j);
-		if (j->p < j->end && *j->p == close) {
-			j->p++;
-			return 0;
-		}
-		for (;;) {
-			if (obj) {
-				ws(j);
-				if (j->p >= j->end || *j->p != '"' ||
-				    jskip(j, depth + 1) == -1)
-					return -1;
-				ws(j);
-				if (j->p >= j->end || *j->p != ':')
-					return -1;
-				j->p++;
-			}
-			ws(j);
-			if (jskip(j, depth + 1) == -1)
-				return -1;
-			ws(j);
-			if (j->p >= j->end)
-				return -1;
-			if (*j->p == close) {
-				j->p++;
-				return 0;
-			}
-			if (*j->p != ',')
-				return -1;
-			j->p++;
-		}
-	}
+	case '[':
+		return jskip_nested(j, depth);
 	default:
-		if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
-			const char *s = j->p;
-
-			if (*j->p == '-')
-				j->p++;
-			while (j->p < j->end && ((*j->p >= '0' &&
-			    *j->p <= '9') || *j->p == '.' || *j->p == 'e' ||
-			    *j->p == 'E' || *j->p == '+' || *j->p == '-'))
-				j->p++;
-			return j->p - s > (s[0] == '-') ? 0 : -1;
-		}
-		if (j->end - j->p >= 4 && (memcmp(j->p, "true", 4) == 0 ||
-		    memcmp(j->p, "null", 4) == 0)) {
-			j->p += 4;
-			return 0;
-		}
-		if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0) {
-			j->p += 5;
-			return 0;
-		}
-		return -1;
+		return jskip_scalar(j);
 	}
 }
 
@@ -244,14 +292,8 @@ jobject(struct jp *j, struct member *m, size_t *nm)
 	for (;;) {
 		if (*nm == MAXMEMBERS)
 			return -1;
-		ws(j);
-		if (j->p >= j->end || *j->p != '"' ||
-		    jstring(j, &m[*nm].key) == -1)
+		if (jkey(j, &m[*nm].key) == -1)
 			return -1;
-		ws(j);
-		if (j->p >= j->end || *j->p != ':')
-			return -1;
-		j->p++;
 		ws(j);
 		if (j->p >= j->end)
 			return -1;
