@@ -54,7 +54,8 @@
 struct zt_inv;
 
 enum zt_inv_format {
-	ZT_INV_FMT_NONE,	/* skipped while walking a directory */
+	ZT_INV_FMT_NONE,	/* skipped: not an inventory (directory
+				   walk), or content already read */
 	ZT_INV_FMT_DUMP_MAP,	/* raw /config_dump, 1.22 maps */
 	ZT_INV_FMT_DUMP,	/* raw /config_dump, 1.23+ arrays */
 	ZT_INV_FMT_ZC_WORKLOADS, /* istioctl zc workloads -o json */
@@ -217,7 +218,8 @@ void		 zt_inv_set_limits(struct zt_inv *inv, size_t max_bytes,
  * name order, ZT_INV_MAX_DIRDEPTH levels deep, hidden entries skipped.
  * In a directory, files that are not an inventory (logs, YAML, other
  * JSON) are recorded as ZT_INV_FMT_NONE sources and skipped; a named file
- * must be one.  Each file is read whole before it is merged: a bad file
+ * must be one.  Content already read (the same bytes under another name)
+ * is recorded as ZT_INV_FMT_NONE too, and not read again.  Each file is read whole before it is merged: a bad file
  * changes nothing.  Returns 0, or -1 with err set (file, line and column
  * where known: JSON syntax, table rows; else the JSON path in the
  * message); files merged before the bad one stay merged.

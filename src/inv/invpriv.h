@@ -31,6 +31,13 @@ struct inv_idx {
 	size_t		 n;
 };
 
+/* A file's content, by hash and length, and the source it became. */
+struct inv_seen {
+	uint64_t	 h;
+	size_t		 n;
+	size_t		 src;
+};
+
 struct inv_iter {
 	const struct inv_idx *x;
 	uint64_t	 h;
@@ -73,6 +80,9 @@ struct zt_inv {
 	struct inv_idx	 by_vip;
 	struct inv_idx	 by_host;	/* service hostname, any ns */
 	int		 stale;		/* the rebuilt ones are out of date */
+	struct inv_seen	*seen;		/* content read, to skip repeats */
+	size_t		 nseen;
+	size_t		 seencap;
 	size_t		 max_bytes;
 	unsigned	 max_depth;
 };

@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "inv/invpriv.h"
+#include "util/dict.h"
 #include "util/xalloc.h"
 
 #define PREFIX	(64u << 10)	/* bytes a directory entry is judged by */
@@ -153,6 +154,33 @@ depth_scan(const char *file, const char *p, size_t n, unsigned max,
 }
 
 /*
+ * Has inv read these bytes already (the same dump named twice, or in a
+ * directory and on its own)?  Then they are recorded as skipped: read
+ * again, each of the dump's node-local pods would conflict with itself.
+ */
+static int
+repeat(struct zt_inv *inv, const char *name, uint64_t h, size_t n)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	const char	*first;
+	size_t		 i;
+	size_t		 s;
+
+	for (i = 0; i < inv->nseen; i++) {
+		if (inv->seen[i].h != h || inv->seen[i].n != n)
+			continue;
+		first = inv_source_name(inv, inv->seen[i].src);
+		zt_buf_add(&b, "the same content as ", 20);
+		zt_buf_add(&b, first, strlen(first));
+		s = inv_add_source(inv, name, ZT_INV_FMT_NONE);
+		inv->src[s].detail = inv_strn(inv, b.p, b.n);
+		zt_buf_free(&b);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Read bytes p[0..n) named name into inv (see zt_inv_load_mem); name is
  * kept in inv's arena so err->file outlives the failed attempt.
  */
@@ -164,12 +192,16 @@ load_buf(struct zt_inv *inv, const char *name, const char *p, size_t n,
 	const char	*kept = inv_str(inv, name);
 	const char	*why;
 	unsigned long	 line;
+	uint64_t	 h;
 	size_t		 src;
 	int		 rc;
 
 	if (n > inv->max_bytes)
 		return zt_err_at(err, kept, 0, 0, "larger than the inventory "
 		    "limit of %zu bytes", inv->max_bytes);
+	h = zt_hash(p, n);
+	if (repeat(inv, name, h, n))
+		return 0;
 	tmp = zt_inv_new();
 	zt_inv_set_limits(tmp, inv->max_bytes, inv->max_depth);
 	src = inv_add_source(tmp, name, ZT_INV_FMT_NONE);
@@ -187,6 +219,12 @@ load_buf(struct zt_inv *inv, const char *name, const char *p, size_t n,
 		zt_inv_free(tmp);
 		return -1;
 	}
+	inv->seen = inv_grow(inv->seen, &inv->seencap, inv->nseen,
+	    sizeof(*inv->seen));
+	inv->seen[inv->nseen].h = h;
+	inv->seen[inv->nseen].n = n;
+	inv->seen[inv->nseen].src = inv->nsrc;	/* where merge puts it */
+	inv->nseen++;
 	zt_inv_merge(inv, tmp);
 	return 0;
 }

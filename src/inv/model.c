@@ -217,6 +217,7 @@ zt_inv_free(struct zt_inv *inv)
 	free(inv->svc);
 	free(inv->src);
 	free(inv->cf);
+	free(inv->seen);
 	inv_idx_free(&inv->by_uid);
 	inv_idx_free(&inv->by_wname);
 	inv_idx_free(&inv->by_shost);
@@ -491,6 +492,12 @@ zt_inv_merge(struct zt_inv *dst, struct zt_inv *src)
 		inv_conflict(dst, c->what, inv_str(dst, c->key), c->field,
 		    inv_str(dst, c->kept), remap(c->kept_source, off),
 		    inv_str(dst, c->other), remap(c->other_source, off));
+	}
+	for (i = 0; i < src->nseen; i++) {
+		dst->seen = inv_grow(dst->seen, &dst->seencap, dst->nseen,
+		    sizeof(*dst->seen));
+		dst->seen[dst->nseen] = src->seen[i];
+		dst->seen[dst->nseen++].src = src->seen[i].src + off;
 	}
 	for (i = 0; i < src->nwl; i++)
 		inv_put_workload(dst, copy_wl(dst, src->wl[i], off));

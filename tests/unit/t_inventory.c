@@ -26,7 +26,8 @@
  *                    ztunnel, a pending pod only workloadState knows, a
  *                    status conflict kept and reported), a table over a
  *                    dump (unknowns filled, first-address-only IPs no
- *                    conflict), a protocol conflict, zt_inv_merge.
+ *                    conflict), a protocol conflict, zt_inv_merge, the
+ *                    same content twice read once.
  *   t_inventory-5.*  queries: by IP (v4, v6 in another spelling, a
  *                    host-network address shared by two), by name, uid,
  *                    service host (exact, namespace filter, table-only
@@ -573,7 +574,26 @@ merge_two_ztunnels(void)
 	zt_inv_free(inv);
 }
 
-/* t_inventory-4.2 */
+/* t_inventory-4.2: the same bytes twice are read once. */
+static void
+merge_same_content(void)
+{
+	struct zt_inv			*inv = load("dump-1.26-node-a.json");
+	const struct zt_inv_source	*s;
+
+	TT_CHECK(loadmore(inv, "dir/node-a/config_dump.json") == 0);
+	TT_EQ_INT(zt_inv_nsources(inv), 2);
+	s = zt_inv_source(inv, 1);
+	TT_EQ_INT(s->format, ZT_INV_FMT_NONE);
+	TT_CHECK(strncmp(s->detail, "the same content as ", 20) == 0 &&
+	    strstr(s->detail, "dump-1.26-node-a.json") != NULL);
+	TT_EQ_INT(zt_inv_nconflicts(inv), 0);
+	TT_EQ_INT(zt_inv_nworkloads(inv), 7);
+	TT_EQ_INT(zt_inv_workload(inv, 0)->nsources, 1);
+	zt_inv_free(inv);
+}
+
+/* t_inventory-4.3 */
 static void
 merge_table_over_dump(void)
 {
@@ -602,7 +622,7 @@ merge_table_over_dump(void)
 	zt_inv_free(inv);
 }
 
-/* t_inventory-4.3 */
+/* t_inventory-4.4 */
 static void
 merge_conflicts(void)
 {
@@ -1128,6 +1148,7 @@ main(void)
 	tables_zc_all();
 	tables_respaced_and_crlf();
 	merge_two_ztunnels();
+	merge_same_content();
 	merge_table_over_dump();
 	merge_conflicts();
 	query_by_address();
