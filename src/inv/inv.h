@@ -13,7 +13,8 @@
  *     endpoint status, capacity 0 when the dump had none);
  *   - the tables istioctl prints (`proxy-config workload` 1.19-1.21,
  *     `x ztunnel-config` 1.22, `ztunnel-config`/`zc` 1.23+, `zc all` with
- *     or without --with-headers), every header variant listed in ztlog(1).
+ *     or without --with-headers), every header variant listed in ztlog(1),
+ *     DATABASE SCHEMA, "Inventory tables".
  *
  * Model.  Several sources merge into one inventory: a workload is one
  * record whatever the number of dumps naming it (key: uid, else namespace
@@ -304,10 +305,11 @@ enum zt_inv_health zt_inv_endpoint_health(const struct zt_inv_endpoint *ep);
 
 /*
  * Write the inventory into db as the tables inventory_sources, workloads,
- * services, endpoints and inventory_addresses (schema: ZT_INV_SCHEMA,
- * ztlog(1) INVENTORY TABLES), replacing those tables if they exist.  Runs
- * inside a savepoint, so it works within or without a transaction; all or
- * nothing.  Returns 0, or -1 with err set.
+ * services, endpoints and inventory_addresses (schema: zt_inv_schema;
+ * ztlog(1), DATABASE SCHEMA, "Inventory tables"), replacing those tables
+ * if they exist; call it after the loads.  Runs inside a savepoint, so it
+ * works within or without a transaction; all or nothing.  Returns 0, or -1
+ * with err set.
  */
 int		 zt_inv_store(struct zt_inv *inv, sqlite3 *db,
 		    struct zt_err *err);
