@@ -193,6 +193,7 @@ load_buf(struct zt_inv *inv, const char *name, const char *p, size_t n,
 	const char	*why;
 	unsigned long	 line;
 	uint64_t	 h;
+	size_t		 bom;
 	size_t		 src;
 	int		 rc;
 
@@ -206,9 +207,12 @@ load_buf(struct zt_inv *inv, const char *name, const char *p, size_t n,
 	zt_inv_set_limits(tmp, inv->max_bytes, inv->max_depth);
 	src = inv_add_source(tmp, name, ZT_INV_FMT_NONE);
 	tmp->src[src].node = inv_str(tmp, node);
-	if (jsonish(p, n))
-		rc = depth_scan(kept, p, n, inv->max_depth, err) == -1 ? -1 :
-		    inv_read_json(tmp, src, p, n, err);
+	if (jsonish(p, n)) {
+		bom = skip_bom(p, n);	/* Jansson wants none */
+		rc = depth_scan(kept, p + bom, n - bom, inv->max_depth,
+		    err) == -1 ? -1 : inv_read_json(tmp, src, p + bom,
+		    n - bom, err);
+	}
 	else if (inv_sniff_tables(p, n, &why, &line))
 		rc = inv_read_tables(tmp, src, p, n, err);
 	else

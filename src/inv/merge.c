@@ -179,16 +179,17 @@ mset(struct mctx *m, const char *field, const char ***dl, size_t *dn,
 	struct zt_buf	 a = { NULL, 0, 0 };
 	struct zt_buf	 b = { NULL, 0, 0 };
 	const char	**t;
+	size_t		 tn;
 
 	if (subset(*il, *in, *dl, *dn))
 		return;
 	if (subset(*dl, *dn, *il, *in)) {
-		t = *dl;
+		t = *dl;	/* swap: the draft's array is freed with it */
+		tn = *dn;
 		*dl = *il;
+		*dn = *in;
 		*il = t;
-		*dn ^= *in;
-		*in ^= *dn;
-		*dn ^= *in;
+		*in = tn;
 		return;
 	}
 	join(&a, *dl, *dn);

@@ -20,7 +20,7 @@
  *                    and an empty NODE), services with and without
  *                    ENDPOINTS (headless: empty VIP), zc all with and
  *                    without --with-headers (skipped tables not read),
- *                    rows re-spaced by hand, CRLF.
+ *                    rows re-spaced by hand, CRLF, a byte-order mark.
  *   t_inventory-4.*  merging: two ztunnels' dumps (one record per
  *                    workload, sources counted, each pod local to its
  *                    ztunnel, a pending pod only workloadState knows, a
@@ -524,6 +524,13 @@ tables_respaced_and_crlf(void)
 	w = wl(inv, "shop", "b-2");
 	TT_CHECK(w != NULL && w->has_waypoint == ZT_INV_TRI_YES &&
 	    w->waypoint_name == NULL);
+	/* A byte-order mark before JSON or a table is no obstacle. */
+	TT_CHECK(loadstr(inv, "bom.json", "\xef\xbb\xbf[{\"namespace\": \"shop\","
+	    " \"name\": \"c-3\", \"protocol\": \"HBONE\"}]") == 0);
+	TT_CHECK(wl(inv, "shop", "c-3") != NULL);
+	TT_CHECK(loadstr(inv, "bom.txt", "\xef\xbb\xbfNAMESPACE POD NAME IP NODE\n"
+	    "shop      d-4      10.0.0.4 n\n") == 0);
+	TT_CHECK(wl(inv, "shop", "d-4") != NULL);
 	zt_inv_free(inv);
 }
 
