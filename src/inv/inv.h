@@ -29,10 +29,11 @@
  * use -1.
  *
  * Ownership: a struct zt_inv owns every record and string it hands out.
- * Record pointers (workloads, services, sources, conflicts) stay valid
- * until zt_inv_free(); the arrays inside a record (ips, vips, endpoints,
- * ports, ...) and the unknown fields may change on the next load or
- * merge.  Callers never write to the records.
+ * Workload and service pointers and strings stay valid until
+ * zt_inv_free(); source, conflict and endpoint pointers and the arrays
+ * inside a record (ips, vips, eps, ports, ...) until the next load or
+ * merge, which may also fill unknown fields.  Callers never write to the
+ * records.
  */
 #ifndef ZT_INV_H
 #define ZT_INV_H
