@@ -48,6 +48,7 @@ for f in $out/fuzz/tests/fuzz/fuzz_*; do
 	extra=tests/fixtures/ingest
 	[ "$name" = fuzz_rules ] && extra=tests/fixtures/rules
 	[ "$name" = fuzz_check ] && extra=tests/fixtures/check
+	[ "$name" = fuzz_inventory ] && extra=tests/fixtures/inventory
 	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 ${dict:+"$dict"} \
 		-print_final_stats=1 "$corpus" tests/fuzz/seeds/"$name" "$extra" 2>"$out/fuzz/$name.log" ||
 		{ tail -50 "$out/fuzz/$name.log"; echo "fuzz: $name FAILED"; exit 1; }

@@ -7,6 +7,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config \
-	libsqlite3-dev libpcre2-dev libyaml-dev zlib1g-dev \
+	libsqlite3-dev libpcre2-dev libyaml-dev zlib1g-dev libjansson-dev \
 	clang libclang-rt-14-dev mandoc gzip sqlite3 \
 	libxml2-utils python3 >/dev/null
