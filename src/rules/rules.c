@@ -255,6 +255,7 @@ pick(struct ctx *c, const struct node *n, const char *what,
 {
 	int	 i;
 
+	*out = 0;	/* set on every path (gcc -O2 cannot see bad() fails) */
 	if (want_scalar(c, n, what) == -1)
 		return -1;
 	for (i = 0; names[i] != NULL; i++)
