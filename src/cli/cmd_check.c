@@ -1,179 +1,251 @@
 /*
- * cmd_check.c -- the commands that run rules: check, lb, pairs.
+ * cmd_check.c -- the commands that run rules: check, lb, pairs; and
+ * their renderers (the reports themselves are report.c's).
  */
-#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <pcre2.h>
 
 #include "cli/cli.h"
-#include "report/report.h"
 #include "rules/filter.h"
 #include "util/diag.h"
 #include "util/xalloc.h"
 
-/*
- * Is the -o file one of the operands or the database?  Writing the report
- * would destroy it (after reading it, for an input).
- */
+/* What check, lb and pairs hand their renderers. */
+struct check_res {
+	const struct zt_checkrun *run;
+	int		 status;
+};
+
+struct lb_res {
+	const struct zt_result *view;	/* the services shown, or NULL */
+	int		 nomatch;	/* --service matched none */
+	int		 status;
+};
+
+struct pairs_res {
+	sqlite3		*db;
+	const struct zt_checkrun *run;
+	int		 status;
+};
+
 static int
-output_clobbers(const struct zt_cli_opts *o, int n, char **v)
+max2(int a, int b)
 {
-	struct stat	 out;
-	struct stat	 sb;
-	int		 i;
+	return a > b ? a : b;
+}
 
-	if (o->output == NULL || stat(o->output, &out) == -1)
-		return 0;
-	for (i = -1; i < n; i++) {
-		const char *p = i < 0 ? o->db : v[i];
+static const char *
+hostname(void)
+{
+	static char	 name[HOST_NAME_MAX + 1];
 
-		if (p != NULL && stat(p, &sb) == 0 && sb.st_dev == out.st_dev &&
-		    sb.st_ino == out.st_ino) {
-			zt_diag_error(NULL, "-o %s: that is %s; refusing to "
-			    "overwrite it", o->output, i < 0 ? "the database" :
-			    "an input");
-			return 1;
-		}
-	}
-	return 0;
+	if (name[0] == '\0' && gethostname(name, sizeof(name) - 1) == -1)
+		name[0] = '\0';
+	return name[0] != '\0' ? name : "localhost";
+}
+
+void
+zt_cli_render_check(FILE *f, const char *fmt, const void *res,
+    const struct zt_report_errs *e, const struct zt_cli_opts *o)
+{
+	const struct check_res	*cr = res;
+	struct zt_report	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.run = cr != NULL ? cr->run : NULL;
+	r.errs = *e;
+	r.status = cr != NULL ? cr->status : ZT_EXIT_ERROR;
+	r.fail_on_warning = o->fail_warn;
+	r.color = strcmp(fmt, "text") == 0 && zt_cli_use_color(f);
+	r.hostname = hostname();
+	r.started = o->started.tv_sec;
+	r.elapsed = zt_cli_elapsed(o);
+	zt_report_write(f, &r, fmt);
 }
 
 int
-zt_cli_check(int argc, char **argv)
+zt_cli_check(struct zt_cli_opts *o)
 {
-	struct zt_cli_opts		 o;
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_reportopts	 ro;
-	FILE			*out = stdout;
+	struct check_res	 res;
 	sqlite3			*rd = NULL;
-	int			 i;
+	int			 out;
 
-	if ((i = zt_cli_parse_opts(argc, argv, "dfrqMoFOEhV", &o)) < 0)
-		return i == -2 ? 0 : zt_cli_usage();
-	memset(&ro, 0, sizeof(ro));
-	if (o.format == NULL || strcmp(o.format, "text") == 0)
-		ro.fmt = ZT_REPORT_TEXT;
-	else if (strcmp(o.format, "json") == 0)
-		ro.fmt = ZT_REPORT_JSON;
-	else if (strcmp(o.format, "junit") == 0)
-		ro.fmt = ZT_REPORT_JUNIT;
-	else {
-		zt_diag_error(NULL, "check: unknown format '%s' (text, json, "
-		    "junit)", o.format);
-		return zt_cli_usage();
+	if (zt_cli_outputs_begin(o) == -1)
+		goto stopped;
+	if (o->follow) {
+		/* Reserved for follow mode (issue 9). */
+		zt_diag_error(NULL, "-f, --follow: follow mode is not "
+		    "available in this version of ztlog");
+		goto stopped;
 	}
-	ro.fail_on_warning = o.fail_warn;
-	if (output_clobbers(&o, argc - i, argv + i))
-		return ZT_EXIT_ERROR;
-	if ((st = zt_cli_prepare(&o, argc - i, argv + i, &rs, &run, 0, &rd)) == NULL)
-		return ZT_EXIT_ERROR;
-	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL) {
-		zt_diag_error(o.output, "cannot write: %s", strerror(errno));
-		out = NULL;
+	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 0, &rd);
+	if (st == NULL)
+		goto stopped;
+	zt_cli_need_records(&run);
+	res.run = &run;
+	res.status = max2(zt_report_status(&run, o->fail_warn),
+	    zt_diag_status());
+	out = zt_cli_outputs_end(o, &res);
+	zt_cli_release(&run, rd, st, &rs);
+	return max2(res.status, out);
+stopped:
+	zt_cli_outputs_end(o, NULL);
+	return ZT_EXIT_ERROR;
+}
+
+void
+zt_cli_render_lb(FILE *f, const char *fmt, const void *res,
+    const struct zt_report_errs *e, const struct zt_cli_opts *o)
+{
+	const struct lb_res	*lr = res;
+
+	if (strcmp(fmt, "json") == 0)
+		zt_report_lb_json(f, lr != NULL ? lr->view : NULL, lr != NULL ?
+		    lr->status : ZT_EXIT_ERROR, e);
+	else if (lr == NULL)
+		zt_report_errors_text(f, e);
+	else if (lr->nomatch)
+		fprintf(f, "no service matches --service %s\n", o->service);
+	else if (lr->view != NULL)
+		zt_report_lb(f, lr->view, zt_cli_use_color(f));
+}
+
+/*
+ * The services of bal that --service matches into view (its own svc
+ * array, to free).  Returns 0, or -1 when the pattern could not decide
+ * on a service (a match limit): an error, not "no match".
+ */
+static int
+lb_select(const struct zt_result *bal, pcre2_code *re, struct zt_result *view)
+{
+	pcre2_match_data	*md = NULL;
+	size_t			 k;
+	char			 msg[160];
+	int			 m;
+	int			 rc = 0;
+
+	*view = *bal;
+	view->nsvc = 0;
+	view->svc = zt_xcalloc(bal->nsvc ? bal->nsvc : 1, sizeof(*view->svc));
+	if (re != NULL)
+		md = pcre2_match_data_create(4, NULL);
+	for (k = 0; k < bal->nsvc && rc == 0; k++) {
+		struct zt_str sv = { bal->svc[k].service,
+		    strlen(bal->svc[k].service) };
+
+		m = re != NULL ? zt_re_match(re, md, sv, msg, sizeof(msg)) : 1;
+		if (m == -1) {
+			zt_diag_error(NULL, "--service: %s (on service %s)", msg,
+			    bal->svc[k].service);
+			rc = -1;
+		} else if (m == 1)
+			view->svc[view->nsvc++] = bal->svc[k];
 	}
-	if (out != NULL) {
-		ro.color = ro.fmt == ZT_REPORT_TEXT && zt_cli_use_color(out);
-		zt_report_write(out, &run, &ro);
-		if (out != stdout && fclose(out) != 0)
-			zt_diag_error(o.output, "write error");
-	}
-	return zt_cli_finish_run(&run, rd, st, &rs, zt_report_status(&run, &ro));
+	pcre2_match_data_free(md);
+	return rc;
 }
 
 int
-zt_cli_lb(int argc, char **argv)
+zt_cli_lb(struct zt_cli_opts *o)
 {
-	struct zt_cli_opts		 o;
-	struct zt_store		*st;
+	struct zt_store		*st = NULL;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
 	struct zt_result	 view;
+	struct lb_res		 res;
 	const struct zt_result	*bal = NULL;
 	pcre2_code		*re = NULL;
-	pcre2_match_data	*md = NULL;
+	sqlite3			*rd = NULL;
 	size_t			 off;
 	size_t			 k;
 	char			 msg[160];
-	sqlite3			*rd = NULL;
-	int			 i;
-	int			 m;
-	int			 bad = 0;
+	int			 out;
 
-	if ((i = zt_cli_parse_opts(argc, argv, "drqMShV", &o)) < 0)
-		return i == -2 ? 0 : zt_cli_usage();
-	if (o.service != NULL) {
-		re = zt_re_compile(o.service, strlen(o.service), &off, msg,
-		    sizeof(msg));
-		if (re == NULL) {
-			zt_diag_error(NULL, "--service: bad regular expression "
-			    "at offset %zu: %s", off, msg);
-			return zt_cli_usage();
-		}
-		md = pcre2_match_data_create(4, NULL);
+	if (zt_cli_outputs_begin(o) == -1)
+		goto stopped;
+	if (o->service != NULL && (re = zt_re_compile(o->service,
+	    strlen(o->service), &off, msg, sizeof(msg))) == NULL) {
+		zt_diag_error(NULL, "--service: bad regular expression at "
+		    "offset %zu: %s", off, msg);
+		zt_cli_hint(o->cmd);
+		goto stopped;
 	}
-	o.only = "balance";
-	if ((st = zt_cli_prepare(&o, argc - i, argv + i, &rs, &run, 0, &rd)) == NULL) {
-		pcre2_match_data_free(md);
-		pcre2_code_free(re);
-		return ZT_EXIT_ERROR;
-	}
+	o->only = "balance";
+	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 0, &rd);
+	if (st == NULL)
+		goto stopped;
+	memset(&res, 0, sizeof(res));
+	memset(&view, 0, sizeof(view));
 	for (k = 0; k < run.nres; k++)
 		if (run.res[k].rule->type == ZT_R_BALANCE)
 			bal = &run.res[k];
-	if (bal != NULL) {
-		view = *bal;
-		view.nsvc = 0;
-		view.svc = zt_xcalloc(bal->nsvc ? bal->nsvc : 1,
-		    sizeof(*view.svc));
-		for (k = 0; k < bal->nsvc && !bad; k++) {
-			struct zt_str sv = { bal->svc[k].service,
-			    strlen(bal->svc[k].service) };
-
-			m = re != NULL ? zt_re_match(re, md, sv, msg,
-			    sizeof(msg)) : 1;
-			if (m == -1) {
-				/* Not "no match": the filter is undecided. */
-				zt_diag_error(NULL, "--service: %s (on service "
-				    "%s)", msg, bal->svc[k].service);
-				bad = 1;
-			} else if (m == 1)
-				view.svc[view.nsvc++] = bal->svc[k];
-		}
-		if (bad)
-			;
-		else if (re != NULL && view.nsvc == 0 && bal->nsvc > 0)
-			printf("no service matches --service %s\n", o.service);
-		else
-			zt_report_lb(stdout, &view, zt_cli_use_color(stdout));
-		free(view.svc);
+	if (bal != NULL && lb_select(bal, re, &view) == 0) {
+		res.view = &view;
+		res.nomatch = re != NULL && view.nsvc == 0 && bal->nsvc > 0;
 	}
-	pcre2_match_data_free(md);
+	zt_cli_need_records(&run);
+	res.status = max2(res.status, zt_diag_status());
+	out = zt_cli_outputs_end(o, res.view != NULL ||
+	    zt_diag_status() == 0 ? &res : NULL);
+	free(view.svc);
 	pcre2_code_free(re);
-	i = zt_cli_finish_run(&run, rd, st, &rs, 0);
-	return bad ? ZT_EXIT_ERROR : i;
+	zt_cli_release(&run, rd, st, &rs);
+	return max2(res.status, out);
+stopped:
+	pcre2_code_free(re);
+	zt_cli_outputs_end(o, NULL);
+	return ZT_EXIT_ERROR;
+}
+
+void
+zt_cli_render_pairs(FILE *f, const char *fmt, const void *res,
+    const struct zt_report_errs *e, const struct zt_cli_opts *o)
+{
+	const struct pairs_res	*pr = res;
+
+	if (strcmp(fmt, "json") == 0)
+		zt_report_pairs_json(f, pr != NULL ? pr->db : NULL, pr != NULL ?
+		    pr->run : NULL, o->unmatched, pr != NULL ? pr->status :
+		    ZT_EXIT_ERROR, e);
+	else if (pr == NULL)
+		zt_report_errors_text(f, e);
+	else
+		zt_report_pairs(f, pr->db, pr->run, o->unmatched);
 }
 
 int
-zt_cli_pairs(int argc, char **argv)
+zt_cli_pairs(struct zt_cli_opts *o)
 {
-	struct zt_cli_opts		 o;
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
+	struct pairs_res	 res;
 	sqlite3			*rd = NULL;
-	int			 i;
+	int			 out;
 
-	if ((i = zt_cli_parse_opts(argc, argv, "drqMUhV", &o)) < 0)
-		return i == -2 ? 0 : zt_cli_usage();
-	o.only = "pairing";
-	if ((st = zt_cli_prepare(&o, argc - i, argv + i, &rs, &run, 1, &rd)) == NULL)
-		return ZT_EXIT_ERROR;
-	zt_report_pairs(stdout, rd, &run, o.unmatched);
-	return zt_cli_finish_run(&run, rd, st, &rs, 0);
+	if (zt_cli_outputs_begin(o) == -1)
+		goto stopped;
+	o->only = "pairing";
+	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 1, &rd);
+	if (st == NULL)
+		goto stopped;
+	res.db = rd;
+	res.run = &run;
+	res.status = 0;
+	zt_cli_need_records(&run);
+	res.status = max2(res.status, zt_diag_status());
+	out = zt_cli_outputs_end(o, &res);
+	zt_cli_release(&run, rd, st, &rs);
+	return max2(res.status, out);
+stopped:
+	zt_cli_outputs_end(o, NULL);
+	return ZT_EXIT_ERROR;
 }

@@ -193,28 +193,70 @@ bad:
 	return NULL;
 }
 
-/*
- * Release what zt_cli_prepare() made and give the exit status: rc, raised to 2
- * when the input held no access record at all (an empty `kubectl logs`
- * never passes) or standard output could not be written.
- */
 int
-zt_cli_finish_run(struct zt_checkrun *run, sqlite3 *rd, struct zt_store *st,
-    struct zt_ruleset *rs, int rc)
+zt_cli_need_records(const struct zt_checkrun *run)
 {
-	int	 out;
+	if (run->records > 0)
+		return 0;
+	zt_diag_error(NULL, "no access records in the input (%lld line%s "
+	    "read): nothing to check; `kubectl logs -l` needs --tail=-1 to "
+	    "show more than 10 lines per pod", (long long)run->lines,
+	    run->lines == 1 ? "" : "s");
+	return -1;
+}
 
-	if (run->records == 0) {
-		zt_diag_error(NULL, "no access records in the input (%lld "
-		    "line%s read): nothing to check; `kubectl logs -l` needs "
-		    "--tail=-1 to show more than 10 lines per pod",
-		    (long long)run->lines, run->lines == 1 ? "" : "s");
-		rc = ZT_EXIT_ERROR;
-	}
+void
+zt_cli_release(struct zt_checkrun *run, sqlite3 *rd, struct zt_store *st,
+    struct zt_ruleset *rs)
+{
 	zt_check_free(run);
 	sqlite3_close(rd);
 	zt_store_close(st);
 	zt_rules_free(rs);
-	out = zt_cli_finish_output();
-	return out > rc ? out : rc;
+}
+
+void
+zt_cli_errors(struct zt_report_errs *e)
+{
+	e->all = zt_diag_errors(&e->v, &e->n);
+}
+
+double
+zt_cli_elapsed(const struct zt_cli_opts *o)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - o->mono.tv_sec) +
+	    (double)(now.tv_nsec - o->mono.tv_nsec) / 1e9;
+}
+
+int
+zt_cli_main(int argc, char **argv)
+{
+	struct zt_cli_opts	 o;
+	int			 rc;
+	int			 out;
+
+	switch (zt_cli_parse(argc, argv, &o)) {
+	case 1:
+		rc = zt_cli_finish_output();
+		break;
+	case -1:
+		/* The reports asked for say why there is none. */
+		rc = ZT_EXIT_ERROR;
+		if (o.cmd != ZT_CMD_NONE) {
+			zt_cli_outputs_begin(&o);
+			zt_cli_outputs_end(&o, NULL);
+		}
+		break;
+	default:
+		rc = zt_cli_cmds[o.cmd].run(&o);
+		out = zt_cli_finish_output();
+		rc = out > rc ? out : rc;
+		break;
+	}
+	zt_cli_opts_free(&o);
+	zt_diag_forget();
+	return rc;
 }
