@@ -57,7 +57,7 @@ is "check killed" r.json "$head and .result == \"error\" and (.errors[0].message
 ls -A | grep -q '^\.r\.json\.' && { echo "FAIL check killed: temporary left"; fail=$((fail + 1)); }
 
 run lb -q -o json=r.json "$fx/check/skew.log"
-is "lb unbalanced" r.json "$head and .result == \"pass\" and .exit_status == $(cat rc) and .exit_status == 0 and (.services | map(select(.balanced == false)) | length) == 1 and (.services[0].endpoints[0].share | type) == \"number\""
+is "lb unbalanced" r.json "$head and .result == \"fail\" and .exit_status == $(cat rc) and .exit_status == 1 and (.services | map(select(.balanced == false)) | length) == 1 and (.services[0].endpoints[0].share | type) == \"number\""
 run lb -q -o json=r.json "$fx/check/healthy.log"
 is "lb balanced" r.json "$head and .result == \"pass\" and .exit_status == $(cat rc) and .exit_status == 0"
 run lb -q -o json=r.json --service 'nomatch' "$fx/check/healthy.log"
@@ -67,7 +67,7 @@ is "lb no access record" r.json "$head and .result == \"error\" and .exit_status
 run pairs -q -o json=r.json "$fx/check/problems.log"
 is "pairs" r.json "$head and .exit_status == $(cat rc) and .exit_status == 0 and (.pairs | map(.status) | unique) == [\"paired\", \"unknown\", \"unpaired\"]"
 run pairs -q --unmatched -o json=r.json "$fx/check/problems.log"
-is "pairs --unmatched" r.json "$head and .result == \"pass\" and .exit_status == $(cat rc) and .exit_status == 0 and all(.pairs[]; .status != \"paired\")"
+is "pairs --unmatched" r.json "$head and .result == \"fail\" and .exit_status == $(cat rc) and .exit_status == 1 and all(.pairs[]; .status != \"paired\")"
 run stats -q -o json=r.json "$fx/check/problems.log" nope.log
 is "stats with an error" r.json "$head and .result == \"error\" and .exit_status == $(cat rc) and .exit_status == 2 and (.sources | length) == 1 and .total.records == 24"
 run stats -q -o json=r.json -d nope.db

@@ -190,6 +190,9 @@ zt_cli_lb(struct zt_cli_opts *o)
 	if (bal != NULL && lb_select(bal, re, &view) == 0) {
 		res.view = &view;
 		res.nomatch = re != NULL && view.nsvc == 0 && bal->nsvc > 0;
+		for (k = 0; k < view.nsvc; k++)
+			if (view.svc[k].fail)
+				res.status = ZT_EXIT_FAIL;
 	}
 	zt_cli_need_records(&run);
 	res.status = max2(res.status, zt_diag_status());
@@ -229,6 +232,7 @@ zt_cli_pairs(struct zt_cli_opts *o)
 	struct zt_checkrun	 run;
 	struct pairs_res	 res;
 	sqlite3			*rd = NULL;
+	size_t			 k;
 	int			 out;
 
 	if (zt_cli_outputs_begin(o) == -1)
@@ -240,6 +244,11 @@ zt_cli_pairs(struct zt_cli_opts *o)
 	res.db = rd;
 	res.run = &run;
 	res.status = 0;
+	/* --unmatched: 1 when a violation is listed, as check would. */
+	for (k = 0; o->unmatched && k < run.npairs; k++)
+		if ((run.pairs[k].out_id == 0 || run.pairs[k].in_id == 0) &&
+		    run.pairs[k].verifiable)
+			res.status = ZT_EXIT_FAIL;
 	zt_cli_need_records(&run);
 	res.status = max2(res.status, zt_diag_status());
 	out = zt_cli_outputs_end(o, &res);

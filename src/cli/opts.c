@@ -57,7 +57,7 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	{ 0, "service", ZT_OPT_SERVICE, ZT_VAL_ANY, "--service pcre", NULL, LB,
 	    0, "only services matching the pattern" },
 	{ 0, "unmatched", ZT_OPT_UNMATCHED, ZT_VAL_NONE, "--unmatched", NULL,
-	    PAIRS, 0, "only records without a twin" },
+	    PAIRS, 0, "only records without a twin (exit 1 if any)" },
 	{ 0, "max-line", ZT_OPT_MAX_LINE, ZT_VAL_ANY, "--max-line size", NULL,
 	    INPUTS, 0, "longest input line accepted (default 1M)" },
 	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
@@ -84,12 +84,14 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	[ZT_CMD_LB] = { "lb", zt_cli_lb, zt_cli_render_lb,
 	    "each service's connections per endpoint, as bars",
 	    "Show each service's connections per endpoint, as bars, with the\n"
-	    "verdict of the balance rule.\n",
+	    "verdict of the balance rule.  Exit status 1 when a service shown\n"
+	    "is unbalanced.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_PAIRS] = { "pairs", zt_cli_pairs, zt_cli_render_pairs,
 	    "the outbound/inbound pairing, connection by connection",
 	    "List the pairing of outbound and inbound records made by the\n"
-	    "pairing rule, one line per connection.\n",
+	    "pairing rule, one line per connection.  With --unmatched, exit\n"
+	    "status 1 when a record that could have been paired was not.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_RULES] = { "rules", zt_cli_rules, zt_cli_render_rules,
 	    "list, show or lint rules",
