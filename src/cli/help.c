@@ -18,6 +18,12 @@
 #ifndef ZTLOG_VERSION
 #define ZTLOG_VERSION "0.1.0"
 #endif
+#ifndef ZTLOG_COMMIT
+#define ZTLOG_COMMIT ""		/* set by CMake: "" outside git */
+#endif
+#ifndef ZTLOG_BUILD_TYPE
+#define ZTLOG_BUILD_TYPE ""
+#endif
 
 #define WIDTH	80
 
@@ -156,9 +162,18 @@ zt_cli_help(enum zt_cli_cmd cmd)
 void
 zt_cli_version(void)
 {
-	printf("ztlog %s (SQLite %s, PCRE2 %d.%d, zlib %s, libyaml %s)\n",
-	    ZTLOG_VERSION, sqlite3_libversion(), PCRE2_MAJOR, PCRE2_MINOR,
-	    zlibVersion(), yaml_get_version_string());
+	const char	*commit = ZTLOG_COMMIT;
+	const char	*type = ZTLOG_BUILD_TYPE;
+
+	printf("ztlog %s (", ZTLOG_VERSION);
+	if (commit[0] != '\0')
+		printf("commit %s", commit);
+	else
+		fputs("not built from a git checkout: commit unknown", stdout);
+	printf(", %s build)\n", type[0] != '\0' ? type : "unknown");
+	printf("SQLite %s, PCRE2 %d.%d, zlib %s, libyaml %s\n",
+	    sqlite3_libversion(), PCRE2_MAJOR, PCRE2_MINOR, zlibVersion(),
+	    yaml_get_version_string());
 }
 
 int

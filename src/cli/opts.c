@@ -65,7 +65,7 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
 	    "this help" },
 	{ 'V', "version", ZT_OPT_VERSION, ZT_VAL_NONE, "-V", NULL, ALL, 0,
-	    "version and library versions" },
+	    "version, commit and build type" },
 };
 const size_t zt_cli_noptdefs = sizeof(zt_cli_optdefs) /
     sizeof(zt_cli_optdefs[0]);
@@ -118,8 +118,9 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	    "Print the help of a command, or this list of commands.\n",
 	    { { 0, "[command]" }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_VERSION] = { "version", zt_cli_cmd_version, NULL,
-	    "version and library versions",
-	    "Print the version of ztlog and of its libraries.\n",
+	    "version, commit, build type and libraries",
+	    "Print the version, the git commit and the build type ztlog was\n"
+	    "built from, and the versions of its libraries.\n",
 	    { { 0, "" }, { 0, NULL }, { 0, NULL } } },
 };
 
