@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what building and testing ztlog needs on Debian 12 (run as root):
-# the tests validate JUnit with xmllint (libxml2-utils) and JSON with jq.
+# the tests validate JUnit with xmllint (libxml2-utils) and JSON with jq,
+# and check the zsh and fish completions with those shells.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -8,4 +9,4 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config \
 	libsqlite3-dev libpcre2-dev libyaml-dev zlib1g-dev \
 	clang libclang-rt-14-dev mandoc gzip sqlite3 \
-	libxml2-utils jq >/dev/null
+	libxml2-utils jq zsh fish >/dev/null

@@ -8,8 +8,9 @@
  *   check, lb, pairs: rules -> [operands -> ingest ->] check -> report
  *
  * One set of tables (opts.c) describes the commands, their options and
- * their output formats; the parser (opts.c) and the usage and help
- * (help.c) are both made from it, so they cannot drift apart.  outputs.c writes what -o asks for; run.c holds
+ * their output formats; the parser (opts.c), the usage and help (help.c)
+ * and the shell completions (complete.c) are all made from it, so they
+ * cannot drift apart.  outputs.c writes what -o asks for; run.c holds
  * what several commands share; cmd_*.c are the commands, one file per
  * group.
  */
@@ -40,6 +41,7 @@ enum zt_cli_cmd {
 	ZT_CMD_INGEST,
 	ZT_CMD_QUERY,
 	ZT_CMD_STATS,
+	ZT_CMD_COMPLETION,
 	ZT_CMD_HELP,
 	ZT_CMD_VERSION,
 	ZT_CMD_COUNT,
@@ -175,6 +177,9 @@ void	zt_cli_help(enum zt_cli_cmd cmd);
 void	zt_cli_version(void);
 int	zt_cli_cmd_help(struct zt_cli_opts *o);
 int	zt_cli_cmd_version(struct zt_cli_opts *o);
+
+/* complete.c */
+int	zt_cli_completion(struct zt_cli_opts *o);
 
 /* outputs.c */
 /*

@@ -113,6 +113,13 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	    "Count the lines, records, other and malformed lines per source\n"
 	    "and per pod.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
+	[ZT_CMD_COMPLETION] = { "completion", zt_cli_completion, NULL,
+	    "print a shell completion script",
+	    "Print the completion script for the shell, for example\n"
+	    "  source <(ztlog completion bash)\n"
+	    "  ztlog completion zsh > \"${fpath[1]}/_ztlog\"\n"
+	    "  ztlog completion fish > ~/.config/fish/completions/ztlog.fish\n",
+	    { { 0, "bash | zsh | fish" }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_HELP] = { "help", zt_cli_cmd_help, NULL,
 	    "help on a command",
 	    "Print the help of a command, or this list of commands.\n",
