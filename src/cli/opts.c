@@ -194,7 +194,7 @@ any_format(const char *s)
 	return 0;
 }
 
-/* ---- parsing --------------------------------------------------------------- */
+/* ---- parsing ------------------------------------------------------------- */
 
 /* An option as found on the line, judged once the command is known. */
 struct seen {

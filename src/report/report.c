@@ -84,7 +84,7 @@ result_name(int status)
 	    "fail" : "error";
 }
 
-/* ---- errors ---------------------------------------------------------------- */
+/* ---- errors -------------------------------------------------------------- */
 
 /* "file:line:col", "file" or NULL for an error not about a file. */
 static char *
@@ -811,7 +811,7 @@ zt_report_pairs_json(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 	fputs(n > 0 ? "\n]}\n" : "]}\n", f);
 }
 
-/* ---- rules ----------------------------------------------------------------- */
+/* ---- rules --------------------------------------------------------------- */
 
 static void
 jrule(FILE *f, const struct zt_rule *r, int text)
