@@ -164,8 +164,6 @@ struct zt_cli_opts {
  */
 int	zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o);
 void	zt_cli_opts_free(struct zt_cli_opts *o);
-/* Parse, run, write the reports; the exit status. */
-int	zt_cli_main(int argc, char **argv);
 /* "try 'ztlog check -h'" on stderr, after a usage error. */
 void	zt_cli_hint(enum zt_cli_cmd cmd);
 
@@ -232,8 +230,6 @@ int	zt_cli_need_records(const struct zt_checkrun *run);
 /* Release what zt_cli_prepare() made. */
 void	zt_cli_release(struct zt_checkrun *run, sqlite3 *rd,
 	    struct zt_store *st, struct zt_ruleset *rs);
-/* The errors of the run so far (diag's), for the reports. */
-void	zt_cli_errors(struct zt_report_errs *e);
 /* Seconds since o->mono. */
 double	zt_cli_elapsed(const struct zt_cli_opts *o);
 

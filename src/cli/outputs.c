@@ -33,6 +33,13 @@ error_form_on_stdout(const char *fmt)
 	return 1;
 }
 
+/* The errors of the run so far (diag's), for the reports. */
+static void
+errors(struct zt_report_errs *e)
+{
+	e->all = zt_diag_errors(&e->v, &e->n);
+}
+
 const char *
 zt_cli_stdout_format(const struct zt_cli_opts *o)
 {
@@ -138,7 +145,7 @@ zt_cli_outputs_end(const struct zt_cli_opts *o, const void *res)
 
 	if (zt_cli_cmds[o->cmd].render == NULL)
 		return 0;
-	zt_cli_errors(&e);
+	errors(&e);
 	fmt = zt_cli_stdout_format(o);
 	if (fmt != NULL && (res != NULL || error_form_on_stdout(fmt)))
 		zt_cli_cmds[o->cmd].render(stdout, fmt, res, &e, o);

@@ -215,12 +215,6 @@ zt_cli_release(struct zt_checkrun *run, sqlite3 *rd, struct zt_store *st,
 	zt_rules_free(rs);
 }
 
-void
-zt_cli_errors(struct zt_report_errs *e)
-{
-	e->all = zt_diag_errors(&e->v, &e->n);
-}
-
 double
 zt_cli_elapsed(const struct zt_cli_opts *o)
 {
@@ -229,34 +223,4 @@ zt_cli_elapsed(const struct zt_cli_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - o->mono.tv_sec) +
 	    (double)(now.tv_nsec - o->mono.tv_nsec) / 1e9;
-}
-
-int
-zt_cli_main(int argc, char **argv)
-{
-	struct zt_cli_opts	 o;
-	int			 rc;
-	int			 out;
-
-	switch (zt_cli_parse(argc, argv, &o)) {
-	case 1:
-		rc = zt_cli_finish_output();
-		break;
-	case -1:
-		/* The reports asked for say why there is none. */
-		rc = ZT_EXIT_ERROR;
-		if (o.cmd != ZT_CMD_NONE) {
-			zt_cli_outputs_begin(&o);
-			zt_cli_outputs_end(&o, NULL);
-		}
-		break;
-	default:
-		rc = zt_cli_cmds[o.cmd].run(&o);
-		out = zt_cli_finish_output();
-		rc = out > rc ? out : rc;
-		break;
-	}
-	zt_cli_opts_free(&o);
-	zt_diag_forget();
-	return rc;
 }
