@@ -6,7 +6,7 @@
 #
 # For each scenario and seeds 1..SEEDS (default 20) it runs
 # BUILD_DIR (default build)/tools/ztsim, then
-#   ztlog check --only balance -f json --examples 100000 ztunnel.log
+#   ztlog check --only balance -o json --examples 100000 ztunnel.log
 # and scores the verdict against truth/groups.tsv.  ztlog names a
 # service's client-side group as `<host>` (client-endpoint hop) or
 # `<host> via waypoint` (client-waypoint hop); the waypoint-endpoint hop
@@ -42,7 +42,7 @@ trap 'rm -rf "$tmp"' EXIT
 # one run: "status exit" on line 1, then the flagged group names
 verdict() { # LOG
 	local rc=0
-	"$ztlog" check -q --only balance -f json --examples 100000 "$1" \
+	"$ztlog" check -q --only balance -o json --examples 100000 "$1" \
 	    >"$tmp/v.json" || rc=$?
 	printf '%s %s\n' "$(grep '"id":"balance"' "$tmp/v.json" |
 	    sed 's/.*"type":"balance","status":"\([a-z]*\)".*/\1/')" "$rc"

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Install what building and testing ztlog needs on Debian 12 (run as root).
-# xmllint (libxml2-utils) and python3 check that the machine formats parse
-# (tests/fixtures/hostile/formats.bash).
+# Install what building and testing ztlog needs on Debian 12 (run as root):
+# the tests validate JUnit with xmllint (libxml2-utils), JSON with jq and
+# python3 (strict UTF-8: tests/fixtures/hostile/formats.bash), and check
+# the zsh and fish completions with those shells.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -9,4 +10,4 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config \
 	libsqlite3-dev libpcre2-dev libyaml-dev zlib1g-dev libjansson-dev \
 	clang libclang-rt-14-dev mandoc gzip sqlite3 \
-	libxml2-utils python3 >/dev/null
+	libxml2-utils python3 jq zsh fish >/dev/null

@@ -287,14 +287,63 @@ zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object, FILE *out,
 	return 0;
 }
 
+/* Skip white space and SQL comments. */
+static const char *
+skip_blank(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		    *p == '\f' || *p == '\v' || *p == ';')
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p != '\0' && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+
+			p = end != NULL ? end + 2 : p + strlen(p);
+		} else
+			return p;
+	}
+}
+
+/*
+ * How many statements sql holds, without preparing them (a statement may
+ * need the ones before it to have run): split where sqlite3_complete()
+ * says a statement ends; empty ones do not count.
+ */
+static size_t
+count_statements(const char *sql)
+{
+	const char	*start = sql;
+	const char	*p;
+	char		*part;
+	size_t		 n = 0;
+
+	for (p = sql; *p != '\0'; p++) {
+		if (*p != ';')
+			continue;
+		part = zt_xstrndup(start, (size_t)(p - start) + 1);
+		if (sqlite3_complete(part)) {
+			if (*skip_blank(part) != '\0')
+				n++;
+			start = p + 1;
+		}
+		free(part);
+	}
+	return n + (*skip_blank(start) != '\0');
+}
+
 int
 zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
     struct zt_err *err)
 {
 	sqlite3_stmt	*s;
 	const char	*tail = sql;
-	int		 rc;
+	size_t		 sets = 0;
+	int		 rc = 0;
 	int		 ro = 0;
+	int		 many;
 
 	if (sqlite3_prepare_v2(db, "PRAGMA query_only", -1, &s, NULL) ==
 	    SQLITE_OK) {
@@ -302,9 +351,15 @@ zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
 		    sqlite3_column_int(s, 0) != 0;
 		sqlite3_finalize(s);
 	}
-	while (*tail != '\0') {
-		if (sqlite3_prepare_v2(db, tail, -1, &s, &tail) != SQLITE_OK)
-			return zt_err_set(err, "SQL: %s", sqlite3_errmsg(db));
+	/* Several statements: one JSON document, an array of the arrays. */
+	many = f == ZT_OUT_JSON && count_statements(sql) > 1;
+	if (many)
+		fputs("[\n", out);
+	while (*tail != '\0' && rc == 0) {
+		if (sqlite3_prepare_v2(db, tail, -1, &s, &tail) != SQLITE_OK) {
+			rc = zt_err_set(err, "SQL: %s", sqlite3_errmsg(db));
+			break;
+		}
 		if (s == NULL)		/* whitespace or comment */
 			continue;
 		if (ro && !sqlite3_stmt_readonly(s)) {
@@ -314,16 +369,24 @@ zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
 			 * before it runs.
 			 */
 			sqlite3_finalize(s);
-			return zt_err_set(err, "SQL: only statements that "
+			rc = zt_err_set(err, "SQL: only statements that "
 			    "read are allowed (queries never change the "
 			    "database or write files)");
+			break;
+		}
+		if (sqlite3_column_count(s) > 0 && sets++ > 0) {
+			/* One result set per statement, apart. */
+			if (f == ZT_OUT_JSON)
+				fputs(",\n", out);
+			else if (f != ZT_OUT_NDJSON)
+				putc('\n', out);
 		}
 		rc = zt_output_stmt(s, f, 0, out, err);
-		if (f == ZT_OUT_JSON && sqlite3_column_count(s) > 0)
+		if (f == ZT_OUT_JSON && !many && sqlite3_column_count(s) > 0)
 			putc('\n', out);
 		sqlite3_finalize(s);
-		if (rc == -1)
-			return -1;
 	}
-	return 0;
+	if (many)
+		fputs(sets > 0 ? "\n]\n" : "]\n", out);
+	return rc;
 }

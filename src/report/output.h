@@ -29,10 +29,14 @@ enum zt_ofmt {
 int	zt_ofmt_parse(const char *s, unsigned allowed);
 
 /*
- * Run every statement in sql and print its rows to out.  Returns 0, or -1
- * with err set (bad SQL, runtime error); rows printed before an error stay
- * printed.  On a connection with PRAGMA query_only set, a statement that
- * would write is refused before it runs.
+ * Run every statement in sql and print its rows to out, one result set
+ * per statement that returns columns: table and CSV sets apart by an
+ * empty line, NDJSON rows one after another, and in JSON one document:
+ * the array of rows for a single statement, an array of those arrays
+ * when sql holds several statements.  Returns 0, or -1 with err set (bad
+ * SQL, runtime error); rows printed before an error stay printed (JSON
+ * closes its arrays).  On a connection with PRAGMA query_only set, a
+ * statement that would write is refused before it runs.
  */
 int	zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
 	    struct zt_err *err);

@@ -2,6 +2,7 @@
  * report.c -- see report.h.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,30 @@ static const char *const color_of[] = {
 	"\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[2m", "\033[1;31m"
 };
 
+static void	write_text(FILE *, const struct zt_report *);
+static void	write_json(FILE *, const struct zt_report *);
+static void	write_junit(FILE *, const struct zt_report *);
+
+const struct zt_report_fmt zt_report_fmts[] = {
+	{ "text", write_text },
+	{ "json", write_json },
+	{ "junit", write_junit },
+	{ NULL, NULL }
+};
+
+const struct zt_report_fmt *
+zt_report_fmt_find(const char *name)
+{
+	const struct zt_report_fmt	*f;
+
+	for (f = zt_report_fmts; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
 int
-zt_report_status(const struct zt_checkrun *run, const struct zt_reportopts *o)
+zt_report_status(const struct zt_checkrun *run, int fail_on_warning)
 {
 	size_t	 i;
 
@@ -29,10 +52,10 @@ zt_report_status(const struct zt_checkrun *run, const struct zt_reportopts *o)
 		if (run->res[i].status == ZT_ST_FAIL ||
 		    run->res[i].status == ZT_ST_ERROR)
 			return ZT_EXIT_FAIL;
-		if (run->res[i].status == ZT_ST_WARN && o->fail_on_warning)
+		if (run->res[i].status == ZT_ST_WARN && fail_on_warning)
 			return ZT_EXIT_FAIL;
 	}
-	if (o->fail_on_warning && run->nwarn > 0)
+	if (fail_on_warning && run->nwarn > 0)
 		return ZT_EXIT_FAIL;
 	return ZT_EXIT_OK;
 }
@@ -53,6 +76,58 @@ esc(FILE *f, const char *s)
 	zt_escape_fput(f, ZT_ESC_TEXT, s, strlen(s));
 }
 
+/* "pass", "fail" or "error", for exit status 0, 1, 2. */
+static const char *
+result_name(int status)
+{
+	return status == ZT_EXIT_OK ? "pass" : status == ZT_EXIT_FAIL ?
+	    "fail" : "error";
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+/* "file:line:col", "file" or NULL for an error not about a file. */
+static char *
+where(const struct zt_diag_entry *d)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	char		 num[48];
+
+	if (d->file == NULL)
+		return NULL;
+	zt_buf_add(&b, d->file, strlen(d->file));
+	if (d->line > 0) {
+		snprintf(num, sizeof(num), ":%lu", d->line);
+		zt_buf_add(&b, num, strlen(num));
+		if (d->col > 0) {
+			snprintf(num, sizeof(num), ":%lu", d->col);
+			zt_buf_add(&b, num, strlen(num));
+		}
+	}
+	zt_buf_addc(&b, '\0');
+	return b.p;
+}
+
+void
+zt_report_errors_text(FILE *f, const struct zt_report_errs *e)
+{
+	size_t	 i;
+	char	*w;
+
+	for (i = 0; i < e->n; i++) {
+		fputs("error: ", f);
+		if ((w = where(&e->v[i])) != NULL) {
+			esc(f, w);
+			fputs(": ", f);
+			free(w);
+		}
+		esc(f, e->v[i].msg);
+		putc('\n', f);
+	}
+	if (e->all > e->n)
+		fprintf(f, "error: ... and %zu more\n", e->all - e->n);
+}
+
 /* ---- text ---------------------------------------------------------------- */
 
 static void
@@ -65,22 +140,29 @@ text_status(FILE *f, enum zt_status st, int color)
 }
 
 static void
-write_text(FILE *f, const struct zt_checkrun *run,
-    const struct zt_reportopts *o)
+write_text(FILE *f, const struct zt_report *r)
 {
+	const struct zt_checkrun *run = r->run;
 	const struct zt_result	*res;
 	size_t			 i;
 	size_t			 k;
 	size_t			 w = 0;
 	size_t			 n[6];
-	int			 status;
+	const char		*verdict;
 
+	if (run == NULL) {
+		zt_report_errors_text(f, &r->errs);
+		fprintf(f, "\nERROR: no verdict: the run stopped before the "
+		    "rules judged (%zu error%s)\n", r->errs.all,
+		    r->errs.all == 1 ? "" : "s");
+		return;
+	}
 	for (i = 0; i < run->nres; i++)
 		if (strlen(run->res[i].rule->id) > w)
 			w = strlen(run->res[i].rule->id);
 	for (i = 0; i < run->nres; i++) {
 		res = &run->res[i];
-		text_status(f, res->status, o->color);
+		text_status(f, res->status, r->color);
 		fprintf(f, "  %-*s  ", (int)w, res->rule->id);
 		esc(f, res->summary);
 		putc('\n', f);
@@ -92,7 +174,7 @@ write_text(FILE *f, const struct zt_checkrun *run,
 		    res->status != ZT_ST_ERROR))
 			continue;
 		fprintf(f, "\n");
-		text_status(f, res->status, o->color);
+		text_status(f, res->status, r->color);
 		fprintf(f, "  %s: ", res->rule->id);
 		esc(f, res->rule->description);
 		putc('\n', f);
@@ -118,23 +200,35 @@ write_text(FILE *f, const struct zt_checkrun *run,
 	if (run->nwarn > 0)
 		putc('\n', f);
 	for (i = 0; i < run->nwarn; i++) {
-		if (o->color)
+		if (r->color)
 			fputs("\033[33mwarning\033[0m: ", f);
 		else
 			fputs("warning: ", f);
 		esc(f, run->warnings[i]);
 		putc('\n', f);
 	}
+	if (r->errs.all > 0) {
+		putc('\n', f);
+		zt_report_errors_text(f, &r->errs);
+	}
 	tally(run, n);
-	status = zt_report_status(run, o);
+	if (run->records == 0)
+		verdict = "NO DATA";
+	else if (r->errs.all > 0 || r->status == ZT_EXIT_ERROR)
+		verdict = "ERROR";
+	else
+		verdict = r->status ? "FAIL" : "PASS";
 	fprintf(f, "\n%s: %zu rule%s: %zu passed, %zu failed, %zu warned, "
-	    "%zu skipped", status == ZT_EXIT_ERROR ? "NO DATA" : status ?
-	    "FAIL" : "PASS", run->nres,
+	    "%zu skipped", verdict, run->nres,
 	    run->nres == 1 ? "" : "s", n[ZT_ST_PASS] + n[ZT_ST_INFO],
 	    n[ZT_ST_FAIL] + n[ZT_ST_ERROR], n[ZT_ST_WARN], n[ZT_ST_SKIP]);
-	fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s)\n",
+	fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
 	    run->records, run->records == 1 ? "" : "s", run->lines,
 	    run->lines == 1 ? "" : "s");
+	if (r->errs.all > 0)
+		fprintf(f, "; %zu error%s", r->errs.all,
+		    r->errs.all == 1 ? "" : "s");
+	fputs(")\n", f);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -153,21 +247,48 @@ jstr(FILE *f, const char *s)
 	zt_buf_free(&b);
 }
 
-static void
-write_json(FILE *f, const struct zt_checkrun *run,
-    const struct zt_reportopts *o)
+void
+zt_report_json_head(FILE *f, const char *result, int status,
+    const struct zt_report_errs *e)
 {
+	size_t	 i;
+
+	fprintf(f, "{\"ztlog\":\"%s\",\"result\":\"%s\",\"exit_status\":%d,"
+	    "\n\"errors\":[", ZTLOG_VERSION, result, status);
+	for (i = 0; i < e->n; i++) {
+		fputs(i ? ",{\"file\":" : "{\"file\":", f);
+		jstr(f, e->v[i].file);
+		if (e->v[i].line > 0)
+			fprintf(f, ",\"line\":%lu", e->v[i].line);
+		else
+			fputs(",\"line\":null", f);
+		if (e->v[i].col > 0)
+			fprintf(f, ",\"column\":%lu", e->v[i].col);
+		else
+			fputs(",\"column\":null", f);
+		fputs(",\"message\":", f);
+		jstr(f, e->v[i].msg);
+		putc('}', f);
+	}
+	fprintf(f, "],\"more_errors\":%zu", e->all - e->n);
+}
+
+static void
+write_json(FILE *f, const struct zt_report *r)
+{
+	const struct zt_checkrun *run = r->run;
 	const struct zt_result	*res;
 	size_t			 i;
 	size_t			 k;
 	int			 c;
-	int			 status = zt_report_status(run, o);
 	char			 low[8];
 
-	fprintf(f, "{\"ztlog\":\"%s\",\"result\":\"%s\",\"exit_status\":%d,\n",
-	    ZTLOG_VERSION, status == ZT_EXIT_ERROR ? "no_data" : status ?
-	    "fail" : "pass", status);
-	fprintf(f, "\"input\":{\"sources\":%" PRId64 ",\"lines\":%" PRId64
+	zt_report_json_head(f, result_name(r->status), r->status, &r->errs);
+	if (run == NULL) {
+		fputs(",\n\"input\":null,\n\"warnings\":[],\n\"rules\":[]}\n", f);
+		return;
+	}
+	fprintf(f, ",\n\"input\":{\"sources\":%" PRId64 ",\"lines\":%" PRId64
 	    ",\"records\":%" PRId64 ",\"other\":%" PRId64 ",\"malformed\":%"
 	    PRId64 "},\n", run->sources, run->lines, run->records, run->other,
 	    run->malformed);
@@ -252,105 +373,169 @@ junit_body(FILE *f, const struct zt_result *res)
 }
 
 /*
- * One testsuite, one testcase per rule; and, so that a CI page shows what
- * decided the exit status, a testcase "input" that errors when there was
- * no access record at all, and one "coverage" that holds the coverage
- * warnings (a failure with --fail-on warning).
+ * A testcase per error of the run (classname ztlog.error, named by its
+ * file and position, or "ztlog"), with an <error>; a last one counting
+ * the errors not kept.  Returns how many testcases.
+ */
+static size_t
+junit_errors(FILE *f, const struct zt_report_errs *e)
+{
+	size_t	 i;
+	char	*w;
+
+	for (i = 0; i < e->n; i++) {
+		w = where(&e->v[i]);
+		fputs("<testcase classname=\"ztlog.error\" name=\"", f);
+		xml(f, w != NULL ? w : "ztlog");
+		fputs("\" time=\"0\">\n<error message=\"", f);
+		xml(f, e->v[i].msg);
+		fputs("\" type=\"error\">", f);
+		if (w != NULL) {
+			xml(f, w);
+			xml(f, ": ");
+		}
+		xml(f, e->v[i].msg);
+		fputs("\n</error>\n</testcase>\n", f);
+		free(w);
+	}
+	if (e->all > e->n) {
+		fprintf(f, "<testcase classname=\"ztlog.error\" name=\"more "
+		    "errors\" time=\"0\">\n<error message=\"%zu more errors "
+		    "(the first %zu are listed)\" type=\"error\"/>\n"
+		    "</testcase>\n", e->all - e->n, e->n);
+		return e->n + 1;
+	}
+	return e->n;
+}
+
+/*
+ * The testcase of a rule: FAIL (and WARN with --fail-on warning) a
+ * <failure>, ERROR an <error>, SKIP <skipped>, else empty.
  */
 static void
-write_junit(FILE *f, const struct zt_checkrun *run,
-    const struct zt_reportopts *o)
+junit_rule(FILE *f, const struct zt_result *res, int fail_on_warning)
 {
-	const struct zt_result	*res;
+	int	 bad;
+
+	fputs("<testcase classname=\"ztlog.", f);
+	xml(f, zt_rtype_names[res->rule->type]);
+	fputs("\" name=\"", f);
+	xml(f, res->rule->id);
+	fputs(": ", f);
+	xml(f, res->rule->description);
+	fputs("\" time=\"0\"", f);
+	bad = res->status == ZT_ST_FAIL ||
+	    (res->status == ZT_ST_WARN && fail_on_warning);
+	if (bad || res->status == ZT_ST_ERROR) {
+		fprintf(f, ">\n<%s message=\"", bad ? "failure" : "error");
+		xml(f, res->summary);
+		fprintf(f, "\" type=\"%s\">", zt_sev_names[res->rule->sev]);
+		junit_body(f, res);
+		fprintf(f, "</%s>\n</testcase>\n", bad ? "failure" : "error");
+	} else if (res->status == ZT_ST_SKIP) {
+		fputs(">\n<skipped message=\"", f);
+		xml(f, res->summary);
+		fputs("\"/>\n</testcase>\n", f);
+	} else
+		fputs("/>\n", f);
+}
+
+/* The text report, XML-escaped: the suite's standard output. */
+static void
+junit_text(FILE *f, const struct zt_report *r)
+{
+	struct zt_report	 t = *r;
+	char			*p = NULL;
+	size_t			 n = 0;
+	FILE			*m;
+
+	t.color = 0;
+	if ((m = open_memstream(&p, &n)) == NULL)
+		return;
+	write_text(m, &t);
+	if (fclose(m) == 0 && p != NULL)
+		xml(f, p);
+	free(p);
+}
+
+/*
+ * <testsuites> holding one <testsuite> "ztlog check", valid against both
+ * the Ant and the Jenkins xUnit schemas: the errors of the run, then one
+ * testcase per rule, then with --fail-on warning a "coverage" testcase
+ * that fails when there are coverage warnings.  The text report is the
+ * suite's <system-out>, the coverage warnings its <system-err>.
+ */
+static void
+write_junit(FILE *f, const struct zt_report *r)
+{
+	const struct zt_checkrun *run = r->run;
+	struct tm		 tm;
 	size_t			 i;
 	size_t			 n[6];
-	size_t			 nfail;
-	size_t			 nerr;
-	size_t			 ntests;
-	int			 bad;
+	size_t			 nfail = 0;
+	size_t			 nerr = r->errs.n + (r->errs.all > r->errs.n);
+	size_t			 ntests = nerr;
+	int			 covfail = 0;
+	char			 ts[32];
 
-	tally(run, n);
-	nfail = n[ZT_ST_FAIL] + (o->fail_on_warning ? n[ZT_ST_WARN] : 0) +
-	    (o->fail_on_warning && run->nwarn > 0);
-	nerr = n[ZT_ST_ERROR] + (run->records == 0);
-	ntests = run->nres + (run->records == 0) + (run->nwarn > 0);
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<testsuites name=\"ztlog\" tests=\"%zu\" failures=\"%zu\" "
-	    "errors=\"%zu\" skipped=\"%zu\">\n", ntests, nfail, nerr,
-	    n[ZT_ST_SKIP]);
-	fprintf(f, "<testsuite name=\"ztlog check\" tests=\"%zu\" failures="
-	    "\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", ntests, nfail, nerr,
-	    n[ZT_ST_SKIP]);
-	if (run->records == 0)
-		fprintf(f, "<testcase classname=\"ztlog\" name=\"input\">\n"
-		    "<error message=\"no access records in the input (%" PRId64
-		    " line%s read)\" type=\"input\"/>\n</testcase>\n",
-		    run->lines, run->lines == 1 ? "" : "s");
-	for (i = 0; i < run->nres; i++) {
-		res = &run->res[i];
-		fputs("<testcase classname=\"ztlog.", f);
-		xml(f, zt_rtype_names[res->rule->type]);
-		fputs("\" name=\"", f);
-		xml(f, res->rule->id);
-		fputs(": ", f);
-		xml(f, res->rule->description);
-		fputs("\">\n", f);
-		bad = res->status == ZT_ST_FAIL ||
-		    (res->status == ZT_ST_WARN && o->fail_on_warning);
-		if (bad || res->status == ZT_ST_ERROR) {
-			fprintf(f, "<%s message=\"", bad ? "failure" : "error");
-			xml(f, res->summary);
-			fprintf(f, "\" type=\"%s\">", zt_sev_names[res->rule->sev]);
-			junit_body(f, res);
-			fprintf(f, "</%s>\n", bad ? "failure" : "error");
-		} else if (res->status == ZT_ST_SKIP) {
-			fputs("<skipped message=\"", f);
-			xml(f, res->summary);
-			fputs("\"/>\n", f);
-		} else {
-			fputs("<system-out>", f);
-			xml(f, zt_status_names[res->status]);
-			xml(f, ": ");
-			xml(f, res->summary);
-			putc('\n', f);
-			if (res->status != ZT_ST_PASS)
-				junit_body(f, res);
-			fputs("</system-out>\n", f);
-		}
-		fputs("</testcase>\n", f);
+	memset(n, 0, sizeof(n));
+	if (run != NULL) {
+		tally(run, n);
+		covfail = r->fail_on_warning && run->nwarn > 0;
+		nfail = n[ZT_ST_FAIL] + (r->fail_on_warning ?
+		    n[ZT_ST_WARN] : 0) + (size_t)covfail;
+		nerr += n[ZT_ST_ERROR];
+		ntests += run->nres + (size_t)covfail;
 	}
-	if (run->nwarn > 0) {
-		fputs("<testcase classname=\"ztlog\" name=\"coverage\">\n", f);
-		if (o->fail_on_warning)
-			fprintf(f, "<failure message=\"%zu coverage warning%s\" "
-			    "type=\"warning\"/>\n", run->nwarn,
-			    run->nwarn == 1 ? "" : "s");
-		fputs("<system-out>", f);
-		for (i = 0; i < run->nwarn; i++) {
-			xml(f, "warning: ");
-			xml(f, run->warnings[i]);
-			putc('\n', f);
-		}
-		fputs("</system-out>\n</testcase>\n", f);
+	gmtime_r(&r->started, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
+	fprintf(f, "<testsuite name=\"ztlog check\" package=\"ztlog\" id=\"0\" "
+	    "tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+	    "time=\"%.3f\" timestamp=\"%s\" hostname=\"", ntests, nfail,
+	    nerr, n[ZT_ST_SKIP], r->elapsed >= 0 ? r->elapsed : 0.0, ts);
+	xml(f, r->hostname != NULL && r->hostname[0] != '\0' ?
+	    r->hostname : "localhost");
+	fprintf(f, "\">\n<properties>\n<property name=\"ztlog.version\" "
+	    "value=\"%s\"/>\n<property name=\"result\" value=\"%s\"/>\n"
+	    "<property name=\"exit_status\" value=\"%d\"/>\n<property "
+	    "name=\"fail_on\" value=\"%s\"/>\n", ZTLOG_VERSION,
+	    result_name(r->status), r->status, r->fail_on_warning ?
+	    "warning" : "error");
+	if (run != NULL)
+		fprintf(f, "<property name=\"input.sources\" value=\"%" PRId64
+		    "\"/>\n<property name=\"input.lines\" value=\"%" PRId64
+		    "\"/>\n<property name=\"input.records\" value=\"%" PRId64
+		    "\"/>\n<property name=\"input.other\" value=\"%" PRId64
+		    "\"/>\n<property name=\"input.malformed\" value=\"%" PRId64
+		    "\"/>\n", run->sources, run->lines, run->records,
+		    run->other, run->malformed);
+	fputs("</properties>\n", f);
+	junit_errors(f, &r->errs);
+	for (i = 0; run != NULL && i < run->nres; i++)
+		junit_rule(f, &run->res[i], r->fail_on_warning);
+	if (covfail)
+		fprintf(f, "<testcase classname=\"ztlog\" name=\"coverage\" "
+		    "time=\"0\">\n<failure message=\"%zu coverage warning%s\" "
+		    "type=\"warning\">see system-err</failure>\n</testcase>\n",
+		    run->nwarn, run->nwarn == 1 ? "" : "s");
+	fputs("<system-out>", f);
+	junit_text(f, r);
+	fputs("</system-out>\n<system-err>", f);
+	for (i = 0; run != NULL && i < run->nwarn; i++) {
+		xml(f, "warning: ");
+		xml(f, run->warnings[i]);
+		putc('\n', f);
 	}
-	fputs("</testsuite>\n</testsuites>\n", f);
+	fputs("</system-err>\n</testsuite>\n</testsuites>\n", f);
 }
 
 void
-zt_report_write(FILE *f, const struct zt_checkrun *run,
-    const struct zt_reportopts *o)
+zt_report_write(FILE *f, const struct zt_report *r, const char *name)
 {
-	switch (o->fmt) {
-	case ZT_REPORT_JSON:
-		write_json(f, run, o);
-		break;
-	case ZT_REPORT_JUNIT:
-		write_junit(f, run, o);
-		break;
-	default:
-		write_text(f, run, o);
-		break;
-	}
+	const struct zt_report_fmt	*fmt = zt_report_fmt_find(name);
+
+	(fmt != NULL ? fmt->write : write_text)(f, r);
 }
 
 /* ---- lb and pairs ----------------------------------------------------------- */
@@ -412,6 +597,59 @@ zt_report_lb(FILE *f, const struct zt_result *bal, int color)
 		fputs("no outbound connections to a service\n", f);
 }
 
+/* A JSON number, or null for what JSON cannot hold (inf, nan). */
+static void
+jnum(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.6g", v);
+	else
+		fputs("null", f);
+}
+
+void
+zt_report_lb_json(FILE *f, const struct zt_result *bal, int status,
+    const struct zt_report_errs *e)
+{
+	const struct zt_lbsvc	*sv;
+	size_t			 i;
+	size_t			 k;
+
+	zt_report_json_head(f, result_name(status), status, e);
+	fputs(",\n\"services\":[", f);
+	for (i = 0; bal != NULL && i < bal->nsvc; i++) {
+		sv = &bal->svc[i];
+		fputs(i ? ",\n{\"service\":" : "\n{\"service\":", f);
+		jstr(f, sv->service);
+		fprintf(f, ",\"connections\":%" PRId64 ",\"judged\":%s,"
+		    "\"not_judged\":", sv->total, sv->skip == NULL ? "true" :
+		    "false");
+		jstr(f, sv->skip);
+		if (sv->skip == NULL) {
+			fputs(",\"chi2\":", f);
+			jnum(f, sv->chi2);
+			fprintf(f, ",\"df\":%zu,\"p\":", sv->nep - 1);
+			jnum(f, sv->p);
+			fprintf(f, ",\"balanced\":%s", sv->fail ? "false" :
+			    "true");
+		} else
+			fputs(",\"chi2\":null,\"df\":null,\"p\":null,"
+			    "\"balanced\":null", f);
+		fputs(",\"endpoints\":[", f);
+		for (k = 0; k < sv->nep; k++) {
+			fputs(k ? ",{\"name\":" : "{\"name\":", f);
+			jstr(f, sv->ep[k].name);
+			fprintf(f, ",\"connections\":%" PRId64 ",\"share\":",
+			    sv->ep[k].n);
+			jnum(f, (double)sv->ep[k].n / (double)(sv->total ?
+			    sv->total : 1));
+			putc('}', f);
+		}
+		fputs("]}", f);
+	}
+	fputs(bal != NULL && bal->nsvc > 0 ? "\n]}\n" : "]}\n", f);
+}
+
 static int
 pair_cmp(const void *x, const void *y)
 {
@@ -423,12 +661,26 @@ pair_cmp(const void *x, const void *y)
 	return ka < kb ? -1 : ka > kb;
 }
 
-int
-zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
-    int unmatched_only)
+/* One record of the pairing as a JSON object {"source", "line"}. */
+static void
+jside(FILE *f, const char *src, int64_t line)
+{
+	fputs("{\"source\":", f);
+	jstr(f, src);
+	fprintf(f, ",\"line\":%" PRId64 "}", line);
+}
+
+/*
+ * Walk the pairing in input order, writing each connection as a text line
+ * or (json) a JSON object.  Returns how many were written.
+ */
+static size_t
+pairs_walk(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
+    int unmatched_only, int json)
 {
 	struct zt_pairrow	*v;
 	size_t			 i;
+	size_t			 nw = 0;
 	char			*src = NULL;
 	char			*src2 = NULL;
 	char			*text = NULL;
@@ -443,11 +695,25 @@ zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 	}
 	for (i = 0; i < run->npairs; i++) {
 		if (v[i].out_id && v[i].in_id) {
-			if (unmatched_only)
-				continue;
-			if (zt_check_describe(db, v[i].out_id, &src, &line,
-			    &text) == 0 && zt_check_describe(db, v[i].in_id,
-			    &src2, &line2, &text2) == 0) {
+			if (unmatched_only || zt_check_describe(db,
+			    v[i].out_id, &src, &line, &text) != 0 ||
+			    zt_check_describe(db, v[i].in_id, &src2, &line2,
+			    &text2) != 0)
+				;
+			else if (json) {
+				fputs(nw++ ? ",\n{\"status\":\"paired\","
+				    "\"outbound\":" : "\n{\"status\":\"paired\","
+				    "\"outbound\":", f);
+				jside(f, src, line);
+				fputs(",\"inbound\":", f);
+				jside(f, src2, line2);
+				fputs(",\"dt_ms\":", f);
+				jnum(f, (double)v[i].dt_us / 1000.0);
+				fputs(",\"record\":", f);
+				jstr(f, text);
+				putc('}', f);
+			} else {
+				nw++;
 				fputs("paired    ", f);
 				esc(f, src);
 				fprintf(f, ":%" PRId64 " <-> ", line);
@@ -458,7 +724,26 @@ zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 				putc('\n', f);
 			}
 		} else if (zt_check_describe(db, v[i].out_id ? v[i].out_id :
-		    v[i].in_id, &src, &line, &text) == 0) {
+		    v[i].in_id, &src, &line, &text) != 0)
+			;
+		else if (json) {
+			fprintf(f, "%s{\"status\":\"%s\",\"outbound\":",
+			    nw++ ? ",\n" : "\n", v[i].verifiable ? "unpaired" :
+			    "unknown");
+			if (v[i].out_id)
+				jside(f, src, line);
+			else
+				fputs("null", f);
+			fputs(",\"inbound\":", f);
+			if (v[i].in_id)
+				jside(f, src, line);
+			else
+				fputs("null", f);
+			fputs(",\"dt_ms\":null,\"record\":", f);
+			jstr(f, text);
+			putc('}', f);
+		} else {
+			nw++;
 			fprintf(f, "%s  ", v[i].verifiable ? "UNPAIRED" :
 			    "unknown ");
 			esc(f, src);
@@ -476,5 +761,68 @@ zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 		src = src2 = text = text2 = NULL;
 	}
 	free(v);
+	return nw;
+}
+
+int
+zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
+    int unmatched_only)
+{
+	pairs_walk(f, db, run, unmatched_only, 0);
 	return 0;
+}
+
+void
+zt_report_pairs_json(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
+    int unmatched_only, int status, const struct zt_report_errs *e)
+{
+	size_t	 n = 0;
+
+	zt_report_json_head(f, result_name(status), status, e);
+	fputs(",\n\"pairs\":[", f);
+	if (run != NULL)
+		n = pairs_walk(f, db, run, unmatched_only, 1);
+	fputs(n > 0 ? "\n]}\n" : "]}\n", f);
+}
+
+/* ---- rules --------------------------------------------------------------- */
+
+static void
+jrule(FILE *f, const struct zt_rule *r, int text)
+{
+	fputs("{\"id\":", f);
+	jstr(f, r->id);
+	fprintf(f, ",\"type\":\"%s\",\"severity\":\"%s\",\"description\":",
+	    zt_rtype_names[r->type], zt_sev_names[r->sev]);
+	jstr(f, r->description);
+	fputs(",\"file\":", f);
+	jstr(f, r->file);
+	fprintf(f, ",\"line\":%lu", r->line);
+	if (text) {
+		fputs(",\"text\":", f);
+		jstr(f, r->text);
+	}
+	putc('}', f);
+}
+
+void
+zt_report_rules_json(FILE *f, const struct zt_ruleset *rs,
+    const struct zt_rule *one, int status, const struct zt_report_errs *e)
+{
+	size_t	 i;
+
+	zt_report_json_head(f, status == ZT_EXIT_OK ? "ok" : "error", status,
+	    e);
+	if (one != NULL) {
+		fputs(",\n\"rule\":", f);
+		jrule(f, one, 1);
+		fputs("}\n", f);
+		return;
+	}
+	fputs(",\n\"rules\":[", f);
+	for (i = 0; rs != NULL && i < rs->n; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		jrule(f, &rs->r[i], 0);
+	}
+	fputs(rs != NULL && rs->n > 0 ? "\n]}\n" : "]}\n", f);
 }

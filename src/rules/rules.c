@@ -21,6 +21,7 @@
 #include "store/regexp.h"
 #include "rules/rules.h"
 #include "store/store.h"
+#include "util/suggest.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -255,6 +256,7 @@ pick(struct ctx *c, const struct node *n, const char *what,
 {
 	int	 i;
 
+	*out = 0;	/* set on every path (gcc -O2 cannot see bad() fails) */
 	if (want_scalar(c, n, what) == -1)
 		return -1;
 	for (i = 0; names[i] != NULL; i++)
@@ -369,10 +371,17 @@ filter(struct ctx *c, const struct node *n, const char *what,
 	for (i = 0; i + 1 < n->nkid; i += 2) {
 		k = n->kid[i];
 		v = n->kid[i + 1];
-		if (k->t != N_SCALAR || (col = zt_col_lookup(k->s)) < 0)
+		if (k->t != N_SCALAR || (col = zt_col_lookup(k->s)) < 0) {
+			const char *sug = k->t == N_SCALAR ? zt_suggest(k->s,
+			    zt_col_names, ZT_COL_COUNT) : NULL;
+
+			if (sug != NULL)
+				return bad(c, k, "%s: unknown column '%s' (did "
+				    "you mean '%s'?)", what, k->s, sug);
 			return bad(c, k, "%s: unknown column '%s' (see the "
 			    "records view in ztlog(1))", what,
 			    k->t == N_SCALAR ? k->s : "?");
+		}
 		f->c = zt_xrealloc(f->c, (f->n + 1) * sizeof(*f->c));
 		cd = &f->c[f->n++];
 		memset(cd, 0, sizeof(*cd));
@@ -455,6 +464,26 @@ key_ok(enum zt_rtype t, const char *k)
 		if (strcmp(k, type_keys[t][i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* " (did you mean 'where'?)" for a mistyped key, else "". */
+static const char *
+key_hint(enum zt_rtype t, const char *k)
+{
+	static char	 buf[64];
+	const char	*v[10] = { "id", "description", "severity", "type" };
+	const char	*s;
+	size_t		 n = 4;
+	int		 i;
+
+	if (t != ZT_R_SQL)
+		v[n++] = "where";
+	for (i = 0; i < 4 && type_keys[t][i] != NULL; i++)
+		v[n++] = type_keys[t][i];
+	if ((s = zt_suggest(k, v, n)) == NULL)
+		return "";
+	snprintf(buf, sizeof(buf), " (did you mean '%s'?)", s);
+	return buf;
 }
 
 static int
@@ -581,8 +610,9 @@ rule(struct ctx *c, const struct node *n, struct zt_rule *r)
 			    "words", r->id);
 		if (!key_ok(r->type, n->kid[i]->s))
 			return bad(c, n->kid[i], "rule %s: unknown key '%s' for "
-			    "type %s", r->id, n->kid[i]->s,
-			    zt_rtype_names[r->type]);
+			    "type %s%s", r->id, n->kid[i]->s,
+			    zt_rtype_names[r->type], key_hint(r->type,
+			    n->kid[i]->s));
 		if (map_get(n, n->kid[i]->s) != n->kid[i + 1])
 			return bad(c, n->kid[i], "rule %s: duplicate key '%s'",
 			    r->id, n->kid[i]->s);

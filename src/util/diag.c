@@ -1,15 +1,70 @@
 /*
  * diag.c -- the stderr sink; see diag.h.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/diag.h"
 #include "util/escape.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 
 static int quiet;
 static int status;
+
+static pthread_mutex_t		 kept_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct zt_diag_entry	 kept[ZT_DIAG_KEEP];
+static size_t			 nkept;
+static size_t			 nerrors;
+
+static void
+keep(const char *file, unsigned long line, unsigned long col,
+    const char *msg)
+{
+	struct zt_diag_entry	*e;
+
+	pthread_mutex_lock(&kept_mu);
+	if (nkept < ZT_DIAG_KEEP) {
+		e = &kept[nkept++];
+		e->file = file != NULL ? zt_xstrdup(file) : NULL;
+		e->line = line;
+		e->col = col;
+		e->msg = zt_xstrdup(msg);
+	}
+	nerrors++;
+	pthread_mutex_unlock(&kept_mu);
+}
+
+size_t
+zt_diag_errors(const struct zt_diag_entry **v, size_t *n)
+{
+	size_t	 all;
+
+	pthread_mutex_lock(&kept_mu);
+	*v = kept;
+	*n = nkept;
+	all = nerrors;
+	pthread_mutex_unlock(&kept_mu);
+	return all;
+}
+
+void
+zt_diag_forget(void)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&kept_mu);
+	for (i = 0; i < nkept; i++) {
+		free(kept[i].file);
+		free(kept[i].msg);
+	}
+	memset(kept, 0, sizeof(kept));
+	nkept = nerrors = 0;
+	pthread_mutex_unlock(&kept_mu);
+}
 
 int
 zt_err_set(struct zt_err *err, const char *fmt, ...)
@@ -90,6 +145,19 @@ emit(const char *file, unsigned long line, unsigned long col,
 	putc('\n', stderr);
 }
 
+static void emitf(const char *, const char *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+emitf(const char *file, const char *level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	emit(file, 0, 0, level, fmt, ap);
+	va_end(ap);
+}
+
 void
 zt_diag_err(const struct zt_err *err)
 {
@@ -108,6 +176,7 @@ zt_diag_err(const struct zt_err *err)
 	fputs("error: ", stderr);
 	zt_escape_fput(stderr, ZT_ESC_TEXT, err->msg, strlen(err->msg));
 	putc('\n', stderr);
+	keep(err->file, err->line, err->col, err->msg);
 }
 
 void
@@ -115,10 +184,14 @@ zt_diag_error(const char *file, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	char	 msg[1024];
+
 	zt_diag_raise(ZT_EXIT_ERROR);
 	va_start(ap, fmt);
-	emit(file, 0, 0, "error", fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	emitf(file, "error", "%s", msg);
+	keep(file, 0, 0, msg);
 }
 
 void

@@ -10,6 +10,7 @@
 #define ZT_DIAG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #define ZT_ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -46,5 +47,28 @@ void	zt_diag_info(const char *fmt, ...) ZT_ATTR_PRINTF(1, 2);
 /* The exit status so far; zt_diag_raise() raises it. */
 int	zt_diag_status(void);
 void	zt_diag_raise(int status);
+
+/*
+ * The errors printed so far, kept for the reports: every zt_diag_err()
+ * and zt_diag_error() adds one (thread-safe).  The first ZT_DIAG_KEEP
+ * are kept with their position; the rest are only counted.
+ */
+#define ZT_DIAG_KEEP	32
+
+struct zt_diag_entry {
+	char		*file;		/* NULL when not about a file */
+	unsigned long	 line;		/* 0 if none */
+	unsigned long	 col;		/* 0 if none */
+	char		*msg;		/* the message, unescaped */
+};
+
+/*
+ * The kept errors in the order printed; *n their number.  The array and
+ * its strings belong to diag and stay valid until zt_diag_forget().
+ * Returns the number of errors there were in all (>= *n).
+ */
+size_t	zt_diag_errors(const struct zt_diag_entry **v, size_t *n);
+/* Free the kept errors and count from 0 again (the status stays). */
+void	zt_diag_forget(void);
 
 #endif

@@ -127,7 +127,7 @@ LONG="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c
  WHERE s.id = c.x % 7) FROM c"
 SHORT="SELECT count(*) AS n FROM sources"
 t0=$(now_ms)
-run short $((5 * SLOW)) $((120 * SLOW)) "$BIN" query -d ref.db -f csv "$SHORT"
+run short $((5 * SLOW)) $((120 * SLOW)) "$BIN" query -d ref.db -o csv "$SHORT"
 base=$(( $(now_ms) - t0 ))
 "$BIN" query -q -d ref.db "$LONG" </dev/null >"$T/long.out" 2>"$T/long.err" &
 lp=$!
@@ -137,7 +137,7 @@ if ! kill -0 "$lp" 2>/dev/null; then
 	info "readers: the long query ended before the second began; no verdict"
 else
 	t0=$(now_ms)
-	run short $((5 * SLOW)) $((120 * SLOW)) "$BIN" query -d ref.db -f csv "$SHORT"
+	run short $((5 * SLOW)) $((120 * SLOW)) "$BIN" query -d ref.db -o csv "$SHORT"
 	ms=$(( $(now_ms) - t0 ))
 	kill -0 "$lp" 2>/dev/null && still="was still running" || still="had ended"
 	info "readers: a one-row query takes ${base} ms alone, ${ms} ms started during a long query (which then $still)"

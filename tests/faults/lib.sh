@@ -179,7 +179,7 @@ run() {
 # q DB SQL: run a read-only query, CSV to stdout; 0 on success.  The
 # database is opened by ztlog query; stderr goes to $T/q.err.
 q() {
-	timeout -k 5 $((60 * SLOW)) "$BIN" query -q -d "$1" -f csv "$2" 2>"$T/q.err"
+	timeout -k 5 $((60 * SLOW)) "$BIN" query -q -d "$1" -o csv "$2" 2>"$T/q.err"
 }
 
 # SQL for the checks, public schema only.

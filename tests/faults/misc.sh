@@ -145,7 +145,7 @@ done
 kill -KILL "$kp" 2>/dev/null
 { wait "$kp"; kill "$gen"; wait "$gen"; } 2>/dev/null
 info "killed ingest of a 500000-line source after $(( $(now_ms) - t0 )) ms: database file $(stat -c %s kq.db) bytes (was $size0), journal $( [ -e kq.db-journal ] && echo "$(stat -c %s kq.db-journal) bytes" || echo none)"
-run r "$IDLE" "$HARD" "$BIN" query -d kq.db -f csv "SELECT count(*) AS n FROM sources"
+run r "$IDLE" "$HARD" "$BIN" query -d kq.db -o csv "SELECT count(*) AS n FROM sources"
 did "query right after the kill"
 if [ "$RC" -eq 0 ] && [ "$(cat "$T/r.out")" = "$(printf 'n\n1')" ]; then
 	pass "query right after the kill: the interrupted source is gone, 1 source"
@@ -187,7 +187,7 @@ if [ "${AS[0]:-}" != none ]; then
 	run r "$IDLE" "$HARD" "${AS[@]}" "$BIN" ingest -d ro.db in/2.log.gz
 	expect_error "ingest into a 0444 database file" 'read-?only|permission|denied'
 	cmp -s ro.db ro.orig && pass "0444 database unchanged" || fail "0444 database: its bytes changed"
-	run r "$IDLE" "$HARD" "${AS[@]}" "$BIN" query -d ro.db -f csv "SELECT count(*) AS n FROM sources"
+	run r "$IDLE" "$HARD" "${AS[@]}" "$BIN" query -d ro.db -o csv "SELECT count(*) AS n FROM sources"
 	did "query on a 0444 database file"
 	if [ "$RC" -eq 0 ] && [ "$(cat "$T/r.out")" = "$(printf 'n\n1')" ]; then
 		pass "query on a 0444 database file: reads it (1 source)"
@@ -203,7 +203,7 @@ if [ "${AS[0]:-}" != none ]; then
 	else
 		fail "database in a 0555 directory: changed, or files left beside it: $(ls -A rodir | tr '\n' ' ')"
 	fi
-	run r "$IDLE" "$HARD" "${AS[@]}" "$BIN" query -d rodir/db -f csv "SELECT count(*) AS n FROM sources"
+	run r "$IDLE" "$HARD" "${AS[@]}" "$BIN" query -d rodir/db -o csv "SELECT count(*) AS n FROM sources"
 	did "query on a database in a 0555 directory"
 	if [ "$RC" -eq 0 ] && [ "$(cat "$T/r.out")" = "$(printf 'n\n1')" ]; then
 		pass "query on a database in a 0555 directory: reads it (1 source)"
@@ -253,7 +253,7 @@ for cut in 4096 $((full / 2 / 4096 * 4096)) $((full - 4096)) $((full - 1000)); d
 		check_db "$label: accepted; database afterwards" tr.db any &&
 		    pass "$label: accepted (the lost bytes were unused), and the result passes integrity_check"
 	fi
-	run r "$IDLE" "$HARD" "$BIN" query -d tr.db -f csv "SELECT count(*) FROM records"
+	run r "$IDLE" "$HARD" "$BIN" query -d tr.db -o csv "SELECT count(*) FROM records"
 	label="query on it"
 	if [ "$RC" -eq 0 ]; then did "$label"; pass "$label: answers"; else expect_error "$label" 'malformed|corrupt|not a database|truncated'; fi
 done
@@ -333,22 +333,22 @@ pipe_head() { # LABEL CMD...: run CMD with stdout into head -1
 # 2 MB of output, still overflow the pipe.)
 for f in csv table; do
 	[ $f = csv ] && sel="SELECT * FROM records" || sel="SELECT * FROM records LIMIT 3000"
-	pipe_head "query -f $f '$sel' | head -1" "$BIN" query -d ref6.db -f $f "$sel"
+	pipe_head "query -o $f '$sel' | head -1" "$BIN" query -d ref6.db -o $f "$sel"
 	if ! why=$(crash_reason "$RC" "$T/r.err" PIPE); then
-		fail "query -f $f | head -1: $why"
+		fail "query -o $f | head -1: $why"
 	elif [ -s "$T/r.err" ]; then
-		fail "query -f $f | head -1: expected nothing on stderr"
+		fail "query -o $f | head -1: expected nothing on stderr"
 	else
-		pass "query -f $f | head -1: $([ "$RC" = 141 ] && echo "ended by SIGPIPE" || echo "exit $RC"), nothing on stderr"
+		pass "query -o $f | head -1: $([ "$RC" = 141 ] && echo "ended by SIGPIPE" || echo "exit $RC"), nothing on stderr"
 	fi
 done
-pipe_head "query -f csv 'SELECT * FROM records' | head -1, SIGPIPE ignored (EPIPE)" \
-    bash -c 'trap "" PIPE; exec "$0" "$@"' "$BIN" query -d ref6.db -f csv "SELECT * FROM records"
-expect_error "query -f csv ... | head -1 with SIGPIPE ignored (EPIPE)" '^ztlog: error: write error on standard output$'
+pipe_head "query -o csv 'SELECT * FROM records' | head -1, SIGPIPE ignored (EPIPE)" \
+    bash -c 'trap "" PIPE; exec "$0" "$@"' "$BIN" query -d ref6.db -o csv "SELECT * FROM records"
+expect_error "query -o csv ... | head -1 with SIGPIPE ignored (EPIPE)" '^ztlog: error: write error on standard output$'
 if [ "$(grep -vc '^ztlog: error: write error on standard output$' "$T/r.err")" != 0 ]; then
 	fail "SIGPIPE ignored: more than the one write error message on stderr"
 fi
-run r "$IDLE" "$HARD" bash -c 'exec "$0" query -d ref6.db -f csv "SELECT * FROM sources" >&-' "$BIN"
+run r "$IDLE" "$HARD" bash -c 'exec "$0" query -d ref6.db -o csv "SELECT * FROM sources" >&-' "$BIN"
 expect_error "query with stdout closed (>&-)" 'write error on standard output'
 
 finish

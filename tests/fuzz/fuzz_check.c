@@ -101,13 +101,16 @@ line(struct run *r, struct zt_parser *ps, struct zt_str l)
 static char *
 report(const struct zt_checkrun *run, size_t *n)
 {
-	struct zt_reportopts	 ro = { ZT_REPORT_JSON, 0, 0 };
+	struct zt_report	 r;
 	char			*p = NULL;
 	FILE			*f = open_memstream(&p, n);
 
 	if (f == NULL)
 		abort();
-	zt_report_write(f, run, &ro);
+	memset(&r, 0, sizeof(r));
+	r.run = run;
+	r.status = zt_report_status(run, 0);
+	zt_report_write(f, &r, "json");
 	fclose(f);
 	return p;
 }

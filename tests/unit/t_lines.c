@@ -616,7 +616,7 @@ gzip_truncated_in_trailer(void)
 	struct zt_lines	 lr;
 	struct zt_err	 err;
 	struct zt_str	 l;
-	char		 want[16];
+	char		 want[24];
 	size_t		 full;
 	const char	*path = gz_cut(4, &full);
 	int		 tl, r, i = 0, bad = 0;
@@ -645,7 +645,7 @@ gzip_truncated_in_the_middle(void)
 	struct zt_lines	 lr;
 	struct zt_err	 err;
 	struct zt_str	 l;
-	char		 want[16];
+	char		 want[24];
 	size_t		 full;
 	const char	*path;
 	int		 tl, r, i = 0, bad = 0, partial = 0;

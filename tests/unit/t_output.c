@@ -9,7 +9,8 @@
  *                 bytes and backslashes escaped (and widths counting the
  *                 escapes), UTF-8 counted as one column per character, a
  *                 header-only result, a statement without columns prints
- *                 nothing, several statements one after another; a NUL
+ *                 nothing, several statements an empty line apart (CSV
+ *                 too, NDJSON one after another); a NUL
  *                 shown as \x00 with the rest of its cell (1.4, fails:
  *                 see the case).
  *   t_output-2.*  CSV: header line, RFC 4180 quoting (comma, quote, CR, LF,
@@ -23,7 +24,9 @@
  *   t_output-3.*  JSON: one array, typed values (integer, real, string,
  *                 null, blob as hex string, infinity as null), string
  *                 escapes, "[]" for no rows, nothing for no columns; text
- *                 that is not UTF-8 as the string \xNN (3.3).
+ *                 that is not UTF-8 as the string \xNN (3.3); several
+ *                 statements one array of arrays (closed after an error
+ *                 too).
  *   t_output-4.*  NDJSON: one object per line; nothing for no rows; text
  *                 that is not UTF-8 as in JSON.
  *   t_output-5.*  errors: bad SQL returns -1 with "SQL: ..." and prints
@@ -135,8 +138,13 @@ table_header_only_and_no_columns(void)
 	OUT("CREATE TABLE t(x); INSERT INTO t VALUES (1)",
 	    ZT_OUT_TABLE, "");
 	TT_EQ_INT(rc, 0);
+	/* One result set per statement, an empty line apart. */
 	OUT("SELECT x FROM t; SELECT 'two' AS y", ZT_OUT_TABLE,
-	    "x\n1\ny\ntwo\n");
+	    "x\n1\n\ny\ntwo\n");
+	OUT("SELECT x FROM t; SELECT 'two' AS y", ZT_OUT_CSV,
+	    "x\n1\n\ny\ntwo\n");
+	OUT("SELECT x FROM t; SELECT 'two' AS y", ZT_OUT_NDJSON,
+	    "{\"x\":1}\n{\"y\":\"two\"}\n");
 	OUT("  -- only a comment\n  ", ZT_OUT_TABLE, "");
 	TT_EQ_INT(rc, 0);
 }
@@ -272,8 +280,18 @@ json_empty_result_is_empty_array(void)
 	OUT("SELECT 1 AS a WHERE 0", ZT_OUT_JSON, "[]\n");
 	TT_EQ_INT(rc, 0);
 	OUT("CREATE TABLE j(x)", ZT_OUT_JSON, "");
+	/* Several statements: one document, an array of the arrays. */
 	OUT("SELECT 1 AS a; SELECT 2 AS b WHERE 0", ZT_OUT_JSON,
-	    "[\n{\"a\":1}\n]\n[]\n");
+	    "[\n[\n{\"a\":1}\n],\n[]\n]\n");
+	OUT("SELECT 1 AS a; -- two; statements\n SELECT 2 AS b;;",
+	    ZT_OUT_JSON, "[\n[\n{\"a\":1}\n],\n[\n{\"b\":2}\n]\n]\n");
+	/* Only one statement (the ; in a string and a comment do not count). */
+	OUT("SELECT ';' AS a; /* ; */ ;", ZT_OUT_JSON,
+	    "[\n{\"a\":\";\"}\n]\n");
+	/* An error after the first set: the document is still closed. */
+	OUT("SELECT 1 AS a; SELEC 2", ZT_OUT_JSON,
+	    "[\n[\n{\"a\":1}\n]\n]\n");
+	TT_EQ_INT(rc, -1);
 }
 
 /* t_output-4.1 */

@@ -71,7 +71,15 @@ static void
 rules_mistakes_point_at_line_and_column(void)
 {
 	bad(HEAD "    type: errors\n    maximum: 3\n", 6, 5,
-	    "unknown key 'maximum'");
+	    "unknown key 'maximum' for type errors (did you mean 'max'?)");
+	bad(HEAD "    type: errors\n    wher:\n      dst_service: x\n", 6, 5,
+	    "unknown key 'wher' for type errors (did you mean 'where'?)");
+	bad(HEAD "    type: sql\n    query: SELECT 1\n    where: {}\n", 7, 5,
+	    "unknown key 'where' for type sql");
+	bad(HEAD "    type: errors\n    where:\n      dst.service: x\n", 7, 7,
+	    "unknown column 'dst.service' (did you mean 'dst_service'?)");
+	bad(HEAD "    type: errors\n    where:\n      colour: x\n", 7, 7,
+	    "unknown column 'colour' (see the records view in ztlog(1))");
 	bad(HEAD "    type: latency\n", 5, 11, "is not one of hbone");
 	bad(HEAD "    type: errors\n    where:\n      dst_service: "
 	    "{match: 'a(b'}\n", 7, 32, "bad regular expression");

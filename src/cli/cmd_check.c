@@ -1,0 +1,260 @@
+/*
+ * cmd_check.c -- the commands that run rules: check, lb, pairs; and
+ * their renderers (the reports themselves are report.c's).
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include <pcre2.h>
+
+#include "cli/cli.h"
+#include "rules/filter.h"
+#include "util/diag.h"
+#include "util/xalloc.h"
+
+/* What check, lb and pairs hand their renderers. */
+struct check_res {
+	const struct zt_checkrun *run;
+	int		 status;
+};
+
+struct lb_res {
+	const struct zt_result *view;	/* the services shown, or NULL */
+	int		 nomatch;	/* --service matched none */
+	int		 status;
+};
+
+struct pairs_res {
+	sqlite3		*db;
+	const struct zt_checkrun *run;
+	int		 status;
+};
+
+static int
+max2(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static const char *
+hostname(void)
+{
+	static char	 name[HOST_NAME_MAX + 1];
+
+	if (name[0] == '\0' && gethostname(name, sizeof(name) - 1) == -1)
+		name[0] = '\0';
+	return name[0] != '\0' ? name : "localhost";
+}
+
+void
+zt_cli_render_check(FILE *f, const char *fmt, const void *res,
+    const struct zt_report_errs *e, const struct zt_cli_opts *o)
+{
+	const struct check_res	*cr = res;
+	struct zt_report	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.run = cr != NULL ? cr->run : NULL;
+	r.errs = *e;
+	r.status = cr != NULL ? cr->status : ZT_EXIT_ERROR;
+	r.fail_on_warning = o->fail_warn;
+	r.color = strcmp(fmt, "text") == 0 && zt_cli_use_color(f);
+	r.hostname = hostname();
+	r.started = o->started.tv_sec;
+	r.elapsed = zt_cli_elapsed(o);
+	zt_report_write(f, &r, fmt);
+}
+
+int
+zt_cli_check(struct zt_cli_opts *o)
+{
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct check_res	 res;
+	sqlite3			*rd = NULL;
+	int			 out;
+
+	if (zt_cli_outputs_begin(o) == -1)
+		goto stopped;
+	if (o->follow) {
+		/* Reserved for follow mode (issue 9). */
+		zt_diag_error(NULL, "-f, --follow: follow mode is not "
+		    "available in this version of ztlog");
+		goto stopped;
+	}
+	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 0, &rd);
+	if (st == NULL)
+		goto stopped;
+	zt_cli_need_records(&run);
+	res.run = &run;
+	res.status = max2(zt_report_status(&run, o->fail_warn),
+	    zt_diag_status());
+	out = zt_cli_outputs_end(o, &res);
+	zt_cli_release(&run, rd, st, &rs);
+	return max2(res.status, out);
+stopped:
+	zt_cli_outputs_end(o, NULL);
+	return ZT_EXIT_ERROR;
+}
+
+void
+zt_cli_render_lb(FILE *f, const char *fmt, const void *res,
+    const struct zt_report_errs *e, const struct zt_cli_opts *o)
+{
+	const struct lb_res	*lr = res;
+
+	if (strcmp(fmt, "json") == 0)
+		zt_report_lb_json(f, lr != NULL ? lr->view : NULL, lr != NULL ?
+		    lr->status : ZT_EXIT_ERROR, e);
+	else if (lr == NULL)
+		zt_report_errors_text(f, e);
+	else if (lr->nomatch)
+		fprintf(f, "no service matches --service %s\n", o->service);
+	else if (lr->view != NULL)
+		zt_report_lb(f, lr->view, zt_cli_use_color(f));
+}
+
+/*
+ * The services of bal that --service matches into view (its own svc
+ * array, to free).  Returns 0, or -1 when the pattern could not decide
+ * on a service (a match limit): an error, not "no match".
+ */
+static int
+lb_select(const struct zt_result *bal, pcre2_code *re, struct zt_result *view)
+{
+	pcre2_match_data	*md = NULL;
+	size_t			 k;
+	char			 msg[160];
+	int			 m;
+	int			 rc = 0;
+
+	*view = *bal;
+	view->nsvc = 0;
+	view->svc = zt_xcalloc(bal->nsvc ? bal->nsvc : 1, sizeof(*view->svc));
+	if (re != NULL)
+		md = pcre2_match_data_create(4, NULL);
+	for (k = 0; k < bal->nsvc && rc == 0; k++) {
+		struct zt_str sv = { bal->svc[k].service,
+		    strlen(bal->svc[k].service) };
+
+		m = re != NULL ? zt_re_match(re, md, sv, msg, sizeof(msg)) : 1;
+		if (m == -1) {
+			zt_diag_error(NULL, "--service: %s (on service %s)", msg,
+			    bal->svc[k].service);
+			rc = -1;
+		} else if (m == 1)
+			view->svc[view->nsvc++] = bal->svc[k];
+	}
+	pcre2_match_data_free(md);
+	return rc;
+}
+
+int
+zt_cli_lb(struct zt_cli_opts *o)
+{
+	struct zt_store		*st = NULL;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct zt_result	 view;
+	struct lb_res		 res;
+	const struct zt_result	*bal = NULL;
+	pcre2_code		*re = NULL;
+	sqlite3			*rd = NULL;
+	size_t			 off;
+	size_t			 k;
+	char			 msg[160];
+	int			 out;
+
+	if (zt_cli_outputs_begin(o) == -1)
+		goto stopped;
+	if (o->service != NULL && (re = zt_re_compile(o->service,
+	    strlen(o->service), &off, msg, sizeof(msg))) == NULL) {
+		zt_diag_error(NULL, "--service: bad regular expression at "
+		    "offset %zu: %s", off, msg);
+		zt_cli_hint(o->cmd);
+		goto stopped;
+	}
+	o->only = "balance";
+	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 0, &rd);
+	if (st == NULL)
+		goto stopped;
+	memset(&res, 0, sizeof(res));
+	memset(&view, 0, sizeof(view));
+	for (k = 0; k < run.nres; k++)
+		if (run.res[k].rule->type == ZT_R_BALANCE)
+			bal = &run.res[k];
+	if (bal != NULL && lb_select(bal, re, &view) == 0) {
+		res.view = &view;
+		res.nomatch = re != NULL && view.nsvc == 0 && bal->nsvc > 0;
+		for (k = 0; k < view.nsvc; k++)
+			if (view.svc[k].fail)
+				res.status = ZT_EXIT_FAIL;
+	}
+	zt_cli_need_records(&run);
+	res.status = max2(res.status, zt_diag_status());
+	out = zt_cli_outputs_end(o, res.view != NULL ||
+	    zt_diag_status() == 0 ? &res : NULL);
+	free(view.svc);
+	pcre2_code_free(re);
+	zt_cli_release(&run, rd, st, &rs);
+	return max2(res.status, out);
+stopped:
+	pcre2_code_free(re);
+	zt_cli_outputs_end(o, NULL);
+	return ZT_EXIT_ERROR;
+}
+
+void
+zt_cli_render_pairs(FILE *f, const char *fmt, const void *res,
+    const struct zt_report_errs *e, const struct zt_cli_opts *o)
+{
+	const struct pairs_res	*pr = res;
+
+	if (strcmp(fmt, "json") == 0)
+		zt_report_pairs_json(f, pr != NULL ? pr->db : NULL, pr != NULL ?
+		    pr->run : NULL, o->unmatched, pr != NULL ? pr->status :
+		    ZT_EXIT_ERROR, e);
+	else if (pr == NULL)
+		zt_report_errors_text(f, e);
+	else
+		zt_report_pairs(f, pr->db, pr->run, o->unmatched);
+}
+
+int
+zt_cli_pairs(struct zt_cli_opts *o)
+{
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct pairs_res	 res;
+	sqlite3			*rd = NULL;
+	size_t			 k;
+	int			 out;
+
+	if (zt_cli_outputs_begin(o) == -1)
+		goto stopped;
+	o->only = "pairing";
+	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 1, &rd);
+	if (st == NULL)
+		goto stopped;
+	res.db = rd;
+	res.run = &run;
+	res.status = 0;
+	/* --unmatched: 1 when a violation is listed, as check would. */
+	for (k = 0; o->unmatched && k < run.npairs; k++)
+		if ((run.pairs[k].out_id == 0 || run.pairs[k].in_id == 0) &&
+		    run.pairs[k].verifiable)
+			res.status = ZT_EXIT_FAIL;
+	zt_cli_need_records(&run);
+	res.status = max2(res.status, zt_diag_status());
+	out = zt_cli_outputs_end(o, &res);
+	zt_cli_release(&run, rd, st, &rs);
+	return max2(res.status, out);
+stopped:
+	zt_cli_outputs_end(o, NULL);
+	return ZT_EXIT_ERROR;
+}

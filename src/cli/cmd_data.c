@@ -1,0 +1,161 @@
+/*
+ * cmd_data.c -- the commands over the records: ingest, query, stats; and
+ * the renderers of query and stats.
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "report/output.h"
+#include "util/diag.h"
+
+struct query_res {
+	sqlite3		*db;
+	const char	*sql;
+};
+
+struct stats_res {
+	sqlite3		*db;
+	int		 status;
+};
+
+int
+zt_cli_ingest(struct zt_cli_opts *o)
+{
+	struct zt_store	*st;
+
+	if (o->db == NULL)
+		o->db = DEFAULT_DB;
+	if ((st = zt_cli_open_store(o, 1, ZT_STORE_CREATE)) == NULL)
+		return ZT_EXIT_ERROR;
+	zt_cli_load(st, o, o->nargs, o->args, NULL);
+	zt_store_close(st);
+	return zt_diag_status();
+}
+
+void
+zt_cli_render_query(FILE *f, const char *fmt, const void *res,
+    const struct zt_report_errs *e, const struct zt_cli_opts *o)
+{
+	const struct query_res	*q = res;
+	struct zt_err		 err;
+	int			 of = zt_ofmt_parse(fmt, 15);
+
+	(void)e;
+	(void)o;
+	/* Rows or nothing: the errors are on standard error. */
+	if (q != NULL && of >= 0 && zt_output_sql(q->db, q->sql,
+	    (enum zt_ofmt)of, f, &err) == -1)
+		zt_diag_err(&err);
+}
+
+int
+zt_cli_query(struct zt_cli_opts *o)
+{
+	struct zt_store		*st;
+	struct query_res	 q;
+	int			 n;
+	int			 out;
+
+	if (o->nargs < 1) {
+		zt_diag_error(NULL, "query: missing SQL");
+		zt_cli_hint(o->cmd);
+		goto stopped;
+	}
+	if (zt_cli_outputs_begin(o) == -1)
+		goto stopped;
+	n = o->nargs - 1;
+	if ((st = zt_cli_open_store(o, n, ZT_STORE_MEMORY)) == NULL)
+		goto stopped;
+	if (o->db == NULL || n > 0)
+		zt_cli_load(st, o, n, o->args + 1, NULL);
+	/* Queries read; they never change the database. */
+	sqlite3_exec(zt_store_db(st), "PRAGMA query_only=1", NULL, NULL, NULL);
+	q.db = zt_store_db(st);
+	q.sql = o->args[0];
+	out = zt_cli_outputs_end(o, &q);
+	zt_store_close(st);
+	n = zt_diag_status();
+	return n > out ? n : out;
+stopped:
+	zt_cli_outputs_end(o, NULL);
+	return ZT_EXIT_ERROR;
+}
+
+static const char *const stats_sql[] = {
+	"SELECT name AS source, format, lines, records, other, malformed, "
+	    "first_ts AS first, last_ts AS last FROM sources ORDER BY id",
+	"SELECT coalesce(pod, '-') AS pod, sum(lines) AS lines, "
+	    "sum(records) AS records, sum(other) AS other, "
+	    "sum(malformed) AS malformed FROM pods "
+	    "GROUP BY pod ORDER BY pod IS NULL, pod",
+	"SELECT count(*) AS sources, coalesce(sum(lines), 0) AS lines, "
+	    "coalesce(sum(records), 0) AS records, "
+	    "coalesce(sum(other), 0) AS other, "
+	    "coalesce(sum(malformed), 0) AS malformed FROM sources",
+};
+
+void
+zt_cli_render_stats(FILE *f, const char *fmt, const void *res,
+    const struct zt_report_errs *e, const struct zt_cli_opts *o)
+{
+	static const char *const keys[] = { "sources", "pods", "total" };
+	const struct stats_res	*sr = res;
+	struct zt_err		 err;
+	sqlite3_stmt		*s;
+	int			 json = strcmp(fmt, "json") == 0;
+	int			 k;
+
+	(void)o;
+	if (json)
+		zt_report_json_head(f, sr != NULL && sr->status == 0 ? "ok" :
+		    "error", sr != NULL ? sr->status : ZT_EXIT_ERROR, e);
+	if (sr == NULL) {
+		if (json)
+			fputs("}\n", f);
+		else
+			zt_report_errors_text(f, e);
+		return;
+	}
+	for (k = 0; k < 3; k++) {
+		if (sqlite3_prepare_v2(sr->db, stats_sql[k], -1, &s,
+		    NULL) != SQLITE_OK) {
+			zt_diag_error(NULL, "database: %s",
+			    sqlite3_errmsg(sr->db));
+			break;
+		}
+		if (json)
+			fprintf(f, "%s\"%s\":", k ? "," : ",\n", keys[k]);
+		else if (k > 0)
+			putc('\n', f);
+		if (zt_output_stmt(s, json ? ZT_OUT_JSON : ZT_OUT_TABLE,
+		    k == 2, f, &err) == -1)
+			zt_diag_err(&err);
+		sqlite3_finalize(s);
+	}
+	if (json)
+		fputs("}\n", f);
+}
+
+int
+zt_cli_stats(struct zt_cli_opts *o)
+{
+	struct zt_store		*st;
+	struct stats_res	 sr;
+	int			 out;
+
+	if (zt_cli_outputs_begin(o) == -1)
+		goto stopped;
+	if ((st = zt_cli_open_store(o, o->nargs, ZT_STORE_COUNT)) == NULL)
+		goto stopped;
+	if (o->db == NULL || o->nargs > 0)
+		zt_cli_load(st, o, o->nargs, o->args, NULL);
+	sr.db = zt_store_db(st);
+	sr.status = zt_diag_status();
+	out = zt_cli_outputs_end(o, &sr);
+	zt_store_close(st);
+	sr.status = zt_diag_status();
+	return sr.status > out ? sr.status : out;
+stopped:
+	zt_cli_outputs_end(o, NULL);
+	return ZT_EXIT_ERROR;
+}

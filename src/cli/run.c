@@ -1,0 +1,229 @@
+/*
+ * run.c -- what several commands share: inputs, the store, the rules and
+ * their run; see cli.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "store/regexp.h"
+#include "util/diag.h"
+
+void
+zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
+    const struct zt_ingest_sink *sink)
+{
+	struct zt_ingest	 ig;
+	char			*dash[] = { (char *)"-" };
+	int			 i;
+
+	if (n == 0) {
+		n = 1;
+		v = dash;
+	}
+	zt_ingest_init(&ig, st, o->maxline);
+	ig.sink = sink;
+	for (i = 0; i < n; i++)
+		zt_ingest_operand(&ig, v[i]);
+	zt_ingest_summary(&ig);
+}
+
+struct zt_store *
+zt_cli_open_store(const struct zt_cli_opts *o, int ninputs,
+    enum zt_store_mode memmode)
+{
+	struct zt_store	*st;
+	struct zt_err	 err;
+	enum zt_store_mode mode;
+
+	if (o->db == NULL)
+		mode = memmode;
+	else
+		mode = ninputs > 0 ? ZT_STORE_CREATE : ZT_STORE_EXISTING;
+	if (zt_store_open(&st, o->db, mode, &err) == -1) {
+		zt_diag_err(&err);
+		return NULL;
+	}
+	if (zt_regexp_register(zt_store_db(st)) != SQLITE_OK) {
+		zt_diag_error(NULL, "cannot register REGEXP");
+		zt_store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+int
+zt_cli_finish_output(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		zt_diag_error(NULL, "write error on standard output");
+		return ZT_EXIT_ERROR;
+	}
+	return zt_diag_status();
+}
+
+int
+zt_cli_load_rules(const struct zt_cli_opts *o, struct zt_ruleset *rs)
+{
+	struct zt_err	 err;
+	int		 i;
+
+	memset(rs, 0, sizeof(*rs));
+	if (zt_rules_load(rs, "(built-in rules)", zt_default_rules,
+	    zt_default_rules_len, &err) == -1)
+		goto bad;
+	for (i = 0; i < o->nrules; i++)
+		if (zt_rules_load_path(rs, o->rules[i], &err) == -1)
+			goto bad;
+	if (o->only != NULL && zt_rules_only(rs, o->only, &err) == -1)
+		goto bad;
+	return 0;
+bad:
+	zt_diag_err(&err);
+	zt_rules_free(rs);
+	return -1;
+}
+
+int
+zt_cli_use_color(FILE *f)
+{
+	const char	*nc = getenv("NO_COLOR");
+	const char	*term = getenv("TERM");
+
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	if (term != NULL && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fileno(f));
+}
+
+static int
+has_sql(const struct zt_ruleset *rs)
+{
+	size_t	 i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->r[i].type == ZT_R_SQL)
+			return 1;
+	return 0;
+}
+
+static void
+sink_begin(void *ctx, const char *name)
+{
+	zt_checker_begin(ctx, name);
+}
+
+static int
+sink_record(void *ctx, sqlite3 *db, int64_t line, const struct zt_recids *ids,
+    struct zt_err *err)
+{
+	return zt_checker_feed(ctx, db, line, ids, err);
+}
+
+static void
+sink_end(void *ctx, int committed)
+{
+	zt_checker_end(ctx, committed);
+}
+
+/*
+ * The common front of check, lb and pairs: rules first (so a bad rule
+ * file stops us before any input is read), then the data, then one run.
+ * Returns the store, or NULL after a diagnostic.
+ */
+struct zt_store *
+zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
+    struct zt_ruleset *rs, struct zt_checkrun *run, int keep_pairs,
+    sqlite3 **reader)
+{
+	struct zt_store		*st;
+	struct zt_checkopts	 co;
+	struct zt_err		 err;
+	struct zt_checker	*c;
+	struct zt_ingest_sink	 sink = { NULL, sink_begin, sink_record,
+	    sink_end };
+
+	if (zt_cli_load_rules(o, rs) == -1)
+		return NULL;
+	memset(&co, 0, sizeof(co));
+	co.examples = o->examples;
+	co.keep_pairs = keep_pairs;
+	co.sql_ms = o->sql_ms;
+	co.sql_bytes = o->sql_bytes;
+	if (o->db == NULL && !keep_pairs && !has_sql(rs)) {
+		/*
+		 * The rules read the records as ingest reads them: nothing
+		 * but names and accounting is stored, and there is no second
+		 * pass.  (sql rules and `pairs` need the records in SQLite.)
+		 */
+		if ((st = zt_cli_open_store(o, n, ZT_STORE_NAMES)) == NULL) {
+			zt_rules_free(rs);
+			return NULL;
+		}
+		sink.ctx = c = zt_checker_new(rs, &co);
+		zt_cli_load(st, o, n, v, &sink);
+		if (zt_checker_finish(c, zt_store_db(st), run, &err) == -1)
+			goto bad;
+		return st;
+	}
+	if ((st = zt_cli_open_store(o, n, ZT_STORE_MEMORY)) == NULL) {
+		zt_rules_free(rs);
+		return NULL;
+	}
+	if (o->db == NULL || n > 0)
+		zt_cli_load(st, o, n, v, NULL);
+	/* Rules run on their own read-only, locked-down connection. */
+	if ((*reader = zt_store_reader(st, &err)) == NULL)
+		goto bad;
+	if (zt_regexp_register(*reader) != SQLITE_OK ||
+	    zt_store_lockdown(*reader) != SQLITE_OK) {
+		zt_err_set(&err, "database: cannot prepare the rules' "
+		    "connection");
+		goto bad;
+	}
+	if (zt_check_run(*reader, rs, &co, run, &err) == -1)
+		goto bad;
+	return st;
+bad:
+	zt_diag_err(&err);
+	sqlite3_close(*reader);
+	*reader = NULL;
+	zt_store_close(st);
+	zt_rules_free(rs);
+	return NULL;
+}
+
+int
+zt_cli_need_records(const struct zt_checkrun *run)
+{
+	if (run->records > 0)
+		return 0;
+	zt_diag_error(NULL, "no access records in the input (%lld line%s "
+	    "read): nothing to check; `kubectl logs -l` needs --tail=-1 to "
+	    "show more than 10 lines per pod", (long long)run->lines,
+	    run->lines == 1 ? "" : "s");
+	return -1;
+}
+
+void
+zt_cli_release(struct zt_checkrun *run, sqlite3 *rd, struct zt_store *st,
+    struct zt_ruleset *rs)
+{
+	zt_check_free(run);
+	sqlite3_close(rd);
+	zt_store_close(st);
+	zt_rules_free(rs);
+}
+
+double
+zt_cli_elapsed(const struct zt_cli_opts *o)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - o->mono.tv_sec) +
+	    (double)(now.tv_nsec - o->mono.tv_nsec) / 1e9;
+}
