@@ -15,6 +15,12 @@
 
 #define WARN_MAX	10
 
+static const char *
+s(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void
 zt_ingest_init(struct zt_ingest *ig, struct zt_store *st, size_t maxline)
 {
@@ -63,9 +69,12 @@ struct span {
 struct item {
 	enum zt_class	 cls;
 	int		 json;		/* record in the JSON format */
+	int		 unjoin;	/* replaces a ZT_CLASS_JOINED */
+	enum zt_lwrap	 wrap;
 	unsigned long	 lineno;
 	struct zt_recids ids;
 	struct span	 extra;
+	struct span	 prefix;
 	struct span	 why;
 	struct span	 raw;
 };
@@ -90,6 +99,7 @@ struct pipe {
 	const struct zt_srcinfo	*info;		/* what the parser is told */
 	struct zt_store		*st;
 	size_t			 maxline;
+	unsigned long		 read;		/* lines read */
 	int			 rc;		/* 0; -1 input error; -2 fatal */
 	struct zt_err		 ierr;
 };
@@ -149,6 +159,48 @@ reader_give(struct pipe *pp, int last)
 	pthread_mutex_unlock(&pp->mu);
 }
 
+/*
+ * Pack one classified line into the batch.  Returns 0, or -1 when
+ * interning failed (pp->ierr set; the item is not kept).
+ */
+static int
+pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
+    enum zt_class cls, struct zt_rec *rec, struct zt_str line)
+{
+	struct item	*it = &b->items[b->n++];
+
+	memset(it, 0, sizeof(*it));
+	it->lineno = lineno;
+	it->cls = cls;
+	it->wrap = rec->wrap;
+	it->unjoin = rec->unjoin;
+	if (rec->unjoin)
+		zt_store_count_move(pp->st, rec->pod, ZT_CLASS_JOINED, cls);
+	else
+		zt_store_count(pp->st, rec->pod, cls);
+	if (cls == ZT_CLASS_RECORD) {
+		it->json = rec->fmt == ZT_FMT_JSON;
+		it->extra = pack(&b->arena, rec->extra);
+		it->prefix = pack(&b->arena, rec->prefix);
+		if (zt_store_counting(pp->st)) {
+			it->ids.ts_us = rec->ts_us;
+			it->ids.partial = rec->partial != 0;
+		} else if (zt_store_intern(pp->st, rec, &it->ids, &b->fresh,
+		    &pp->ierr) == -1) {
+			pp->rc = -2;
+			b->n--;
+			return -1;
+		}
+	} else if (cls == ZT_CLASS_MALFORMED) {
+		it->why = pack(&b->arena, (struct zt_str){ rec->why,
+		    strlen(rec->why) });
+		if (line.n > REJECT_TEXT)
+			line.n = REJECT_TEXT;
+		it->raw = pack(&b->arena, line);
+	}
+	return 0;
+}
+
 static void *
 reader(void *arg)
 {
@@ -158,50 +210,36 @@ reader(void *arg)
 	struct zt_rec		 rec;
 	struct zt_str		 line;
 	struct batch		*b;
-	struct item		*it;
-	int			 counting = zt_store_counting(pp->st);
+	enum zt_class		 cls;
 	int			 toolong;
 	int			 r = 0;
 
 	zt_lines_init(&lr, pp->in, pp->maxline);
 	zt_parser_init(&ps);
 	zt_parser_source(&ps, pp->info);
+	zt_parser_maxjoin(&ps, pp->maxline);
 	b = reader_take(pp);
 	while (b != NULL &&
 	    (r = zt_lines_next(&lr, &line, &toolong, &pp->ierr)) == 1) {
-		it = &b->items[b->n++];
-		it->lineno = lr.lineno;
-		it->cls = zt_parse_line(&ps, line, &rec);
+		cls = zt_parse_line(&ps, line, &rec);
 		if (toolong) {
 			/* The pod (if any) is still credited with the line. */
-			it->cls = ZT_CLASS_MALFORMED;
+			cls = ZT_CLASS_MALFORMED;
 			snprintf(rec.why, sizeof(rec.why), "line too long "
 			    "(over %zu bytes)", pp->maxline);
 		}
-		zt_store_count(pp->st, rec.pod, it->cls);
-		if (it->cls == ZT_CLASS_RECORD) {
-			it->json = rec.fmt == ZT_FMT_JSON;
-			it->extra = pack(&b->arena, rec.extra);
-			if (counting)
-				it->ids.ts_us = rec.ts_us;
-			else if (zt_store_intern(pp->st, &rec, &it->ids,
-			    &b->fresh, &pp->ierr) == -1) {
-				pp->rc = -2;
-				b->n--;
-				break;
-			}
-		} else if (it->cls == ZT_CLASS_MALFORMED) {
-			it->why = pack(&b->arena, (struct zt_str){ rec.why,
-			    strlen(rec.why) });
-			if (line.n > REJECT_TEXT)
-				line.n = REJECT_TEXT;
-			it->raw = pack(&b->arena, line);
-		}
+		if (pack_item(pp, b, lr.lineno, cls, &rec, line) == -1)
+			break;
 		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES) {
 			reader_give(pp, 0);
 			b = reader_take(pp);
 		}
 	}
+	/* A split line whose end never came: classified now. */
+	if (b != NULL && pp->rc == 0 && zt_parse_flush(&ps, &rec, &cls))
+		(void)pack_item(pp, b, lr.lineno, cls, &rec,
+		    (struct zt_str){ "", 0 });
+	pp->read = lr.lineno;
 	if (b != NULL) {
 		if (r == -1)
 			pp->rc = -1;
@@ -252,20 +290,36 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 	struct zt_str	 why;
 	char		 reason[200];
 
-	ss->lines++;
+	if (it->unjoin)
+		ss->joined--;
+	else
+		ss->lines++;
+	if (it->cls != ZT_CLASS_OTHER)
+		ss->wraps |= 1u << it->wrap;
 	switch (it->cls) {
+	case ZT_CLASS_JOINED:
+		ss->joined++;
+		return 0;
 	case ZT_CLASS_RECORD:
 		ss->records++;
 		if (it->json)
 			ss->json = 1;
 		else
 			ss->text = 1;
-		if (ss->records == 1 || it->ids.ts_us < ss->first_us)
-			ss->first_us = it->ids.ts_us;
-		if (ss->records == 1 || it->ids.ts_us > ss->last_us)
-			ss->last_us = it->ids.ts_us;
+		if (it->prefix.off != UINT32_MAX)
+			ss->prefixed++;
+		if (it->ids.partial)
+			ss->partial++;
+		else {
+			if (ss->timed == 0 || it->ids.ts_us < ss->first_us)
+				ss->first_us = it->ids.ts_us;
+			if (ss->timed == 0 || it->ids.ts_us > ss->last_us)
+				ss->last_us = it->ids.ts_us;
+			ss->timed++;
+		}
 		if (zt_store_insert(ig->st, it->lineno, &it->ids,
-		    unpack(&b->arena, it->extra), err) == -1)
+		    unpack(&b->arena, it->extra), unpack(&b->arena,
+		    it->prefix), err) == -1)
 			return -1;
 		return ig->sink != NULL ? ig->sink->record(ig->sink->ctx,
 		    zt_store_db(ig->st), (int64_t)it->lineno, &it->ids, err) :
@@ -333,6 +387,7 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 		*ierr = pp.ierr;
 		rc = -1;
 	}
+	ss->read = pp.read;
 	ss->gzip = zt_input_gzip(in);
 	ss->bytes = zt_input_bytes(in);
 	zt_input_sha256(in, ss->sha256);
@@ -355,6 +410,40 @@ tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
 	ig->records += ss->records;
 	ig->other += ss->other;
 	ig->malformed += ss->malformed;
+	ig->joined += ss->joined;
+	ig->prefixed += ss->prefixed;
+	ig->partial += ss->partial;
+}
+
+/*
+ * The wrapper column: what the source is (a bug-report member), then the
+ * wrappers its access lines were found in, "+"-joined.
+ */
+static void
+wrapper_name(struct zt_source_stats *ss, const struct zt_srcinfo *info)
+{
+	char	*o = ss->wrapper;
+	size_t	 left = sizeof(ss->wrapper);
+	int	 i;
+	int	 n;
+
+	ss->wrapper[0] = '\0';
+	if (info->kind != NULL) {
+		n = snprintf(o, left, "%s", info->kind);
+		o += n;
+		left -= (size_t)n;
+	}
+	for (i = 0; i < ZT_LW_COUNT; i++) {
+		if (!(ss->wraps & 1u << i) || (i == ZT_LW_PLAIN &&
+		    (info->kind != NULL || ss->wraps != 1u)))
+			continue;
+		n = snprintf(o, left, "%s%s", o == ss->wrapper ? "" : "+",
+		    zt_lwrap_names[i]);
+		if (n < 0 || (size_t)n >= left)
+			break;
+		o += n;
+		left -= (size_t)n;
+	}
 }
 
 int
@@ -381,6 +470,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		return -1;
 	}
 	memset(&ss, 0, sizeof(ss));
+	ss.info = &src->info;
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
 	r = read_source(ig, in, &src->info, &ss, &ierr, &err);
@@ -391,10 +481,15 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 			ig->sink->end(ig->sink->ctx, 0);
 		err.file = name;
 		zt_diag_err(&err);
-		zt_diag_notice(name, "nothing stored from this source");
+		zt_diag_notice(name, "nothing stored from this source (%llu "
+		    "line%s read)", (unsigned long long)ss.read, s(ss.read));
 		ig->failed++;
+		ig->lost += ss.read;
 		return -1;
 	}
+	wrapper_name(&ss, &src->info);
+	if (r == -1)
+		ss.error = ierr.msg;
 	r2 = zt_store_end(ig->st, &ss, &dup, &err);
 	if (ig->sink != NULL)
 		ig->sink->end(ig->sink->ctx, r2 == 0);
@@ -438,27 +533,35 @@ zt_ingest_operand(struct zt_ingest *ig, const char *operand)
 	return zt_source_expand(&ex, operand);
 }
 
-static const char *
-s(uint64_t n)
-{
-	return n == 1 ? "" : "s";
-}
-
 void
 zt_ingest_summary(const struct zt_ingest *ig)
 {
+	char	 how[96] = "";
 	char	 dup[64] = "";
+	char	 joined[48] = "";
+	char	 lost[96] = "";
 
 	if (ig->unwarned > 0)
 		zt_diag_warn(NULL, 0, "%llu more malformed line%s not shown",
 		    (unsigned long long)ig->unwarned, s(ig->unwarned));
+	if (ig->prefixed > 0 || ig->partial > 0)
+		snprintf(how, sizeof(how), " (%llu behind a prefix, %llu "
+		    "without a head)", (unsigned long long)ig->prefixed,
+		    (unsigned long long)ig->partial);
+	if (ig->joined > 0)
+		snprintf(joined, sizeof(joined), ", %llu joined",
+		    (unsigned long long)ig->joined);
 	if (ig->skipped > 0)
 		snprintf(dup, sizeof(dup), ", %llu skipped as duplicate",
 		    (unsigned long long)ig->skipped);
-	zt_diag_info("%llu source%s, %llu line%s: %llu record%s, %llu other, "
-	    "%llu malformed%s", (unsigned long long)ig->sources, s(ig->sources),
-	    (unsigned long long)ig->lines, s(ig->lines),
-	    (unsigned long long)ig->records, s(ig->records),
+	if (ig->lost > 0)
+		snprintf(lost, sizeof(lost), "; %llu more line%s read from "
+		    "sources that failed, not stored",
+		    (unsigned long long)ig->lost, s(ig->lost));
+	zt_diag_info("%llu source%s, %llu line%s: %llu record%s%s, %llu "
+	    "other, %llu malformed%s%s%s", (unsigned long long)ig->sources,
+	    s(ig->sources), (unsigned long long)ig->lines, s(ig->lines),
+	    (unsigned long long)ig->records, s(ig->records), how,
 	    (unsigned long long)ig->other, (unsigned long long)ig->malformed,
-	    dup);
+	    joined, dup, lost);
 }

@@ -3,7 +3,7 @@
  * records -> store, with the line accounting and its diagnostics.
  *
  * Every physical line of every source is counted in exactly one class
- * (record, other, malformed); the totals feed the summary line.
+ * (record, other, malformed, joined); the totals feed the summary line.
  */
 #ifndef ZT_INGEST_H
 #define ZT_INGEST_H
@@ -42,6 +42,12 @@ struct zt_ingest {
 	uint64_t	 records;
 	uint64_t	 other;
 	uint64_t	 malformed;
+	uint64_t	 joined;	/* first parts of split lines */
+	uint64_t	 prefixed;	/* records behind an unknown prefix */
+	uint64_t	 partial;	/* header-less records */
+	uint64_t	 lost;		/* lines read from sources that failed
+					   and were rolled back */
+	uint64_t	 notread;	/* files and members skipped */
 };
 
 void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,

@@ -63,6 +63,8 @@ struct zt_srcinfo {
 	const char	*node;
 	const char	*instance;	/* container instance: "0", "1", ...
 					   (restarts), or "previous" */
+	const char	*kind;		/* "bug-report" (a member of one),
+					   "cluster-info", or NULL */
 	enum zt_wrap	 wrap;
 };
 

@@ -301,7 +301,8 @@ a_source_with_its_own_opener(void)
 {
 	const char	*text = "member bytes";
 	struct zt_source src = { { "x.tar:a.log", "ztunnel-a", "istio-system",
-	    "istio-proxy", NULL, "previous", ZT_WRAP_PLAIN }, NULL, text_open,
+	    "istio-proxy", NULL, "previous", "bug-report", ZT_WRAP_PLAIN }, NULL,
+	    text_open,
 	    &text };
 	struct zt_input	*in;
 	struct zt_err	 err;
