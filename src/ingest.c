@@ -70,6 +70,7 @@ struct item {
 	enum zt_class	 cls;
 	int		 json;		/* record in the JSON format */
 	int		 unjoin;	/* replaces a ZT_CLASS_JOINED */
+	int		 scoped;	/* ztunnel line of another scope */
 	enum zt_lwrap	 wrap;
 	unsigned long	 lineno;
 	struct zt_recids ids;
@@ -174,6 +175,7 @@ pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
 	it->cls = cls;
 	it->wrap = rec->wrap;
 	it->unjoin = rec->unjoin;
+	it->scoped = cls == ZT_CLASS_OTHER && rec->scoped;
 	if (rec->unjoin)
 		zt_store_count_move(pp->st, rec->pod, ZT_CLASS_JOINED, cls);
 	else
@@ -326,6 +328,7 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 		    0;
 	case ZT_CLASS_OTHER:
 		ss->other++;
+		ss->scoped += (uint64_t)it->scoped;
 		return 0;
 	case ZT_CLASS_MALFORMED:
 		ss->malformed++;
@@ -413,6 +416,11 @@ tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
 	ig->joined += ss->joined;
 	ig->prefixed += ss->prefixed;
 	ig->partial += ss->partial;
+	ig->scoped += ss->scoped;
+	/* kubectl logs -l prints 10 lines a pod unless told --tail=-1 */
+	if (ss->lines == 0 || ss->lines % 10 != 0 ||
+	    ss->lines > 10 * (ss->pods > 50 ? ss->pods : 50))
+		ig->untailed = 1;
 }
 
 /*
@@ -474,6 +482,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
 	r = read_source(ig, in, &src->info, &ss, &ierr, &err);
+	ss.pods = zt_store_npods(ig->st);
 	zt_input_close(in);
 	if (r == -2) {
 		zt_store_abort(ig->st);
@@ -564,4 +573,64 @@ zt_ingest_summary(const struct zt_ingest *ig)
 	    (unsigned long long)ig->records, s(ig->records), how,
 	    (unsigned long long)ig->other, (unsigned long long)ig->malformed,
 	    joined, dup, lost);
+}
+
+/* Append "; " (unless first) and text to b[*n..size). */
+static void
+part(char *b, size_t size, size_t *n, const char *text)
+{
+	int	 k;
+
+	if (*n + 1 >= size)
+		return;
+	k = snprintf(b + *n, size - *n, "%s%s", *n > 0 ? "; " : "", text);
+	if (k > 0)
+		*n += (size_t)k < size - *n ? (size_t)k : size - *n - 1;
+}
+
+void
+zt_ingest_why_none(const struct zt_ingest *ig, char *b, size_t size)
+{
+	unsigned long long	 foreign = ig->other - ig->scoped;
+	char			 t[200];
+	size_t			 n = 0;
+
+	b[0] = '\0';
+	if (ig->failed > 0) {
+		snprintf(t, sizeof(t), "%llu input%s could not be read (see "
+		    "above)", (unsigned long long)ig->failed, s(ig->failed));
+		part(b, size, &n, t);
+	}
+	if (ig->notread > 0) {
+		snprintf(t, sizeof(t), "%llu file%s skipped (no ztunnel log "
+		    "line)", (unsigned long long)ig->notread, s(ig->notread));
+		part(b, size, &n, t);
+	}
+	if (ig->lines == 0 && ig->failed == 0 && ig->notread == 0)
+		part(b, size, &n, "the input is empty");
+	if (ig->malformed > 0) {
+		snprintf(t, sizeof(t), "%llu access line%s could not be read "
+		    "(see the warnings)", (unsigned long long)ig->malformed,
+		    s(ig->malformed));
+		part(b, size, &n, t);
+	}
+	if (ig->scoped > 0) {
+		snprintf(t, sizeof(t), "%llu line%s of ztunnel's own log "
+		    "(startup, xDS, DNS) but no access line: is the access "
+		    "scope filtered out (RUST_LOG)?",
+		    (unsigned long long)ig->scoped, s(ig->scoped));
+		part(b, size, &n, t);
+	}
+	if (foreign > 0) {
+		snprintf(t, sizeof(t), "%llu line%s that %s no ztunnel log "
+		    "line%s", foreign, s(foreign), foreign == 1 ? "is" : "are",
+		    s(foreign));
+		part(b, size, &n, t);
+	}
+	if (ig->lines > 0 && !ig->untailed) {
+		snprintf(t, sizeof(t), "%llu lines, 10 a pod: `kubectl logs "
+		    "-l` shows only 10 lines per pod without --tail=-1",
+		    (unsigned long long)ig->lines);
+		part(b, size, &n, t);
+	}
 }

@@ -48,6 +48,9 @@ struct zt_ingest {
 	uint64_t	 lost;		/* lines read from sources that failed
 					   and were rolled back */
 	uint64_t	 notread;	/* files and members skipped */
+	uint64_t	 scoped;	/* other lines of ztunnel's own log */
+	int		 untailed;	/* some source is no kubectl -l
+					   capture of 10 lines a pod */
 };
 
 void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,
@@ -67,5 +70,11 @@ int	zt_ingest_operand(struct zt_ingest *ig, const char *operand);
 int	zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src);
 /* Print the summary line (and the count of unprinted warnings). */
 void	zt_ingest_summary(const struct zt_ingest *ig);
+/*
+ * When no access record was read: what was seen instead, in the input's
+ * own terms ("3 lines of ztunnel's own log ...", "1 input could not be
+ * read", "30 lines, 10 a pod: ... --tail=-1"), into b[size].
+ */
+void	zt_ingest_why_none(const struct zt_ingest *ig, char *b, size_t size);
 
 #endif

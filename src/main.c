@@ -302,11 +302,15 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
  * Load operands (or stdin when there are none) into st, passing records
  * to sink too (NULL: none); prints the summary.
  */
+/* What the last load() read, for the hint when it held no record. */
+static struct zt_ingest	 loaded;
+static int		 did_load;
+
 static void
 load(struct zt_store *st, const struct opts *o, int n, char **v,
     const struct zt_ingest_sink *sink)
 {
-	struct zt_ingest	 ig;
+	struct zt_ingest	*ig = &loaded;
 	char			*dash[] = { (char *)"-" };
 	int			 i;
 
@@ -314,11 +318,12 @@ load(struct zt_store *st, const struct opts *o, int n, char **v,
 		n = 1;
 		v = dash;
 	}
-	zt_ingest_init(&ig, st, o->maxline);
-	ig.sink = sink;
+	zt_ingest_init(ig, st, o->maxline);
+	ig->sink = sink;
 	for (i = 0; i < n; i++)
-		zt_ingest_operand(&ig, v[i]);
-	zt_ingest_summary(&ig);
+		zt_ingest_operand(ig, v[i]);
+	zt_ingest_summary(ig);
+	did_load = 1;
 }
 
 static struct zt_store *
@@ -435,22 +440,43 @@ cmd_query(int argc, char **argv)
 }
 
 static const char *const stats_sql[] = {
-	"SELECT name AS source, format, lines, records, other, malformed, "
+	"SELECT name AS source, coalesce(wrapper, '-') AS wrapper, "
+	    "coalesce(pod, '-') AS pod, coalesce(container, '-') AS container, "
+	    "format, lines, records, other, malformed, joined, "
 	    "first_ts AS first, last_ts AS last FROM sources ORDER BY id",
 	"SELECT coalesce(pod, '-') AS pod, sum(lines) AS lines, "
 	    "sum(records) AS records, sum(other) AS other, "
-	    "sum(malformed) AS malformed FROM pods "
+	    "sum(malformed) AS malformed, sum(joined) AS joined FROM pods "
 	    "GROUP BY pod ORDER BY pod IS NULL, pod",
 	"SELECT count(*) AS sources, coalesce(sum(lines), 0) AS lines, "
 	    "coalesce(sum(records), 0) AS records, "
 	    "coalesce(sum(other), 0) AS other, "
-	    "coalesce(sum(malformed), 0) AS malformed FROM sources",
+	    "coalesce(sum(malformed), 0) AS malformed, "
+	    "coalesce(sum(joined), 0) AS joined, "
+	    "(SELECT count(*) FROM skipped) AS skipped FROM sources",
+	"SELECT reason AS skipped, count(*) AS files, min(name) AS first "
+	    "FROM skipped GROUP BY reason ORDER BY reason",
 };
+
+/* Are there rows in the skipped table?  (Its section shows only then.) */
+static int
+any_skipped(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	int		 any = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM skipped LIMIT 1", -1, &s,
+	    NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		any = 1;
+	sqlite3_finalize(s);
+	return any;
+}
 
 static int
 cmd_stats(int argc, char **argv)
 {
-	static const char *const keys[] = { "sources", "pods", "total" };
+	static const char *const keys[] = { "sources", "pods", "total",
+	    "skipped" };
 	struct opts	 o;
 	struct zt_store	*st;
 	struct zt_err	 err;
@@ -473,7 +499,9 @@ cmd_stats(int argc, char **argv)
 		load(st, &o, argc - i, argv + i, NULL);
 	if (f == ZT_OUT_JSON)
 		fputs("{", stdout);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < 4; k++) {
+		if (k == 3 && f != ZT_OUT_JSON && !any_skipped(zt_store_db(st)))
+			break;
 		if (sqlite3_prepare_v2(zt_store_db(st), stats_sql[k], -1, &s,
 		    NULL) != SQLITE_OK) {
 			zt_diag_error(NULL, "database: %s",
@@ -638,10 +666,18 @@ finish_run(struct zt_checkrun *run, sqlite3 *rd, struct zt_store *st,
 {
 	int	 out;
 
-	if (run->records == 0) {
-		zt_diag_error(NULL, "no access records in the input (%lld "
-		    "line%s read): nothing to check; `kubectl logs -l` needs "
-		    "--tail=-1 to show more than 10 lines per pod",
+	char	 why[768];
+
+	if (run->records == 0 && did_load) {
+		zt_ingest_why_none(&loaded, why, sizeof(why));
+		zt_diag_error(NULL, "no access records in the input (%llu "
+		    "line%s read): nothing to check: %s",
+		    (unsigned long long)(loaded.lines + loaded.lost),
+		    loaded.lines + loaded.lost == 1 ? "" : "s", why);
+		rc = ZT_EXIT_ERROR;
+	} else if (run->records == 0) {
+		zt_diag_error(NULL, "no access records in the database (%lld "
+		    "line%s read into it): nothing to check",
 		    (long long)run->lines, run->lines == 1 ? "" : "s");
 		rc = ZT_EXIT_ERROR;
 	}

@@ -1155,6 +1155,12 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 	st->lastcount = ix;
 }
 
+uint64_t
+zt_store_npods(const struct zt_store *st)
+{
+	return st->npods;
+}
+
 void
 zt_store_count_move(struct zt_store *st, struct zt_str pod,
     enum zt_class from, enum zt_class to)

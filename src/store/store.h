@@ -50,6 +50,8 @@ struct zt_source_stats {
 	uint64_t	 prefixed;	/* records behind an unknown prefix */
 	uint64_t	 partial;	/* header-less records */
 	uint64_t	 timed;		/* records with a time */
+	uint64_t	 scoped;	/* other lines of ztunnel's own log */
+	uint64_t	 pods;		/* distinct pods counted */
 	unsigned	 wraps;		/* 1 << enum zt_lwrap seen */
 	char		 wrapper[64];	/* "cri", "bug-report", ... or "" */
 	const char	*error;		/* the input error that ended it */
@@ -138,6 +140,8 @@ int	zt_store_counting(const struct zt_store *st);
 void	zt_store_count(struct zt_store *st, struct zt_str pod,
 	    enum zt_class cls);
 
+/* Distinct pods counted in the current source so far. */
+uint64_t zt_store_npods(const struct zt_store *st);
 /* Move one line of pod from class from to class to (zt_parse_flush). */
 void	zt_store_count_move(struct zt_store *st, struct zt_str pod,
 	    enum zt_class from, enum zt_class to);
