@@ -454,10 +454,84 @@ wrapper_name(struct zt_source_stats *ss, const struct zt_srcinfo *info)
 	}
 }
 
+/*
+ * Sources that broke off (a truncated gzip) and may be the start of this
+ * one: their lengths become checkpoints of the input's prefix hash.
+ */
+static int
+checkpoints(struct zt_ingest *ig, struct zt_input *in,
+    struct zt_unfinished **unf, size_t *n, struct zt_err *err)
+{
+	uint64_t	 at[ZT_INPUT_MAXPRE];
+	long		 k;
+	size_t		 i;
+
+	*n = 0;
+	k = zt_store_unfinished(ig->st, unf, ZT_INPUT_MAXPRE, err);
+	if (k == -1)
+		return -1;
+	*n = (size_t)k;
+	for (i = 0; i < *n; i++)
+		at[i] = (*unf)[i].bytes;
+	if (*n > 0)
+		zt_input_checkpoints(in, at, *n);
+	return 0;
+}
+
+/* Keep the prefix hashes (the input goes away): in the sha256 slot. */
+static void
+prefix_hashes(struct zt_input *in, struct zt_unfinished *unf, size_t n)
+{
+	const char	*h;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		h = zt_input_prefix_sha256(in, i);
+		if (h == NULL || strcmp(h, unf[i].sha256) != 0)
+			unf[i].bytes = 0;	/* no match */
+	}
+}
+
+static void
+unfinished_free(struct zt_unfinished *unf, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(unf[i].name);
+	free(unf);
+}
+
+/*
+ * A stored source that broke off and whose content this source starts
+ * with (and goes past) is replaced by it: its records would be counted
+ * twice.  An identical one is left to the duplicate check.
+ */
+static int
+replace(struct zt_ingest *ig, const char *name, struct zt_source_stats *ss,
+    struct zt_unfinished *unf, size_t n, struct zt_err *err)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (unf[i].bytes == 0 || unf[i].bytes >= ss->bytes)
+			continue;
+		if (zt_store_replace(ig->st, unf[i].id, name, err) == -1)
+			return -1;
+		zt_diag_notice(name, "replaces %s, stored before up to an "
+		    "error: its %llu bytes are the start of this source",
+		    unf[i].name, (unsigned long long)unf[i].bytes);
+		ig->replaced++;
+	}
+	return 0;
+}
+
 int
 zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 {
 	const char		*name = src->info.name;
+	struct zt_unfinished	*unf = NULL;
+	size_t			 nunf = 0;
 	struct zt_input		*in;
 	struct zt_source_stats	 ss;
 	struct zt_err		 err;
@@ -479,12 +553,21 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	}
 	memset(&ss, 0, sizeof(ss));
 	ss.info = &src->info;
+	if (checkpoints(ig, in, &unf, &nunf, &err) == -1) {
+		zt_input_close(in);
+		zt_store_abort(ig->st);
+		zt_diag_err(&err);
+		ig->failed++;
+		return -1;
+	}
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
 	r = read_source(ig, in, &src->info, &ss, &ierr, &err);
 	ss.pods = zt_store_npods(ig->st);
+	prefix_hashes(in, unf, nunf);
 	zt_input_close(in);
 	if (r == -2) {
+		unfinished_free(unf, nunf);
 		zt_store_abort(ig->st);
 		if (ig->sink != NULL)
 			ig->sink->end(ig->sink->ctx, 0);
@@ -499,6 +582,17 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	wrapper_name(&ss, &src->info);
 	if (r == -1)
 		ss.error = ierr.msg;
+	if (replace(ig, name, &ss, unf, nunf, &err) == -1) {
+		zt_store_abort(ig->st);
+		unfinished_free(unf, nunf);
+		if (ig->sink != NULL)
+			ig->sink->end(ig->sink->ctx, 0);
+		err.file = name;
+		zt_diag_err(&err);
+		ig->failed++;
+		return -1;
+	}
+	unfinished_free(unf, nunf);
 	r2 = zt_store_end(ig->st, &ss, &dup, &err);
 	if (ig->sink != NULL)
 		ig->sink->end(ig->sink->ctx, r2 == 0);
@@ -520,8 +614,9 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	}
 	if (r == -1) {
 		zt_diag_err(&ierr);
-		zt_diag_notice(name, "kept the %llu lines read before the "
-		    "error", (unsigned long long)ss.lines);
+		if (r2 == 0)
+			zt_diag_notice(name, "kept the %llu lines read before "
+			    "the error", (unsigned long long)ss.lines);
 		ig->failed++;
 		return -1;
 	}
@@ -560,9 +655,12 @@ zt_ingest_summary(const struct zt_ingest *ig)
 	if (ig->joined > 0)
 		snprintf(joined, sizeof(joined), ", %llu joined",
 		    (unsigned long long)ig->joined);
-	if (ig->skipped > 0)
-		snprintf(dup, sizeof(dup), ", %llu skipped as duplicate",
-		    (unsigned long long)ig->skipped);
+	if (ig->skipped > 0 || ig->replaced > 0)
+		snprintf(dup, sizeof(dup), ig->replaced > 0 ?
+		    ", %llu skipped as duplicate, %llu replaced" :
+		    ", %llu skipped as duplicate",
+		    (unsigned long long)ig->skipped,
+		    (unsigned long long)ig->replaced);
 	if (ig->lost > 0)
 		snprintf(lost, sizeof(lost), "; %llu more line%s read from "
 		    "sources that failed, not stored",

@@ -48,6 +48,7 @@ struct zt_ingest {
 	uint64_t	 lost;		/* lines read from sources that failed
 					   and were rolled back */
 	uint64_t	 notread;	/* files and members skipped */
+	uint64_t	 replaced;	/* broken-off sources replaced */
 	uint64_t	 scoped;	/* other lines of ztunnel's own log */
 	int		 untailed;	/* some source is no kubectl -l
 					   capture of 10 lines a pod */

@@ -116,7 +116,8 @@ static const char migrate_v2[] =
 "ALTER TABLE rec ADD COLUMN prefix TEXT;\n"
 "ALTER TABLE rec ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;\n"
 "CREATE TABLE skipped(\n"
-"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, reason TEXT NOT NULL);\n"
+"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, reason TEXT NOT NULL,\n"
+"  sha256 TEXT);\n"
 "DROP VIEW records;\n"
 "CREATE VIEW records AS SELECT\n"
 "  r.id AS id, r.source_id AS source_id, r.line AS line,\n"
@@ -175,7 +176,8 @@ static const char *const sql[S_COUNT] = {
 	"INSERT INTO rejects VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO sources(name) VALUES (?1)",
 	"SELECT id, name FROM sources WHERE sha256 = ?1 AND id <> ?2 "
-	    "ORDER BY id LIMIT 1",
+	    "UNION ALL SELECT 0, name FROM skipped WHERE sha256 = ?1 "
+	    "LIMIT 1",
 	"UPDATE sources SET sha256 = ?2, format = ?3, bytes = ?4, lines = ?5, "
 	    "records = ?6, other = ?7, malformed = ?8, first_ts = ?9, "
 	    "last_ts = ?10, wrapper = ?11, pod = ?12, namespace = ?13, "
@@ -1153,6 +1155,68 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 	}
 	st->pods[ix].n[cls]++;
 	st->lastcount = ix;
+}
+
+long
+zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
+    size_t max, struct zt_err *err)
+{
+	sqlite3_stmt	*s;
+	size_t		 n = 0;
+	const char	*h;
+
+	*out = zt_xcalloc(max ? max : 1, sizeof(**out));
+	if (sqlite3_prepare_v2(st->db, "SELECT id, bytes, sha256, name FROM "
+	    "sources WHERE error IS NOT NULL AND bytes > 0 AND sha256 IS NOT "
+	    "NULL ORDER BY id DESC", -1, &s, NULL) != SQLITE_OK) {
+		free(*out);
+		*out = NULL;
+		return dberr(st, err, "unfinished sources");
+	}
+	while (n < max && sqlite3_step(s) == SQLITE_ROW) {
+		h = (const char *)sqlite3_column_text(s, 2);
+		if (h == NULL || strlen(h) != 64)
+			continue;
+		(*out)[n].id = sqlite3_column_int64(s, 0);
+		(*out)[n].bytes = (uint64_t)sqlite3_column_int64(s, 1);
+		memcpy((*out)[n].sha256, h, 65);
+		(*out)[n].name = zt_xstrdup((const char *)
+		    sqlite3_column_text(s, 3));
+		n++;
+	}
+	sqlite3_finalize(s);
+	return (long)n;
+}
+
+int
+zt_store_replace(struct zt_store *st, int64_t id, const char *by,
+    struct zt_err *err)
+{
+	static const char *const q[] = {
+		"INSERT INTO skipped(name, reason, sha256) SELECT name, "
+		    "'replaced by ' || ?2 || ', which starts with it', sha256 "
+		    "FROM sources WHERE id = ?1",
+		"DELETE FROM rec WHERE source_id = ?1",
+		"DELETE FROM rejects WHERE source_id = ?1",
+		"DELETE FROM pods WHERE source_id = ?1",
+		"DELETE FROM sources WHERE id = ?1",
+	};
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		if (sqlite3_prepare_v2(st->db, q[i], -1, &s, NULL) != SQLITE_OK)
+			return dberr(st, err, "replace source");
+		sqlite3_bind_int64(s, 1, id);
+		if (i == 0)
+			sqlite3_bind_text(s, 2, by, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			return dberr(st, err, "replace source");
+		}
+		sqlite3_finalize(s);
+	}
+	return 0;
 }
 
 uint64_t

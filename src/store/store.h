@@ -140,6 +140,34 @@ int	zt_store_counting(const struct zt_store *st);
 void	zt_store_count(struct zt_store *st, struct zt_str pod,
 	    enum zt_class cls);
 
+/*
+ * A stored source that ended with an input error (a truncated gzip): its
+ * byte count and content hash, so that a later source whose first bytes
+ * hash the same (the complete file) replaces it.
+ */
+struct zt_unfinished {
+	int64_t		 id;
+	uint64_t	 bytes;
+	char		 sha256[65];
+	char		*name;		/* owned */
+};
+
+/*
+ * The unfinished sources stored, newest first, at most max, into a
+ * malloc'd array (*out; free the names and it).  Call inside a source
+ * (after zt_store_begin).  Returns the count, or -1 with err set.
+ */
+long	zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
+	    size_t max, struct zt_err *err);
+/*
+ * Delete stored source id and everything of it, in the current source's
+ * transaction (its content is the start of the current source's, named
+ * by), and note it in the skipped table with its hash, so that reading
+ * it again is a duplicate.  0 or -1.
+ */
+int	zt_store_replace(struct zt_store *st, int64_t id, const char *by,
+	    struct zt_err *err);
+
 /* Distinct pods counted in the current source so far. */
 uint64_t zt_store_npods(const struct zt_store *st);
 /* Move one line of pod from class from to class to (zt_parse_flush). */
@@ -155,7 +183,7 @@ int	zt_store_skip(struct zt_store *st, const char *name,
 
 /*
  * Finish the current source.  When its content is already stored under
- * another source, roll back and return 1 with *dup_name (owned by the
+ * another source (or was, before a longer source replaced it), roll back and return 1 with *dup_name (owned by the
  * caller, free()) naming it.  Else commit and return 0.  -1 with err set on
  * a database error (rolled back).
  */
