@@ -629,12 +629,150 @@ ingest_each(void *ctx, const struct zt_source *src)
 	return zt_ingest_source(ctx, src);
 }
 
+/*
+ * Skipped files: a notice and a row each for the first NOTE_MAX of an
+ * operand, then one row for the rest at its end (an archive of 100,000
+ * members must not make 100,000 transactions).
+ */
+#define NOTE_MAX	20
+#define SNIFF_LINES	1000
+
+static void
+skip_note(struct zt_ingest *ig, const char *name, const char *reason,
+    uint64_t files)
+{
+	struct zt_err	 err;
+
+	if (zt_store_skip(ig->st, name, reason, files, &err) == -1)
+		zt_diag_err(&err);
+}
+
+/*
+ * The reasons skipped in this operand, with their counts.  Files a walk
+ * or an archive met by chance get a notice each (the first NOTE_MAX);
+ * those an archive's layout says are no logs (a bug-report's other files,
+ * its config_dump) are only counted, with one notice for all at the end.
+ */
+static int
+quiet(const char *reason)
+{
+	return strncmp(reason, "bug-report", 10) == 0 ||
+	    strncmp(reason, "config_dump", 11) == 0;
+}
+
+static void
+ingest_skip(void *ctx, const char *name, const char *reason)
+{
+	struct zt_ingest	*ig = ctx;
+	size_t			 i;
+
+	ig->notread++;
+	for (i = 0; i < ig->nreasons; i++)
+		if (strcmp(ig->reasons[i].why, reason) == 0)
+			break;
+	if (i == ig->nreasons && i < ZT_INGEST_REASONS) {
+		ig->reasons[i].why = reason;
+		ig->reasons[i].n = 0;
+		ig->nreasons++;
+	}
+	if (i < ig->nreasons && ig->reasons[i].n++ >= NOTE_MAX)
+		return;
+	if (!quiet(reason))
+		zt_diag_notice(name, "skipped: %s", reason);
+	skip_note(ig, name, reason, 1);
+}
+
+/*
+ * A walked file or an archive member: read it when a line of its head is
+ * a ztunnel line (an access line, read or not, a split line's part, or a
+ * line of ztunnel's own log).  Binaries (a NUL byte in the first 8 KB),
+ * READMEs and YAML are skipped.  An empty file is read (it is nothing).
+ */
+static int
+ingest_wanted(void *ctx, const struct zt_source *src, const char *head,
+    size_t n)
+{
+	struct zt_ingest	*ig = ctx;
+	struct zt_parser	 ps;
+	struct zt_rec		 rec;
+	enum zt_class		 cls;
+	const char		*p = head;
+	const char		*end = head + n;
+	const char		*nl;
+	int			 lines = 0;
+	int			 yes = n == 0;
+
+	if (memchr(head, '\0', n < 8192 ? n : 8192) != NULL) {
+		ingest_skip(ig, src->info.name, "binary, not a log");
+		return 0;
+	}
+	zt_parser_init(&ps);
+	zt_parser_source(&ps, &src->info);
+	while (!yes && p < end && lines++ < SNIFF_LINES) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL && n == ZT_SNIFF_MAX && lines > 1)
+			break;		/* cut by the head's end */
+		cls = zt_parse_line(&ps, (struct zt_str){ p, (size_t)((nl !=
+		    NULL ? nl : end) - p) }, &rec);
+		yes = cls != ZT_CLASS_OTHER || rec.scoped;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	zt_parser_fini(&ps);
+	if (!yes)
+		ingest_skip(ig, src->info.name, "no ztunnel log line at its "
+		    "start");
+	return yes;
+}
+
+static void
+ingest_inventory(void *ctx, const struct zt_srcinfo *info, const char *bytes,
+    size_t n)
+{
+	struct zt_ingest	*ig = ctx;
+
+	ig->inventories++;
+	if (ig->inventory != NULL)
+		ig->inventory(ig->inventory_ctx, info, bytes, n);
+	else
+		ingest_skip(ig, info->name, "config_dump (the inventory, not "
+		    "read yet)");
+}
+
 int
 zt_ingest_operand(struct zt_ingest *ig, const char *operand)
 {
-	struct zt_expand ex = { ingest_each, ig };
+	struct zt_expand ex;
+	uint64_t	 more;
+	size_t		 i;
+	char		 name[4200];
+	int		 rc;
 
-	return zt_source_expand(&ex, operand);
+	memset(&ex, 0, sizeof(ex));
+	ex.each = ingest_each;
+	ex.wanted = ingest_wanted;
+	ex.skip = ingest_skip;
+	ex.inventory = ingest_inventory;
+	ex.include = ig->include;
+	ex.ninclude = ig->ninclude;
+	ex.exclude = ig->exclude;
+	ex.nexclude = ig->nexclude;
+	ex.ctx = ig;
+	ig->nreasons = 0;
+	rc = zt_source_expand(&ex, operand);
+	for (i = 0; i < ig->nreasons; i++) {
+		more = ig->reasons[i].n > NOTE_MAX ? ig->reasons[i].n -
+		    NOTE_MAX : 0;
+		if (quiet(ig->reasons[i].why) || more > 0)
+			zt_diag_notice(operand, "%llu file%s not read: %s",
+			    (unsigned long long)ig->reasons[i].n,
+			    s(ig->reasons[i].n), ig->reasons[i].why);
+		if (more == 0)
+			continue;
+		snprintf(name, sizeof(name), "%s: (%llu more)", operand,
+		    (unsigned long long)more);
+		skip_note(ig, name, ig->reasons[i].why, more);
+	}
+	return rc;
 }
 
 void

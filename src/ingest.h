@@ -29,6 +29,8 @@ struct zt_ingest_sink {
 	void	(*end)(void *ctx, int committed);
 };
 
+#define ZT_INGEST_REASONS	16
+
 struct zt_ingest {
 	struct zt_store	*st;		/* borrowed */
 	const struct zt_ingest_sink *sink;	/* borrowed; NULL: none */
@@ -49,6 +51,25 @@ struct zt_ingest {
 					   and were rolled back */
 	uint64_t	 notread;	/* files and members skipped */
 	uint64_t	 replaced;	/* broken-off sources replaced */
+	uint64_t	 inventories;	/* bug-report config_dump members */
+	struct {			/* files skipped in this operand */
+		const char	*why;
+		uint64_t	 n;
+	}		 reasons[16];
+	size_t		 nreasons;
+	/* Globs for walks and archives (see struct zt_expand). */
+	const char *const *include;
+	size_t		 ninclude;
+	const char *const *exclude;
+	size_t		 nexclude;
+	/*
+	 * Where a bug-report's config_dump members go (the inventory of
+	 * issue 8); NULL: they are noted as skipped.  bytes are valid
+	 * during the call only.
+	 */
+	void		(*inventory)(void *ctx, const struct zt_srcinfo *info,
+			    const char *bytes, size_t n);
+	void		*inventory_ctx;
 	uint64_t	 scoped;	/* other lines of ztunnel's own log */
 	int		 untailed;	/* some source is no kubectl -l
 					   capture of 10 lines a pod */

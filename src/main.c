@@ -48,24 +48,28 @@ static const char usage_text[] =
 "usage: ztlog check [-q] [-d database] [-r rules] [-f text | json | junit]\n"
 "                   [-o file] [--fail-on error | warning] [--only id,...]\n"
 "                   [--examples n] [--sql-timeout duration]\n"
-"                   [--sql-memory size] [--max-line size] [file | dir | -] ...\n"
+"                   [--sql-memory size] [--max-line size] [--include glob]\n"
+"                   [--exclude glob] [file | dir | archive | -] ...\n"
 "       ztlog lb [-q] [-d database] [-r rules] [--service pcre]\n"
 "                [--max-line size] [file | dir | -] ...\n"
 "       ztlog pairs [-q] [-d database] [-r rules] [--unmatched]\n"
 "                   [--max-line size] [file | dir | -] ...\n"
 "       ztlog rules [-r rules] list | show id | lint file ...\n"
-"       ztlog ingest [-q] [-d database] [--max-line size] [file | dir | -] ...\n"
+"       ztlog ingest [-q] [-d database] [--max-line size] [--include glob]\n"
+"                    [--exclude glob] [file | dir | archive | -] ...\n"
 "       ztlog query [-q] [-d database] [-f table | csv | json | ndjson]\n"
 "                   [--max-line size] sql [file | dir | -] ...\n"
 "       ztlog stats [-q] [-d database] [-f table | json] [--max-line size]\n"
-"                   [file | dir | -] ...\n"
+"                   [--include glob] [--exclude glob]\n"
+"                   [file | dir | archive | -] ...\n"
 "       ztlog -h | --help\n"
 "       ztlog -V | --version\n";
 
 static const char help_text[] =
 "\n"
-"Read Istio ambient ztunnel access logs (kubectl logs output, plain or gzip,\n"
-"text or JSON) into SQLite and ask questions of them.\n"
+"Read Istio ambient ztunnel access logs (kubectl logs output, node files,\n"
+"log shippers' exports, istioctl bug-report and other archives; text or\n"
+"JSON, plain or compressed) into SQLite and ask questions of them.\n"
 "\n"
 "commands:\n"
 "  check    run the rules (HBONE use, pairing, balance, errors, your own)\n"
@@ -89,6 +93,9 @@ static const char help_text[] =
 "      --sql-memory size check: memory an sql rule may add (default 512M)\n"
 "      --service pcre    lb: only services matching the pattern\n"
 "      --unmatched       pairs: only records without a twin\n"
+"      --include glob    read only files and archive members matching\n"
+"                        (repeatable; without '/': any name on the path)\n"
+"      --exclude glob    do not read files and members matching\n"
 "  -q, --quiet           no summary line, notices or warnings\n"
 "      --max-line size   longest input line accepted (default 1M)\n"
 "  -h, --help            this help\n"
@@ -106,6 +113,10 @@ struct opts {
 	const char	*service;	/* --service, or NULL */
 	const char	*rules[32];	/* -r, in order */
 	int		 nrules;
+	const char	*include[32];	/* --include, in order */
+	size_t		 ninclude;
+	const char	*exclude[32];	/* --exclude */
+	size_t		 nexclude;
 	size_t		 maxline;	/* --max-line */
 	int		 quiet;		/* -q */
 	int		 fail_warn;	/* --fail-on warning */
@@ -176,6 +187,8 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 		{ "examples", required_argument, NULL, 'E' },
 		{ "sql-timeout", required_argument, NULL, 'T' },
 		{ "sql-memory", required_argument, NULL, 'B' },
+		{ "include", required_argument, NULL, 'G' },
+		{ "exclude", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -268,6 +281,18 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 				return -1;
 			}
 			break;
+		case 'G':
+		case 'X':
+			if ((c == 'G' ? o->ninclude : o->nexclude) == 32) {
+				zt_diag_error(NULL, "--%s: at most 32 globs",
+				    c == 'G' ? "include" : "exclude");
+				return -1;
+			}
+			if (c == 'G')
+				o->include[o->ninclude++] = optarg;
+			else
+				o->exclude[o->nexclude++] = optarg;
+			break;
 		case 'M':
 			o->maxline = parse_size(optarg);
 			if (o->maxline == 0) {
@@ -320,6 +345,10 @@ load(struct zt_store *st, const struct opts *o, int n, char **v,
 	}
 	zt_ingest_init(ig, st, o->maxline);
 	ig->sink = sink;
+	ig->include = o->include;
+	ig->ninclude = o->ninclude;
+	ig->exclude = o->exclude;
+	ig->nexclude = o->nexclude;
 	for (i = 0; i < n; i++)
 		zt_ingest_operand(ig, v[i]);
 	zt_ingest_summary(ig);
@@ -356,7 +385,7 @@ cmd_ingest(int argc, char **argv)
 	struct zt_store	*st;
 	int		 i;
 
-	if ((i = parse_opts(argc, argv, "dqMhV", &o)) < 0)
+	if ((i = parse_opts(argc, argv, "dqMGXhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
 	if (o.db == NULL)
 		o.db = DEFAULT_DB;
@@ -414,7 +443,7 @@ cmd_query(int argc, char **argv)
 	int		 i;
 	const char	*sql;
 
-	if ((i = parse_opts(argc, argv, "dfqMhV", &o)) < 0)
+	if ((i = parse_opts(argc, argv, "dfqMGXhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
 	if (o.format != NULL && (f = zt_ofmt_parse(o.format, 15)) < 0) {
 		zt_diag_error(NULL, "query: unknown format '%s' (table, csv, "
@@ -453,8 +482,9 @@ static const char *const stats_sql[] = {
 	    "coalesce(sum(other), 0) AS other, "
 	    "coalesce(sum(malformed), 0) AS malformed, "
 	    "coalesce(sum(joined), 0) AS joined, "
-	    "(SELECT count(*) FROM skipped) AS skipped FROM sources",
-	"SELECT reason AS skipped, count(*) AS files, min(name) AS first "
+	    "(SELECT coalesce(sum(files), 0) FROM skipped) AS skipped "
+	    "FROM sources",
+	"SELECT reason AS skipped, sum(files) AS files, min(name) AS first "
 	    "FROM skipped GROUP BY reason ORDER BY reason",
 };
 
@@ -485,7 +515,7 @@ cmd_stats(int argc, char **argv)
 	int		 i;
 	int		 k;
 
-	if ((i = parse_opts(argc, argv, "dfqMhV", &o)) < 0)
+	if ((i = parse_opts(argc, argv, "dfqMGXhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
 	if (o.format != NULL && (f = zt_ofmt_parse(o.format,
 	    1u << ZT_OUT_TABLE | 1u << ZT_OUT_JSON)) < 0) {
@@ -701,7 +731,7 @@ cmd_check(int argc, char **argv)
 	sqlite3			*rd = NULL;
 	int			 i;
 
-	if ((i = parse_opts(argc, argv, "dfrqMoFOETBhV", &o)) < 0)
+	if ((i = parse_opts(argc, argv, "dfrqMoFOETBGXhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
 	memset(&ro, 0, sizeof(ro));
 	if (o.format == NULL || strcmp(o.format, "text") == 0)
@@ -752,7 +782,7 @@ cmd_lb(int argc, char **argv)
 	int			 m;
 	int			 bad = 0;
 
-	if ((i = parse_opts(argc, argv, "drqMShV", &o)) < 0)
+	if ((i = parse_opts(argc, argv, "drqMSGXhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
 	if (o.service != NULL) {
 		re = zt_re_compile(o.service, strlen(o.service), &off, msg,
@@ -816,7 +846,7 @@ cmd_pairs(int argc, char **argv)
 	sqlite3			*rd = NULL;
 	int			 i;
 
-	if ((i = parse_opts(argc, argv, "drqMUhV", &o)) < 0)
+	if ((i = parse_opts(argc, argv, "drqMUGXhV", &o)) < 0)
 		return i == -2 ? 0 : usage();
 	o.only = "pairing";
 	if ((st = prepare(&o, argc - i, argv + i, &rs, &run, 1, &rd)) == NULL)

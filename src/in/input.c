@@ -197,6 +197,12 @@ hash_prefixes(struct zt_input *in, const char *p, size_t n)
 
 static int stdin_closed;
 
+int
+zt_input_stdin_closed(void)
+{
+	return stdin_closed;
+}
+
 void
 zt_input_init(void)
 {

@@ -22,6 +22,8 @@ struct zt_input;
 
 /* Call first thing in main: notes whether standard input is closed. */
 void	zt_input_init(void);
+/* 1 if standard input was closed when ztlog started. */
+int	zt_input_stdin_closed(void);
 
 /*
  * Open path, or standard input when path is "-".  path is also what

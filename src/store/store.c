@@ -117,7 +117,7 @@ static const char migrate_v2[] =
 "ALTER TABLE rec ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;\n"
 "CREATE TABLE skipped(\n"
 "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, reason TEXT NOT NULL,\n"
-"  sha256 TEXT);\n"
+"  files INTEGER NOT NULL DEFAULT 1, sha256 TEXT);\n"
 "DROP VIEW records;\n"
 "CREATE VIEW records AS SELECT\n"
 "  r.id AS id, r.source_id AS source_id, r.line AS line,\n"
@@ -185,7 +185,7 @@ static const char *const sql[S_COUNT] = {
 	    "prefixed = ?18, partial = ?19, error = ?20 WHERE id = ?1",
 	"INSERT INTO pods(source_id, pod, lines, records, other, malformed, "
 	    "joined) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	"INSERT INTO skipped(name, reason) VALUES (?1, ?2)",
+	"INSERT INTO skipped(name, reason, files) VALUES (?1, ?2, ?3)",
 };
 
 struct pod {
@@ -1301,7 +1301,7 @@ bind_info(sqlite3_stmt *s, const struct zt_source_stats *ss)
 
 int
 zt_store_skip(struct zt_store *st, const char *name, const char *reason,
-    struct zt_err *err)
+    uint64_t files, struct zt_err *err)
 {
 	sqlite3_stmt	*s = st->st[S_SKIP];
 
@@ -1309,6 +1309,7 @@ zt_store_skip(struct zt_store *st, const char *name, const char *reason,
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)files);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		dberr(st, err, "insert skipped");

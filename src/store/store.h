@@ -175,11 +175,12 @@ void	zt_store_count_move(struct zt_store *st, struct zt_str pod,
 	    enum zt_class from, enum zt_class to);
 
 /*
- * Note a file or archive member that was not read (no source, between
- * sources): a row of the skipped table.  Returns 0, or -1 with err set.
+ * Note files or archive members that were not read (no source, between
+ * sources): a row of the skipped table, name standing for files of them.
+ * Returns 0, or -1 with err set.
  */
 int	zt_store_skip(struct zt_store *st, const char *name,
-	    const char *reason, struct zt_err *err);
+	    const char *reason, uint64_t files, struct zt_err *err);
 
 /*
  * Finish the current source.  When its content is already stored under

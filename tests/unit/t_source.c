@@ -65,8 +65,11 @@ collect(void *ctx, const struct zt_source *src)
 static int
 expand(struct seen *s, const char *operand)
 {
-	struct zt_expand ex = { collect, s };
+	struct zt_expand ex;
 
+	memset(&ex, 0, sizeof(ex));
+	ex.each = collect;
+	ex.ctx = s;
 	memset(s->buf, 0, sizeof(s->buf));
 	s->n = 0;
 	s->calls = 0;
