@@ -106,20 +106,18 @@ member_read(void *ctx, void *buf, size_t n, struct zt_err *err)
 	la_ssize_t	 got;
 
 	if (ac->bomb)
-		return zt_err_set(err, "%s: stopped: the archive inflates "
-		    "more than %d times its size (a zip bomb?)", ac->name,
-		    RATIO);
+		return zt_err_at(err, ac->name, 0, 0, "stopped: the archive "
+		    "inflates more than %d times its size (a zip bomb?)", RATIO);
 	got = archive_read_data(ac->a, buf, n);
 	if (got < 0)
-		return zt_err_set(err, "%s: %s", ac->name,
+		return zt_err_at(err, ac->name, 0, 0, "%s",
 		    archive_error_string(ac->a) != NULL ?
 		    archive_error_string(ac->a) : "cannot read the archive");
 	ac->out += (uint64_t)got;
 	if (ac->out > BOMB_FLOOR && ac->out / RATIO > ac->in) {
 		ac->bomb = 1;
-		return zt_err_set(err, "%s: stopped: the archive inflates "
-		    "more than %d times its size (a zip bomb?)", ac->name,
-		    RATIO);
+		return zt_err_at(err, ac->name, 0, 0, "stopped: the archive "
+		    "inflates more than %d times its size (a zip bomb?)", RATIO);
 	}
 	return (long)got;
 }
@@ -361,7 +359,6 @@ expand_member(const struct zt_expand *ex, struct arc *ac,
 		rc = zt_archive_expand(ex, name, &m, depth + 1, 1);
 		break;
 	default:
-		(*sources)++;
 		if (sp.what == ZT_PATH_BUGREPORT_LOG && m.nhead >=
 		    sizeof(present) - 1 && memcmp(m.head, present,
 		    sizeof(present) - 1) == 0) {
@@ -370,9 +367,13 @@ expand_member(const struct zt_expand *ex, struct arc *ac,
 			    &(struct zt_source){ info, path, NULL, NULL },
 			    (const char *)m.head, m.nhead))
 				break;
+			(*sources)++;
 			rc = split_member(ex, &info, path, &m);
-		} else
-			rc = zt_raw_source(ex, &info, path, &m, 1);
+		} else if ((rc = zt_raw_source(ex, &info, path, &m, 1)) ==
+		    1)
+			rc = 0;
+		else
+			(*sources)++;
 		break;
 	}
 out_raw:
@@ -435,6 +436,7 @@ zt_archive_expand(const struct zt_expand *ex, const char *name,
 			} else if (zt_raw_source(ex, &info, name, &m, walked) ==
 			    -1)
 				rc = -1;
+			/* (1: not wanted, said by wanted) */
 			free(m.head);
 			break;
 		}
@@ -466,9 +468,7 @@ zt_archive_expand(const struct zt_expand *ex, const char *name,
 		zt_diag_err(&ac->err);
 		rc = -1;
 	} else if (ac->bomb) {
-		zt_diag_error(name, "stopped: the archive inflates more than "
-		    "%d times its size (a zip bomb?)", RATIO);
-		rc = -1;
+		rc = -1;	/* said by the reader of the member */
 	} else if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
 		zt_diag_error(name, "cannot read the archive: %s",
 		    archive_error_string(ac->a) != NULL ?

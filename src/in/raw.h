@@ -64,7 +64,8 @@ int	zt_archive_expand(const struct zt_expand *ex, const char *name,
  * The source of a stream read as it is (a file, a member, a packed
  * file): ask ex->wanted if asked to (with the head decompressed if it
  * is gzip), then hand it to ex->each, its opener reading raw.  info:
- * what is known (name set).  Returns what each returned; 0 when skipped.
+ * what is known (name set).  Returns what each returned (0 or -1), 1
+ * when ex->wanted said no.
  */
 int	zt_raw_source(const struct zt_expand *ex, const struct zt_srcinfo *info,
 	    const char *path, struct zt_raw *raw, int ask);

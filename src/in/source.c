@@ -211,7 +211,7 @@ zt_raw_source(const struct zt_expand *ex, const struct zt_srcinfo *info,
 		if (head != (char *)raw->head)
 			free(head);
 		if (rc == 0)
-			return 0;
+			return 1;
 	}
 	return ex->each(ex->ctx, &src);
 }
@@ -285,7 +285,8 @@ expand_file(const struct zt_expand *ex, const char *file, const char *rel,
 		info = sp.info;
 		info.name = file;
 		info.wrap = ZT_WRAP_AUTO;
-		rc = zt_raw_source(ex, &info, file, &raw, walked);
+		rc = zt_raw_source(ex, &info, file, &raw, walked) == -1 ? -1 :
+		    0;
 		break;
 	}
 out:
