@@ -170,7 +170,6 @@ pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
 {
 	struct item	*it = &b->items[b->n++];
 
-	memset(it, 0, sizeof(*it));
 	it->lineno = lineno;
 	it->cls = cls;
 	it->wrap = rec->wrap;
@@ -185,6 +184,7 @@ pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
 		it->extra = pack(&b->arena, rec->extra);
 		it->prefix = pack(&b->arena, rec->prefix);
 		if (zt_store_counting(pp->st)) {
+			memset(&it->ids, 0, sizeof(it->ids));
 			it->ids.ts_us = rec->ts_us;
 			it->ids.partial = rec->partial != 0;
 		} else if (zt_store_intern(pp->st, rec, &it->ids, &b->fresh,

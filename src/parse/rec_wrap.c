@@ -14,6 +14,8 @@
 
 #define MAXM	64
 
+static int	maybe_access(struct zt_str);
+
 int
 zt_unwrap_cri(const char *p, const char *end, struct zt_rec *rec,
     struct zt_str *content, int *partial)
@@ -105,6 +107,12 @@ envelope_pod(struct zt_parser *ps, struct zt_jmember *m, size_t nm)
 				return v;
 	}
 	return ZT_NOSTR;
+}
+
+int
+zt_wrap_hint(const char *p, size_t n)
+{
+	return maybe_access((struct zt_str){ p, n });
 }
 
 /* Could s be (or hold) an access line?  A cheap look before parsing. */

@@ -22,6 +22,12 @@
 int	zt_unwrap_cri(const char *p, const char *end, struct zt_rec *rec,
 	    struct zt_str *content, int *partial);
 
+/*
+ * Could p[0..n) be or hold an access line, or part of one: does it name
+ * the access target or an access field?  A cheap look before parsing.
+ */
+int	zt_wrap_hint(const char *p, size_t n);
+
 #define ZT_MAXCAND	4
 
 /* What a JSON envelope holds. */

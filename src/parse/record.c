@@ -407,6 +407,13 @@ slow(struct zt_parser *ps, struct zt_str line, struct zt_rec *rec)
 	int			 partial;
 	int			 json;
 
+	/*
+	 * Most lines here are other lines of no wrapper: nothing in them
+	 * names access, and they start like no CRI or docker line.
+	 */
+	if ((line.n == 0 || !zt_isdig(line.p[0])) && !zt_wrap_hint(line.p,
+	    line.n) && !(line.n > 7 && memcmp(line.p, "{\"log\":", 7) == 0))
+		return ZT_CLASS_OTHER;
 	rec_reset(rec);
 	if (zt_unwrap_cri(line.p, end, rec, &content, &partial))
 		return cri(ps, content, partial, rec);
@@ -432,6 +439,9 @@ enum zt_class
 zt_parse_line(struct zt_parser *ps, struct zt_str line, struct zt_rec *rec)
 {
 	struct zt_rec	 fast;
+	struct zt_str	 pod;
+	int64_t		 kube_ns;
+	int		 has_kube, kube_off, kube_z;
 	enum zt_class	 cls;
 
 	rec_reset(rec);
@@ -452,15 +462,19 @@ zt_parse_line(struct zt_parser *ps, struct zt_str line, struct zt_rec *rec)
 		else
 			cls = ZT_CLASS_RECORD;
 	} else if (cls == ZT_CLASS_OTHER && !rec->scoped) {
-		fast = *rec;
+		pod = rec->pod;
+		has_kube = rec->has_kube;
+		kube_ns = rec->kube_ns;
+		kube_off = rec->kube_off;
+		kube_z = rec->kube_z;
 		cls = slow(ps, line, rec);
 		/* Nothing found: the line stays what the fast path saw. */
 		if (cls == ZT_CLASS_OTHER && rec->pod.p == NULL) {
-			rec->pod = fast.pod;
-			rec->has_kube = fast.has_kube;
-			rec->kube_ns = fast.kube_ns;
-			rec->kube_off = fast.kube_off;
-			rec->kube_z = fast.kube_z;
+			rec->pod = pod;
+			rec->has_kube = has_kube;
+			rec->kube_ns = kube_ns;
+			rec->kube_off = kube_off;
+			rec->kube_z = kube_z;
 		}
 	}
 	if (rec->pod.p == NULL)
