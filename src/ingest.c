@@ -15,6 +15,12 @@
 
 #define WARN_MAX	10
 
+static const char *
+s(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void
 zt_ingest_init(struct zt_ingest *ig, struct zt_store *st, size_t maxline)
 {
@@ -63,9 +69,13 @@ struct span {
 struct item {
 	enum zt_class	 cls;
 	int		 json;		/* record in the JSON format */
+	int		 unjoin;	/* replaces a ZT_CLASS_JOINED */
+	int		 scoped;	/* ztunnel line of another scope */
+	enum zt_lwrap	 wrap;
 	unsigned long	 lineno;
 	struct zt_recids ids;
 	struct span	 extra;
+	struct span	 prefix;
 	struct span	 why;
 	struct span	 raw;
 };
@@ -90,6 +100,7 @@ struct pipe {
 	const struct zt_srcinfo	*info;		/* what the parser is told */
 	struct zt_store		*st;
 	size_t			 maxline;
+	unsigned long		 read;		/* lines read */
 	int			 rc;		/* 0; -1 input error; -2 fatal */
 	struct zt_err		 ierr;
 };
@@ -149,6 +160,49 @@ reader_give(struct pipe *pp, int last)
 	pthread_mutex_unlock(&pp->mu);
 }
 
+/*
+ * Pack one classified line into the batch.  Returns 0, or -1 when
+ * interning failed (pp->ierr set; the item is not kept).
+ */
+static int
+pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
+    enum zt_class cls, struct zt_rec *rec, struct zt_str line)
+{
+	struct item	*it = &b->items[b->n++];
+
+	it->lineno = lineno;
+	it->cls = cls;
+	it->wrap = rec->wrap;
+	it->unjoin = rec->unjoin;
+	it->scoped = cls == ZT_CLASS_OTHER && rec->scoped;
+	if (rec->unjoin)
+		zt_store_count_move(pp->st, rec->pod, ZT_CLASS_JOINED, cls);
+	else
+		zt_store_count(pp->st, rec->pod, cls);
+	if (cls == ZT_CLASS_RECORD) {
+		it->json = rec->fmt == ZT_FMT_JSON;
+		it->extra = pack(&b->arena, rec->extra);
+		it->prefix = pack(&b->arena, rec->prefix);
+		if (zt_store_counting(pp->st)) {
+			memset(&it->ids, 0, sizeof(it->ids));
+			it->ids.ts_us = rec->ts_us;
+			it->ids.partial = rec->partial != 0;
+		} else if (zt_store_intern(pp->st, rec, &it->ids, &b->fresh,
+		    &pp->ierr) == -1) {
+			pp->rc = -2;
+			b->n--;
+			return -1;
+		}
+	} else if (cls == ZT_CLASS_MALFORMED) {
+		it->why = pack(&b->arena, (struct zt_str){ rec->why,
+		    strlen(rec->why) });
+		if (line.n > REJECT_TEXT)
+			line.n = REJECT_TEXT;
+		it->raw = pack(&b->arena, line);
+	}
+	return 0;
+}
+
 static void *
 reader(void *arg)
 {
@@ -158,50 +212,36 @@ reader(void *arg)
 	struct zt_rec		 rec;
 	struct zt_str		 line;
 	struct batch		*b;
-	struct item		*it;
-	int			 counting = zt_store_counting(pp->st);
+	enum zt_class		 cls;
 	int			 toolong;
 	int			 r = 0;
 
 	zt_lines_init(&lr, pp->in, pp->maxline);
 	zt_parser_init(&ps);
 	zt_parser_source(&ps, pp->info);
+	zt_parser_maxjoin(&ps, pp->maxline);
 	b = reader_take(pp);
 	while (b != NULL &&
 	    (r = zt_lines_next(&lr, &line, &toolong, &pp->ierr)) == 1) {
-		it = &b->items[b->n++];
-		it->lineno = lr.lineno;
-		it->cls = zt_parse_line(&ps, line, &rec);
+		cls = zt_parse_line(&ps, line, &rec);
 		if (toolong) {
 			/* The pod (if any) is still credited with the line. */
-			it->cls = ZT_CLASS_MALFORMED;
+			cls = ZT_CLASS_MALFORMED;
 			snprintf(rec.why, sizeof(rec.why), "line too long "
 			    "(over %zu bytes)", pp->maxline);
 		}
-		zt_store_count(pp->st, rec.pod, it->cls);
-		if (it->cls == ZT_CLASS_RECORD) {
-			it->json = rec.fmt == ZT_FMT_JSON;
-			it->extra = pack(&b->arena, rec.extra);
-			if (counting)
-				it->ids.ts_us = rec.ts_us;
-			else if (zt_store_intern(pp->st, &rec, &it->ids,
-			    &b->fresh, &pp->ierr) == -1) {
-				pp->rc = -2;
-				b->n--;
-				break;
-			}
-		} else if (it->cls == ZT_CLASS_MALFORMED) {
-			it->why = pack(&b->arena, (struct zt_str){ rec.why,
-			    strlen(rec.why) });
-			if (line.n > REJECT_TEXT)
-				line.n = REJECT_TEXT;
-			it->raw = pack(&b->arena, line);
-		}
+		if (pack_item(pp, b, lr.lineno, cls, &rec, line) == -1)
+			break;
 		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES) {
 			reader_give(pp, 0);
 			b = reader_take(pp);
 		}
 	}
+	/* A split line whose end never came: classified now. */
+	if (b != NULL && pp->rc == 0 && zt_parse_flush(&ps, &rec, &cls))
+		(void)pack_item(pp, b, lr.lineno, cls, &rec,
+		    (struct zt_str){ "", 0 });
+	pp->read = lr.lineno;
 	if (b != NULL) {
 		if (r == -1)
 			pp->rc = -1;
@@ -252,26 +292,43 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 	struct zt_str	 why;
 	char		 reason[200];
 
-	ss->lines++;
+	if (it->unjoin)
+		ss->joined--;
+	else
+		ss->lines++;
+	if (it->cls != ZT_CLASS_OTHER)
+		ss->wraps |= 1u << it->wrap;
 	switch (it->cls) {
+	case ZT_CLASS_JOINED:
+		ss->joined++;
+		return 0;
 	case ZT_CLASS_RECORD:
 		ss->records++;
 		if (it->json)
 			ss->json = 1;
 		else
 			ss->text = 1;
-		if (ss->records == 1 || it->ids.ts_us < ss->first_us)
-			ss->first_us = it->ids.ts_us;
-		if (ss->records == 1 || it->ids.ts_us > ss->last_us)
-			ss->last_us = it->ids.ts_us;
+		if (it->prefix.off != UINT32_MAX)
+			ss->prefixed++;
+		if (it->ids.partial)
+			ss->partial++;
+		else {
+			if (ss->timed == 0 || it->ids.ts_us < ss->first_us)
+				ss->first_us = it->ids.ts_us;
+			if (ss->timed == 0 || it->ids.ts_us > ss->last_us)
+				ss->last_us = it->ids.ts_us;
+			ss->timed++;
+		}
 		if (zt_store_insert(ig->st, it->lineno, &it->ids,
-		    unpack(&b->arena, it->extra), err) == -1)
+		    unpack(&b->arena, it->extra), unpack(&b->arena,
+		    it->prefix), err) == -1)
 			return -1;
 		return ig->sink != NULL ? ig->sink->record(ig->sink->ctx,
 		    zt_store_db(ig->st), (int64_t)it->lineno, &it->ids, err) :
 		    0;
 	case ZT_CLASS_OTHER:
 		ss->other++;
+		ss->scoped += (uint64_t)it->scoped;
 		return 0;
 	case ZT_CLASS_MALFORMED:
 		ss->malformed++;
@@ -333,6 +390,7 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 		*ierr = pp.ierr;
 		rc = -1;
 	}
+	ss->read = pp.read;
 	ss->gzip = zt_input_gzip(in);
 	ss->bytes = zt_input_bytes(in);
 	zt_input_sha256(in, ss->sha256);
@@ -355,12 +413,125 @@ tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
 	ig->records += ss->records;
 	ig->other += ss->other;
 	ig->malformed += ss->malformed;
+	ig->joined += ss->joined;
+	ig->prefixed += ss->prefixed;
+	ig->partial += ss->partial;
+	ig->scoped += ss->scoped;
+	/* kubectl logs -l prints 10 lines a pod unless told --tail=-1 */
+	if (ss->lines == 0 || ss->lines % 10 != 0 ||
+	    ss->lines > 10 * (ss->pods > 50 ? ss->pods : 50))
+		ig->untailed = 1;
+}
+
+/*
+ * The wrapper column: what the source is (a bug-report member), then the
+ * wrappers its access lines were found in, "+"-joined.
+ */
+static void
+wrapper_name(struct zt_source_stats *ss, const struct zt_srcinfo *info)
+{
+	char	*o = ss->wrapper;
+	size_t	 left = sizeof(ss->wrapper);
+	int	 i;
+	int	 n;
+
+	ss->wrapper[0] = '\0';
+	if (info->kind != NULL) {
+		n = snprintf(o, left, "%s", info->kind);
+		o += n;
+		left -= (size_t)n;
+	}
+	for (i = 0; i < ZT_LW_COUNT; i++) {
+		if (!(ss->wraps & 1u << i) || (i == ZT_LW_PLAIN &&
+		    (info->kind != NULL || ss->wraps != 1u)))
+			continue;
+		n = snprintf(o, left, "%s%s", o == ss->wrapper ? "" : "+",
+		    zt_lwrap_names[i]);
+		if (n < 0 || (size_t)n >= left)
+			break;
+		o += n;
+		left -= (size_t)n;
+	}
+}
+
+/*
+ * Sources that broke off (a truncated gzip) and may be the start of this
+ * one: their lengths become checkpoints of the input's prefix hash.
+ */
+static int
+checkpoints(struct zt_ingest *ig, struct zt_input *in,
+    struct zt_unfinished **unf, size_t *n, struct zt_err *err)
+{
+	uint64_t	 at[ZT_INPUT_MAXPRE];
+	long		 k;
+	size_t		 i;
+
+	*n = 0;
+	k = zt_store_unfinished(ig->st, unf, ZT_INPUT_MAXPRE, err);
+	if (k == -1)
+		return -1;
+	*n = (size_t)k;
+	for (i = 0; i < *n; i++)
+		at[i] = (*unf)[i].bytes;
+	if (*n > 0)
+		zt_input_checkpoints(in, at, *n);
+	return 0;
+}
+
+/* Keep the prefix hashes (the input goes away): in the sha256 slot. */
+static void
+prefix_hashes(struct zt_input *in, struct zt_unfinished *unf, size_t n)
+{
+	const char	*h;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		h = zt_input_prefix_sha256(in, i);
+		if (h == NULL || strcmp(h, unf[i].sha256) != 0)
+			unf[i].bytes = 0;	/* no match */
+	}
+}
+
+static void
+unfinished_free(struct zt_unfinished *unf, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(unf[i].name);
+	free(unf);
+}
+
+/*
+ * A stored source that broke off and whose content this source starts
+ * with (and goes past) is replaced by it: its records would be counted
+ * twice.  An identical one is left to the duplicate check.
+ */
+static int
+replace(struct zt_ingest *ig, const char *name, struct zt_source_stats *ss,
+    struct zt_unfinished *unf, size_t n, struct zt_err *err)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (unf[i].bytes == 0 || unf[i].bytes >= ss->bytes)
+			continue;
+		if (zt_store_replace(ig->st, unf[i].id, name, err) == -1)
+			return -1;
+		zt_diag_notice(name, "replaces %s, stored before up to an "
+		    "error: its %llu bytes are the start of this source",
+		    unf[i].name, (unsigned long long)unf[i].bytes);
+		ig->replaced++;
+	}
+	return 0;
 }
 
 int
 zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 {
 	const char		*name = src->info.name;
+	struct zt_unfinished	*unf = NULL;
+	size_t			 nunf = 0;
 	struct zt_input		*in;
 	struct zt_source_stats	 ss;
 	struct zt_err		 err;
@@ -381,20 +552,47 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		return -1;
 	}
 	memset(&ss, 0, sizeof(ss));
+	ss.info = &src->info;
+	if (checkpoints(ig, in, &unf, &nunf, &err) == -1) {
+		zt_input_close(in);
+		zt_store_abort(ig->st);
+		zt_diag_err(&err);
+		ig->failed++;
+		return -1;
+	}
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
 	r = read_source(ig, in, &src->info, &ss, &ierr, &err);
+	ss.pods = zt_store_npods(ig->st);
+	prefix_hashes(in, unf, nunf);
 	zt_input_close(in);
 	if (r == -2) {
+		unfinished_free(unf, nunf);
 		zt_store_abort(ig->st);
 		if (ig->sink != NULL)
 			ig->sink->end(ig->sink->ctx, 0);
 		err.file = name;
 		zt_diag_err(&err);
-		zt_diag_notice(name, "nothing stored from this source");
+		zt_diag_notice(name, "nothing stored from this source (%llu "
+		    "line%s read)", (unsigned long long)ss.read, s(ss.read));
+		ig->failed++;
+		ig->lost += ss.read;
+		return -1;
+	}
+	wrapper_name(&ss, &src->info);
+	if (r == -1)
+		ss.error = ierr.msg;
+	if (replace(ig, name, &ss, unf, nunf, &err) == -1) {
+		zt_store_abort(ig->st);
+		unfinished_free(unf, nunf);
+		if (ig->sink != NULL)
+			ig->sink->end(ig->sink->ctx, 0);
+		err.file = name;
+		zt_diag_err(&err);
 		ig->failed++;
 		return -1;
 	}
+	unfinished_free(unf, nunf);
 	r2 = zt_store_end(ig->st, &ss, &dup, &err);
 	if (ig->sink != NULL)
 		ig->sink->end(ig->sink->ctx, r2 == 0);
@@ -416,8 +614,9 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	}
 	if (r == -1) {
 		zt_diag_err(&ierr);
-		zt_diag_notice(name, "kept the %llu lines read before the "
-		    "error", (unsigned long long)ss.lines);
+		if (r2 == 0)
+			zt_diag_notice(name, "kept the %llu lines read before "
+			    "the error", (unsigned long long)ss.lines);
 		ig->failed++;
 		return -1;
 	}
@@ -430,35 +629,244 @@ ingest_each(void *ctx, const struct zt_source *src)
 	return zt_ingest_source(ctx, src);
 }
 
+/*
+ * Skipped files: a notice and a row each for the first NOTE_MAX of an
+ * operand, then one row for the rest at its end (an archive of 100,000
+ * members must not make 100,000 transactions).
+ */
+#define NOTE_MAX	20
+#define SNIFF_LINES	1000
+
+static void
+skip_note(struct zt_ingest *ig, const char *name, const char *reason,
+    uint64_t files)
+{
+	struct zt_err	 err;
+
+	if (zt_store_skip(ig->st, name, reason, files, &err) == -1)
+		zt_diag_err(&err);
+}
+
+/*
+ * The reasons skipped in this operand, with their counts.  Files a walk
+ * or an archive met by chance get a notice each (the first NOTE_MAX);
+ * those an archive's layout says are no logs (a bug-report's other files,
+ * its config_dump) are only counted, with one notice for all at the end.
+ */
+static int
+quiet(const char *reason)
+{
+	return strncmp(reason, "bug-report", 10) == 0 ||
+	    strncmp(reason, "config_dump", 11) == 0;
+}
+
+static void
+ingest_skip(void *ctx, const char *name, const char *reason)
+{
+	struct zt_ingest	*ig = ctx;
+	size_t			 i;
+
+	ig->notread++;
+	for (i = 0; i < ig->nreasons; i++)
+		if (strcmp(ig->reasons[i].why, reason) == 0)
+			break;
+	if (i == ig->nreasons && i < ZT_INGEST_REASONS) {
+		ig->reasons[i].why = reason;
+		ig->reasons[i].n = 0;
+		ig->nreasons++;
+	}
+	if (i < ig->nreasons && ig->reasons[i].n++ >= NOTE_MAX)
+		return;
+	if (!quiet(reason))
+		zt_diag_notice(name, "skipped: %s", reason);
+	skip_note(ig, name, reason, 1);
+}
+
+/*
+ * A walked file or an archive member: read it when a line of its head is
+ * a ztunnel line (an access line, read or not, a split line's part, or a
+ * line of ztunnel's own log).  Binaries (a NUL byte in the first 8 KB),
+ * READMEs and YAML are skipped.  An empty file is read (it is nothing).
+ */
+static int
+ingest_wanted(void *ctx, const struct zt_source *src, const char *head,
+    size_t n)
+{
+	struct zt_ingest	*ig = ctx;
+	struct zt_parser	 ps;
+	struct zt_rec		 rec;
+	enum zt_class		 cls;
+	const char		*p = head;
+	const char		*end = head + n;
+	const char		*nl;
+	int			 lines = 0;
+	int			 yes = n == 0;
+
+	if (memchr(head, '\0', n < 8192 ? n : 8192) != NULL) {
+		ingest_skip(ig, src->info.name, "binary, not a log");
+		return 0;
+	}
+	zt_parser_init(&ps);
+	zt_parser_source(&ps, &src->info);
+	while (!yes && p < end && lines++ < SNIFF_LINES) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL && n == ZT_SNIFF_MAX && lines > 1)
+			break;		/* cut by the head's end */
+		cls = zt_parse_line(&ps, (struct zt_str){ p, (size_t)((nl !=
+		    NULL ? nl : end) - p) }, &rec);
+		yes = cls != ZT_CLASS_OTHER || rec.scoped;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	zt_parser_fini(&ps);
+	if (!yes)
+		ingest_skip(ig, src->info.name, "no ztunnel log line at its "
+		    "start");
+	return yes;
+}
+
+static void
+ingest_inventory(void *ctx, const struct zt_srcinfo *info, const char *bytes,
+    size_t n)
+{
+	struct zt_ingest	*ig = ctx;
+
+	ig->inventories++;
+	if (ig->inventory != NULL)
+		ig->inventory(ig->inventory_ctx, info, bytes, n);
+	else
+		ingest_skip(ig, info->name, "config_dump (the inventory, not "
+		    "read yet)");
+}
+
 int
 zt_ingest_operand(struct zt_ingest *ig, const char *operand)
 {
-	struct zt_expand ex = { ingest_each, ig };
+	struct zt_expand ex;
+	uint64_t	 more;
+	size_t		 i;
+	char		 name[4200];
+	int		 rc;
 
-	return zt_source_expand(&ex, operand);
-}
-
-static const char *
-s(uint64_t n)
-{
-	return n == 1 ? "" : "s";
+	memset(&ex, 0, sizeof(ex));
+	ex.each = ingest_each;
+	ex.wanted = ingest_wanted;
+	ex.skip = ingest_skip;
+	ex.inventory = ingest_inventory;
+	ex.include = ig->include;
+	ex.ninclude = ig->ninclude;
+	ex.exclude = ig->exclude;
+	ex.nexclude = ig->nexclude;
+	ex.ctx = ig;
+	ig->nreasons = 0;
+	rc = zt_source_expand(&ex, operand);
+	for (i = 0; i < ig->nreasons; i++) {
+		more = ig->reasons[i].n > NOTE_MAX ? ig->reasons[i].n -
+		    NOTE_MAX : 0;
+		if (quiet(ig->reasons[i].why) || more > 0)
+			zt_diag_notice(operand, "%llu file%s not read: %s",
+			    (unsigned long long)ig->reasons[i].n,
+			    s(ig->reasons[i].n), ig->reasons[i].why);
+		if (more == 0)
+			continue;
+		snprintf(name, sizeof(name), "%s: (%llu more)", operand,
+		    (unsigned long long)more);
+		skip_note(ig, name, ig->reasons[i].why, more);
+	}
+	return rc;
 }
 
 void
 zt_ingest_summary(const struct zt_ingest *ig)
 {
+	char	 how[96] = "";
 	char	 dup[64] = "";
+	char	 joined[48] = "";
+	char	 lost[96] = "";
 
 	if (ig->unwarned > 0)
 		zt_diag_warn(NULL, 0, "%llu more malformed line%s not shown",
 		    (unsigned long long)ig->unwarned, s(ig->unwarned));
-	if (ig->skipped > 0)
-		snprintf(dup, sizeof(dup), ", %llu skipped as duplicate",
-		    (unsigned long long)ig->skipped);
-	zt_diag_info("%llu source%s, %llu line%s: %llu record%s, %llu other, "
-	    "%llu malformed%s", (unsigned long long)ig->sources, s(ig->sources),
-	    (unsigned long long)ig->lines, s(ig->lines),
-	    (unsigned long long)ig->records, s(ig->records),
+	if (ig->prefixed > 0 || ig->partial > 0)
+		snprintf(how, sizeof(how), " (%llu behind a prefix, %llu "
+		    "without a head)", (unsigned long long)ig->prefixed,
+		    (unsigned long long)ig->partial);
+	if (ig->joined > 0)
+		snprintf(joined, sizeof(joined), ", %llu joined",
+		    (unsigned long long)ig->joined);
+	if (ig->skipped > 0 || ig->replaced > 0)
+		snprintf(dup, sizeof(dup), ig->replaced > 0 ?
+		    ", %llu skipped as duplicate, %llu replaced" :
+		    ", %llu skipped as duplicate",
+		    (unsigned long long)ig->skipped,
+		    (unsigned long long)ig->replaced);
+	if (ig->lost > 0)
+		snprintf(lost, sizeof(lost), "; %llu more line%s read from "
+		    "sources that failed, not stored",
+		    (unsigned long long)ig->lost, s(ig->lost));
+	zt_diag_info("%llu source%s, %llu line%s: %llu record%s%s, %llu "
+	    "other, %llu malformed%s%s%s", (unsigned long long)ig->sources,
+	    s(ig->sources), (unsigned long long)ig->lines, s(ig->lines),
+	    (unsigned long long)ig->records, s(ig->records), how,
 	    (unsigned long long)ig->other, (unsigned long long)ig->malformed,
-	    dup);
+	    joined, dup, lost);
+}
+
+/* Append "; " (unless first) and text to b[*n..size). */
+static void
+part(char *b, size_t size, size_t *n, const char *text)
+{
+	int	 k;
+
+	if (*n + 1 >= size)
+		return;
+	k = snprintf(b + *n, size - *n, "%s%s", *n > 0 ? "; " : "", text);
+	if (k > 0)
+		*n += (size_t)k < size - *n ? (size_t)k : size - *n - 1;
+}
+
+void
+zt_ingest_why_none(const struct zt_ingest *ig, char *b, size_t size)
+{
+	unsigned long long	 foreign = ig->other - ig->scoped;
+	char			 t[200];
+	size_t			 n = 0;
+
+	b[0] = '\0';
+	if (ig->failed > 0) {
+		snprintf(t, sizeof(t), "%llu input%s could not be read (see "
+		    "above)", (unsigned long long)ig->failed, s(ig->failed));
+		part(b, size, &n, t);
+	}
+	if (ig->notread > 0) {
+		snprintf(t, sizeof(t), "%llu file%s skipped (no ztunnel log "
+		    "line)", (unsigned long long)ig->notread, s(ig->notread));
+		part(b, size, &n, t);
+	}
+	if (ig->lines == 0 && ig->failed == 0 && ig->notread == 0)
+		part(b, size, &n, "the input is empty");
+	if (ig->malformed > 0) {
+		snprintf(t, sizeof(t), "%llu access line%s could not be read "
+		    "(see the warnings)", (unsigned long long)ig->malformed,
+		    s(ig->malformed));
+		part(b, size, &n, t);
+	}
+	if (ig->scoped > 0) {
+		snprintf(t, sizeof(t), "%llu line%s of ztunnel's own log "
+		    "(startup, xDS, DNS) but no access line: is the access "
+		    "scope filtered out (RUST_LOG)?",
+		    (unsigned long long)ig->scoped, s(ig->scoped));
+		part(b, size, &n, t);
+	}
+	if (foreign > 0) {
+		snprintf(t, sizeof(t), "%llu line%s that %s no ztunnel log "
+		    "line%s", foreign, s(foreign), foreign == 1 ? "is" : "are",
+		    s(foreign));
+		part(b, size, &n, t);
+	}
+	if (ig->lines > 0 && !ig->untailed) {
+		snprintf(t, sizeof(t), "%llu lines, 10 a pod: `kubectl logs "
+		    "-l` shows only 10 lines per pod without --tail=-1",
+		    (unsigned long long)ig->lines);
+		part(b, size, &n, t);
+	}
 }

@@ -3,7 +3,7 @@
  * records -> store, with the line accounting and its diagnostics.
  *
  * Every physical line of every source is counted in exactly one class
- * (record, other, malformed); the totals feed the summary line.
+ * (record, other, malformed, joined); the totals feed the summary line.
  */
 #ifndef ZT_INGEST_H
 #define ZT_INGEST_H
@@ -29,6 +29,8 @@ struct zt_ingest_sink {
 	void	(*end)(void *ctx, int committed);
 };
 
+#define ZT_INGEST_REASONS	16
+
 struct zt_ingest {
 	struct zt_store	*st;		/* borrowed */
 	const struct zt_ingest_sink *sink;	/* borrowed; NULL: none */
@@ -42,6 +44,35 @@ struct zt_ingest {
 	uint64_t	 records;
 	uint64_t	 other;
 	uint64_t	 malformed;
+	uint64_t	 joined;	/* first parts of split lines */
+	uint64_t	 prefixed;	/* records behind an unknown prefix */
+	uint64_t	 partial;	/* header-less records */
+	uint64_t	 lost;		/* lines read from sources that failed
+					   and were rolled back */
+	uint64_t	 notread;	/* files and members skipped */
+	uint64_t	 replaced;	/* broken-off sources replaced */
+	uint64_t	 inventories;	/* bug-report config_dump members */
+	struct {			/* files skipped in this operand */
+		const char	*why;
+		uint64_t	 n;
+	}		 reasons[16];
+	size_t		 nreasons;
+	/* Globs for walks and archives (see struct zt_expand). */
+	const char *const *include;
+	size_t		 ninclude;
+	const char *const *exclude;
+	size_t		 nexclude;
+	/*
+	 * Where a bug-report's config_dump members go (the inventory of
+	 * issue 8); NULL: they are noted as skipped.  bytes are valid
+	 * during the call only.
+	 */
+	void		(*inventory)(void *ctx, const struct zt_srcinfo *info,
+			    const char *bytes, size_t n);
+	void		*inventory_ctx;
+	uint64_t	 scoped;	/* other lines of ztunnel's own log */
+	int		 untailed;	/* some source is no kubectl -l
+					   capture of 10 lines a pod */
 };
 
 void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,
@@ -61,5 +92,11 @@ int	zt_ingest_operand(struct zt_ingest *ig, const char *operand);
 int	zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src);
 /* Print the summary line (and the count of unprinted warnings). */
 void	zt_ingest_summary(const struct zt_ingest *ig);
+/*
+ * When no access record was read: what was seen instead, in the input's
+ * own terms ("3 lines of ztunnel's own log ...", "1 input could not be
+ * read", "30 lines, 10 a pod: ... --tail=-1"), into b[size].
+ */
+void	zt_ingest_why_none(const struct zt_ingest *ig, char *b, size_t size);
 
 #endif

@@ -48,7 +48,7 @@ b() {
 }
 b "check completion " c
 b "check " -q ch
-b "--examples " check --ex
+b "--examples " check --exa
 b "--service " lb --se
 b "" ingest --se
 b "json junit text " check -o ""

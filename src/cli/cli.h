@@ -32,6 +32,7 @@
 #define DEFAULT_MAXLINE	(1024 * 1024)
 #define ZT_CLI_MAXOUT	8	/* -o per run */
 #define ZT_CLI_MAXRULES	32	/* -r per run */
+#define ZT_CLI_MAXGLOBS	32	/* --include, --exclude per run */
 
 enum zt_cli_cmd {
 	ZT_CMD_CHECK,
@@ -63,6 +64,8 @@ enum zt_cli_optid {
 	ZT_OPT_SERVICE,
 	ZT_OPT_UNMATCHED,
 	ZT_OPT_MAX_LINE,
+	ZT_OPT_INCLUDE,
+	ZT_OPT_EXCLUDE,
 	ZT_OPT_FOLLOW,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
@@ -141,6 +144,10 @@ struct zt_cli_opts {
 	const char	*db;		/* -d, or NULL */
 	const char	*rules[ZT_CLI_MAXRULES];	/* -r, in order */
 	int		 nrules;
+	const char	*include[ZT_CLI_MAXGLOBS];	/* --include, in order */
+	size_t		 ninclude;
+	const char	*exclude[ZT_CLI_MAXGLOBS];	/* --exclude */
+	size_t		 nexclude;
 	struct zt_cli_out out[ZT_CLI_MAXOUT];	/* -o, in order */
 	int		 nout;
 	const char	*only;		/* --only, or NULL */

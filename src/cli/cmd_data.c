@@ -82,23 +82,45 @@ stopped:
 }
 
 static const char *const stats_sql[] = {
-	"SELECT name AS source, format, lines, records, other, malformed, "
+	"SELECT name AS source, coalesce(wrapper, '-') AS wrapper, "
+	    "coalesce(pod, '-') AS pod, coalesce(container, '-') AS container, "
+	    "format, lines, records, other, malformed, joined, "
 	    "first_ts AS first, last_ts AS last FROM sources ORDER BY id",
 	"SELECT coalesce(pod, '-') AS pod, sum(lines) AS lines, "
 	    "sum(records) AS records, sum(other) AS other, "
-	    "sum(malformed) AS malformed FROM pods "
+	    "sum(malformed) AS malformed, sum(joined) AS joined FROM pods "
 	    "GROUP BY pod ORDER BY pod IS NULL, pod",
 	"SELECT count(*) AS sources, coalesce(sum(lines), 0) AS lines, "
 	    "coalesce(sum(records), 0) AS records, "
 	    "coalesce(sum(other), 0) AS other, "
-	    "coalesce(sum(malformed), 0) AS malformed FROM sources",
+	    "coalesce(sum(malformed), 0) AS malformed, "
+	    "coalesce(sum(joined), 0) AS joined, "
+	    "(SELECT coalesce(sum(files), 0) FROM skipped) AS skipped "
+	    "FROM sources",
+	"SELECT reason AS skipped, sum(files) AS files, min(name) AS first "
+	    "FROM skipped GROUP BY reason ORDER BY reason",
 };
+
+/* Are there rows in the skipped table?  (Its section shows only then.) */
+static int
+any_skipped(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	int		 any = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM skipped LIMIT 1", -1, &s,
+	    NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		any = 1;
+	sqlite3_finalize(s);
+	return any;
+}
 
 void
 zt_cli_render_stats(FILE *f, const char *fmt, const void *res,
     const struct zt_report_errs *e, const struct zt_cli_opts *o)
 {
-	static const char *const keys[] = { "sources", "pods", "total" };
+	static const char *const keys[] = { "sources", "pods", "total",
+	    "skipped" };
 	const struct stats_res	*sr = res;
 	struct zt_err		 err;
 	sqlite3_stmt		*s;
@@ -116,7 +138,9 @@ zt_cli_render_stats(FILE *f, const char *fmt, const void *res,
 			zt_report_errors_text(f, e);
 		return;
 	}
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < 4; k++) {
+		if (k == 3 && !json && !any_skipped(sr->db))
+			break;
 		if (sqlite3_prepare_v2(sr->db, stats_sql[k], -1, &s,
 		    NULL) != SQLITE_OK) {
 			zt_diag_error(NULL, "database: %s",

@@ -65,6 +65,12 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    PAIRS, 0, "only records without a twin (exit 1 if any)" },
 	{ 0, "max-line", ZT_OPT_MAX_LINE, ZT_VAL_ANY, "--max-line size", NULL,
 	    INPUTS, 0, "longest input line accepted (default 1M)" },
+	{ 0, "include", ZT_OPT_INCLUDE, ZT_VAL_ANY, "--include glob", NULL,
+	    INPUTS, 0, "read only files and archive members matching glob "
+	    "(repeatable; without '/': any name on the path)" },
+	{ 0, "exclude", ZT_OPT_EXCLUDE, ZT_VAL_ANY, "--exclude glob", NULL,
+	    INPUTS, 0, "do not read files and archive members matching glob "
+	    "(repeatable)" },
 	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
 	    "follow a stream (not available yet)" },
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
@@ -75,7 +81,7 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 const size_t zt_cli_noptdefs = sizeof(zt_cli_optdefs) /
     sizeof(zt_cli_optdefs[0]);
 
-#define INPUT_OPERANDS	"[file | dir | -] ..."
+#define INPUT_OPERANDS	"[file | dir | archive | -] ..."
 
 const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	[ZT_CMD_CHECK] = { "check", zt_cli_check, zt_cli_render_check,
@@ -619,6 +625,17 @@ apply(struct parse *p, const struct seen *s)
 		break;
 	case ZT_OPT_UNMATCHED:
 		o->unmatched = 1;
+		break;
+	case ZT_OPT_INCLUDE:
+	case ZT_OPT_EXCLUDE:
+		if ((s->d->id == ZT_OPT_INCLUDE ? o->ninclude : o->nexclude) ==
+		    ZT_CLI_MAXGLOBS)
+			mistake(p, "%s: at most %d globs", s->as,
+			    ZT_CLI_MAXGLOBS);
+		else if (s->d->id == ZT_OPT_INCLUDE)
+			o->include[o->ninclude++] = s->val;
+		else
+			o->exclude[o->nexclude++] = s->val;
 		break;
 	case ZT_OPT_MAX_LINE:
 		if ((o->maxline = parse_size(s->val)) == 0)

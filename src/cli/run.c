@@ -11,11 +11,15 @@
 #include "store/regexp.h"
 #include "util/diag.h"
 
+/* What the last zt_cli_load() read, for the hint when it held no record. */
+static struct zt_ingest	 loaded;
+static int		 did_load;
+
 void
 zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
     const struct zt_ingest_sink *sink)
 {
-	struct zt_ingest	 ig;
+	struct zt_ingest	*ig = &loaded;
 	char			*dash[] = { (char *)"-" };
 	int			 i;
 
@@ -23,11 +27,16 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 		n = 1;
 		v = dash;
 	}
-	zt_ingest_init(&ig, st, o->maxline);
-	ig.sink = sink;
+	zt_ingest_init(ig, st, o->maxline);
+	ig->sink = sink;
+	ig->include = o->include;
+	ig->ninclude = o->ninclude;
+	ig->exclude = o->exclude;
+	ig->nexclude = o->nexclude;
 	for (i = 0; i < n; i++)
-		zt_ingest_operand(&ig, v[i]);
-	zt_ingest_summary(&ig);
+		zt_ingest_operand(ig, v[i]);
+	zt_ingest_summary(ig);
+	did_load = 1;
 }
 
 struct zt_store *
@@ -199,12 +208,20 @@ bad:
 int
 zt_cli_need_records(const struct zt_checkrun *run)
 {
+	char	 why[768];
+
 	if (run->records > 0)
 		return 0;
-	zt_diag_error(NULL, "no access records in the input (%lld line%s "
-	    "read): nothing to check; `kubectl logs -l` needs --tail=-1 to "
-	    "show more than 10 lines per pod", (long long)run->lines,
-	    run->lines == 1 ? "" : "s");
+	if (did_load) {
+		zt_ingest_why_none(&loaded, why, sizeof(why));
+		zt_diag_error(NULL, "no access records in the input (%llu "
+		    "line%s read): nothing to check: %s",
+		    (unsigned long long)(loaded.lines + loaded.lost),
+		    loaded.lines + loaded.lost == 1 ? "" : "s", why);
+	} else
+		zt_diag_error(NULL, "no access records in the database (%lld "
+		    "line%s read into it): nothing to check",
+		    (long long)run->lines, run->lines == 1 ? "" : "s");
 	return -1;
 }
 

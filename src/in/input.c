@@ -33,6 +33,7 @@
 #define INBUF	(256 * 1024)
 #define NSLOT	4		/* hasher ring */
 #define SLOT	(256 * 1024)
+#define MAXPRE	ZT_INPUT_MAXPRE
 
 struct hasher {
 	pthread_t		 tid;
@@ -64,6 +65,12 @@ struct zt_input {
 	int			 pend;	/* an error to report next call */
 	struct zt_err		 perr;
 	struct hasher		*h;	/* NULL until the first bytes */
+	/* Prefix hashes: of the first pre_at[i] bytes, when read. */
+	struct zt_sha256	 pre;
+	uint64_t		 pre_at[MAXPRE];
+	char			 pre_hex[MAXPRE][65];
+	size_t			 npre;
+	uint64_t		 pre_max;
 };
 
 static void *
@@ -155,7 +162,46 @@ hash_finish(struct zt_input *in)
 	in->h = NULL;
 }
 
+/*
+ * The bytes p[0..n), which start at offset in->bytes, into the prefix
+ * hash, taking its value at every checkpoint passed.
+ */
+static void
+hash_prefixes(struct zt_input *in, const char *p, size_t n)
+{
+	struct zt_sha256	 s;
+	unsigned char		 d[32];
+	uint64_t		 off = in->bytes;
+	uint64_t		 next;
+	size_t			 i;
+	size_t			 k;
+
+	while (n > 0 && off < in->pre_max) {
+		next = in->pre_max;
+		for (i = 0; i < in->npre; i++)
+			if (in->pre_at[i] > off && in->pre_at[i] < next)
+				next = in->pre_at[i];
+		k = next - off < n ? (size_t)(next - off) : n;
+		zt_sha256_update(&in->pre, p, k);
+		p += k;
+		n -= k;
+		off += k;
+		for (i = 0; i < in->npre; i++)
+			if (in->pre_at[i] == off) {
+				s = in->pre;
+				zt_sha256_final(&s, d);
+				zt_sha256_hex(d, in->pre_hex[i]);
+			}
+	}
+}
+
 static int stdin_closed;
+
+int
+zt_input_stdin_closed(void)
+{
+	return stdin_closed;
+}
 
 void
 zt_input_init(void)
@@ -426,9 +472,35 @@ zt_input_read(struct zt_input *in, char *buf, size_t n, struct zt_err *err)
 		in->eof = 1;
 	if (got > 0) {
 		hash_bytes(in, buf, (size_t)got);
+		if (in->bytes < in->pre_max)
+			hash_prefixes(in, buf, (size_t)got);
 		in->bytes += (uint64_t)got;
 	}
 	return got;
+}
+
+void
+zt_input_checkpoints(struct zt_input *in, const uint64_t *at, size_t n)
+{
+	size_t	 i;
+
+	in->npre = n < MAXPRE ? n : MAXPRE;
+	in->pre_max = 0;
+	zt_sha256_init(&in->pre);
+	for (i = 0; i < in->npre; i++) {
+		in->pre_at[i] = at[i];
+		in->pre_hex[i][0] = '\0';
+		if (at[i] > in->pre_max)
+			in->pre_max = at[i];
+	}
+}
+
+const char *
+zt_input_prefix_sha256(const struct zt_input *in, size_t i)
+{
+	if (i >= in->npre || in->pre_hex[i][0] == '\0')
+		return NULL;
+	return in->pre_hex[i];
 }
 
 int

@@ -22,6 +22,8 @@ struct zt_input;
 
 /* Call first thing in main: notes whether standard input is closed. */
 void	zt_input_init(void);
+/* 1 if standard input was closed when ztlog started. */
+int	zt_input_stdin_closed(void);
 
 /*
  * Open path, or standard input when path is "-".  path is also what
@@ -65,6 +67,16 @@ int	zt_input_gzip(const struct zt_input *in);
 uint64_t zt_input_bytes(const struct zt_input *in);
 /* Hex SHA-256 of all bytes read, into out[65]: call once, at the end. */
 void	zt_input_sha256(struct zt_input *in, char out[65]);
+/*
+ * Also hash the first at[i] bytes, for each of n offsets (at most
+ * ZT_INPUT_MAXPRE): how ingest recognises content that extends what an
+ * earlier source held before it broke off.  Call before the first read.
+ */
+#define ZT_INPUT_MAXPRE	16
+void	zt_input_checkpoints(struct zt_input *in, const uint64_t *at,
+	    size_t n);
+/* Hex SHA-256 of the first at[i] bytes, or NULL if fewer were read. */
+const char *zt_input_prefix_sha256(const struct zt_input *in, size_t i);
 /* Close and free; never fails (stdin is left open). */
 void	zt_input_close(struct zt_input *in);
 

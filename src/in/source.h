@@ -63,6 +63,8 @@ struct zt_srcinfo {
 	const char	*node;
 	const char	*instance;	/* container instance: "0", "1", ...
 					   (restarts), or "previous" */
+	const char	*kind;		/* "bug-report" (a member of one),
+					   "cluster-info", or NULL */
 	enum zt_wrap	 wrap;
 };
 
@@ -91,24 +93,64 @@ int	zt_source_open(const struct zt_source *src, struct zt_input **in,
 	    struct zt_err *err);
 
 /*
- * Where zt_source_expand() hands the sources: each(ctx, src) once per
- * source, in reading order.  src and its strings are valid during the
- * call only.  each returns 0, or -1 when the source failed (expansion
- * goes on; it only changes what zt_source_expand returns).
+ * Where zt_source_expand() hands the sources, and what it asks: each(ctx,
+ * src) once per source, in reading order.  src and its strings are valid
+ * during the call only.  each returns 0, or -1 when the source failed
+ * (expansion goes on; it only changes what zt_source_expand returns).
+ * The other callbacks may be NULL.
  */
 struct zt_expand {
 	int	(*each)(void *ctx, const struct zt_source *src);
+	/*
+	 * A file met in a walk, or an archive member: read it?  head holds
+	 * its first bytes (decompressed), n of them.  1 yes, 0 no (then
+	 * wanted itself says why, through skip or otherwise).
+	 */
+	int	(*wanted)(void *ctx, const struct zt_source *src,
+		    const char *head, size_t n);
+	/* A file or member not read, and why. */
+	void	(*skip)(void *ctx, const char *name, const char *reason);
+	/*
+	 * A bug-report's proxies/<ns>/<pod>/config_dump: the ztunnel's
+	 * /config_dump JSON for the inventory (issue 8), its bytes valid
+	 * during the call (at most ZT_INVENTORY_MAX; a bigger one is
+	 * skipped).  info names the member and its pod and namespace.
+	 */
+	void	(*inventory)(void *ctx, const struct zt_srcinfo *info,
+		    const char *bytes, size_t n);
+	/*
+	 * Globs (fnmatch) on a walked file's path below the operand, or a
+	 * member's path in its archive; one without '/' on each name of the
+	 * path (the file's, its directories').  With includes, only what matches one is read;
+	 * whatever matches an exclude is not.  Operands given by name are
+	 * always read.
+	 */
+	const char *const *include;
+	size_t	 ninclude;
+	const char *const *exclude;
+	size_t	 nexclude;
 	void	*ctx;
 };
+
+#define ZT_INVENTORY_MAX	(64u << 20)
+/* How much of a file's start ex->wanted is shown, at most. */
+#define ZT_SNIFF_MAX		(64 * 1024)
 
 /*
  * Expand one operand into sources, handed to ex->each in reading order:
  *   "-"            standard input, one source named "-"
  *   a directory    the regular files below it, recursively, sorted by
- *                  path; names starting with "." are skipped, symbolic
- *                  links to files followed, to directories not
+ *                  path (zt_srcpath_order: rotated node files oldest
+ *                  first); names starting with "." are skipped, symbolic
+ *                  links to files followed, to directories not; each
+ *                  file is asked for with ex->wanted
+ *   an archive     (tar, zip, either compressed; told by content, on
+ *                  standard input too) one source per member read, named
+ *                  "OPERAND:member"; an archive inside it once more;
+ *                  see archive.c for the bug-report layout and the limits
  *   anything else  one file source named as given (whether it can be
- *                  opened is found out by whoever opens it)
+ *                  opened is found out by whoever opens it); a zstd, xz
+ *                  or bzip2 file is read decompressed
  * What cannot be read of a directory is reported through diag and the
  * walk goes on.  Returns 0, or -1 if part of the operand could not be
  * read or some call of each returned -1.

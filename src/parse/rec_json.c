@@ -20,15 +20,6 @@
 
 #define MAXMEMBERS	64
 
-enum jtype { J_STR, J_RAW };
-
-struct member {
-	struct zt_str	 key;
-	struct zt_str	 val;	/* J_STR: decoded; J_RAW: JSON text */
-	struct zt_str	 raw;	/* the value's JSON text */
-	enum jtype	 type;
-};
-
 struct jp {
 	const char		*p;
 	const char		*end;
@@ -278,7 +269,7 @@ jskip(struct jp *j, int depth)
 }
 
 static int
-jobject(struct jp *j, struct member *m, size_t *nm)
+jobject(struct jp *j, struct zt_jmember *m, size_t max, size_t *nm)
 {
 	const char	*vs;
 
@@ -290,7 +281,7 @@ jobject(struct jp *j, struct member *m, size_t *nm)
 		goto done;
 	}
 	for (;;) {
-		if (*nm == MAXMEMBERS)
+		if (*nm == max)
 			return -1;
 		if (jkey(j, &m[*nm].key) == -1)
 			return -1;
@@ -299,11 +290,11 @@ jobject(struct jp *j, struct member *m, size_t *nm)
 			return -1;
 		vs = j->p;
 		if (*j->p == '"') {
-			m[*nm].type = J_STR;
+			m[*nm].type = ZT_J_STR;
 			if (jstring(j, &m[*nm].val) == -1)
 				return -1;
 		} else {
-			m[*nm].type = J_RAW;
+			m[*nm].type = ZT_J_RAW;
 			if (jskip(j, 0) == -1)
 				return -1;
 			m[*nm].val.p = vs;
@@ -328,8 +319,22 @@ done:
 	return j->p == j->end ? 0 : -1;
 }
 
-static struct member *
-get(struct member *m, size_t nm, const char *key)
+int
+zt_json_object(struct zt_parser *ps, const char *p, const char *end,
+    struct zt_jmember *m, size_t max, size_t *nm)
+{
+	struct jp	 j;
+
+	j.p = p;
+	j.end = end;
+	j.ps = ps;
+	if (p >= end || *p != '{')
+		return -1;
+	return jobject(&j, m, max, nm);
+}
+
+struct zt_jmember *
+zt_json_get(struct zt_jmember *m, size_t nm, const char *key)
 {
 	size_t	 i;
 	size_t	 n = strlen(key);
@@ -340,35 +345,55 @@ get(struct member *m, size_t nm, const char *key)
 	return NULL;
 }
 
-/* Does p[0..n) contain "access" as a JSON string? */
+/*
+ * Does p[0..n) contain "access" as a JSON string, or the name of an
+ * access field as a key?
+ */
 static int
 names_access(const char *p, size_t n)
 {
+	static const char *const keys[] = {
+		"\"access\"", "\"src.addr\"", "\"dst.addr\"", "\"direction\"",
+	};
 	const char	*q;
 	const char	*end = p + n;
+	size_t		 i;
+	size_t		 k;
 
 	while ((q = memchr(p, '"', (size_t)(end - p))) != NULL) {
-		if (end - q >= 8 && memcmp(q, "\"access\"", 8) == 0)
-			return 1;
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			k = strlen(keys[i]);
+			if ((size_t)(end - q) >= k && memcmp(q, keys[i], k) == 0)
+				return 1;
+		}
 		p = q + 1;
 	}
 	return 0;
 }
 
+/* Does the object have a member named like an access field? */
 static int
-is_access(const struct member *s)
+has_access_field(struct zt_jmember *m, size_t nm)
 {
-	return s != NULL && s->type == J_STR && ZT_STR_EQ(s->val, "access");
+	return zt_json_get(m, nm, "src.addr") != NULL ||
+	    zt_json_get(m, nm, "dst.addr") != NULL ||
+	    zt_json_get(m, nm, "direction") != NULL;
+}
+
+static int
+is_access(const struct zt_jmember *s)
+{
+	return s != NULL && s->type == ZT_J_STR && ZT_STR_EQ(s->val, "access");
 }
 
 enum zt_class
 zt_parse_json(struct zt_parser *ps, const char *p, const char *end,
     struct zt_rec *rec)
 {
-	struct member	 m[MAXMEMBERS];
-	struct member	*scope;
-	struct member	*t;
-	struct member	*lv;
+	struct zt_jmember	 m[MAXMEMBERS];
+	struct zt_jmember	*scope;
+	struct zt_jmember	*t;
+	struct zt_jmember	*lv;
 	struct jp	 j;
 	size_t		 nm;
 	size_t		 i;
@@ -378,34 +403,51 @@ zt_parse_json(struct zt_parser *ps, const char *p, const char *end,
 	j.p = p;
 	j.end = end;
 	j.ps = ps;
-	if (jobject(&j, m, &nm) == -1) {
+	if (jobject(&j, m, MAXMEMBERS, &nm) == -1) {
 		if (!names_access(p, (size_t)(end - p)))
 			return ZT_CLASS_OTHER;
 		rec->fmt = ZT_FMT_JSON;
 		return zt_rec_bad(rec, "invalid JSON");
 	}
-	scope = get(m, nm, "scope");
+	scope = zt_json_get(m, nm, "scope");
 	if (scope == NULL)
-		scope = get(m, nm, "target");
-	if (!is_access(scope))
-		return ZT_CLASS_OTHER;
+		scope = zt_json_get(m, nm, "target");
+	if (!is_access(scope)) {
+		/*
+		 * Another scope is a ztunnel line of its own kind (dns has
+		 * src.addr too); access fields without any scope are an
+		 * access record whose head was lost.
+		 */
+		if (scope != NULL) {
+			rec->scoped = 1;
+			return ZT_CLASS_OTHER;
+		}
+		if (!has_access_field(m, nm))
+			return ZT_CLASS_OTHER;
+		rec->partial = 1;
+	}
 	rec->fmt = ZT_FMT_JSON;
 	if (rec->bad_decor != NULL)
 		return zt_rec_bad(rec, "%s", rec->bad_decor);
 	if (!zt_utf8_valid(p, (size_t)(end - p)))
 		return zt_rec_bad(rec, memchr(p, '\0', (size_t)(end - p)) ?
 		    "NUL byte" : "invalid UTF-8");
-	t = get(m, nm, "time");
+	t = zt_json_get(m, nm, "time");
 	if (t == NULL)
-		t = get(m, nm, "timestamp");
-	if (t == NULL)
+		t = zt_json_get(m, nm, "timestamp");
+	if (t == NULL && !rec->partial)
 		return zt_rec_bad(rec, "missing time");
-	if (t->type != J_STR || t->val.n != 27 ||
+	if (t == NULL)
+		rec->ts_us = ZT_TS_NONE;
+	else if (t->type != ZT_J_STR || t->val.n != 27 ||
 	    zt_parse_ts27(t->val.p, &rec->ts_us) == -1)
 		return zt_rec_bad(rec, "bad timestamp");
-	rec->ts = t->val;
-	lv = get(m, nm, "level");
-	if (lv != NULL && lv->type == J_STR) {
+	else {
+		rec->ts = t->val;
+		rec->partial = 0;
+	}
+	lv = zt_json_get(m, nm, "level");
+	if (lv != NULL && lv->type == ZT_J_STR) {
 		/* 1.22.0 writes "INFO": store lowercase like the text layout */
 		o = ps->scratch.p + ps->scratch.n;
 		for (i = 0; i < lv->val.n && i < 16; i++)
@@ -421,12 +463,12 @@ zt_parse_json(struct zt_parser *ps, const char *p, const char *end,
 		if (&m[i] == scope || &m[i] == t || &m[i] == lv ||
 		    ZT_STR_EQ(k, "span") || ZT_STR_EQ(k, "spans"))
 			continue;
-		if (ZT_STR_EQ(k, "message") && m[i].type == J_STR) {
+		if (ZT_STR_EQ(k, "message") && m[i].type == ZT_J_STR) {
 			rec->message = m[i].val;
 			continue;
 		}
-		if (zt_rec_field(ps, rec, k, m[i].type == J_STR ? m[i].val :
-		    m[i].raw, m[i].type == J_RAW) == -1)
+		if (zt_rec_field(ps, rec, k, m[i].type == ZT_J_STR ? m[i].val :
+		    m[i].raw, m[i].type == ZT_J_RAW) == -1)
 			return ZT_CLASS_MALFORMED;
 	}
 	return zt_rec_finish(ps, rec);

@@ -269,8 +269,12 @@ access_head(const char *p, const char *end, struct zt_rec *rec,
 	for (p = q; p < end && isws(*p); p++)
 		;
 	if (end - p < 6 || memcmp(p, "access", 6) != 0 ||
-	    (p + 6 < end && !isws(p[6])))
+	    (p + 6 < end && !isws(p[6]))) {
+		/* A ztunnel line of another scope (dns, xds::client, ...) */
+		rec->scoped = ts->n == 27 && p < end &&
+		    zt_parse_ts27(ts->p, &rec->ts_us) == 0;
 		return NULL;
+	}
 	return p;
 }
 
@@ -308,6 +312,27 @@ access_message(const char *p, const char *end, struct zt_rec *rec)
 	rec->message.p = p;
 	rec->message.n = n;
 	return p + n;
+}
+
+int
+zt_text_is_access(const char *p, const char *end)
+{
+	struct zt_rec	 rec;
+	struct zt_str	 ts;
+
+	return access_head(p, end, &rec, &ts) != NULL;
+}
+
+enum zt_class
+zt_parse_text_fields(struct zt_parser *ps, const char *line, const char *p,
+    const char *end, struct zt_rec *rec)
+{
+	if (memchr(line, '\0', (size_t)(end - line)) != NULL)
+		return zt_rec_bad(rec, "NUL byte");
+	if (!zt_utf8_valid(line, (size_t)(end - line)))
+		return zt_rec_bad(rec, "invalid UTF-8");
+	zt_buf_reserve(&ps->scratch, (size_t)(end - line) + 1);
+	return parse_fields(ps, line, p, end, rec);
 }
 
 enum zt_class

@@ -22,4 +22,18 @@
 enum zt_class zt_parse_text(struct zt_parser *ps, const char *line,
 	    const char *p, const char *end, struct zt_rec *rec);
 
+/*
+ * Does an access line's head (timestamp of some date-like shape, a level,
+ * the scope "access") start at p?  1 or 0.
+ */
+int	zt_text_is_access(const char *p, const char *end);
+
+/*
+ * Read the fields p..end of a line without a head (rec->partial is set
+ * by the caller): the same fields, the same checks as after a head.
+ * line is the physical line, for the columns in reasons.
+ */
+enum zt_class zt_parse_text_fields(struct zt_parser *ps, const char *line,
+	    const char *p, const char *end, struct zt_rec *rec);
+
 #endif

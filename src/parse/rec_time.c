@@ -150,6 +150,59 @@ zt_kube_ts(const char *p, const char *end, int64_t *ns, int *off, int *z)
 	return n + 1;
 }
 
+size_t
+zt_rfc3339(const char *p, const char *end, int64_t *ns, int *off, int *z)
+{
+	char		 tmp[20];
+	int64_t		 s;
+	int64_t		 frac = 0;
+	int		 shape;
+	int		 digits = 0;
+	int		 o;
+	size_t		 n;
+
+	if (end - p < 20)
+		return 0;
+	/* zt_rec_datetime wants the '.' of a fraction: lend it one. */
+	memcpy(tmp, p, 19);
+	tmp[19] = '.';
+	if (zt_rec_datetime(tmp, &s, &shape) == -1)
+		return 0;
+	n = 19;
+	if (p[n] == '.') {
+		for (n++; p + n < end && zt_isdig(p[n]) && digits < 9; n++) {
+			frac = frac * 10 + (p[n] - '0');
+			digits++;
+		}
+		if (digits == 0 || (p + n < end && zt_isdig(p[n])))
+			return 0;
+		for (; digits < 9; digits++)
+			frac *= 10;
+	}
+	if (p + n >= end)
+		return 0;
+	if (p[n] == 'Z') {
+		o = 0;
+		n++;
+	} else if ((p[n] == '+' || p[n] == '-') && end - (p + n) >= 6 &&
+	    zt_isdig(p[n + 1]) && zt_isdig(p[n + 2]) && p[n + 3] == ':' &&
+	    zt_isdig(p[n + 4]) && zt_isdig(p[n + 5])) {
+		o = num(p + n + 1, 2) * 60 + num(p + n + 4, 2);
+		if (o >= 24 * 60)
+			return 0;
+		if (p[n] == '-')
+			o = -o;
+		n += 6;
+	} else
+		return 0;
+	if (s > INT64_MAX / 1000000000 - 1)
+		return 0;
+	*z = p[n - 1] == 'Z';
+	*off = o;
+	*ns = (s - (int64_t)o * 60) * 1000000000 + frac;
+	return n;
+}
+
 void
 zt_format_ts(int64_t us, char out[28])
 {

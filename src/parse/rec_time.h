@@ -54,6 +54,15 @@ size_t	zt_kube_ts(const char *p, const char *end, int64_t *ns, int *off,
 	    int *z);
 
 /*
+ * An RFC 3339 timestamp at p as CRI log files and log shippers write it:
+ * "YYYY-MM-DDTHH:MM:SS", an optional fraction of 1 to 9 digits, then "Z"
+ * or "+hh:mm"/"-hh:mm".  Returns its length and stores what zt_kube_ts
+ * stores; 0 if there is none.
+ */
+size_t	zt_rfc3339(const char *p, const char *end, int64_t *ns, int *off,
+	    int *z);
+
+/*
  * Could the token p..q be a timestamp of some shape (a date first)?
  * Access lines whose timestamp is damaged are then still recognised, by
  * their level and scope, and reported instead of passing as other lines.

@@ -6,9 +6,13 @@
  *
  * zt_parse_line() strips kubectl's decorations (--prefix, --timestamps,
  * stern-like pod prefixes), recognises the ztunnel text layouts (1.22.0
- * onward, TAB- or space-separated columns) and the JSON format, and sorts
+ * onward, TAB- or space-separated columns) and the JSON format, unwraps
+ * the envelopes of node files and log shippers (CRI, docker json-file,
+ * fluent-bit, Vector, OpenTelemetry, Loki, Grafana), finds a ztunnel line
+ * behind an unknown prefix or access fields without their head, and sorts
  * the line into exactly one class: an access record, an other log line,
- * or a malformed access line with a reason.
+ * a malformed access line with a reason, or the first part of a split
+ * line.  A line carrying access fields is never an other line.
  *
  * The record and its ownership rules are in rec.h; the timestamp helpers
  * that store and check use too (zt_parse_ts27, zt_format_ts) in
@@ -35,11 +39,26 @@ void	zt_parser_fini(struct zt_parser *ps);
 void	zt_parser_source(struct zt_parser *ps, const struct zt_srcinfo *src);
 
 /*
+ * The longest line that joining split lines (CRI P, docker chunks) may
+ * make: longer is malformed, "line too long".  Default 1 MiB.
+ */
+void	zt_parser_maxjoin(struct zt_parser *ps, size_t max);
+
+/*
  * Classify line (without its newline) and, for a record, fill rec.  For
  * every class rec->pod, rec->has_kube and rec->fmt are set; for a
  * malformed line rec->why holds the reason.  Never fails otherwise.
  */
 enum zt_class zt_parse_line(struct zt_parser *ps, struct zt_str line,
 	    struct zt_rec *rec);
+
+/*
+ * At the end of a source: a split line whose last part never came (a CRI
+ * P line at the end of the file) is classified now.  Returns 1 with *cls
+ * and rec set (rec->unjoin: the class replaces the ZT_CLASS_JOINED the
+ * last part was counted as), 0 when nothing was pending.
+ */
+int	zt_parse_flush(struct zt_parser *ps, struct zt_rec *rec,
+	    enum zt_class *cls);
 
 #endif

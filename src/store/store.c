@@ -14,12 +14,17 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-#define SCHEMA_VERSION	1
+#define SCHEMA_VERSION	2
 /* PRAGMA application_id of ztlog's databases: "ztlg" */
 #define ZT_APPLICATION_ID	0x7a746c67
 #define DICT_CAP	(32u << 20)	/* distinct key bytes per table */
 #define MAXPODS		65536		/* distinct pods counted per source */
 
+/*
+ * Version 1 of the schema: what ztlog made before it marked its files
+ * (same_schema() compares against exactly this), and what every newer
+ * version starts from.
+ */
 static const char schema[] =
 "CREATE TABLE IF NOT EXISTS str(\n"
 "  id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE, host TEXT, port INTEGER);\n"
@@ -86,8 +91,76 @@ static const char schema[] =
 "  LEFT JOIN str AS h ON h.id = r.hbone\n"
 "  LEFT JOIN peer AS dp ON dp.id = r.dst_peer;\n";
 
+/*
+ * Version 1 to 2 (issue 10: saved archives): what is known of a source
+ * (wrapper, pod, namespace, container, node, container instance), split
+ * lines joined (CRI P), records found behind a prefix or without a head,
+ * the input error that ended a source; per record the prefix and the
+ * partial flag; the files and archive members not read.  A header-less
+ * (partial) record has no time: rec.ts_us holds -1 (ZT_TS_NONE), which no
+ * timestamp parses to, and the view shows NULL for ts and ts_us.  A new
+ * database is version 1 plus this, so new and migrated files are alike.
+ */
+static const char migrate_v2[] =
+"ALTER TABLE sources ADD COLUMN wrapper TEXT;\n"
+"ALTER TABLE sources ADD COLUMN pod TEXT;\n"
+"ALTER TABLE sources ADD COLUMN namespace TEXT;\n"
+"ALTER TABLE sources ADD COLUMN container TEXT;\n"
+"ALTER TABLE sources ADD COLUMN node TEXT;\n"
+"ALTER TABLE sources ADD COLUMN instance TEXT;\n"
+"ALTER TABLE sources ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;\n"
+"ALTER TABLE sources ADD COLUMN prefixed INTEGER NOT NULL DEFAULT 0;\n"
+"ALTER TABLE sources ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;\n"
+"ALTER TABLE sources ADD COLUMN error TEXT;\n"
+"ALTER TABLE pods ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;\n"
+"ALTER TABLE rec ADD COLUMN prefix TEXT;\n"
+"ALTER TABLE rec ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;\n"
+"CREATE TABLE skipped(\n"
+"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, reason TEXT NOT NULL,\n"
+"  files INTEGER NOT NULL DEFAULT 1, sha256 TEXT);\n"
+"DROP VIEW records;\n"
+"CREATE VIEW records AS SELECT\n"
+"  r.id AS id, r.source_id AS source_id, r.line AS line,\n"
+"  (SELECT s FROM str WHERE id = r.pod) AS pod,\n"
+"  CASE WHEN r.kube_d IS NULL THEN NULL ELSE\n"
+"    strftime('%Y-%m-%dT%H:%M:%S', (r.ts_us * 1000 + r.kube_d\n"
+"      + coalesce(r.kube_off, 0) * 60000000000) / 1000000000, 'unixepoch')\n"
+"    || printf('.%09d', (r.ts_us * 1000 + r.kube_d) % 1000000000)\n"
+"    || CASE WHEN r.kube_off IS NULL THEN 'Z' ELSE\n"
+"      CASE WHEN r.kube_off < 0 THEN '-' ELSE '+' END\n"
+"      || printf('%02d:%02d', abs(r.kube_off) / 60, abs(r.kube_off) % 60)\n"
+"    END END AS kube_ts,\n"
+"  CASE WHEN r.partial THEN NULL ELSE\n"
+"    strftime('%Y-%m-%dT%H:%M:%S', r.ts_us / 1000000, 'unixepoch')\n"
+"    || printf('.%06dZ', r.ts_us % 1000000) END AS ts,\n"
+"  CASE WHEN r.partial THEN NULL ELSE r.ts_us END AS ts_us,\n"
+"  k.level AS level, k.message AS message, k.direction AS direction,\n"
+"  CASE WHEN r.src_port IS NULL THEN si.s\n"
+"    WHEN instr(si.s, ':') THEN '[' || si.s || ']:' || r.src_port\n"
+"    ELSE si.s || ':' || r.src_port END AS src_addr,\n"
+"  si.s AS src_ip, r.src_port AS src_port,\n"
+"  sp.workload AS src_workload, sp.namespace AS src_namespace,\n"
+"  sp.identity AS src_identity, sp.cluster AS src_cluster,\n"
+"  d.s AS dst_addr, d.host AS dst_ip, d.port AS dst_port,\n"
+"  h.s AS dst_hbone_addr, h.host AS dst_hbone_host, h.port AS dst_hbone_port,\n"
+"  (SELECT s FROM str WHERE id = r.dst_service) AS dst_service,\n"
+"  dp.workload AS dst_workload, dp.namespace AS dst_namespace,\n"
+"  dp.identity AS dst_identity, dp.cluster AS dst_cluster,\n"
+"  r.bytes_sent AS bytes_sent, r.bytes_recv AS bytes_recv,\n"
+"  r.duration_ms AS duration_ms,\n"
+"  (SELECT s FROM str WHERE id = r.error) AS error,\n"
+"  r.hbone IS NOT NULL AS hbone, r.wp AS via_waypoint, r.extra AS extra,\n"
+"  r.prefix AS prefix, r.partial AS partial\n"
+"FROM rec AS r\n"
+"  JOIN kind AS k ON k.id = r.kind\n"
+"  LEFT JOIN str AS si ON si.id = r.src_ip\n"
+"  LEFT JOIN peer AS sp ON sp.id = r.src_peer\n"
+"  LEFT JOIN str AS d ON d.id = r.dst\n"
+"  LEFT JOIN str AS h ON h.id = r.hbone\n"
+"  LEFT JOIN peer AS dp ON dp.id = r.dst_peer;\n";
+
 enum { S_STR_INS, S_PEER_INS, S_KIND_INS, S_REC, S_REJ, S_SRC_NEW, S_SRC_DUP,
-	S_SRC_SET, S_POD, S_COUNT };
+	S_SRC_SET, S_POD, S_SKIP, S_COUNT };
 
 static const char *const sql[S_COUNT] = {
 	"INSERT INTO str(id, s, host, port) VALUES (?1, ?2, ?3, ?4)",
@@ -95,22 +168,30 @@ static const char *const sql[S_COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	"INSERT INTO kind(id, k, level, message, direction) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	"INSERT INTO rec VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	"INSERT INTO rec(source_id, line, pod, ts_us, kind, src_ip, src_port, "
+	    "src_peer, dst, hbone, dst_service, dst_peer, bytes_sent, "
+	    "bytes_recv, duration_ms, wp, error, kube_d, kube_off, extra, "
+	    "prefix, partial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
 	"INSERT INTO rejects VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO sources(name) VALUES (?1)",
 	"SELECT id, name FROM sources WHERE sha256 = ?1 AND id <> ?2 "
-	    "ORDER BY id LIMIT 1",
+	    "UNION ALL SELECT 0, name FROM skipped WHERE sha256 = ?1 "
+	    "LIMIT 1",
 	"UPDATE sources SET sha256 = ?2, format = ?3, bytes = ?4, lines = ?5, "
 	    "records = ?6, other = ?7, malformed = ?8, first_ts = ?9, "
-	    "last_ts = ?10 WHERE id = ?1",
-	"INSERT INTO pods VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "last_ts = ?10, wrapper = ?11, pod = ?12, namespace = ?13, "
+	    "container = ?14, node = ?15, instance = ?16, joined = ?17, "
+	    "prefixed = ?18, partial = ?19, error = ?20 WHERE id = ?1",
+	"INSERT INTO pods(source_id, pod, lines, records, other, malformed, "
+	    "joined) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	"INSERT INTO skipped(name, reason, files) VALUES (?1, ?2, ?3)",
 };
 
 struct pod {
 	char		*name;		/* owned; NULL: lines without a pod */
 	size_t		 len;
-	uint64_t	 n[3];		/* by enum zt_class */
+	uint64_t	 n[ZT_CLASS_COUNT]; /* by enum zt_class */
 };
 
 /*
@@ -353,11 +434,13 @@ pragma_int(sqlite3 *db, const char *q)
 
 /*
  * What the database file is, read inside the caller's transaction:
- * DB_NEW (no objects yet), DB_OURS (marked with ztlog's application_id),
- * DB_LEGACY (ztlog's schema, made before the marking), or -1 with err set
- * for a database ztlog did not make, or made by a newer ztlog.
+ * DB_NEW (no objects yet), DB_OURS (marked with ztlog's application_id,
+ * this schema version), DB_OLD (marked, an older version: to migrate),
+ * DB_LEGACY (ztlog's version 1 schema, made before the marking), or -1
+ * with err set for a database ztlog did not make, or made by a newer
+ * ztlog.
  */
-enum { DB_NEW, DB_OURS, DB_LEGACY };
+enum { DB_NEW, DB_OURS, DB_OLD, DB_LEGACY };
 
 static int
 identify(struct zt_store *st, struct zt_err *err)
@@ -375,7 +458,7 @@ identify(struct zt_store *st, struct zt_err *err)
 			return zt_err_set(err, "database: made by a newer "
 			    "ztlog (schema %lld; this one reads %d)",
 			    (long long)ver, SCHEMA_VERSION);
-		return DB_OURS;
+		return ver == SCHEMA_VERSION ? DB_OURS : DB_OLD;
 	}
 	if (app == 0 && objs == 0 && ver == 0)
 		return DB_NEW;
@@ -394,6 +477,9 @@ identify(struct zt_store *st, struct zt_err *err)
 /*
  * Make sure the file holds ztlog's schema, creating and marking it in a
  * new database (ZT_STORE_CREATE), or only checking it (read-only modes).
+ * A database of an older schema is migrated in place, in the same
+ * transaction, in every mode: a read-only mode cannot read it otherwise
+ * (and says so when the file cannot be written).
  */
 static int
 schema_open(struct zt_store *st, struct zt_err *err)
@@ -409,7 +495,12 @@ schema_open(struct zt_store *st, struct zt_err *err)
 		if (kind == DB_NEW)
 			return zt_err_set(err, "not a ztlog database (make one "
 			    "with ztlog ingest -d)");
-		return kind == -1 ? -1 : 0;
+		if (kind == -1 || kind == DB_OURS)
+			return kind == -1 ? -1 : 0;
+		if (sqlite3_db_readonly(st->db, "main") == 1)
+			return zt_err_set(err, "database: made by an older "
+			    "ztlog, and read-only here: ztlog ingest -d on a "
+			    "writable copy upgrades it");
 	}
 	if (exec(st, "BEGIN IMMEDIATE;", err) == -1)
 		return -1;
@@ -418,6 +509,7 @@ schema_open(struct zt_store *st, struct zt_err *err)
 	snprintf(mark, sizeof(mark), "PRAGMA application_id=%d; "
 	    "PRAGMA user_version=%d;", ZT_APPLICATION_ID, SCHEMA_VERSION);
 	if ((kind == DB_NEW && exec(st, schema, err) == -1) ||
+	    (kind != DB_OURS && exec(st, migrate_v2, err) == -1) ||
 	    (kind != DB_OURS && exec(st, mark, err) == -1) ||
 	    exec(st, "COMMIT;", err) == -1)
 		goto out_rollback;
@@ -787,6 +879,7 @@ zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
 		    memcmp(hhost.p, dhost.p, hhost.n) != 0;
 	}
 	ids->ts_us = rec->ts_us;
+	ids->partial = rec->partial != 0;
 	ids->has_sent = rec->f[ZT_F_BYTES_SENT].p != NULL;
 	ids->bytes_sent = rec->bytes_sent;
 	ids->has_recv = rec->f[ZT_F_BYTES_RECV].p != NULL;
@@ -926,7 +1019,8 @@ bind_opt(sqlite3_stmt *s, int i, int has, int64_t v)
 
 int
 zt_store_insert(struct zt_store *st, unsigned long line,
-    const struct zt_recids *ids, struct zt_str extra, struct zt_err *err)
+    const struct zt_recids *ids, struct zt_str extra, struct zt_str prefix,
+    struct zt_err *err)
 {
 	sqlite3_stmt	*s = st->st[S_REC];
 
@@ -952,6 +1046,8 @@ zt_store_insert(struct zt_store *st, unsigned long line,
 	bind_opt(s, 18, ids->has_kube, ids->kube_d);
 	bind_opt(s, 19, ids->has_kube && !ids->kube_z, ids->kube_off);
 	bind_str(s, 20, extra);
+	bind_str(s, 21, prefix);
+	sqlite3_bind_int(s, 22, ids->partial);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		return dberr(st, err, "insert record");
@@ -972,7 +1068,7 @@ zt_store_record(struct zt_store *st, unsigned long line,
 		return 0;
 	if (zt_store_intern(st, rec, &ids, &fresh, err) == 0 &&
 	    zt_store_fresh(st, fresh.p, fresh.n, err) == 0 &&
-	    zt_store_insert(st, line, &ids, rec->extra, err) == 0)
+	    zt_store_insert(st, line, &ids, rec->extra, rec->prefix, err) == 0)
 		rc = 0;
 	zt_buf_free(&fresh);
 	return rc;
@@ -1061,6 +1157,83 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 	st->lastcount = ix;
 }
 
+long
+zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
+    size_t max, struct zt_err *err)
+{
+	sqlite3_stmt	*s;
+	size_t		 n = 0;
+	const char	*h;
+
+	*out = zt_xcalloc(max ? max : 1, sizeof(**out));
+	if (sqlite3_prepare_v2(st->db, "SELECT id, bytes, sha256, name FROM "
+	    "sources WHERE error IS NOT NULL AND bytes > 0 AND sha256 IS NOT "
+	    "NULL ORDER BY id DESC", -1, &s, NULL) != SQLITE_OK) {
+		free(*out);
+		*out = NULL;
+		return dberr(st, err, "unfinished sources");
+	}
+	while (n < max && sqlite3_step(s) == SQLITE_ROW) {
+		h = (const char *)sqlite3_column_text(s, 2);
+		if (h == NULL || strlen(h) != 64)
+			continue;
+		(*out)[n].id = sqlite3_column_int64(s, 0);
+		(*out)[n].bytes = (uint64_t)sqlite3_column_int64(s, 1);
+		memcpy((*out)[n].sha256, h, 65);
+		(*out)[n].name = zt_xstrdup((const char *)
+		    sqlite3_column_text(s, 3));
+		n++;
+	}
+	sqlite3_finalize(s);
+	return (long)n;
+}
+
+int
+zt_store_replace(struct zt_store *st, int64_t id, const char *by,
+    struct zt_err *err)
+{
+	static const char *const q[] = {
+		"INSERT INTO skipped(name, reason, sha256) SELECT name, "
+		    "'replaced by ' || ?2 || ', which starts with it', sha256 "
+		    "FROM sources WHERE id = ?1",
+		"DELETE FROM rec WHERE source_id = ?1",
+		"DELETE FROM rejects WHERE source_id = ?1",
+		"DELETE FROM pods WHERE source_id = ?1",
+		"DELETE FROM sources WHERE id = ?1",
+	};
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		if (sqlite3_prepare_v2(st->db, q[i], -1, &s, NULL) != SQLITE_OK)
+			return dberr(st, err, "replace source");
+		sqlite3_bind_int64(s, 1, id);
+		if (i == 0)
+			sqlite3_bind_text(s, 2, by, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			return dberr(st, err, "replace source");
+		}
+		sqlite3_finalize(s);
+	}
+	return 0;
+}
+
+uint64_t
+zt_store_npods(const struct zt_store *st)
+{
+	return st->npods;
+}
+
+void
+zt_store_count_move(struct zt_store *st, struct zt_str pod,
+    enum zt_class from, enum zt_class to)
+{
+	zt_store_count(st, pod, to);
+	if (st->pods[st->lastcount].n[from] > 0)
+		st->pods[st->lastcount].n[from]--;
+}
+
 void
 zt_store_abort(struct zt_store *st)
 {
@@ -1087,8 +1260,8 @@ write_pods(struct zt_store *st, struct zt_err *err)
 		else
 			sqlite3_bind_null(s, 2);
 		sqlite3_bind_int64(s, 3, (int64_t)(st->pods[i].n[0] +
-		    st->pods[i].n[1] + st->pods[i].n[2]));
-		for (k = 0; k < 3; k++)
+		    st->pods[i].n[1] + st->pods[i].n[2] + st->pods[i].n[3]));
+		for (k = 0; k < ZT_CLASS_COUNT; k++)
 			sqlite3_bind_int64(s, 4 + k, (int64_t)st->pods[i].n[k]);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			sqlite3_reset(s);
@@ -1097,6 +1270,54 @@ write_pods(struct zt_store *st, struct zt_err *err)
 		sqlite3_reset(s);
 	}
 	return 0;
+}
+
+static void
+bind_cstr(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* What is known of the source, and the counts beyond the classes. */
+static void
+bind_info(sqlite3_stmt *s, const struct zt_source_stats *ss)
+{
+	const struct zt_srcinfo	*in = ss->info;
+
+	bind_cstr(s, 11, ss->wrapper[0] != '\0' ? ss->wrapper : NULL);
+	bind_cstr(s, 12, in != NULL ? in->pod : NULL);
+	bind_cstr(s, 13, in != NULL ? in->ns : NULL);
+	bind_cstr(s, 14, in != NULL ? in->container : NULL);
+	bind_cstr(s, 15, in != NULL ? in->node : NULL);
+	bind_cstr(s, 16, in != NULL ? in->instance : NULL);
+	sqlite3_bind_int64(s, 17, (int64_t)ss->joined);
+	sqlite3_bind_int64(s, 18, (int64_t)ss->prefixed);
+	sqlite3_bind_int64(s, 19, (int64_t)ss->partial);
+	bind_cstr(s, 20, ss->error);
+}
+
+int
+zt_store_skip(struct zt_store *st, const char *name, const char *reason,
+    uint64_t files, struct zt_err *err)
+{
+	sqlite3_stmt	*s = st->st[S_SKIP];
+
+	if (exec(st, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)files);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		dberr(st, err, "insert skipped");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	sqlite3_reset(s);
+	return exec(st, "COMMIT", err);
 }
 
 int
@@ -1134,7 +1355,7 @@ zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
 	sqlite3_bind_int64(s, 6, (int64_t)ss->records);
 	sqlite3_bind_int64(s, 7, (int64_t)ss->other);
 	sqlite3_bind_int64(s, 8, (int64_t)ss->malformed);
-	if (ss->records > 0) {
+	if (ss->timed > 0) {
 		zt_format_ts(ss->first_us, first);
 		zt_format_ts(ss->last_us, last);
 		sqlite3_bind_text(s, 9, first, -1, SQLITE_STATIC);
@@ -1143,6 +1364,7 @@ zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
 		sqlite3_bind_null(s, 9);
 		sqlite3_bind_null(s, 10);
 	}
+	bind_info(s, ss);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		dberr(st, err, "update source");

@@ -39,16 +39,27 @@ enum zt_store_mode {
 
 /* Per-source accounting, filled by the caller while reading. */
 struct zt_source_stats {
+	const struct zt_srcinfo *info;	/* what was known; NULL: nothing */
 	uint64_t	 bytes;		/* decompressed bytes */
 	uint64_t	 lines;
+	uint64_t	 read;		/* lines the reader read */
 	uint64_t	 records;
 	uint64_t	 other;
 	uint64_t	 malformed;
+	uint64_t	 joined;	/* first parts of split lines */
+	uint64_t	 prefixed;	/* records behind an unknown prefix */
+	uint64_t	 partial;	/* header-less records */
+	uint64_t	 timed;		/* records with a time */
+	uint64_t	 scoped;	/* other lines of ztunnel's own log */
+	uint64_t	 pods;		/* distinct pods counted */
+	unsigned	 wraps;		/* 1 << enum zt_lwrap seen */
+	char		 wrapper[64];	/* "cri", "bug-report", ... or "" */
+	const char	*error;		/* the input error that ended it */
 	int		 gzip;		/* compressed input */
 	int		 text;		/* saw text-format access lines */
 	int		 json;		/* saw JSON access lines */
 	int64_t		 first_us;	/* earliest record timestamp */
-	int64_t		 last_us;	/* latest; valid when records > 0 */
+	int64_t		 last_us;	/* latest; valid when timed > 0 */
 	char		 sha256[65];
 };
 
@@ -95,6 +106,7 @@ struct zt_recids {
 	unsigned	 has_kube : 1;
 	unsigned	 kube_z : 1;	/* kubelet time written with Z */
 	unsigned	 wp : 1;	/* outbound HBONE via a waypoint */
+	unsigned	 partial : 1;	/* header-less: ts_us is ZT_TS_NONE */
 };
 
 /* Start a source: a transaction and its sources row.  Returns 0 or -1. */
@@ -115,7 +127,7 @@ int	zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 	    struct zt_err *err);
 int	zt_store_insert(struct zt_store *st, unsigned long line,
 	    const struct zt_recids *ids, struct zt_str extra,
-	    struct zt_err *err);
+	    struct zt_str prefix, struct zt_err *err);
 /* All three in one go, on one thread. */
 int	zt_store_record(struct zt_store *st, unsigned long line,
 	    const struct zt_rec *rec, struct zt_err *err);
@@ -129,8 +141,50 @@ void	zt_store_count(struct zt_store *st, struct zt_str pod,
 	    enum zt_class cls);
 
 /*
+ * A stored source that ended with an input error (a truncated gzip): its
+ * byte count and content hash, so that a later source whose first bytes
+ * hash the same (the complete file) replaces it.
+ */
+struct zt_unfinished {
+	int64_t		 id;
+	uint64_t	 bytes;
+	char		 sha256[65];
+	char		*name;		/* owned */
+};
+
+/*
+ * The unfinished sources stored, newest first, at most max, into a
+ * malloc'd array (*out; free the names and it).  Call inside a source
+ * (after zt_store_begin).  Returns the count, or -1 with err set.
+ */
+long	zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
+	    size_t max, struct zt_err *err);
+/*
+ * Delete stored source id and everything of it, in the current source's
+ * transaction (its content is the start of the current source's, named
+ * by), and note it in the skipped table with its hash, so that reading
+ * it again is a duplicate.  0 or -1.
+ */
+int	zt_store_replace(struct zt_store *st, int64_t id, const char *by,
+	    struct zt_err *err);
+
+/* Distinct pods counted in the current source so far. */
+uint64_t zt_store_npods(const struct zt_store *st);
+/* Move one line of pod from class from to class to (zt_parse_flush). */
+void	zt_store_count_move(struct zt_store *st, struct zt_str pod,
+	    enum zt_class from, enum zt_class to);
+
+/*
+ * Note files or archive members that were not read (no source, between
+ * sources): a row of the skipped table, name standing for files of them.
+ * Returns 0, or -1 with err set.
+ */
+int	zt_store_skip(struct zt_store *st, const char *name,
+	    const char *reason, uint64_t files, struct zt_err *err);
+
+/*
  * Finish the current source.  When its content is already stored under
- * another source, roll back and return 1 with *dup_name (owned by the
+ * another source (or was, before a longer source replaced it), roll back and return 1 with *dup_name (owned by the
  * caller, free()) naming it.  Else commit and return 0.  -1 with err set on
  * a database error (rolled back).
  */

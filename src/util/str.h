@@ -24,4 +24,22 @@ zt_str_eq(struct zt_str a, const char *lit, size_t n)
 
 #define ZT_STR_EQ(s, lit) zt_str_eq((s), (lit), sizeof(lit) - 1)
 
+/* The first s[0..k) in p[0..n), or NULL (memmem, which C11 lacks). */
+static inline const char *
+zt_find(const char *p, size_t n, const char *s, size_t k)
+{
+	const char	*q;
+	const char	*end = p + n;
+
+	if (k == 0)
+		return p;
+	while (n >= k && (q = memchr(p, s[0], n - k + 1)) != NULL) {
+		if (memcmp(q, s, k) == 0)
+			return q;
+		p = q + 1;
+		n = (size_t)(end - p);
+	}
+	return NULL;
+}
+
 #endif

@@ -19,7 +19,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct zt_srcinfo src = { "fuzz.log", "ztunnel-fuzz",
-	    "istio-system", "istio-proxy", "node-1", "0", ZT_WRAP_AUTO };
+	    "istio-system", "istio-proxy", "node-1", "0", NULL, ZT_WRAP_AUTO };
 	struct zt_parser	 ps;
 	struct zt_rec		 rec;
 	struct zt_str		 line;

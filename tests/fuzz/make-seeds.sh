@@ -12,7 +12,10 @@
 #                                 forbids, controls, invalid UTF-8);
 #   tests/fuzz/seeds/fuzz_escape/ byte strings of every class escape.h
 #                                 handles: file names and SQL results that
-#                                 are not UTF-8, non-characters, controls.
+#                                 are not UTF-8, non-characters, controls;
+#   tests/fuzz/seeds/fuzz_archive/ a bug-report and CRI layout as tar,
+#                                 tar.gz, tar.zst, zip, nested; xz, bzip2.
+# (tar, zip, zstd, xz, bzip2: scripts/setup-debian.sh)
 # Deterministic (gzip -n: no name, no time), so the files can be checked in;
 # each stays under 10 KB.  Only the files named here are (re)written: the
 # regress-* inputs that once found a bug are left alone.
@@ -265,4 +268,31 @@ printf '\000\001\t\n\r\033[31m\177 \302\205\302\233 \342\200\256\342\201\246' \
     >"$e/controls"
 printf '"=cmd|\047 /C calc\047!A0",\\x41 &amp; <a href=\047x\047>' >"$e/specials"
 
-ls -l "$g" "$r" "$k" "$l" "$e"
+# ---- fuzz_archive: small archives of each kind ------------------------------
+a=tests/fuzz/seeds/fuzz_archive
+mkdir -p "$a" "$tmp/ar/bug-report/proxies/istio-system/ztunnel-a" \
+    "$tmp/ar/pods/istio-system_ztunnel-a_1/istio-proxy"
+{
+	printf '========= Previous log present (appended at the end) =========\n\n'
+	lines 2
+	printf '\n\n========= Previous log =========\n\n'
+	lines 1
+} >"$tmp/ar/bug-report/proxies/istio-system/ztunnel-a/istio-proxy.log"
+printf '{"workloads":{}}\n' >"$tmp/ar/bug-report/proxies/istio-system/ztunnel-a/config_dump"
+printf 'v1\n' >"$tmp/ar/bug-report/versions"
+lines 2 | sed 's/^/2024-11-19T13:00:00.1Z stdout F /' \
+    >"$tmp/ar/pods/istio-system_ztunnel-a_1/istio-proxy/0.log"
+lines 1 | gzip -n >"$tmp/ar/pods/istio-system_ztunnel-a_1/istio-proxy/0.log.20241119-120000.gz"
+find "$tmp/ar" -exec touch -d @0 {} +
+(cd "$tmp/ar" && tar -c -b 1 --owner=0 --group=0 --mtime=@0 --sort=name \
+    bug-report pods) >"$a/layout.tar"
+gzip -n <"$a/layout.tar" >"$a/layout.tar.gz"
+zstd -q -c "$a/layout.tar" >"$a/layout.tar.zst"
+(cd "$tmp/ar" && zip -q -X -r - bug-report pods) >"$a/layout.zip"
+lines 3 | xz -c >"$a/single.log.xz"
+lines 3 | bzip2 -c >"$a/single.log.bz2"
+cp "$a/layout.tar.gz" "$tmp/inner.tar.gz"
+(cd "$tmp" && touch -d @0 inner.tar.gz && tar -c -b 1 --owner=0 --group=0 \
+    --mtime=@0 inner.tar.gz) >"$a/nested.tar"
+
+ls -l "$g" "$r" "$k" "$l" "$e" "$a"

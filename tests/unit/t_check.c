@@ -135,7 +135,8 @@ feed(struct zt_store *st, struct zt_checker *c, unsigned long n,
 	TT_EQ_INT(zt_parse_line(&ps, l, &rec), ZT_CLASS_RECORD);
 	TT_EQ_INT(zt_store_intern(st, &rec, &ids, &fresh, &err), 0);
 	TT_EQ_INT(zt_store_fresh(st, fresh.p, fresh.n, &err), 0);
-	TT_EQ_INT(zt_store_insert(st, n, &ids, rec.extra, &err), 0);
+	TT_EQ_INT(zt_store_insert(st, n, &ids, rec.extra, rec.prefix,
+	    &err), 0);
 	TT_EQ_INT(zt_checker_feed(c, zt_store_db(st), (int64_t)n, &ids, &err),
 	    0);
 	zt_buf_free(&fresh);

@@ -457,8 +457,12 @@ decor_stern_prefixes(void)
 	TT_CHECK(rec.pod.p == NULL);
 	TT_EQ_INT(parse("dnsProxy: true"), ZT_CLASS_OTHER);
 	TT_CHECK(rec.pod.p == NULL);
-	TT_EQ_INT(parse("ztunnel-x istio-proxy extra " SHORT), ZT_CLASS_OTHER);
+	/* ... unless an access line follows: kept behind a prefix. */
+	TT_EQ_INT(parse("ztunnel-x istio-proxy extra " SHORT), ZT_CLASS_RECORD);
 	TT_CHECK(rec.pod.p == NULL);
+	TT_EQ_INT(rec.wrap, ZT_LW_PREFIX);
+	VIEW(rec.prefix, "ztunnel-x istio-proxy extra ");
+	short_record_ok(__LINE__);
 }
 
 /* t_record-3.1 */
@@ -887,10 +891,6 @@ other_lines(void)
 		    "source=10.244.1.20:47416 destination=10.244.2.11:9080",
 		"2023-08-14T09:41:12.330187Z ERROR ztunnel::proxy::pool: "
 		    "connection error err=hyper::Error(Io, Kind(BrokenPipe))",
-		"2024-11-19T12:26:00.100001Z\tINFO\taccess\tconnection "
-		    "complete\t" REQ,
-		"2024-11-19T12:26:00.100001Z\tnotice\taccess\tconnection "
-		    "complete\t" REQ,
 		"dnsProxy: true",
 		"selfTerminationDeadline:",
 		"  secs: 5",
@@ -908,8 +908,6 @@ other_lines(void)
 		"2024-11-19T12:26:00.100001Z\tinfo\taccesslog\tconnection "
 		    "complete\t" REQ,
 		"2024-11-19T12:26:00.100001Z\tinfo\taccess::x\tconnection "
-		    "complete\t" REQ,
-		"2024-11-19T12:26:00.100001Zinfo\taccess\tconnection "
 		    "complete\t" REQ,
 		"{\"level\":\"info\",\"time\":\"2025-11-13T17:20:01.337412Z\","
 		    "\"scope\":\"ztunnel::proxy::inbound\",\"message\":"
@@ -1028,9 +1026,9 @@ static void
 source_pod_fills_what_the_line_does_not_say(void)
 {
 	struct zt_srcinfo	 node = { "node/0.log", "ztunnel-n0d3s",
-	    "istio-system", "istio-proxy", "node-1", "0", ZT_WRAP_PLAIN };
+	    "istio-system", "istio-proxy", "node-1", "0", NULL, ZT_WRAP_PLAIN };
 	struct zt_srcinfo	 bare = { "capture.log", NULL, NULL, NULL,
-	    NULL, NULL, ZT_WRAP_AUTO };
+	    NULL, NULL, NULL, ZT_WRAP_AUTO };
 
 	zt_parser_source(&ps, &node);
 	TT_EQ_INT(parse(SHORT), ZT_CLASS_RECORD);

@@ -65,8 +65,11 @@ collect(void *ctx, const struct zt_source *src)
 static int
 expand(struct seen *s, const char *operand)
 {
-	struct zt_expand ex = { collect, s };
+	struct zt_expand ex;
 
+	memset(&ex, 0, sizeof(ex));
+	ex.each = collect;
+	ex.ctx = s;
 	memset(s->buf, 0, sizeof(s->buf));
 	s->n = 0;
 	s->calls = 0;
@@ -301,7 +304,8 @@ a_source_with_its_own_opener(void)
 {
 	const char	*text = "member bytes";
 	struct zt_source src = { { "x.tar:a.log", "ztunnel-a", "istio-system",
-	    "istio-proxy", NULL, "previous", ZT_WRAP_PLAIN }, NULL, text_open,
+	    "istio-proxy", NULL, "previous", "bug-report", ZT_WRAP_PLAIN }, NULL,
+	    text_open,
 	    &text };
 	struct zt_input	*in;
 	struct zt_err	 err;

@@ -85,6 +85,7 @@ add(const char *line)
 		if (ss.records == 0 || rec.ts_us > ss.last_us)
 			ss.last_us = rec.ts_us;
 		ss.records++;
+		ss.timed++;
 		ss.text |= rec.fmt == ZT_FMT_TEXT;
 		ss.json |= rec.fmt == ZT_FMT_JSON;
 		TT_EQ_INT(zt_store_record(st, lineno, &rec, &err), 0);
@@ -95,6 +96,9 @@ add(const char *line)
 	case ZT_CLASS_MALFORMED:
 		ss.malformed++;
 		TT_EQ_INT(zt_store_reject(st, lineno, rec.why, l, &err), 0);
+		break;
+	case ZT_CLASS_JOINED:
+		ss.joined++;
 		break;
 	}
 	return c;
