@@ -375,26 +375,6 @@ set_addr(struct zt_row *row, const struct dims *dm, int64_t id, enum zt_col a,
 	    sd != NULL ? sd->port : 0);
 }
 
-/* src_addr ("ip:port", "[ip6]:port" or "ip") of a row with a src_ip. */
-static void
-src_addr(struct zt_buf *b, const struct zt_row *row)
-{
-	struct zt_str	 ip = row->s[ZT_COL_SRC_IP];
-	char		 port[32];
-	int		 v6 = memchr(ip.p, ':', ip.n) != NULL;
-
-	if (row->s[ZT_COL_SRC_PORT].p == NULL) {
-		zt_buf_add(b, ip.p, ip.n);
-		return;
-	}
-	if (v6)
-		zt_buf_addc(b, '[');
-	zt_buf_add(b, ip.p, ip.n);
-	snprintf(port, sizeof(port), "%s:%" PRId64, v6 ? "]" : "",
-	    row->num[ZT_COL_SRC_PORT]);
-	zt_buf_add(b, port, strlen(port));
-}
-
 /*
  * Fill row from a record's ids.  src_addr is the one column that has to
  * be built; want_src_addr says whether any filter names it.
@@ -429,7 +409,7 @@ fill_row(struct zt_row *row, const struct dims *dm,
 		row->s[ZT_COL_SRC_ADDR] = row->s[ZT_COL_SRC_IP];
 	else {
 		addr->n = 0;
-		src_addr(addr, row);
+		zt_row_src_addr(addr, row);
 		row->s[ZT_COL_SRC_ADDR].p = addr->p;
 		row->s[ZT_COL_SRC_ADDR].n = addr->n;
 	}
@@ -488,73 +468,6 @@ scan_ids(sqlite3_stmt *s, struct zt_recids *v)
 	v->error = sqlite3_column_int64(s, 17);
 }
 
-static void
-add_text(struct zt_buf *b, struct zt_str v)
-{
-	if (v.p != NULL)
-		zt_buf_add(b, v.p, v.n);
-	else
-		zt_buf_addc(b, '?');
-}
-
-char *
-zt_describe_row(const struct zt_row *row)
-{
-	struct zt_buf	 b = { NULL, 0, 0 };
-	char		 tmp[128];
-	struct zt_str	 v;
-
-	zt_format_ts(row->ts_us, tmp);
-	zt_buf_add(&b, tmp, strlen(tmp));
-	zt_buf_addc(&b, ' ');
-	add_text(&b, row->s[ZT_COL_DIRECTION]);
-	zt_buf_addc(&b, ' ');
-	add_text(&b, row->s[ZT_COL_SRC_WORKLOAD].p != NULL ?
-	    row->s[ZT_COL_SRC_WORKLOAD] : row->s[ZT_COL_SRC_IP]);
-	zt_buf_add(&b, " (", 2);
-	if (row->s[ZT_COL_SRC_IP].p != NULL)
-		src_addr(&b, row);
-	else
-		zt_buf_addc(&b, '?');
-	zt_buf_add(&b, ") -> ", 5);
-	v = row->s[ZT_COL_DST_WORKLOAD];
-	if (v.p != NULL)
-		zt_buf_add(&b, v.p, v.n);
-	else
-		zt_buf_addc(&b, '-');
-	zt_buf_add(&b, " (", 2);
-	add_text(&b, row->s[ZT_COL_DST_HBONE_ADDR].p != NULL ?
-	    row->s[ZT_COL_DST_HBONE_ADDR] : row->s[ZT_COL_DST_ADDR]);
-	zt_buf_addc(&b, ')');
-	if ((v = row->s[ZT_COL_DST_SERVICE]).p != NULL) {
-		zt_buf_add(&b, " service ", 9);
-		zt_buf_add(&b, v.p, v.n);
-	}
-	if (row->hbone)
-		zt_buf_add(&b, ", HBONE", 7);
-	else
-		zt_buf_add(&b, ", plain TCP", 11);
-	if (row->s[ZT_COL_BYTES_SENT].p != NULL) {
-		snprintf(tmp, sizeof(tmp), ", %lld/%lld bytes",
-		    (long long)row->num[ZT_COL_BYTES_SENT],
-		    row->s[ZT_COL_BYTES_RECV].p != NULL ?
-		    (long long)row->num[ZT_COL_BYTES_RECV] : 0LL);
-		zt_buf_add(&b, tmp, strlen(tmp));
-	}
-	if ((v = row->s[ZT_COL_MESSAGE]).p != NULL &&
-	    !ZT_STR_EQ(v, "connection complete")) {
-		zt_buf_add(&b, ", ", 2);
-		zt_buf_add(&b, v.p, v.n);
-	}
-	if ((v = row->s[ZT_COL_ERROR]).p != NULL) {
-		zt_buf_add(&b, ", error \"", 9);
-		zt_buf_add(&b, v.p, v.n);
-		zt_buf_addc(&b, '"');
-	}
-	zt_buf_addc(&b, '\0');
-	return b.p;
-}
-
 char *
 zt_render_ex(const struct dims *dm, const struct exitem *x)
 {
@@ -581,7 +494,7 @@ zt_render_ex(const struct dims *dm, const struct exitem *x)
 	v.wp = x->wp;
 	memset(&row, 0, sizeof(row));
 	fill_row(&row, dm, x->src, x->line, &v, &addr, 0);
-	return zt_describe_row(&row);
+	return zt_row_describe(&row);
 }
 
 /* ---- the run -------------------------------------------------------------- */
@@ -626,7 +539,7 @@ zt_check_describe(sqlite3 *db, int64_t id, char **source, int64_t *line,
 		sqlite3_finalize(s);
 		return -1;
 	}
-	/* The same text as the examples: zt_describe_row on this row. */
+	/* The same text as the examples: zt_row_describe on this row. */
 	memset(&row, 0, sizeof(row));
 	for (i = 0; i < ZT_COL_COUNT; i++)
 		row.s[i] = ZT_NOSTR;
@@ -646,7 +559,7 @@ zt_check_describe(sqlite3 *db, int64_t id, char **source, int64_t *line,
 	row.s[ZT_COL_ERROR] = coltext(s, 15);
 	*source = coldup(s, 0);
 	*line = sqlite3_column_int64(s, 1);
-	*text = zt_describe_row(&row);
+	*text = zt_row_describe(&row);
 	sqlite3_finalize(s);
 	return 0;
 }

@@ -234,8 +234,6 @@ struct exlist {
 	int64_t		 more;
 };
 
-/* One line about a record, "ts direction src (addr) -> dst (addr) ...". */
-char	*zt_describe_row(const struct zt_row *row);
 /* The same for a kept example (check.c); owned by the caller. */
 char	*zt_render_ex(const struct dims *dm, const struct exitem *x);
 

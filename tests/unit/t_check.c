@@ -403,7 +403,7 @@ describe_long_addresses(void)
 	row.s[ZT_COL_SRC_PORT].p = "";
 	row.num[ZT_COL_SRC_PORT] = 48927;
 	row.ts_us = 1732017609200000LL;		/* 2024-11-19T12:00:09.2Z */
-	text = zt_describe_row(&row);
+	text = zt_row_describe(&row);
 	snprintf(want, sizeof(want), "2024-11-19T12:00:09.200000Z ? %s ([%s]:"
 	    "48927) -> - (?), plain TCP", ip, ip);
 	TT_EQ_STR(text, want);
