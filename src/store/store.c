@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/dict.h"
+#include "store/names.h"
 #include "store/store.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -117,7 +118,7 @@ struct pod {
  * counter and interning needs no query.
  */
 struct itab {
-	struct zt_dict	 d;
+	struct zt_names	 d;
 	int64_t		 next;		/* last id handed out */
 	int		 ncols;		/* texts per row: 1, 4 or 3 */
 	const char	*what;		/* for the "too many" message */
@@ -180,7 +181,7 @@ exec(struct zt_store *st, const char *q, struct zt_err *err)
 static void
 itab_init(struct itab *t, int ncols, const char *what)
 {
-	zt_dict_init(&t->d, DICT_CAP);
+	zt_names_init(&t->d, DICT_CAP);
 	t->ncols = ncols;
 	t->what = what;
 	t->next = 0;
@@ -196,7 +197,7 @@ itab_load(struct zt_store *st, struct itab *t, const char *q,
 	int64_t		 id;
 	int		 rc;
 
-	zt_dict_clear(&t->d);
+	zt_names_clear(&t->d);
 	t->next = 0;
 	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
 		return dberr(st, err, "load");
@@ -215,13 +216,17 @@ itab_load(struct zt_store *st, struct itab *t, const char *q,
 			continue;
 		if (k == NULL)
 			k = "";
-		if (zt_dict_full(&t->d, n)) {
+		if (zt_names_full(&t->d, n)) {
 			sqlite3_finalize(s);
 			return zt_err_set(err, "database: more than %u MB of "
 			    "distinct %s; ztlog's limit", DICT_CAP >> 20,
 			    t->what);
 		}
-		zt_dict_put(&t->d, k, n, zt_hash(k, n), id);
+		if (zt_names_put(&t->d, k, n, zt_hash(k, n), id) == -1) {
+			sqlite3_finalize(s);
+			return zt_err_set(err, "database: %s id %lld out of "
+			    "range or repeated", t->what, (long long)id);
+		}
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -500,11 +505,11 @@ zt_store_close(struct zt_store *st)
 		zt_store_abort(st);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->st[i]);
-	if (st->str.d.tab != NULL) {
+	if (st->str.d.page != NULL) {
 		pods_reset(st);
-		zt_dict_fini(&st->str.d);
-		zt_dict_fini(&st->peer.d);
-		zt_dict_fini(&st->kind.d);
+		zt_names_fini(&st->str.d);
+		zt_names_fini(&st->peer.d);
+		zt_names_fini(&st->kind.d);
 		zt_dict_fini(&st->podix);
 	}
 	zt_buf_free(&st->key);
@@ -620,15 +625,15 @@ intern(struct itab *t, int which, struct zt_str key, const struct zt_str *cols,
     struct zt_buf *fresh, struct zt_err *err)
 {
 	uint64_t	 h = zt_hash(key.p, key.n);
-	int64_t		 id = zt_dict_get(&t->d, key.p, key.n, h);
+	int64_t		 id = zt_names_find(&t->d, key.p, key.n, h);
 
 	if (id >= 0)
 		return id;
-	if (zt_dict_full(&t->d, key.n))
+	if (zt_names_full(&t->d, key.n) || t->next + 1 >= ZT_NAMES_MAXID)
 		return zt_err_set(err, "more than %u MB of distinct %s in the "
 		    "input; ztlog's limit", DICT_CAP >> 20, t->what);
 	id = ++t->next;
-	zt_dict_put(&t->d, key.p, key.n, h, id);
+	zt_names_put(&t->d, key.p, key.n, h, id);
 	fresh_add(fresh, which, id, cols, t->ncols);
 	return id;
 }

@@ -1,0 +1,77 @@
+/*
+ * names.h -- interned names: byte strings by small integer ids, the one
+ * copy of the names of a run.
+ *
+ * parse -> [store: names] -> check
+ *
+ * The store interns every repeated text of a record (str: pods,
+ * addresses, services, errors; peer and kind: tuples of texts, see
+ * store.c) and hands out ids 1, 2, ...; the checks read the names back
+ * by id, without a copy.
+ *
+ * Threads: one thread may add names (zt_names_put, and zt_names_find)
+ * while others read (zt_names_get) the ids that were handed to them
+ * through a lock (as ingest's batches are): a name's bytes never move
+ * once added, the id index grows in pages that never move, and only the
+ * adding thread touches the hash table.  Clearing and truncating need
+ * every thread at rest.
+ *
+ * Memory: the name's bytes plus about 30 bytes (a 5-byte header, an
+ * 8-byte index entry, an 8-byte hash slot at most 3/4 full).
+ *
+ * Ownership: a zt_names owns its bytes; views from zt_names_get live
+ * until their id is truncated away, the names are cleared, or freed.
+ */
+#ifndef ZT_NAMES_H
+#define ZT_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/str.h"
+
+#define ZT_NAMES_PAGE	1024			/* ids an index page holds */
+#define ZT_NAMES_MAXID	((int64_t)1 << 25)	/* ids are below this */
+
+struct zt_nslot;
+struct zt_nblock;
+
+struct zt_names {
+	struct zt_nslot	*slot;		/* open addressing; the adder's */
+	size_t		 mask;		/* slots - 1 */
+	size_t		 count;		/* names held */
+	char		***page;	/* id -> name, by pages; never move */
+	struct zt_nblock *blk;		/* the bytes, in blocks that never move */
+	size_t		 nblk;
+	size_t		 bytes;		/* name bytes held, for the cap */
+	size_t		 cap;		/* name bytes allowed */
+	int64_t		 max;		/* largest id held; 0 none */
+};
+
+/* An empty table that takes up to cap bytes of names. */
+void	zt_names_init(struct zt_names *t, size_t cap);
+void	zt_names_fini(struct zt_names *t);
+/* Forget every name (keeps some memory for reuse). */
+void	zt_names_clear(struct zt_names *t);
+/* Would a name of n more bytes pass the cap? */
+int	zt_names_full(const struct zt_names *t, size_t n);
+/* The id of name k (n bytes, hash h = zt_hash(k, n)), or -1. */
+int64_t	zt_names_find(const struct zt_names *t, const void *k, size_t n,
+	    uint64_t h);
+/*
+ * Add name k (not held) under id, 1 <= id < ZT_NAMES_MAXID, not held
+ * either.  Returns 0, or -1 (nothing added) for an id out of range or
+ * taken.  The cap is the caller's to check (zt_names_full).
+ */
+int	zt_names_put(struct zt_names *t, const void *k, size_t n, uint64_t h,
+	    int64_t id);
+/* The name of id, NUL-terminated after its n bytes, or absent (p NULL). */
+struct zt_str zt_names_get(const struct zt_names *t, int64_t id);
+/*
+ * Forget the names above id max.  For names added in increasing id
+ * order (interning), as a rolled-back transaction hands its ids out
+ * again.
+ */
+void	zt_names_truncate(struct zt_names *t, int64_t max);
+
+#endif
