@@ -470,7 +470,7 @@ has_sql(const struct zt_ruleset *rs)
 	size_t	 i;
 
 	for (i = 0; i < rs->n; i++)
-		if (rs->r[i].type == ZT_R_SQL)
+		if (zt_check_needs_records(&rs->r[i]))
 			return 1;
 	return 0;
 }
@@ -485,7 +485,10 @@ static int
 sink_record(void *ctx, sqlite3 *db, int64_t line, const struct zt_recids *ids,
     struct zt_err *err)
 {
-	return zt_checker_feed(ctx, db, line, ids, err);
+	(void)db;
+	(void)err;
+	zt_checker_feed(ctx, line, ids);
+	return 0;
 }
 
 static void
@@ -512,6 +515,7 @@ prepare(const struct opts *o, int n, char **v, struct zt_ruleset *rs,
 
 	if (load_rules(o, rs) == -1)
 		return NULL;
+	memset(&co, 0, sizeof(co));
 	co.examples = o->examples;
 	co.keep_pairs = keep_pairs;
 	if (o->db == NULL && !keep_pairs && !has_sql(rs)) {
@@ -524,7 +528,7 @@ prepare(const struct opts *o, int n, char **v, struct zt_ruleset *rs,
 			zt_rules_free(rs);
 			return NULL;
 		}
-		sink.ctx = c = zt_checker_new(rs, &co);
+		sink.ctx = c = zt_checker_new(rs, &co, zt_store_names(st));
 		load(st, o, n, v, &sink);
 		if (zt_checker_finish(c, zt_store_db(st), run, &err) == -1)
 			goto bad;
@@ -661,7 +665,7 @@ cmd_lb(int argc, char **argv)
 		return ZT_EXIT_ERROR;
 	}
 	for (k = 0; k < run.nres; k++)
-		if (run.res[k].rule->type == ZT_R_BALANCE)
+		if (strcmp(zt_check_type_name(run.res[k].rule), "balance") == 0)
 			bal = &run.res[k];
 	if (bal != NULL) {
 		view = *bal;
@@ -758,7 +762,7 @@ cmd_rules(int argc, char **argv)
 		    "SEVERITY", "DESCRIPTION");
 		for (k = 0; k < rs.n; k++) {
 			printf("%-*s  %-8s  %-8s  ", (int)w, rs.r[k].id,
-			    zt_rtype_names[rs.r[k].type],
+			    zt_check_type_name(&rs.r[k]),
 			    zt_sev_names[rs.r[k].sev]);
 			zt_fput_escaped(stdout, rs.r[k].description,
 			    strlen(rs.r[k].description));

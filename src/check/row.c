@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/dims.h"
 #include "check/row.h"
 #include "store/store.h"
 #include "util/text.h"
@@ -62,6 +63,111 @@ zt_row_src_addr(struct zt_buf *b, const struct zt_row *row)
 	snprintf(port, sizeof(port), "%s:%" PRId64, v6 ? "]" : "",
 	    row->num[ZT_COL_SRC_PORT]);
 	zt_buf_add(b, port, strlen(port));
+}
+
+static void
+set_opt(struct zt_row *row, enum zt_col c, int has, int64_t v)
+{
+	if (!has) {
+		row->s[c] = ZT_NOSTR;
+		return;
+	}
+	row->num[c] = v;
+	row->s[c].p = "";	/* present; filter.c formats the number */
+	row->s[c].n = 0;
+}
+
+static void
+set_peer(struct zt_row *row, const struct zt_dims *dm, int64_t id, int dst)
+{
+	static const enum zt_col src_cols[4] = { ZT_COL_SRC_WORKLOAD,
+	    ZT_COL_SRC_NAMESPACE, ZT_COL_SRC_IDENTITY, ZT_COL_SRC_CLUSTER };
+	static const enum zt_col dst_cols[4] = { ZT_COL_DST_WORKLOAD,
+	    ZT_COL_DST_NAMESPACE, ZT_COL_DST_IDENTITY, ZT_COL_DST_CLUSTER };
+	const enum zt_col	*cols = dst ? dst_cols : src_cols;
+	struct zt_str		 f[4];
+	int			 i;
+
+	zt_dims_peer(dm, id, f);
+	for (i = 0; i < 4; i++)
+		row->s[cols[i]] = f[i];
+	if (dst)
+		row->dst_wl_id = zt_dims_wlkey(dm, id);
+	else
+		row->src_wl_id = zt_dims_wlkey(dm, id);
+}
+
+static void
+set_addr(struct zt_row *row, const struct zt_dims *dm, int64_t id,
+    enum zt_col a, enum zt_col h, enum zt_col port, int64_t *hostkey)
+{
+	struct zt_str	 host;
+	int64_t		 p;
+
+	row->s[a] = zt_dims_str(dm, id);
+	zt_names_split_addr(row->s[a], &host, &p);
+	row->s[h] = host;
+	*hostkey = zt_dims_hostkey(dm, id);
+	set_opt(row, port, p >= 0, p);
+}
+
+/* level, message, direction and what they say. */
+static void
+set_kind(struct zt_row *row, const struct zt_dims *dm, int64_t id)
+{
+	unsigned	 k = zt_dims_kind(dm, id, &row->s[ZT_COL_LEVEL]);
+
+	row->kind_id = id;
+	row->outbound = (k & ZT_KIND_OUT) != 0;
+	row->inbound = (k & ZT_KIND_IN) != 0;
+	row->failed = (k & ZT_KIND_FAILED) != 0;
+	row->complete = (k & ZT_KIND_COMPLETE) != 0;
+}
+
+void
+zt_row_fill(struct zt_row *row, const struct zt_dims *dm, int64_t source,
+    int64_t line, const struct zt_recids *v, struct zt_buf *addr,
+    int want_src_addr)
+{
+	row->source_id = source;
+	row->line = line;
+	row->pod_id = v->pod;
+	row->s[ZT_COL_POD] = zt_dims_str(dm, v->pod);
+	row->ts_us = v->ts_us;
+	set_kind(row, dm, v->kind);
+	row->src_ip_id = v->src_ip;
+	row->s[ZT_COL_SRC_IP] = zt_dims_str(dm, v->src_ip);
+	set_opt(row, ZT_COL_SRC_PORT, v->src_port >= 0, v->src_port);
+	if (row->s[ZT_COL_SRC_IP].p == NULL || !want_src_addr)
+		row->s[ZT_COL_SRC_ADDR] = row->s[ZT_COL_SRC_IP];
+	else {
+		addr->n = 0;
+		zt_row_src_addr(addr, row);
+		row->s[ZT_COL_SRC_ADDR].p = addr->p;
+		row->s[ZT_COL_SRC_ADDR].n = addr->n;
+	}
+	row->src_peer = v->src_peer;
+	set_peer(row, dm, v->src_peer, 0);
+	row->dst_id = v->dst;
+	set_addr(row, dm, v->dst, ZT_COL_DST_ADDR, ZT_COL_DST_IP,
+	    ZT_COL_DST_PORT, &row->dst_host_id);
+	row->hbone_id = v->hbone;
+	set_addr(row, dm, v->hbone, ZT_COL_DST_HBONE_ADDR,
+	    ZT_COL_DST_HBONE_HOST, ZT_COL_DST_HBONE_PORT, &row->hbone_host_id);
+	row->hbone = v->hbone != 0;
+	row->service_id = v->service;
+	row->s[ZT_COL_DST_SERVICE] = zt_dims_str(dm, v->service);
+	row->dst_peer = v->dst_peer;
+	set_peer(row, dm, v->dst_peer, 1);
+	set_opt(row, ZT_COL_BYTES_SENT, v->has_sent, v->bytes_sent);
+	set_opt(row, ZT_COL_BYTES_RECV, v->has_recv, v->bytes_recv);
+	row->has_bytes = v->has_sent && v->has_recv;
+	set_opt(row, ZT_COL_DURATION_MS, v->has_dur, v->duration_ms);
+	row->wp = v->wp;
+	row->error_id = v->error;
+	row->s[ZT_COL_ERROR] = zt_dims_str(dm, v->error);
+	set_opt(row, ZT_COL_HBONE, 1, row->hbone);
+	set_opt(row, ZT_COL_VIA_WAYPOINT, 1, row->wp);
 }
 
 static void

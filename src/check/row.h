@@ -66,6 +66,18 @@ struct zt_row {
 };
 
 struct zt_buf;
+struct zt_dims;
+struct zt_recids;
+
+/*
+ * Fill row from a record's ids (store.h) and the run's names, whose ids
+ * up to the record's must be synced (zt_dims_sync).  src_addr is the one
+ * column that has to be built: into addr, when want_src_addr (a filter
+ * names it); else it reads as src_ip.
+ */
+void	zt_row_fill(struct zt_row *row, const struct zt_dims *dm,
+	    int64_t source, int64_t line, const struct zt_recids *ids,
+	    struct zt_buf *addr, int want_src_addr);
 
 /* Append row's src_addr ("ip:port", "[ip6]:port" or "ip"); src_ip present. */
 void	zt_row_src_addr(struct zt_buf *b, const struct zt_row *row);

@@ -190,7 +190,7 @@ write_json(FILE *f, const struct zt_checkrun *run,
 		jstr(f, res->rule->description);
 		fprintf(f, ",\"severity\":\"%s\",\"type\":\"%s\",\"status\":"
 		    "\"%s\",\"summary\":", zt_sev_names[res->rule->sev],
-		    zt_rtype_names[res->rule->type], low);
+		    zt_check_type_name(res->rule), low);
 		jstr(f, res->summary);
 		fputs(",\"hint\":", f);
 		jstr(f, res->hint);
@@ -315,7 +315,7 @@ write_junit(FILE *f, const struct zt_checkrun *run,
 	for (i = 0; i < run->nres; i++) {
 		res = &run->res[i];
 		fputs("<testcase classname=\"ztlog.", f);
-		xml(f, zt_rtype_names[res->rule->type]);
+		xml(f, zt_check_type_name(res->rule));
 		fputs("\" name=\"", f);
 		xml(f, res->rule->id);
 		fputs(": ", f);

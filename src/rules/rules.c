@@ -6,42 +6,17 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/regexp.h"
+#include "check/type.h"
 #include "rules/rules.h"
 #include "rules/yaml.h"
-#include "store/store.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
-const char *const zt_rtype_names[] = {
-	"hbone", "pairing", "balance", "errors", "sql", NULL
-};
 const char *const zt_sev_names[] = { "info", "warning", "error", NULL };
-
-static int
-pick(struct zt_yctx *c, const struct zt_ynode *n, const char *what,
-    const char *const *names, int *out)
-{
-	int	 i;
-
-	if (zt_yaml_scalar(c, n, what) == -1)
-		return -1;
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(n->s, names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	if (names == zt_sev_names)
-		return zt_yaml_bad(c, n, "%s: '%s' is not one of error, warning, info",
-		    what, n->s);
-	return zt_yaml_bad(c, n, "%s: '%s' is not one of hbone, pairing, balance, "
-	    "errors, sql", what, n->s);
-}
 
 static void
 rule_free(struct zt_rule *r)
@@ -50,68 +25,30 @@ rule_free(struct zt_rule *r)
 	free(r->description);
 	free(r->file);
 	zt_filter_free(&r->where);
-	zt_filter_free(&r->require);
-	pcre2_code_free(r->waypoint);
-	free(r->sql);
+	if (r->type != NULL && r->cfg != NULL)
+		r->type->cfg_free(r->cfg);
 	free(r->text);
 	memset(r, 0, sizeof(*r));
 }
 
-/* Keys each type accepts besides the common ones. */
-static const char *const type_keys[][4] = {
-	[ZT_R_HBONE] = { "require", NULL },
-	[ZT_R_PAIRING] = { "window", "waypoint", NULL },
-	[ZT_R_BALANCE] = { "alpha", "max_ratio", "min_expected", NULL },
-	[ZT_R_ERRORS] = { "max", NULL },
-	[ZT_R_SQL] = { "query", "expect", NULL },
-};
-
+/* Is k a key of rules of type t? */
 static int
-key_ok(enum zt_rtype t, const char *k)
+key_ok(const struct zt_check_type *t, const char *k)
 {
 	static const char *const common[] = {
-		"id", "description", "severity", "type", "where", NULL
+		"id", "description", "severity", "type", NULL
 	};
 	int	 i;
 
 	for (i = 0; common[i] != NULL; i++)
 		if (strcmp(k, common[i]) == 0)
-			/* an sql rule filters in its own query */
-			return !(t == ZT_R_SQL && strcmp(k, "where") == 0);
-	for (i = 0; i < 4 && type_keys[t][i] != NULL; i++)
-		if (strcmp(k, type_keys[t][i]) == 0)
+			return 1;
+	if (strcmp(k, "where") == 0)
+		return t->where;
+	for (i = 0; t->keys[i] != NULL; i++)
+		if (strcmp(k, t->keys[i]) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-check_sql(struct zt_yctx *c, const struct zt_ynode *n, const char *sql)
-{
-	struct zt_store	*st;
-	struct zt_err	 e;
-	sqlite3_stmt	*s = NULL;
-	const char	*tail = NULL;
-	int		 rc = -1;
-
-	if (zt_store_open(&st, NULL, ZT_STORE_MEMORY, &e) == -1)
-		return zt_yaml_bad(c, n, "query: %s", e.msg);
-	zt_regexp_register(zt_store_db(st));
-	zt_store_lockdown(zt_store_db(st));
-	if (sqlite3_prepare_v2(zt_store_db(st), sql, -1, &s, &tail) != SQLITE_OK)
-		zt_yaml_bad(c, n, "query: %s", sqlite3_errmsg(zt_store_db(st)));
-	else if (s == NULL)
-		zt_yaml_bad(c, n, "query: empty");
-	else if (tail[strspn(tail, " \t\r\n;")] != '\0')
-		zt_yaml_bad(c, n, "query: one statement only");
-	else if (!sqlite3_stmt_readonly(s))
-		zt_yaml_bad(c, n, "query: only statements that read are allowed");
-	else if (sqlite3_column_count(s) == 0)
-		zt_yaml_bad(c, n, "query: returns no columns");
-	else
-		rc = 0;
-	sqlite3_finalize(s);
-	zt_store_close(st);
-	return rc;
 }
 
 static int
@@ -174,14 +111,84 @@ rule_text(const char *text, size_t len, const struct zt_ynode *n)
 	return b.p;
 }
 
+/* The type named by n, or NULL with the error set. */
+static const struct zt_check_type *
+rule_type(struct zt_yctx *c, const struct zt_ynode *n)
+{
+	const struct zt_check_type	*t;
+	struct zt_buf			 list = { NULL, 0, 0 };
+	size_t				 i;
+
+	if (zt_yaml_scalar(c, n, "type") == -1)
+		return NULL;
+	if ((t = zt_check_type_find(n->s)) != NULL)
+		return t;
+	for (i = 0; (t = zt_check_type_at(i)) != NULL; i++) {
+		if (i > 0)
+			zt_buf_add(&list, ", ", 2);
+		zt_buf_add(&list, t->name, strlen(t->name));
+	}
+	zt_buf_addc(&list, '\0');
+	zt_yaml_bad(c, n, "type: '%s' is not one of %s", n->s, list.p);
+	zt_buf_free(&list);
+	return NULL;
+}
+
+/* The rule's id and type, and every key of it known to its type. */
+static int
+rule_keys(struct zt_yctx *c, const struct zt_ynode *n, struct zt_rule *r)
+{
+	const struct zt_ynode	*v;
+	size_t			 i;
+
+	if ((v = zt_yaml_get(n, "id")) == NULL)
+		return zt_yaml_bad(c, n, "rule without id");
+	if (zt_yaml_scalar(c, v, "id") == -1)
+		return -1;
+	if (!valid_id(v->s))
+		return zt_yaml_bad(c, v, "id: '%s' is not made of letters, "
+		    "digits, '-', '_' and '.'", v->s);
+	r->id = zt_xstrdup(v->s);
+	if ((v = zt_yaml_get(n, "type")) == NULL)
+		return zt_yaml_bad(c, n, "rule %s: missing type", r->id);
+	if ((r->type = rule_type(c, v)) == NULL)
+		return -1;
+	for (i = 0; i + 1 < n->nkid; i += 2) {
+		v = n->kid[i];
+		if (v->t != ZT_Y_SCALAR)
+			return zt_yaml_bad(c, v, "rule %s: keys must be plain "
+			    "words", r->id);
+		if (!key_ok(r->type, v->s))
+			return zt_yaml_bad(c, v, "rule %s: unknown key '%s' for "
+			    "type %s", r->id, v->s, r->type->name);
+		if (zt_yaml_get(n, v->s) != n->kid[i + 1])
+			return zt_yaml_bad(c, v, "rule %s: duplicate key '%s'",
+			    r->id, v->s);
+	}
+	return 0;
+}
+
+/* Severity from n. */
+static int
+severity(struct zt_yctx *c, const struct zt_ynode *n, enum zt_sev *sev)
+{
+	int	 i;
+
+	if (zt_yaml_scalar(c, n, "severity") == -1)
+		return -1;
+	for (i = 0; zt_sev_names[i] != NULL; i++)
+		if (strcmp(n->s, zt_sev_names[i]) == 0) {
+			*sev = (enum zt_sev)i;
+			return 0;
+		}
+	return zt_yaml_bad(c, n, "severity: '%s' is not one of error, "
+	    "warning, info", n->s);
+}
+
 static int
 rule(struct zt_yctx *c, const struct zt_ynode *n, struct zt_rule *r)
 {
 	const struct zt_ynode	*v;
-	const struct zt_ynode	*typ;
-	size_t			 i;
-	int			 t;
-	int			 sev;
 
 	if (n->t != ZT_Y_MAP)
 		return zt_yaml_bad(c, n, "a rule must be a mapping");
@@ -189,31 +196,8 @@ rule(struct zt_yctx *c, const struct zt_ynode *n, struct zt_rule *r)
 	r->file = zt_xstrdup(c->name);
 	r->line = n->line;
 	r->text = rule_text(c->text, c->len, n);
-	if ((v = zt_yaml_get(n, "id")) == NULL)
-		return zt_yaml_bad(c, n, "rule without id");
-	if (zt_yaml_scalar(c, v, "id") == -1)
+	if (rule_keys(c, n, r) == -1)
 		return -1;
-	if (!valid_id(v->s))
-		return zt_yaml_bad(c, v, "id: '%s' is not made of letters, digits, "
-		    "'-', '_' and '.'", v->s);
-	r->id = zt_xstrdup(v->s);
-	if ((typ = zt_yaml_get(n, "type")) == NULL)
-		return zt_yaml_bad(c, n, "rule %s: missing type", r->id);
-	if (pick(c, typ, "type", zt_rtype_names, &t) == -1)
-		return -1;
-	r->type = (enum zt_rtype)t;
-	for (i = 0; i + 1 < n->nkid; i += 2) {
-		if (n->kid[i]->t != ZT_Y_SCALAR)
-			return zt_yaml_bad(c, n->kid[i], "rule %s: keys must be plain "
-			    "words", r->id);
-		if (!key_ok(r->type, n->kid[i]->s))
-			return zt_yaml_bad(c, n->kid[i], "rule %s: unknown key '%s' for "
-			    "type %s", r->id, n->kid[i]->s,
-			    zt_rtype_names[r->type]);
-		if (zt_yaml_get(n, n->kid[i]->s) != n->kid[i + 1])
-			return zt_yaml_bad(c, n->kid[i], "rule %s: duplicate key '%s'",
-			    r->id, n->kid[i]->s);
-	}
 	if ((v = zt_yaml_get(n, "description")) == NULL)
 		return zt_yaml_bad(c, n, "rule %s: missing description", r->id);
 	if (zt_yaml_scalar(c, v, "description") == -1)
@@ -221,81 +205,14 @@ rule(struct zt_yctx *c, const struct zt_ynode *n, struct zt_rule *r)
 	r->description = zt_xstrdup(v->s);
 	if ((v = zt_yaml_get(n, "severity")) == NULL)
 		return zt_yaml_bad(c, n, "rule %s: missing severity", r->id);
-	if (pick(c, v, "severity", zt_sev_names, &sev) == -1)
+	if (severity(c, v, &r->sev) == -1)
 		return -1;
-	r->sev = (enum zt_sev)sev;
-	if ((v = zt_yaml_get(n, "where")) != NULL &&
-	    zt_filter_parse(c, v, "where", &r->where) == -1)
-		return -1;
-	/* Type parameters and their defaults. */
-	r->window_ms = 2000;
-	r->alpha = 0.001;
-	r->min_expected = 5;
-	r->expect = ZT_EXPECT_EMPTY;
-	switch (r->type) {
-	case ZT_R_HBONE:
-		if ((v = zt_yaml_get(n, "require")) != NULL) {
-			if (zt_filter_parse(c, v, "require", &r->require) == -1)
-				return -1;
-			r->has_require = 1;
-		}
-		break;
-	case ZT_R_PAIRING:
-		if ((v = zt_yaml_get(n, "window")) != NULL &&
-		    zt_yaml_duration(c, v, "window", &r->window_ms) == -1)
+	if ((v = zt_yaml_get(n, "where")) != NULL) {
+		if (zt_filter_parse(c, v, "where", &r->where) == -1)
 			return -1;
-		if ((v = zt_yaml_get(n, "waypoint")) != NULL)
-			r->waypoint = zt_yaml_regex(c, v, "waypoint");
-		else
-			r->waypoint = zt_re_compile("waypoint", 8, &i,
-			    c->err->msg, sizeof(c->err->msg));
-		if (r->waypoint == NULL)
-			return -1;
-		break;
-	case ZT_R_BALANCE:
-		if ((v = zt_yaml_get(n, "alpha")) != NULL &&
-		    zt_yaml_number(c, v, "alpha", 0, 1, &r->alpha) == -1)
-			return -1;
-		if ((v = zt_yaml_get(n, "max_ratio")) != NULL &&
-		    zt_yaml_number(c, v, "max_ratio", 0, 1e9, &r->max_ratio) == -1)
-			return -1;
-		if ((v = zt_yaml_get(n, "min_expected")) != NULL &&
-		    zt_yaml_number(c, v, "min_expected", 1, 1e9, &r->min_expected) == -1)
-			return -1;
-		break;
-	case ZT_R_ERRORS:
-		if ((v = zt_yaml_get(n, "max")) != NULL &&
-		    zt_yaml_integer(c, v, "max", &r->max) == -1)
-			return -1;
-		break;
-	case ZT_R_SQL:
-		if ((v = zt_yaml_get(n, "query")) == NULL)
-			return zt_yaml_bad(c, n, "rule %s: type sql needs a query",
-			    r->id);
-		if (zt_yaml_scalar(c, v, "query") == -1 ||
-		    check_sql(c, v, v->s) == -1)
-			return -1;
-		r->sql = zt_xstrdup(v->s);
-		if ((v = zt_yaml_get(n, "expect")) == NULL)
-			break;
-		if (v->t == ZT_Y_SCALAR && strcmp(v->s, "empty") == 0)
-			r->expect = ZT_EXPECT_EMPTY;
-		else if (v->t == ZT_Y_SCALAR && strcmp(v->s, "nonempty") == 0)
-			r->expect = ZT_EXPECT_NONEMPTY;
-		else if (v->t == ZT_Y_MAP && v->nkid == 2 &&
-		    v->kid[0]->t == ZT_Y_SCALAR && (strcmp(v->kid[0]->s,
-		    "max") == 0 || strcmp(v->kid[0]->s, "min") == 0)) {
-			r->expect = v->kid[0]->s[1] == 'a' ? ZT_EXPECT_MAX :
-			    ZT_EXPECT_MIN;
-			if (zt_yaml_integer(c, v->kid[1], v->kid[0]->s,
-			    &r->bound) == -1)
-				return -1;
-		} else
-			return zt_yaml_bad(c, v, "expect: use empty, nonempty, "
-			    "{max: N} or {min: N}");
-		break;
+		r->cols |= r->where.cols;
 	}
-	return 0;
+	return r->type->parse(c, n, r);
 }
 
 int

@@ -30,21 +30,12 @@ enum zt_sev {
 	ZT_SEV_ERROR
 };
 
-enum zt_rtype {
-	ZT_R_HBONE,
-	ZT_R_PAIRING,
-	ZT_R_BALANCE,
-	ZT_R_ERRORS,
-	ZT_R_SQL
-};
+struct zt_check_type;
 
-enum zt_expect {
-	ZT_EXPECT_EMPTY,
-	ZT_EXPECT_NONEMPTY,
-	ZT_EXPECT_MAX,		/* at most bound rows */
-	ZT_EXPECT_MIN		/* at least bound rows */
-};
-
+/*
+ * A rule: what every rule has, and its type (check/type.h), which reads
+ * and owns the rest (cfg).
+ */
 struct zt_rule {
 	char		*id;
 	char		*description;
@@ -52,19 +43,10 @@ struct zt_rule {
 	unsigned long	 line;
 	char		*text;		/* its YAML, for `ztlog rules show` */
 	enum zt_sev	 sev;
-	enum zt_rtype	 type;
+	const struct zt_check_type *type;
+	void		*cfg;		/* the type's parameters; the type's */
 	struct zt_filter where;		/* records the rule looks at */
-	struct zt_filter require;	/* hbone: destinations that must use HBONE */
-	int		 has_require;
-	int64_t		 window_ms;	/* pairing: close-time tolerance */
-	pcre2_code	*waypoint;	/* pairing: waypoint identity/workload */
-	double		 alpha;		/* balance: significance level */
-	double		 max_ratio;	/* balance: max/min bound, 0 = off */
-	double		 min_expected;	/* balance: smallest expected count */
-	int64_t		 max;		/* errors: allowed error records */
-	char		*sql;		/* sql: the query */
-	enum zt_expect	 expect;
-	int64_t		 bound;
+	uint64_t	 cols;		/* columns its filters name, 1 << zt_col */
 };
 
 struct zt_ruleset {
@@ -72,7 +54,6 @@ struct zt_ruleset {
 	size_t		 n;
 };
 
-extern const char *const zt_rtype_names[];
 extern const char *const zt_sev_names[];
 
 /* The built-in rules (rules/default.yaml as compiled in). */

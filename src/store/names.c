@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/names.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 #define NPAGES		(size_t)(ZT_NAMES_MAXID / ZT_NAMES_PAGE)
@@ -268,4 +269,108 @@ zt_names_truncate(struct zt_names *t, int64_t max)
 		free(t->blk[i].p);
 		t->nblk--;
 	}
+}
+
+/* ---- what the names hold ---------------------------------------------- */
+
+void
+zt_names_split_addr(struct zt_str a, struct zt_str *host, int64_t *port)
+{
+	const char	*c;
+	int64_t		 v;
+
+	*host = a;
+	*port = -1;
+	if (a.p == NULL)
+		return;
+	if (a.n > 2 && a.p[0] == '[') {
+		c = memchr(a.p, ']', a.n);
+		if (c == NULL || c + 1 >= a.p + a.n || c[1] != ':')
+			return;
+		if (zt_parse_u63(c + 2, (size_t)(a.p + a.n - c - 2), &v) ||
+		    v > 65535 || (c[2] == '0' && a.p + a.n - c > 3))
+			return;
+		host->p = a.p + 1;
+		host->n = (size_t)(c - a.p - 1);
+		*port = v;
+		return;
+	}
+	c = memchr(a.p, ':', a.n);
+	if (c == NULL || memchr(c + 1, ':', (size_t)(a.p + a.n - c - 1)))
+		return;
+	if (zt_parse_u63(c + 1, (size_t)(a.p + a.n - c - 1), &v) ||
+	    v > 65535 || (c[1] == '0' && a.p + a.n - c > 2))
+		return;
+	host->n = (size_t)(c - a.p);
+	*port = v;
+}
+
+void
+zt_names_tuple_key(struct zt_buf *b, const struct zt_str *v, int n)
+{
+	unsigned char	 len[5];
+	int		 i;
+
+	b->n = 0;
+	for (i = 0; i < n; i++) {
+		if (v[i].p == NULL) {
+			zt_buf_addc(b, 0);
+			continue;
+		}
+		len[0] = 1;
+		len[1] = (unsigned char)(v[i].n >> 24);
+		len[2] = (unsigned char)(v[i].n >> 16);
+		len[3] = (unsigned char)(v[i].n >> 8);
+		len[4] = (unsigned char)v[i].n;
+		zt_buf_add(b, (const char *)len, 5);
+		zt_buf_add(b, v[i].p, v[i].n);
+	}
+}
+
+int
+zt_names_tuple(struct zt_str key, struct zt_str *v, int n)
+{
+	const unsigned char	*p = (const unsigned char *)key.p;
+	size_t			 left = key.p != NULL ? key.n : 0;
+	size_t			 len;
+	int			 i;
+
+	for (i = 0; i < n; i++)
+		v[i] = ZT_NOSTR;
+	for (i = 0; i < n; i++) {
+		if (left == 0)
+			return -1;
+		if (p[0] == 0) {
+			p++;
+			left--;
+			continue;
+		}
+		if (left < 5)
+			return -1;
+		len = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
+		    (size_t)p[3] << 8 | p[4];
+		if (left - 5 < len)
+			return -1;
+		v[i].p = (const char *)p + 5;
+		v[i].n = len;
+		p += 5 + len;
+		left -= 5 + len;
+	}
+	return left == 0 ? 0 : -1;
+}
+
+void
+zt_nameset_init(struct zt_nameset *ns, size_t cap)
+{
+	zt_names_init(&ns->str, cap);
+	zt_names_init(&ns->peer, cap);
+	zt_names_init(&ns->kind, cap);
+}
+
+void
+zt_nameset_fini(struct zt_nameset *ns)
+{
+	zt_names_fini(&ns->str);
+	zt_names_fini(&ns->peer);
+	zt_names_fini(&ns->kind);
 }

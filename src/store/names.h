@@ -74,4 +74,41 @@ struct zt_str zt_names_get(const struct zt_names *t, int64_t id);
  */
 void	zt_names_truncate(struct zt_names *t, int64_t max);
 
+/*
+ * A run's names: the store's three tables.  str holds texts (pods,
+ * addresses, services, errors); peer holds the tuples (workload,
+ * namespace, identity, cluster) of a record's two ends, kind those of
+ * (level, message, direction), as zt_names_tuple_key makes them.
+ */
+struct zt_nameset {
+	struct zt_names	 str;
+	struct zt_names	 peer;
+	struct zt_names	 kind;
+};
+
+void	zt_nameset_init(struct zt_nameset *ns, size_t cap);
+void	zt_nameset_fini(struct zt_nameset *ns);
+
+struct zt_buf;
+
+/*
+ * The name of a tuple of n texts (absent ones included) into b, replacing
+ * what b held: for each text a byte 0 (absent), or 1, its length in 4
+ * bytes (big-endian) and its bytes.  Unambiguous; also the k column of
+ * the peer and kind tables.
+ */
+void	zt_names_tuple_key(struct zt_buf *b, const struct zt_str *v, int n);
+/*
+ * The n texts of a tuple's name key (views into it; absent ones have p
+ * NULL).  Returns 0, or -1 for a key that is not such a name (v then
+ * holds what could be read).
+ */
+int	zt_names_tuple(struct zt_str key, struct zt_str *v, int n);
+/*
+ * Split an address "host:port" or "[v6]:port" into host (a view into a)
+ * and port; anything else is all host, with port -1.
+ */
+void	zt_names_split_addr(struct zt_str a, struct zt_str *host,
+	    int64_t *port);
+
 #endif

@@ -118,7 +118,7 @@ struct pod {
  * counter and interning needs no query.
  */
 struct itab {
-	struct zt_names	 d;
+	struct zt_names	*d;		/* in the store's names */
 	int64_t		 next;		/* last id handed out */
 	int		 ncols;		/* texts per row: 1, 4 or 3 */
 	const char	*what;		/* for the "too many" message */
@@ -129,6 +129,7 @@ struct zt_store {
 	char		*name;		/* what to open a second connection on */
 	enum zt_store_mode mode;
 	sqlite3_stmt	*st[S_COUNT];
+	struct zt_nameset names;
 	struct itab	 str;
 	struct itab	 peer;
 	struct itab	 kind;
@@ -179,9 +180,9 @@ exec(struct zt_store *st, const char *q, struct zt_err *err)
 }
 
 static void
-itab_init(struct itab *t, int ncols, const char *what)
+itab_init(struct itab *t, struct zt_names *d, int ncols, const char *what)
 {
-	zt_names_init(&t->d, DICT_CAP);
+	t->d = d;
 	t->ncols = ncols;
 	t->what = what;
 	t->next = 0;
@@ -197,7 +198,7 @@ itab_load(struct zt_store *st, struct itab *t, const char *q,
 	int64_t		 id;
 	int		 rc;
 
-	zt_names_clear(&t->d);
+	zt_names_clear(t->d);
 	t->next = 0;
 	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
 		return dberr(st, err, "load");
@@ -216,13 +217,13 @@ itab_load(struct zt_store *st, struct itab *t, const char *q,
 			continue;
 		if (k == NULL)
 			k = "";
-		if (zt_names_full(&t->d, n)) {
+		if (zt_names_full(t->d, n)) {
 			sqlite3_finalize(s);
 			return zt_err_set(err, "database: more than %u MB of "
 			    "distinct %s; ztlog's limit", DICT_CAP >> 20,
 			    t->what);
 		}
-		if (zt_names_put(&t->d, k, n, zt_hash(k, n), id) == -1) {
+		if (zt_names_put(t->d, k, n, zt_hash(k, n), id) == -1) {
 			sqlite3_finalize(s);
 			return zt_err_set(err, "database: %s id %lld out of "
 			    "range or repeated", t->what, (long long)id);
@@ -401,9 +402,10 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 			dberr(st, err, "prepare");
 			goto out_path;
 		}
-	itab_init(&st->str, 1, "names and addresses");
-	itab_init(&st->peer, 4, "workloads");
-	itab_init(&st->kind, 3, "record kinds");
+	zt_nameset_init(&st->names, DICT_CAP);
+	itab_init(&st->str, &st->names.str, 1, "names and addresses");
+	itab_init(&st->peer, &st->names.peer, 4, "workloads");
+	itab_init(&st->kind, &st->names.kind, 3, "record kinds");
 	zt_dict_init(&st->podix, 1u << 30);
 	if (dicts_load(st, err) == -1)
 		goto out_path;
@@ -422,6 +424,12 @@ sqlite3 *
 zt_store_db(struct zt_store *st)
 {
 	return st->db;
+}
+
+const struct zt_nameset *
+zt_store_names(const struct zt_store *st)
+{
+	return &st->names;
 }
 
 /*
@@ -505,11 +513,9 @@ zt_store_close(struct zt_store *st)
 		zt_store_abort(st);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->st[i]);
-	if (st->str.d.page != NULL) {
+	if (st->str.d != NULL) {
 		pods_reset(st);
-		zt_names_fini(&st->str.d);
-		zt_names_fini(&st->peer.d);
-		zt_names_fini(&st->kind.d);
+		zt_nameset_fini(&st->names);
 		zt_dict_fini(&st->podix);
 	}
 	zt_buf_free(&st->key);
@@ -522,40 +528,6 @@ zt_store_close(struct zt_store *st)
 
 /* ---- interning ------------------------------------------------------ */
 
-/*
- * Split an address "host:port" or "[v6]:port" into host and port; a
- * string that is neither keeps itself as host and no port.
- */
-static void
-split_addr(struct zt_str a, struct zt_str *host, int64_t *port)
-{
-	const char	*c;
-	int64_t		 v;
-
-	*host = a;
-	*port = -1;
-	if (a.n > 2 && a.p[0] == '[') {
-		c = memchr(a.p, ']', a.n);
-		if (c == NULL || c + 1 >= a.p + a.n || c[1] != ':')
-			return;
-		if (zt_parse_u63(c + 2, (size_t)(a.p + a.n - c - 2), &v) ||
-		    v > 65535 || (c[2] == '0' && a.p + a.n - c > 3))
-			return;
-		host->p = a.p + 1;
-		host->n = (size_t)(c - a.p - 1);
-		*port = v;
-		return;
-	}
-	c = memchr(a.p, ':', a.n);
-	if (c == NULL || memchr(c + 1, ':', (size_t)(a.p + a.n - c - 1)))
-		return;
-	if (zt_parse_u63(c + 1, (size_t)(a.p + a.n - c - 1), &v) ||
-	    v > 65535 || (c[1] == '0' && a.p + a.n - c > 2))
-		return;
-	host->n = (size_t)(c - a.p);
-	*port = v;
-}
-
 static void
 bind_str(sqlite3_stmt *s, int i, struct zt_str v)
 {
@@ -563,32 +535,6 @@ bind_str(sqlite3_stmt *s, int i, struct zt_str v)
 		sqlite3_bind_null(s, i);
 	else
 		sqlite3_bind_text(s, i, v.p, (int)v.n, SQLITE_STATIC);
-}
-
-/*
- * The key of a tuple row: for each column a byte 0 (absent) or 1, a
- * 4-byte length and the bytes.  Unambiguous, and what k holds.
- */
-static void
-tuple_key(struct zt_buf *b, const struct zt_str *v, int n)
-{
-	unsigned char	 len[5];
-	int		 i;
-
-	b->n = 0;
-	for (i = 0; i < n; i++) {
-		if (v[i].p == NULL) {
-			zt_buf_addc(b, 0);
-			continue;
-		}
-		len[0] = 1;
-		len[1] = (unsigned char)(v[i].n >> 24);
-		len[2] = (unsigned char)(v[i].n >> 16);
-		len[3] = (unsigned char)(v[i].n >> 8);
-		len[4] = (unsigned char)v[i].n;
-		zt_buf_add(b, (const char *)len, 5);
-		zt_buf_add(b, v[i].p, v[i].n);
-	}
 }
 
 /*
@@ -625,15 +571,15 @@ intern(struct itab *t, int which, struct zt_str key, const struct zt_str *cols,
     struct zt_buf *fresh, struct zt_err *err)
 {
 	uint64_t	 h = zt_hash(key.p, key.n);
-	int64_t		 id = zt_names_find(&t->d, key.p, key.n, h);
+	int64_t		 id = zt_names_find(t->d, key.p, key.n, h);
 
 	if (id >= 0)
 		return id;
-	if (zt_names_full(&t->d, key.n) || t->next + 1 >= ZT_NAMES_MAXID)
+	if (zt_names_full(t->d, key.n) || t->next + 1 >= ZT_NAMES_MAXID)
 		return zt_err_set(err, "more than %u MB of distinct %s in the "
 		    "input; ztlog's limit", DICT_CAP >> 20, t->what);
 	id = ++t->next;
-	zt_names_put(&t->d, key.p, key.n, h, id);
+	zt_names_put(t->d, key.p, key.n, h, id);
 	fresh_add(fresh, which, id, cols, t->ncols);
 	return id;
 }
@@ -663,7 +609,7 @@ intern_tuple(struct zt_store *st, struct itab *t, const struct zt_str *v,
 		any |= v[i].p != NULL;
 	if (!any && t != &st->kind)
 		return 0;
-	tuple_key(&st->rkey, v, t->ncols);
+	zt_names_tuple_key(&st->rkey, v, t->ncols);
 	key.p = st->rkey.p;
 	key.n = st->rkey.n;
 	return intern(t, t == &st->kind ? T_KIND : T_PEER, key, v, fresh, err);
@@ -695,7 +641,7 @@ zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
 	kind[1] = rec->message;
 	kind[2] = rec->f[ZT_F_DIRECTION];
 	ids->kind = intern_tuple(st, &st->kind, kind, fresh, err);
-	split_addr(rec->f[ZT_F_SRC_ADDR], &host, &port);
+	zt_names_split_addr(rec->f[ZT_F_SRC_ADDR], &host, &port);
 	ids->src_ip = intern_str(st, host, fresh, err);
 	ids->src_port = port;
 	ids->src_peer = intern_tuple(st, &st->peer, &rec->f[ZT_F_SRC_WORKLOAD],
@@ -712,8 +658,8 @@ zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
 		return -1;
 	if (rec->f[ZT_F_DST_HBONE_ADDR].p != NULL &&
 	    ZT_STR_EQ(rec->f[ZT_F_DIRECTION], "outbound")) {
-		split_addr(rec->f[ZT_F_DST_HBONE_ADDR], &hhost, &port);
-		split_addr(rec->f[ZT_F_DST_ADDR], &dhost, &port);
+		zt_names_split_addr(rec->f[ZT_F_DST_HBONE_ADDR], &hhost, &port);
+		zt_names_split_addr(rec->f[ZT_F_DST_ADDR], &dhost, &port);
 		ids->wp = hhost.n != dhost.n ||
 		    memcmp(hhost.p, dhost.p, hhost.n) != 0;
 	}
@@ -779,7 +725,7 @@ zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 		    S_KIND_INS];
 		sqlite3_bind_int64(s, 1, id);
 		if (t == T_STR) {
-			split_addr(v[0], &host, &port);
+			zt_names_split_addr(v[0], &host, &port);
 			bind_str(s, 2, v[0]);
 			bind_str(s, 3, host);
 			if (port >= 0)
@@ -787,7 +733,7 @@ zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 			else
 				sqlite3_bind_null(s, 4);
 		} else {
-			tuple_key(&st->key, v, nc);
+			zt_names_tuple_key(&st->key, v, nc);
 			sqlite3_bind_blob(s, 2, st->key.p, (int)st->key.n,
 			    SQLITE_STATIC);
 			for (i = 0; i < nc; i++)

@@ -22,6 +22,7 @@
 
 #include "util/diag.h"
 #include "parse/record.h"
+#include "store/names.h"
 #include "util/str.h"
 #include "util/text.h"
 
@@ -60,6 +61,11 @@ int	zt_store_open(struct zt_store **out, const char *path,
 void	zt_store_close(struct zt_store *st);
 /* The connection, for queries; owned by the store. */
 sqlite3	*zt_store_db(struct zt_store *st);
+/*
+ * The names interned so far (names.h), owned by the store: another
+ * thread may read the ids it is handed while ingest interns more.
+ */
+const struct zt_nameset *zt_store_names(const struct zt_store *st);
 /*
  * A second connection to the same database, opened read-only (in-memory
  * databases too).  Owned by the caller: sqlite3_close() it before

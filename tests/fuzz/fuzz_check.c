@@ -115,7 +115,7 @@ report(const struct zt_checkrun *run, size_t *n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct zt_checkopts	 o = { 3, 0 };
+	struct zt_checkopts	 o = { 3, 0, 0 };
 	struct zt_checkrun	 a, b;
 	struct zt_parser	 ps;
 	struct zt_err		 err;

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "check/check.h"
-#include "check/checkpriv.h"
 #include "parse/record.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -74,7 +73,7 @@ check_run_pairs_and_passes(void)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_checkopts	 o = { 5, 1 };
+	struct zt_checkopts	 o = { 5, 1, 0 };
 	struct zt_err		 err;
 	size_t			 i;
 
@@ -136,8 +135,7 @@ feed(struct zt_store *st, struct zt_checker *c, unsigned long n,
 	TT_EQ_INT(zt_store_intern(st, &rec, &ids, &fresh, &err), 0);
 	TT_EQ_INT(zt_store_fresh(st, fresh.p, fresh.n, &err), 0);
 	TT_EQ_INT(zt_store_insert(st, n, &ids, rec.extra, &err), 0);
-	TT_EQ_INT(zt_checker_feed(c, zt_store_db(st), (int64_t)n, &ids, &err),
-	    0);
+	zt_checker_feed(c, (int64_t)n, &ids);
 	zt_buf_free(&fresh);
 	zt_parser_fini(&ps);
 }
@@ -194,14 +192,14 @@ result(const struct zt_checkrun *run, const char *id)
 static struct zt_checker *
 setup(struct zt_ruleset *rs, struct zt_store **st)
 {
-	static const struct zt_checkopts o = { 5, 0 };
+	static const struct zt_checkopts o = { 5, 0, 0 };
 	struct zt_err		 err;
 
 	memset(rs, 0, sizeof(*rs));
 	TT_EQ_INT(zt_rules_load(rs, "builtin", zt_default_rules,
 	    zt_default_rules_len, &err), 0);
 	TT_EQ_INT(zt_store_open(st, NULL, ZT_STORE_NAMES, &err), 0);
-	return zt_checker_new(rs, &o);
+	return zt_checker_new(rs, &o, zt_store_names(*st));
 }
 
 /* t_check-3.1 */
@@ -306,7 +304,7 @@ check_run_repeated_lines(void)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_checkopts	 o = { 5, 1 };
+	struct zt_checkopts	 o = { 5, 1, 0 };
 	struct zt_err		 err;
 	const struct zt_result	*r;
 	struct zt_source_stats	 ss;

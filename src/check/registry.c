@@ -1,0 +1,56 @@
+/*
+ * registry.c -- the check types; see type.h.
+ */
+#include <string.h>
+
+#include "check/type.h"
+
+/*
+ * Every check type, one line each, in the order messages list them.
+ * X(name) stands for the zt_check_type zt_check_<name> of <name>.c.
+ */
+#define CHECK_TYPES(X)	\
+	X(hbone)	\
+	X(pairing)	\
+	X(balance)	\
+	X(errors)	\
+	X(sql)
+
+#define DECLARE(n)	extern const struct zt_check_type zt_check_##n;
+#define ENTRY(n)	&zt_check_##n,
+
+CHECK_TYPES(DECLARE)
+
+static const struct zt_check_type *const types[] = {
+	CHECK_TYPES(ENTRY)
+	NULL
+};
+
+const struct zt_check_type *
+zt_check_type_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; types[i] != NULL; i++)
+		if (strcmp(types[i]->name, name) == 0)
+			return types[i];
+	return NULL;
+}
+
+const struct zt_check_type *
+zt_check_type_at(size_t i)
+{
+	return i < sizeof(types) / sizeof(types[0]) ? types[i] : NULL;
+}
+
+const char *
+zt_check_type_name(const struct zt_rule *r)
+{
+	return r->type->name;
+}
+
+int
+zt_check_needs_records(const struct zt_rule *r)
+{
+	return r->type->feed == NULL;
+}
