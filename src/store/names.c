@@ -44,7 +44,7 @@ zt_names_fini(struct zt_names *t)
 	size_t	 i;
 
 	if (t->page != NULL)
-		for (i = 0; i < NPAGES; i++)
+		for (i = 0; i < t->npage; i++)
 			free(t->page[i]);
 	for (i = 0; i < t->nblk; i++)
 		free(t->blk[i].p);
@@ -192,9 +192,12 @@ zt_names_put(struct zt_names *t, const void *k, size_t n, uint64_t h,
 		memcpy(e + sizeof(len), k, n);
 	e[sizeof(len) + n] = '\0';
 	pg = t->page[(size_t)id / ZT_NAMES_PAGE];
-	if (pg == NULL)
+	if (pg == NULL) {
 		pg = t->page[(size_t)id / ZT_NAMES_PAGE] =
 		    zt_xcalloc(ZT_NAMES_PAGE, sizeof(*pg));
+		if ((size_t)id / ZT_NAMES_PAGE >= t->npage)
+			t->npage = (size_t)id / ZT_NAMES_PAGE + 1;
+	}
 	pg[(size_t)id % ZT_NAMES_PAGE] = e;
 	s.h = h32(h);
 	s.id = (uint32_t)id;
@@ -211,7 +214,7 @@ zt_names_clear(struct zt_names *t)
 {
 	size_t	 i;
 
-	for (i = 0; i < NPAGES && t->max > 0; i++)
+	for (i = 0; i < t->npage && t->max > 0; i++)
 		if (t->page[i] != NULL)
 			memset(t->page[i], 0, ZT_NAMES_PAGE *
 			    sizeof(*t->page[i]));

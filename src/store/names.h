@@ -41,6 +41,7 @@ struct zt_names {
 	size_t		 mask;		/* slots - 1 */
 	size_t		 count;		/* names held */
 	char		***page;	/* id -> name, by pages; never move */
+	size_t		 npage;		/* pages below this may be allocated */
 	struct zt_nblock *blk;		/* the bytes, in blocks that never move */
 	size_t		 nblk;
 	size_t		 bytes;		/* name bytes held, for the cap */
