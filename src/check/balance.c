@@ -268,7 +268,7 @@ services(const struct state *s, const struct zt_dims *dm,
 			res->nsvc++;
 		}
 		sv = &res->svc[ix];
-		sv->ep = zt_xrealloc(sv->ep, (sv->nep + 1) * sizeof(*sv->ep));
+		zt_arr_room((void **)&sv->ep, sv->nep, sizeof(*sv->ep));
 		sv->ep[sv->nep].name = ep_name(dm, k[1]);
 		sv->ep[sv->nep].n = s->count[i];
 		sv->nep++;

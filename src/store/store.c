@@ -137,6 +137,7 @@ struct zt_store {
 	struct zt_buf	 rkey;		/* intern side: tuple key being built */
 	int		 stale;		/* dictionaries must be reloaded */
 	int64_t		 src;		/* current source id, 0 if none */
+	int64_t		 mark[3];	/* ids of str, peer, kind at begin */
 	struct pod	*pods;
 	size_t		 npods;
 	struct zt_dict	 podix;		/* pod name -> index in pods */
@@ -407,7 +408,8 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 	itab_init(&st->peer, &st->names.peer, 4, "workloads");
 	itab_init(&st->kind, &st->names.kind, 3, "record kinds");
 	zt_dict_init(&st->podix, 1u << 30);
-	if (dicts_load(st, err) == -1)
+	/* An existing database is only read: its names are the reader's. */
+	if (mode != ZT_STORE_EXISTING && dicts_load(st, err) == -1)
 		goto out_path;
 	*out = st;
 	return 0;
@@ -564,7 +566,8 @@ fresh_add(struct zt_buf *f, int t, int64_t id, const struct zt_str *v, int n)
 
 /*
  * The id of key in t, giving it the next id (and logging the new row in
- * fresh) if it is new.  -1 with err set when the table is full.
+ * fresh, unless NULL) if it is new.  -1 with err set when the table is
+ * full.
  */
 static int64_t
 intern(struct itab *t, int which, struct zt_str key, const struct zt_str *cols,
@@ -580,7 +583,8 @@ intern(struct itab *t, int which, struct zt_str key, const struct zt_str *cols,
 		    "input; ztlog's limit", DICT_CAP >> 20, t->what);
 	id = ++t->next;
 	zt_names_put(t->d, key.p, key.n, h, id);
-	fresh_add(fresh, which, id, cols, t->ncols);
+	if (fresh != NULL)
+		fresh_add(fresh, which, id, cols, t->ncols);
 	return id;
 }
 
@@ -626,6 +630,9 @@ zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
 	int64_t		 port;
 
 	memset(ids, 0, sizeof(*ids));
+	/* Names only: the names table is all there is of them. */
+	if (st->mode == ZT_STORE_NAMES)
+		fresh = NULL;
 	if (rec->pod.p == NULL)
 		ids->pod = 0;
 	else if (st->lastpod > 0 && rec->pod.n == st->lastpod_name.n &&
@@ -768,6 +775,9 @@ zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 		return -1;
 	}
 	st->lastpod = -1;
+	st->mark[0] = st->str.next;
+	st->mark[1] = st->peer.next;
+	st->mark[2] = st->kind.next;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
@@ -955,13 +965,34 @@ zt_format_ts(int64_t us, char out[28])
 	out[27] = '\0';
 }
 
+/* Forget the names interned since zt_store_begin. */
+static void
+names_rollback(struct zt_store *st)
+{
+	struct itab	*t[3] = { &st->str, &st->peer, &st->kind };
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		zt_names_truncate(t[i]->d, st->mark[i]);
+		t[i]->next = st->mark[i];
+	}
+}
+
 void
 zt_store_abort(struct zt_store *st)
 {
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/*
+	 * Ids handed out in the rolled-back transaction are gone: forget
+	 * them (a private memory database cannot have changed behind our
+	 * back), or reload what the file holds at the next source.
+	 */
+	if (st->src != 0 && (st->mode == ZT_STORE_MEMORY ||
+	    st->mode == ZT_STORE_NAMES))
+		names_rollback(st);
+	else
+		st->stale = 1;
 	st->src = 0;
-	/* Ids handed out in the rolled-back transaction are gone. */
-	st->stale = 1;
 	st->lastpod = -1;
 	pods_reset(st);
 }

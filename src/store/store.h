@@ -33,8 +33,9 @@ enum zt_store_mode {
 	ZT_STORE_EXISTING,	/* file that must exist (query, stats) */
 	ZT_STORE_MEMORY,	/* private in-memory database */
 	ZT_STORE_COUNT,		/* in memory, keep counts but no records */
-	ZT_STORE_NAMES		/* in memory: names (str, peer, kind),
-				   sources and pods; no records, no rejects */
+	ZT_STORE_NAMES		/* in memory: sources and pods; the names
+				   only in zt_store_names (none in str,
+				   peer, kind); no records, no rejects */
 };
 
 /* Per-source accounting, filled by the caller while reading. */
@@ -114,8 +115,10 @@ int	zt_store_begin(struct zt_store *st, const char *name,
 /*
  * Interning may run on another thread than the inserts (ingest's reader
  * thread), one thread at a time, between zt_store_begin and zt_store_end:
- * zt_store_intern gives rec's strings their ids and appends the rows that
- * are new to fresh; zt_store_fresh inserts such rows, and must run before
+ * zt_store_intern gives rec's strings their ids (zt_store_names) and
+ * appends the rows that are new to fresh (nothing in ZT_STORE_NAMES
+ * mode, which keeps no names in SQLite); zt_store_fresh inserts such
+ * rows, and must run before
  * the records that use them are inserted with zt_store_insert.  -1 with
  * err set on a database error, or when the distinct names pass ztlog's
  * limit (32 MB of names per table).

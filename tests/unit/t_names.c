@@ -13,6 +13,10 @@
  *   t_names-3.*  truncate: the names above the mark are gone by id and by
  *                bytes, those below stay (their views unmoved), the ids
  *                are handed out again with other names; clear forgets all.
+ *   t_names-5.*  the store's names: in ZT_STORE_NAMES mode they are all
+ *                there is (the str table stays empty); a rolled-back
+ *                source's names are forgotten, and their ids handed out
+ *                again, in names-only and in-memory stores alike.
  *   t_names-4.*  threads: one thread adds 200,000 names while another
  *                reads every id handed to it (under a lock, as ingest's
  *                batches are) and finds the right bytes.
@@ -22,7 +26,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parse/record.h"
 #include "store/names.h"
+#include "store/store.h"
 #include "util/dict.h"
 #include "tt.h"
 
@@ -239,6 +245,89 @@ names_threads(void)
 	pthread_mutex_destroy(&h.mu);
 }
 
+/* t_names-5.1 */
+static int64_t
+count_rows(struct zt_store *st, const char *q)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if (sqlite3_prepare_v2(zt_store_db(st), q, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void
+intern_line(struct zt_store *st, const char *text, struct zt_recids *ids)
+{
+	struct zt_parser	 ps;
+	struct zt_rec		 rec;
+	struct zt_buf		 fresh = { NULL, 0, 0 };
+	struct zt_str		 l = { text, strlen(text) };
+	struct zt_err		 err;
+
+	zt_parser_init(&ps);
+	TT_EQ_INT(zt_parse_line(&ps, l, &rec), ZT_CLASS_RECORD);
+	TT_EQ_INT(zt_store_intern(st, &rec, ids, &fresh, &err), 0);
+	TT_EQ_INT(zt_store_fresh(st, fresh.p, fresh.n, &err), 0);
+	zt_buf_free(&fresh);
+	zt_parser_fini(&ps);
+}
+
+#define LINE(svc) "2024-11-19T12:00:01.000000Z\tinfo\taccess\t" \
+	"connection complete\tsrc.addr=10.0.0.9:4000 src.workload=\"c\" " \
+	"dst.addr=10.0.0.7:80 dst.service=\"" svc "\" direction=\"outbound\""
+
+static void
+names_store_rollback(void)
+{
+	static const enum zt_store_mode modes[] = { ZT_STORE_NAMES,
+	    ZT_STORE_MEMORY };
+	const struct zt_nameset	*ns;
+	struct zt_source_stats	 ss;
+	struct zt_store		*st;
+	struct zt_recids	 ids;
+	struct zt_err		 err;
+	struct zt_str		 v;
+	char			*dup;
+	size_t			 m;
+	int64_t			 kept;
+
+	for (m = 0; m < 2; m++) {
+		TT_EQ_INT(zt_store_open(&st, NULL, modes[m], &err), 0);
+		ns = zt_store_names(st);
+		TT_EQ_INT(zt_store_begin(st, "a", &err), 0);
+		intern_line(st, LINE("svc-a"), &ids);
+		kept = ids.service;
+		memset(&ss, 0, sizeof(ss));
+		TT_EQ_INT(zt_store_end(st, &ss, &dup, &err), 0);
+		TT_EQ_INT(zt_store_begin(st, "b", &err), 0);
+		intern_line(st, LINE("svc-rolled-back"), &ids);
+		TT_EQ_INT(ids.service, kept + 1);
+		zt_store_abort(st);
+		TT_EQ_INT(ns->str.max, kept);
+		TT_CHECK(zt_names_get(&ns->str, kept + 1).p == NULL);
+		TT_EQ_INT(zt_names_find(&ns->str, "svc-rolled-back", 15,
+		    zt_hash("svc-rolled-back", 15)), -1);
+		TT_EQ_INT(zt_store_begin(st, "c", &err), 0);
+		intern_line(st, LINE("svc-c"), &ids);
+		TT_EQ_INT(ids.service, kept + 1);
+		v = zt_names_get(&ns->str, ids.service);
+		TT_EQ_MEM(v.p, v.n, "svc-c");
+		v = zt_names_get(&ns->str, kept);
+		TT_EQ_MEM(v.p, v.n, "svc-a");
+		TT_EQ_INT(zt_store_end(st, &ss, &dup, &err), 0);
+		/* Names only: none in SQLite; in memory: the same as held. */
+		TT_EQ_INT(count_rows(st, "SELECT count(*) FROM str"),
+		    modes[m] == ZT_STORE_NAMES ? 0 : ns->str.max);
+		TT_EQ_INT(count_rows(st, "SELECT count(*) FROM str WHERE "
+		    "s = 'svc-rolled-back'"), 0);
+		zt_store_close(st);
+	}
+}
+
 int
 main(void)
 {
@@ -246,5 +335,6 @@ main(void)
 	names_grow();
 	names_truncate();
 	names_threads();
+	names_store_rollback();
 	return tt_finish("t_names");
 }
