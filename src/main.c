@@ -26,7 +26,7 @@
 #include "ingest.h"
 #include "in/input.h"
 #include "report/report.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "report/output.h"
 #include "store/regexp.h"
 #include "store/store.h"

@@ -24,8 +24,8 @@
 
 #include <sqlite3.h>
 
+#include "check/rule.h"
 #include "util/diag.h"
-#include "rules/rules.h"
 #include "store/store.h"
 
 enum zt_status {

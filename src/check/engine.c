@@ -205,7 +205,8 @@ feed(struct zt_checker *c, const struct zt_row *row)
 		if (sl->err || sl->st == NULL)
 			continue;
 		if (r->where.n > 0) {
-			pass = zt_filter_eval(&r->where, row, msg, sizeof(msg));
+			pass = zt_filter_eval(&r->where, row->s, row->num, msg,
+			    sizeof(msg));
 			if (pass == -1) {
 				sl->err = 1;
 				snprintf(sl->emsg, sizeof(sl->emsg), "where: %s",

@@ -167,7 +167,8 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 		return 0;
 	s->checked++;
 	if (cf->has_require) {
-		req = zt_filter_eval(&cf->require, row, emsg, sizeof(emsg));
+		req = zt_filter_eval(&cf->require, row->s, row->num, emsg,
+		    sizeof(emsg));
 		if (req == -1) {
 			snprintf(msg, msgsize, "require: %s", emsg);
 			return -1;

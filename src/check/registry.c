@@ -6,23 +6,18 @@
 #include "check/type.h"
 
 /*
- * Every check type, one line each, in the order messages list them.
- * X(name) stands for the zt_check_type zt_check_<name> of <name>.c.
+ * Every check type, in the order messages list them: a type is its file
+ * (zt_check_<name> in <name>.c) and its line in this table.
  */
-#define CHECK_TYPES(X)	\
-	X(hbone)	\
-	X(pairing)	\
-	X(balance)	\
-	X(errors)	\
-	X(sql)
-
-#define DECLARE(n)	extern const struct zt_check_type zt_check_##n;
-#define ENTRY(n)	&zt_check_##n,
-
-CHECK_TYPES(DECLARE)
+extern const struct zt_check_type zt_check_hbone, zt_check_pairing,
+    zt_check_balance, zt_check_errors, zt_check_sql;
 
 static const struct zt_check_type *const types[] = {
-	CHECK_TYPES(ENTRY)
+	&zt_check_hbone,
+	&zt_check_pairing,
+	&zt_check_balance,
+	&zt_check_errors,
+	&zt_check_sql,
 	NULL
 };
 

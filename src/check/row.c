@@ -11,41 +11,6 @@
 #include "store/store.h"
 #include "util/text.h"
 
-const char *const zt_col_names[ZT_COL_COUNT] = {
-	"pod", "level", "message", "direction",
-	"src_addr", "src_ip", "src_port", "src_workload",
-	"src_namespace", "src_identity", "src_cluster",
-	"dst_addr", "dst_ip", "dst_port", "dst_hbone_addr",
-	"dst_hbone_host", "dst_hbone_port", "dst_service",
-	"dst_workload", "dst_namespace", "dst_identity",
-	"dst_cluster", "bytes_sent", "bytes_recv",
-	"duration_ms", "error", "hbone", "via_waypoint",
-};
-
-int
-zt_col_lookup(const char *name)
-{
-	int	 i;
-
-	for (i = 0; i < ZT_COL_COUNT; i++)
-		if (strcmp(name, zt_col_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-int
-zt_col_numeric(enum zt_col c)
-{
-	switch (c) {
-	case ZT_COL_SRC_PORT: case ZT_COL_DST_PORT: case ZT_COL_DST_HBONE_PORT:
-	case ZT_COL_BYTES_SENT: case ZT_COL_BYTES_RECV: case ZT_COL_DURATION_MS:
-	case ZT_COL_HBONE: case ZT_COL_VIA_WAYPOINT:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 void
 zt_row_src_addr(struct zt_buf *b, const struct zt_row *row)
 {

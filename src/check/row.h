@@ -3,7 +3,8 @@
  * view (ztlog(1)) as text views and numbers, plus the interned ids the
  * checks group by.
  *
- * names -> [row] -> filter (rules), the checks, examples
+ * names -> [row] -> the engine, the checks, examples; filters (rules)
+ * read its columns
  *
  * A zt_row owns nothing: its texts point into the run's names and live
  * as long as they do (zt_row_fill), or into whatever the caller built it
@@ -14,34 +15,17 @@
 
 #include <stdint.h>
 
+#include "rules/filter.h"
 #include "util/str.h"
-
-/* Columns of the records view a filter can name. */
-enum zt_col {
-	ZT_COL_POD, ZT_COL_LEVEL, ZT_COL_MESSAGE, ZT_COL_DIRECTION,
-	ZT_COL_SRC_ADDR, ZT_COL_SRC_IP, ZT_COL_SRC_PORT, ZT_COL_SRC_WORKLOAD,
-	ZT_COL_SRC_NAMESPACE, ZT_COL_SRC_IDENTITY, ZT_COL_SRC_CLUSTER,
-	ZT_COL_DST_ADDR, ZT_COL_DST_IP, ZT_COL_DST_PORT, ZT_COL_DST_HBONE_ADDR,
-	ZT_COL_DST_HBONE_HOST, ZT_COL_DST_HBONE_PORT, ZT_COL_DST_SERVICE,
-	ZT_COL_DST_WORKLOAD, ZT_COL_DST_NAMESPACE, ZT_COL_DST_IDENTITY,
-	ZT_COL_DST_CLUSTER, ZT_COL_BYTES_SENT, ZT_COL_BYTES_RECV,
-	ZT_COL_DURATION_MS, ZT_COL_ERROR, ZT_COL_HBONE, ZT_COL_VIA_WAYPOINT,
-	ZT_COL_COUNT
-};
-
-extern const char *const zt_col_names[ZT_COL_COUNT];
-/* Column index of name, or -1. */
-int	zt_col_lookup(const char *name);
-/* Is column c a number (num[c] holds it when s[c] is present)? */
-int	zt_col_numeric(enum zt_col c);
 
 struct zt_row {
 	int64_t		 source_id;
 	int64_t		 line;
 	int64_t		 ref;		/* line reference, see engine.c */
 	int64_t		 ts_us;
-	struct zt_str	 s[ZT_COL_COUNT];	/* text of each column; absent: p NULL */
-	int64_t		 num[ZT_COL_COUNT];	/* numeric columns */
+	/* The columns (filter.h): text, absent p NULL; numbers in num. */
+	struct zt_str	 s[ZT_COL_COUNT];
+	int64_t		 num[ZT_COL_COUNT];
 	/* Interned ids (0 = absent), for grouping without string compares. */
 	int64_t		 pod_id;
 	int64_t		 kind_id;

@@ -28,7 +28,7 @@
 #include "check/observe.h"
 #include "check/refs.h"
 #include "check/row.h"
-#include "rules/rules.h"
+#include "check/rule.h"
 #include "rules/yaml.h"
 
 /*

@@ -9,6 +9,41 @@
 #include "rules/filter.h"
 #include "util/xalloc.h"
 
+const char *const zt_col_names[ZT_COL_COUNT] = {
+	"pod", "level", "message", "direction",
+	"src_addr", "src_ip", "src_port", "src_workload",
+	"src_namespace", "src_identity", "src_cluster",
+	"dst_addr", "dst_ip", "dst_port", "dst_hbone_addr",
+	"dst_hbone_host", "dst_hbone_port", "dst_service",
+	"dst_workload", "dst_namespace", "dst_identity",
+	"dst_cluster", "bytes_sent", "bytes_recv",
+	"duration_ms", "error", "hbone", "via_waypoint",
+};
+
+int
+zt_col_lookup(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < ZT_COL_COUNT; i++)
+		if (strcmp(name, zt_col_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+zt_col_numeric(enum zt_col c)
+{
+	switch (c) {
+	case ZT_COL_SRC_PORT: case ZT_COL_DST_PORT: case ZT_COL_DST_HBONE_PORT:
+	case ZT_COL_BYTES_SENT: case ZT_COL_BYTES_RECV: case ZT_COL_DURATION_MS:
+	case ZT_COL_HBONE: case ZT_COL_VIA_WAYPOINT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* {in: [a, b]}, {match: PCRE} or {not_match: PCRE} into cd. */
 static int
 operator(struct zt_yctx *c, const struct zt_ynode *v, const char *what,
@@ -85,8 +120,8 @@ zt_filter_parse(struct zt_yctx *c, const struct zt_ynode *n, const char *what,
 }
 
 int
-zt_filter_eval(const struct zt_filter *f, const struct zt_row *row, char *msg,
-    size_t msgsize)
+zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
+    const int64_t *num, char *msg, size_t msgsize)
 {
 	const struct zt_cond	*c;
 	struct zt_str		 v;
@@ -98,9 +133,9 @@ zt_filter_eval(const struct zt_filter *f, const struct zt_row *row, char *msg,
 
 	for (i = 0; i < f->n; i++) {
 		c = &f->c[i];
-		v = row->s[c->col];
+		v = s[c->col];
 		if (zt_col_numeric(c->col) && v.p != NULL) {
-			snprintf(nbuf, sizeof(nbuf), "%" PRId64, row->num[c->col]);
+			snprintf(nbuf, sizeof(nbuf), "%" PRId64, num[c->col]);
 			v.p = nbuf;
 			v.n = strlen(nbuf);
 		}

@@ -2,7 +2,7 @@
  * filter.h -- `where:` filters of rule files, over the columns of the
  * records view, evaluated on a row.
  *
- * yaml -> [filter] -> the engine and the checks (row.h)
+ * yaml -> [filter] -> the engine and the checks (check/row.h)
  *
  * A filter is a conjunction of conditions, one per named column:
  *   column: literal            equal (text, or the number as text)
@@ -20,11 +20,29 @@
 
 #include <pcre2.h>
 
-#include "check/row.h"
 #include "rules/re.h"
 #include "rules/yaml.h"
 #include "util/diag.h"
 #include "util/str.h"
+
+/* Columns of the records view (ztlog(1)) a filter can name. */
+enum zt_col {
+	ZT_COL_POD, ZT_COL_LEVEL, ZT_COL_MESSAGE, ZT_COL_DIRECTION,
+	ZT_COL_SRC_ADDR, ZT_COL_SRC_IP, ZT_COL_SRC_PORT, ZT_COL_SRC_WORKLOAD,
+	ZT_COL_SRC_NAMESPACE, ZT_COL_SRC_IDENTITY, ZT_COL_SRC_CLUSTER,
+	ZT_COL_DST_ADDR, ZT_COL_DST_IP, ZT_COL_DST_PORT, ZT_COL_DST_HBONE_ADDR,
+	ZT_COL_DST_HBONE_HOST, ZT_COL_DST_HBONE_PORT, ZT_COL_DST_SERVICE,
+	ZT_COL_DST_WORKLOAD, ZT_COL_DST_NAMESPACE, ZT_COL_DST_IDENTITY,
+	ZT_COL_DST_CLUSTER, ZT_COL_BYTES_SENT, ZT_COL_BYTES_RECV,
+	ZT_COL_DURATION_MS, ZT_COL_ERROR, ZT_COL_HBONE, ZT_COL_VIA_WAYPOINT,
+	ZT_COL_COUNT
+};
+
+extern const char *const zt_col_names[ZT_COL_COUNT];
+/* Column index of name, or -1. */
+int	zt_col_lookup(const char *name);
+/* Is column c a number (num[c] holds it when its text is present)? */
+int	zt_col_numeric(enum zt_col c);
 
 enum zt_cond_op {
 	ZT_COND_EQ,
@@ -55,9 +73,14 @@ struct zt_filter {
  */
 int	zt_filter_parse(struct zt_yctx *c, const struct zt_ynode *n,
 	    const char *what, struct zt_filter *f);
-/* Does row pass f?  (An empty filter passes everything.)  -1 on a regex error. */
-int	zt_filter_eval(const struct zt_filter *f, const struct zt_row *row,
-	    char *msg, size_t msgsize);
+/*
+ * Does a record pass f?  Its columns by zt_col: s[c] the text (p NULL:
+ * absent; present numbers have any text), num[c] the number of a numeric
+ * column.  An empty filter passes everything.  -1 on a regex error (msg
+ * set).
+ */
+int	zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
+	    const int64_t *num, char *msg, size_t msgsize);
 void	zt_filter_free(struct zt_filter *f);
 
 #endif

@@ -21,7 +21,7 @@
 #include "check/check.h"
 #include "parse/record.h"
 #include "report/report.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "store/store.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

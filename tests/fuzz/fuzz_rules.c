@@ -29,7 +29,7 @@
 
 #include "check/type.h"
 #include "rules/filter.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "util/xalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -99,10 +99,10 @@ eval(const struct zt_filter *f, const struct zt_row *zero,
 			all_not = 0;
 	}
 	msg[0] = '\0';
-	r = zt_filter_eval(f, zero, msg, sizeof(msg));
+	r = zt_filter_eval(f, zero->s, zero->num, msg, sizeof(msg));
 	if (r != all_not)
 		fail("wrong verdict on a row of absent columns", id);
-	r = zt_filter_eval(f, full, msg, sizeof(msg));
+	r = zt_filter_eval(f, full->s, full->num, msg, sizeof(msg));
 	if (r != 0 && r != 1 && r != -1)
 		fail("verdict neither 1, 0 nor -1", id);
 	if (r == -1 && msg[0] == '\0')

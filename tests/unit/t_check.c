@@ -21,9 +21,10 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "check/row.h"
 #include "parse/record.h"
 #include "report/report.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "store/store.h"
 #include "tt.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check/check.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "tt.h"
 
 static int

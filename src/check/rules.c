@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "check/type.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "rules/yaml.h"
 #include "util/text.h"
 #include "util/xalloc.h"

@@ -1,7 +1,8 @@
 /*
  * rules.h -- rule files (YAML, see ztlog-rules(5)) into a rule set.
  *
- * rules -> check -> report
+ * rule files -> yaml -> [rules] -> registry (check/type.h) -> the check
+ * types; the rules themselves: rule.h
  *
  * The built-in rules (rules/default.yaml) are compiled into the binary;
  * user files are loaded after them, and a rule whose id exists replaces
@@ -19,42 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check/rule.h"
 #include "util/diag.h"
-#include "rules/filter.h"
 
 #define ZT_RULES_MAXBYTES	(1024 * 1024)
 
-enum zt_sev {
-	ZT_SEV_INFO,
-	ZT_SEV_WARNING,
-	ZT_SEV_ERROR
-};
-
-struct zt_check_type;
-
-/*
- * A rule: what every rule has, and its type (check/type.h), which reads
- * and owns the rest (cfg).
- */
-struct zt_rule {
-	char		*id;
-	char		*description;
-	char		*file;		/* where it was defined */
-	unsigned long	 line;
-	char		*text;		/* its YAML, for `ztlog rules show` */
-	enum zt_sev	 sev;
-	const struct zt_check_type *type;
-	void		*cfg;		/* the type's parameters; the type's */
-	struct zt_filter where;		/* records the rule looks at */
-	uint64_t	 cols;		/* columns its filters name, 1 << zt_col */
-};
-
-struct zt_ruleset {
-	struct zt_rule	*r;
-	size_t		 n;
-};
-
-extern const char *const zt_sev_names[];
 
 /* The built-in rules (rules/default.yaml as compiled in). */
 extern const char zt_default_rules[];
