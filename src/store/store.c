@@ -16,7 +16,6 @@
 #include "util/xalloc.h"
 
 #define SCHEMA_VERSION	1
-#define DICT_CAP	(32u << 20)	/* distinct key bytes per table */
 #define MAXPODS		65536		/* distinct pods counted per source */
 
 static const char schema[] =
@@ -112,38 +111,19 @@ struct pod {
 	uint64_t	 n[3];		/* by enum zt_class */
 };
 
-/*
- * An interned table: str (one text) or a tuple table (peer, kind).  The
- * dictionary always mirrors the whole table, so new ids come from a
- * counter and interning needs no query.
- */
-struct itab {
-	struct zt_names	*d;		/* in the store's names */
-	int64_t		 next;		/* last id handed out */
-	int		 ncols;		/* texts per row: 1, 4 or 3 */
-	const char	*what;		/* for the "too many" message */
-};
-
 struct zt_store {
 	sqlite3		*db;
 	char		*name;		/* what to open a second connection on */
 	enum zt_store_mode mode;
 	sqlite3_stmt	*st[S_COUNT];
-	struct zt_nameset names;
-	struct itab	 str;
-	struct itab	 peer;
-	struct itab	 kind;
-	struct zt_buf	 key;		/* store side: reject text */
-	struct zt_buf	 rkey;		/* intern side: tuple key being built */
-	int		 stale;		/* dictionaries must be reloaded */
+	struct zt_intern in;		/* the names side */
+	struct zt_buf	 key;		/* reject text, tuple keys */
+	int		 stale;		/* names must be reloaded */
 	int64_t		 src;		/* current source id, 0 if none */
-	int64_t		 mark[3];	/* ids of str, peer, kind at begin */
 	struct pod	*pods;
 	size_t		 npods;
 	struct zt_dict	 podix;		/* pod name -> index in pods */
 	int64_t		 lastcount;	/* pods index of the last line, or -1 */
-	int64_t		 lastpod;	/* str id of the last pod seen */
-	struct zt_buf	 lastpod_name;	/* its name */
 };
 
 /* SQLite says "disk I/O error"; the errno says what happened. */
@@ -180,69 +160,11 @@ exec(struct zt_store *st, const char *q, struct zt_err *err)
 	return 0;
 }
 
-static void
-itab_init(struct itab *t, struct zt_names *d, int ncols, const char *what)
-{
-	t->d = d;
-	t->ncols = ncols;
-	t->what = what;
-	t->next = 0;
-}
-
-static int
-itab_load(struct zt_store *st, struct itab *t, const char *q,
-    struct zt_err *err)
-{
-	sqlite3_stmt	*s;
-	const void	*k;
-	size_t		 n;
-	int64_t		 id;
-	int		 rc;
-
-	zt_names_clear(t->d);
-	t->next = 0;
-	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
-		return dberr(st, err, "load");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		k = sqlite3_column_blob(s, 1);
-		n = (size_t)sqlite3_column_bytes(s, 1);
-		if (id > t->next)
-			t->next = id;
-		/*
-		 * A zero-length value comes back as a NULL pointer: it is
-		 * the empty key (error=""), not an absent one, and leaving
-		 * it out would insert it again, against UNIQUE.
-		 */
-		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
-			continue;
-		if (k == NULL)
-			k = "";
-		if (zt_names_full(t->d, n)) {
-			sqlite3_finalize(s);
-			return zt_err_set(err, "database: more than %u MB of "
-			    "distinct %s; ztlog's limit", DICT_CAP >> 20,
-			    t->what);
-		}
-		if (zt_names_put(t->d, k, n, zt_hash(k, n), id) == -1) {
-			sqlite3_finalize(s);
-			return zt_err_set(err, "database: %s id %lld out of "
-			    "range or repeated", t->what, (long long)id);
-		}
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return dberr(st, err, "load");
-	return 0;
-}
-
-/* Mirror the three interned tables into the dictionaries. */
+/* Mirror the three interned tables into the names. */
 static int
 dicts_load(struct zt_store *st, struct zt_err *err)
 {
-	if (itab_load(st, &st->str, "SELECT id, s FROM str", err) == -1 ||
-	    itab_load(st, &st->peer, "SELECT id, k FROM peer", err) == -1 ||
-	    itab_load(st, &st->kind, "SELECT id, k FROM kind", err) == -1)
+	if (zt_intern_load(&st->in, st->db, err) == -1)
 		return -1;
 	st->stale = 0;
 	return 0;
@@ -403,10 +325,7 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 			dberr(st, err, "prepare");
 			goto out_path;
 		}
-	zt_nameset_init(&st->names, DICT_CAP);
-	itab_init(&st->str, &st->names.str, 1, "names and addresses");
-	itab_init(&st->peer, &st->names.peer, 4, "workloads");
-	itab_init(&st->kind, &st->names.kind, 3, "record kinds");
+	zt_intern_init(&st->in);
 	zt_dict_init(&st->podix, 1u << 30);
 	/* An existing database is only read: its names are the reader's. */
 	if (mode != ZT_STORE_EXISTING && dicts_load(st, err) == -1)
@@ -431,7 +350,7 @@ zt_store_db(struct zt_store *st)
 const struct zt_nameset *
 zt_store_names(const struct zt_store *st)
 {
-	return &st->names;
+	return &st->in.names;
 }
 
 /*
@@ -515,20 +434,18 @@ zt_store_close(struct zt_store *st)
 		zt_store_abort(st);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->st[i]);
-	if (st->str.d != NULL) {
+	if (st->in.str.d != NULL) {
 		pods_reset(st);
-		zt_nameset_fini(&st->names);
+		zt_intern_fini(&st->in);
 		zt_dict_fini(&st->podix);
 	}
 	zt_buf_free(&st->key);
-	zt_buf_free(&st->rkey);
-	zt_buf_free(&st->lastpod_name);
 	free(st->name);
 	sqlite3_close(st->db);
 	free(st);
 }
 
-/* ---- interning ------------------------------------------------------ */
+/* ---- names ------------------------------------------------------------- */
 
 static void
 bind_str(sqlite3_stmt *s, int i, struct zt_str v)
@@ -539,199 +456,36 @@ bind_str(sqlite3_stmt *s, int i, struct zt_str v)
 		sqlite3_bind_text(s, i, v.p, (int)v.n, SQLITE_STATIC);
 }
 
-/*
- * The fresh log: rows interned but not yet inserted, as
- *   table (1 byte), id (8), then per column: present (1), length (4), bytes.
- */
-static void
-fresh_add(struct zt_buf *f, int t, int64_t id, const struct zt_str *v, int n)
-{
-	unsigned char	 b[9];
-	int		 i;
-	int		 k;
-
-	b[0] = (unsigned char)t;
-	for (k = 0; k < 8; k++)
-		b[1 + k] = (unsigned char)((uint64_t)id >> (8 * k));
-	zt_buf_add(f, (const char *)b, 9);
-	for (i = 0; i < n; i++) {
-		b[0] = v[i].p != NULL;
-		for (k = 0; k < 4; k++)
-			b[1 + k] = (unsigned char)(v[i].n >> (8 * k));
-		zt_buf_add(f, (const char *)b, 5);
-		if (v[i].p != NULL)
-			zt_buf_add(f, v[i].p, v[i].n);
-	}
-}
-
-/*
- * The id of key in t, giving it the next id (and logging the new row in
- * fresh, unless NULL) if it is new.  -1 with err set when the table is
- * full.
- */
-static int64_t
-intern(struct itab *t, int which, struct zt_str key, const struct zt_str *cols,
-    struct zt_buf *fresh, struct zt_err *err)
-{
-	uint64_t	 h = zt_hash(key.p, key.n);
-	int64_t		 id = zt_names_find(t->d, key.p, key.n, h);
-
-	if (id >= 0)
-		return id;
-	if (zt_names_full(t->d, key.n) || t->next + 1 >= ZT_NAMES_MAXID)
-		return zt_err_set(err, "more than %u MB of distinct %s in the "
-		    "input; ztlog's limit", DICT_CAP >> 20, t->what);
-	id = ++t->next;
-	zt_names_put(t->d, key.p, key.n, h, id);
-	if (fresh != NULL)
-		fresh_add(fresh, which, id, cols, t->ncols);
-	return id;
-}
-
-enum { T_STR, T_PEER, T_KIND };
-
-/* Interned id of a string, or 0 for "absent" (bound as NULL). */
-static int64_t
-intern_str(struct zt_store *st, struct zt_str v, struct zt_buf *fresh,
-    struct zt_err *err)
-{
-	if (v.p == NULL)
-		return 0;
-	return intern(&st->str, T_STR, v, &v, fresh, err);
-}
-
-/* Interned id of a tuple; 0 when every column is absent (peer only). */
-static int64_t
-intern_tuple(struct zt_store *st, struct itab *t, const struct zt_str *v,
-    struct zt_buf *fresh, struct zt_err *err)
-{
-	struct zt_str	 key;
-	int		 i;
-	int		 any = 0;
-
-	for (i = 0; i < t->ncols; i++)
-		any |= v[i].p != NULL;
-	if (!any && t != &st->kind)
-		return 0;
-	zt_names_tuple_key(&st->rkey, v, t->ncols);
-	key.p = st->rkey.p;
-	key.n = st->rkey.n;
-	return intern(t, t == &st->kind ? T_KIND : T_PEER, key, v, fresh, err);
-}
-
 int
 zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
     struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err)
 {
-	struct zt_str	 host;
-	struct zt_str	 hhost;
-	struct zt_str	 dhost;
-	struct zt_str	 kind[3];
-	int64_t		 port;
-
-	memset(ids, 0, sizeof(*ids));
 	/* Names only: the names table is all there is of them. */
-	if (st->mode == ZT_STORE_NAMES)
-		fresh = NULL;
-	if (rec->pod.p == NULL)
-		ids->pod = 0;
-	else if (st->lastpod > 0 && rec->pod.n == st->lastpod_name.n &&
-	    memcmp(rec->pod.p, st->lastpod_name.p, rec->pod.n) == 0)
-		ids->pod = st->lastpod;
-	else {
-		ids->pod = intern_str(st, rec->pod, fresh, err);
-		st->lastpod = ids->pod;
-		st->lastpod_name.n = 0;
-		zt_buf_add(&st->lastpod_name, rec->pod.p, rec->pod.n);
-	}
-	kind[0] = rec->level;
-	kind[1] = rec->message;
-	kind[2] = rec->f[ZT_F_DIRECTION];
-	ids->kind = intern_tuple(st, &st->kind, kind, fresh, err);
-	zt_names_split_addr(rec->f[ZT_F_SRC_ADDR], &host, &port);
-	ids->src_ip = intern_str(st, host, fresh, err);
-	ids->src_port = port;
-	ids->src_peer = intern_tuple(st, &st->peer, &rec->f[ZT_F_SRC_WORKLOAD],
-	    fresh, err);
-	ids->dst = intern_str(st, rec->f[ZT_F_DST_ADDR], fresh, err);
-	ids->hbone = intern_str(st, rec->f[ZT_F_DST_HBONE_ADDR], fresh, err);
-	ids->service = intern_str(st, rec->f[ZT_F_DST_SERVICE], fresh, err);
-	ids->dst_peer = intern_tuple(st, &st->peer, &rec->f[ZT_F_DST_WORKLOAD],
-	    fresh, err);
-	ids->error = intern_str(st, rec->f[ZT_F_ERROR], fresh, err);
-	if (ids->pod < 0 || ids->kind < 0 || ids->src_ip < 0 ||
-	    ids->src_peer < 0 || ids->dst < 0 || ids->hbone < 0 ||
-	    ids->service < 0 || ids->dst_peer < 0 || ids->error < 0)
-		return -1;
-	if (rec->f[ZT_F_DST_HBONE_ADDR].p != NULL &&
-	    ZT_STR_EQ(rec->f[ZT_F_DIRECTION], "outbound")) {
-		zt_names_split_addr(rec->f[ZT_F_DST_HBONE_ADDR], &hhost, &port);
-		zt_names_split_addr(rec->f[ZT_F_DST_ADDR], &dhost, &port);
-		ids->wp = hhost.n != dhost.n ||
-		    memcmp(hhost.p, dhost.p, hhost.n) != 0;
-	}
-	ids->ts_us = rec->ts_us;
-	ids->has_sent = rec->f[ZT_F_BYTES_SENT].p != NULL;
-	ids->bytes_sent = rec->bytes_sent;
-	ids->has_recv = rec->f[ZT_F_BYTES_RECV].p != NULL;
-	ids->bytes_recv = rec->bytes_recv;
-	ids->has_dur = rec->f[ZT_F_DURATION].p != NULL;
-	ids->duration_ms = rec->duration_ms;
-	/* Nanoseconds since the epoch fit an int64 until 2262. */
-	ids->has_kube = rec->has_kube && rec->ts_us < INT64_MAX / 1000;
-	if (ids->has_kube) {
-		ids->kube_d = rec->kube_ns - rec->ts_us * 1000;
-		ids->kube_z = rec->kube_z;
-		ids->kube_off = rec->kube_off;
-	}
-	return 0;
-}
-
-static uint64_t
-get_le(const unsigned char *p, int n)
-{
-	uint64_t	 v = 0;
-	int		 k;
-
-	for (k = n - 1; k >= 0; k--)
-		v = v << 8 | p[k];
-	return v;
+	return zt_intern_record(&st->in, rec, ids, st->mode == ZT_STORE_NAMES ?
+	    NULL : fresh, err);
 }
 
 int
 zt_store_fresh(struct zt_store *st, const char *p, size_t n,
     struct zt_err *err)
 {
-	const unsigned char	*q = (const unsigned char *)p;
-	const unsigned char	*end;
+	const char		*end = p + n;
+	enum zt_fresh_tab	 t;
 	struct zt_str		 v[4];
 	struct zt_str		 host;
 	sqlite3_stmt		*s;
 	int64_t			 id;
 	int64_t			 port;
-	int			 t;
 	int			 nc;
 	int			 i;
 
-	if (n == 0)
-		return 0;
-	end = q + n;
-	while (q < end) {
-		t = q[0];
-		id = (int64_t)get_le(q + 1, 8);
-		q += 9;
-		nc = t == T_STR ? 1 : t == T_PEER ? 4 : 3;
-		for (i = 0; i < nc; i++) {
-			v[i].n = (size_t)get_le(q + 1, 4);
-			v[i].p = q[0] ? (const char *)q + 5 : NULL;
-			q += 5 + (q[0] ? v[i].n : 0);
-		}
+	while ((nc = zt_intern_fresh_next(&p, end, &t, &id, v)) > 0) {
 		if (st->mode == ZT_STORE_COUNT)
 			continue;
-		s = st->st[t == T_STR ? S_STR_INS : t == T_PEER ? S_PEER_INS :
-		    S_KIND_INS];
+		s = st->st[t == ZT_FRESH_STR ? S_STR_INS : t == ZT_FRESH_PEER ?
+		    S_PEER_INS : S_KIND_INS];
 		sqlite3_bind_int64(s, 1, id);
-		if (t == T_STR) {
+		if (t == ZT_FRESH_STR) {
 			zt_names_split_addr(v[0], &host, &port);
 			bind_str(s, 2, v[0]);
 			bind_str(s, 3, host);
@@ -774,10 +528,7 @@ zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
-	st->lastpod = -1;
-	st->mark[0] = st->str.next;
-	st->mark[1] = st->peer.next;
-	st->mark[2] = st->kind.next;
+	zt_intern_begin(&st->in);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
@@ -965,19 +716,6 @@ zt_format_ts(int64_t us, char out[28])
 	out[27] = '\0';
 }
 
-/* Forget the names interned since zt_store_begin. */
-static void
-names_rollback(struct zt_store *st)
-{
-	struct itab	*t[3] = { &st->str, &st->peer, &st->kind };
-	int		 i;
-
-	for (i = 0; i < 3; i++) {
-		zt_names_truncate(t[i]->d, st->mark[i]);
-		t[i]->next = st->mark[i];
-	}
-}
-
 void
 zt_store_abort(struct zt_store *st)
 {
@@ -989,11 +727,10 @@ zt_store_abort(struct zt_store *st)
 	 */
 	if (st->src != 0 && (st->mode == ZT_STORE_MEMORY ||
 	    st->mode == ZT_STORE_NAMES))
-		names_rollback(st);
+		zt_intern_rollback(&st->in);
 	else
 		st->stale = 1;
 	st->src = 0;
-	st->lastpod = -1;
 	pods_reset(st);
 }
 

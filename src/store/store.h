@@ -22,6 +22,7 @@
 
 #include "util/diag.h"
 #include "parse/record.h"
+#include "store/intern.h"
 #include "store/names.h"
 #include "util/str.h"
 #include "util/text.h"
@@ -79,35 +80,6 @@ sqlite3	*zt_store_reader(struct zt_store *st, struct zt_err *err);
  * writes, PRAGMA, schema changes or transactions).  Returns an SQLite code.
  */
 int	zt_store_lockdown(sqlite3 *db);
-
-/*
- * A record with its strings interned: what one rec row holds.  Ids are 0
- * for "absent".
- */
-struct zt_recids {
-	int64_t		 pod;
-	int64_t		 ts_us;
-	int64_t		 kind;
-	int64_t		 src_ip;
-	int64_t		 src_port;	/* -1: none */
-	int64_t		 src_peer;
-	int64_t		 dst;
-	int64_t		 hbone;
-	int64_t		 service;
-	int64_t		 dst_peer;
-	int64_t		 error;
-	int64_t		 bytes_sent;
-	int64_t		 bytes_recv;
-	int64_t		 duration_ms;
-	int64_t		 kube_d;	/* kubelet time - ztunnel time, ns */
-	int		 kube_off;	/* kubelet UTC offset, minutes */
-	unsigned	 has_sent : 1;
-	unsigned	 has_recv : 1;
-	unsigned	 has_dur : 1;
-	unsigned	 has_kube : 1;
-	unsigned	 kube_z : 1;	/* kubelet time written with Z */
-	unsigned	 wp : 1;	/* outbound HBONE via a waypoint */
-};
 
 /* Start a source: a transaction and its sources row.  Returns 0 or -1. */
 int	zt_store_begin(struct zt_store *st, const char *name,
