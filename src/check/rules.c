@@ -12,6 +12,7 @@
 
 #include "check/type.h"
 #include "check/rules.h"
+#include "util/dict.h"
 #include "rules/yaml.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -68,30 +69,12 @@ valid_id(const char *s)
  * The rule's own text, dedented to its first key's column, for
  * `ztlog rules show`.
  */
-/*
- * Byte offset of character index idx in text: libyaml's marks count
- * characters, not bytes.
- */
-static size_t
-char_offset(const char *text, size_t len, size_t idx)
-{
-	size_t	 i;
-	size_t	 c = 0;
-
-	for (i = 0; i < len && c < idx; i++)
-		if (((unsigned char)text[i] & 0xc0) != 0x80)
-			c++;
-	while (i < len && ((unsigned char)text[i] & 0xc0) == 0x80)
-		i++;
-	return i;
-}
-
 static char *
 rule_text(const char *text, size_t len, const struct zt_ynode *n)
 {
 	struct zt_buf	 b = { NULL, 0, 0 };
-	const char	*p = text + char_offset(text, len, n->start);
-	const char	*end = text + char_offset(text, len, n->end);
+	const char	*p = text + (n->start < len ? n->start : len);
+	const char	*end = text + (n->end < len ? n->end : len);
 	const char	*nl;
 	size_t		 skip;
 
@@ -215,83 +198,143 @@ rule(struct zt_yctx *c, const struct zt_ynode *n, struct zt_rule *r)
 	return r->type->parse(c, n, r);
 }
 
+/* The list of rules of a file's root mapping, or NULL with the error set. */
+static const struct zt_ynode *
+rule_list(struct zt_yctx *c, const struct zt_ynode *root)
+{
+	const struct zt_ynode	*key;
+	const struct zt_ynode	*v;
+	size_t			 i;
+
+	if (root->t != ZT_Y_MAP) {
+		zt_yaml_bad(c, root, "expected a mapping with a 'rules' list");
+		return NULL;
+	}
+	for (i = 0; i + 1 < root->nkid; i += 2) {
+		key = root->kid[i];
+		if (key->t != ZT_Y_SCALAR || (strcmp(key->s, "rules") != 0 &&
+		    strcmp(key->s, "version") != 0)) {
+			zt_yaml_bad(c, key, "unknown top-level key '%s' (rules, "
+			    "version)", key->t == ZT_Y_SCALAR ? key->s : "?");
+			return NULL;
+		}
+	}
+	if ((v = zt_yaml_get(root, "version")) != NULL &&
+	    (v->t != ZT_Y_SCALAR || strcmp(v->s, "1") != 0)) {
+		zt_yaml_bad(c, v, "version: only version 1 is known");
+		return NULL;
+	}
+	if ((v = zt_yaml_get(root, "rules")) == NULL || v->t != ZT_Y_SEQ) {
+		zt_yaml_bad(c, v != NULL ? v : root, "expected 'rules:' with a "
+		    "list of rules");
+		return NULL;
+	}
+	return v;
+}
+
+/* Index of id in d (ids of rules), or -1. */
+static int64_t
+id_find(const struct zt_dict *d, const char *id)
+{
+	size_t	 n = strlen(id);
+
+	return zt_dict_get(d, id, n, zt_hash(id, n));
+}
+
+static void
+id_put(struct zt_dict *d, const char *id, int64_t ix)
+{
+	size_t	 n = strlen(id);
+
+	zt_dict_put(d, id, n, zt_hash(id, n), ix);
+}
+
+/*
+ * Read the rules of list into nr (room for all), each id once.  Returns
+ * how many, or -1 with the error set (nr then holds only whole rules).
+ */
+static int64_t
+read_rules(struct zt_yctx *c, const struct zt_ynode *list, struct zt_rule *nr)
+{
+	struct zt_dict	 ids;
+	size_t		 nn = 0;
+	size_t		 i;
+
+	zt_dict_init(&ids, (size_t)1 << 31);
+	for (i = 0; i < list->nkid; i++) {
+		if (rule(c, list->kid[i], &nr[nn]) == -1)
+			goto bad;
+		if (id_find(&ids, nr[nn].id) >= 0) {
+			zt_yaml_bad(c, list->kid[i], "rule %s defined twice in "
+			    "this file", nr[nn].id);
+			goto bad;
+		}
+		id_put(&ids, nr[nn].id, (int64_t)nn);
+		nn++;
+	}
+	zt_dict_fini(&ids);
+	return (int64_t)nn;
+bad:
+	rule_free(&nr[nn]);
+	zt_dict_fini(&ids);
+	return -1 - (int64_t)nn;
+}
+
+/* Add nr to rs, a rule with a known id replacing the old one (in place). */
+static void
+merge(struct zt_ruleset *rs, struct zt_rule *nr, size_t nn)
+{
+	struct zt_dict	 ids;
+	int64_t		 k;
+	size_t		 i;
+
+	zt_dict_init(&ids, (size_t)1 << 31);
+	for (i = 0; i < rs->n; i++)
+		id_put(&ids, rs->r[i].id, (int64_t)i);
+	rs->r = zt_xrealloc(rs->r, (rs->n + nn + 1) * sizeof(*rs->r));
+	for (i = 0; i < nn; i++) {
+		if ((k = id_find(&ids, nr[i].id)) >= 0) {
+			rule_free(&rs->r[k]);
+			rs->r[k] = nr[i];
+			continue;
+		}
+		rs->r[rs->n] = nr[i];
+		id_put(&ids, nr[i].id, (int64_t)rs->n);
+		rs->n++;
+	}
+	zt_dict_fini(&ids);
+}
+
 int
 zt_rules_load(struct zt_ruleset *rs, const char *name, const char *text,
     size_t n, struct zt_err *err)
 {
-	struct zt_yctx	 c = { text, n, name, err, 0 };
-	struct zt_ynode	*root;
-	struct zt_ynode	*list;
-	struct zt_rule	*nr = NULL;
-	size_t		 nn = 0;
-	size_t		 i;
-	size_t		 k;
-	int		 rc = -1;
+	struct zt_yctx		 c = { text, n, name, err, 0 };
+	struct zt_ynode		*root;
+	const struct zt_ynode	*list;
+	struct zt_rule		*nr;
+	int64_t			 nn;
+	int64_t			 i;
 
 	if (n > ZT_RULES_MAXBYTES)
 		return zt_err_at(err, name, 0, 0, "rule file larger than %d "
 		    "bytes", ZT_RULES_MAXBYTES);
 	if ((root = zt_yaml_parse(&c)) == NULL)
 		return -1;
-	if (root->t != ZT_Y_MAP) {
-		zt_yaml_bad(&c, root, "expected a mapping with a 'rules' list");
-		goto out;
+	if ((list = rule_list(&c, root)) == NULL) {
+		zt_yaml_free(root);
+		return -1;
 	}
-	for (i = 0; i + 1 < root->nkid; i += 2) {
-		struct zt_ynode *key = root->kid[i];
-
-		if (key->t != ZT_Y_SCALAR || (strcmp(key->s, "rules") != 0 &&
-		    strcmp(key->s, "version") != 0)) {
-			zt_yaml_bad(&c, key, "unknown top-level key '%s' (rules, "
-			    "version)", key->t == ZT_Y_SCALAR ? key->s : "?");
-			goto out;
-		}
-	}
-	if ((list = zt_yaml_get(root, "version")) != NULL &&
-	    (list->t != ZT_Y_SCALAR || strcmp(list->s, "1") != 0)) {
-		zt_yaml_bad(&c, list, "version: only version 1 is known");
-		goto out;
-	}
-	if ((list = zt_yaml_get(root, "rules")) == NULL || list->t != ZT_Y_SEQ) {
-		zt_yaml_bad(&c, list != NULL ? list : root, "expected 'rules:' with a "
-		    "list of rules");
-		goto out;
-	}
-	nr = zt_xcalloc(list->nkid, sizeof(*nr));
-	for (i = 0; i < list->nkid; i++) {
-		if (rule(&c, list->kid[i], &nr[nn]) == -1) {
-			rule_free(&nr[nn]);
-			goto out;
-		}
-		for (k = 0; k < nn; k++)
-			if (strcmp(nr[k].id, nr[nn].id) == 0) {
-				zt_yaml_bad(&c, list->kid[i], "rule %s defined twice "
-				    "in this file", nr[nn].id);
-				rule_free(&nr[nn]);
-				goto out;
-			}
-		nn++;
-	}
-	/* All good: merge, a rule with a known id replacing the old one. */
-	for (i = 0; i < nn; i++) {
-		for (k = 0; k < rs->n; k++)
-			if (strcmp(rs->r[k].id, nr[i].id) == 0)
-				break;
-		if (k == rs->n) {
-			rs->r = zt_xrealloc(rs->r, (rs->n + 1) * sizeof(*rs->r));
-			rs->n++;
-		} else
-			rule_free(&rs->r[k]);
-		rs->r[k] = nr[i];
-	}
-	nn = 0;
-	rc = 0;
-out:
-	for (i = 0; i < nn; i++)
-		rule_free(&nr[i]);
+	nr = zt_xcalloc(list->nkid ? list->nkid : 1, sizeof(*nr));
+	nn = read_rules(&c, list, nr);
+	if (nn >= 0)
+		merge(rs, nr, (size_t)nn);
+	else
+		for (i = 0; i < -1 - nn; i++)
+			rule_free(&nr[i]);
 	free(nr);
 	zt_yaml_free(root);
-	return rc;
+	return nn >= 0 ? 0 : -1;
 }
 
 static int

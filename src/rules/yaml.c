@@ -58,19 +58,6 @@ at_mark(const yaml_mark_t *m)
 	return at;
 }
 
-static struct zt_ynode *
-node_new(struct zt_yctx *c, enum zt_ytype t, const yaml_mark_t *m)
-{
-	struct zt_ynode	*n;
-
-	n = zt_xcalloc(1, sizeof(*n));
-	n->t = t;
-	n->line = (unsigned long)m->line + 1;
-	n->col = (unsigned long)m->column + 1;
-	n->start = n->end = m->index;
-	c->nodes++;
-	return n;
-}
 
 static void
 node_add(struct zt_ynode *parent, struct zt_ynode *kid)
@@ -86,7 +73,46 @@ struct build {
 	int		 depth;
 	struct zt_ynode	*root;
 	int		 done;		/* the stream ended */
+	size_t		 ch;		/* a character index ... */
+	size_t		 byte;		/* ... and its byte offset */
 };
+
+/*
+ * The byte offset of character idx (libyaml's marks count characters).
+ * Marks come in increasing order, so the count goes on from the last one
+ * (counted from the start, a file of many rules took quadratic time).
+ */
+static size_t
+byte_of(const struct zt_yctx *c, struct build *b, size_t idx)
+{
+	const unsigned char	*t = (const unsigned char *)c->text;
+
+	if (idx < b->ch) {
+		b->ch = 0;
+		b->byte = 0;
+	}
+	for (; b->byte < c->len && b->ch < idx; b->byte++)
+		if ((t[b->byte] & 0xc0) != 0x80)
+			b->ch++;
+	while (b->byte < c->len && (t[b->byte] & 0xc0) == 0x80)
+		b->byte++;
+	return b->byte;
+}
+
+static struct zt_ynode *
+node_new(struct zt_yctx *c, struct build *b, enum zt_ytype t,
+    const yaml_mark_t *m)
+{
+	struct zt_ynode	*n;
+
+	n = zt_xcalloc(1, sizeof(*n));
+	n->t = t;
+	n->line = (unsigned long)m->line + 1;
+	n->col = (unsigned long)m->column + 1;
+	n->start = n->end = byte_of(c, b, m->index);
+	c->nodes++;
+	return n;
+}
 
 /* Hang n (a new node) into the tree, and open it if it is a collection. */
 static void
@@ -118,12 +144,12 @@ take(struct zt_yctx *c, struct build *b, const yaml_event_t *ev)
 		if (ev->data.scalar.anchor != NULL)
 			return zt_yaml_bad(c, &at, "YAML anchors are not "
 			    "allowed in rule files");
-		n = node_new(c, ZT_Y_SCALAR, &ev->start_mark);
+		n = node_new(c, b, ZT_Y_SCALAR, &ev->start_mark);
 		n->s = zt_xstrndup((const char *)ev->data.scalar.value,
 		    ev->data.scalar.length);
 		n->slen = ev->data.scalar.length;
 		n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-		n->end = ev->end_mark.index;
+		n->end = byte_of(c, b, ev->end_mark.index);
 		place(b, n);
 		break;
 	case YAML_SEQUENCE_START_EVENT:
@@ -135,12 +161,12 @@ take(struct zt_yctx *c, struct build *b, const yaml_event_t *ev)
 		if (b->depth == MAXDEPTH)
 			return zt_yaml_bad(c, &at, "nested too deep (limit %d)",
 			    MAXDEPTH);
-		place(b, node_new(c, seq ? ZT_Y_SEQ : ZT_Y_MAP,
+		place(b, node_new(c, b, seq ? ZT_Y_SEQ : ZT_Y_MAP,
 		    &ev->start_mark));
 		break;
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
-		b->stack[--b->depth]->end = ev->end_mark.index;
+		b->stack[--b->depth]->end = byte_of(c, b, ev->end_mark.index);
 		break;
 	case YAML_DOCUMENT_START_EVENT:
 		if (b->root != NULL)

@@ -40,7 +40,7 @@ struct zt_ynode {
 	int		 quoted;	/* scalar was quoted */
 	unsigned long	 line;		/* 1-based */
 	unsigned long	 col;		/* 1-based, in characters */
-	size_t		 start;		/* character offsets in the text */
+	size_t		 start;		/* byte offsets in the text */
 	size_t		 end;
 	struct zt_ynode	**kid;		/* seq items; map key, value, ... */
 	size_t		 nkid;
