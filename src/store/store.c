@@ -469,7 +469,7 @@ int
 zt_store_fresh(struct zt_store *st, const char *p, size_t n,
     struct zt_err *err)
 {
-	const char		*end = p + n;
+	const char		*end;
 	enum zt_fresh_tab	 t;
 	struct zt_str		 v[4];
 	struct zt_str		 host;
@@ -479,6 +479,9 @@ zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 	int			 nc;
 	int			 i;
 
+	if (n == 0)
+		return 0;
+	end = p + n;
 	while ((nc = zt_intern_fresh_next(&p, end, &t, &id, v)) > 0) {
 		if (st->mode == ZT_STORE_COUNT)
 			continue;
