@@ -130,7 +130,9 @@ void	zt_check_free(struct zt_checkrun *run);
  *   zt_checker_snapshot(c, db, run, err), any number of times;
  *   zt_checker_finish(c, db, run, err)   (snapshot, then free)
  * names are the store's, read by id as records arrive (feed runs on the
- * thread ingest hands records to).  A snapshot renders the committed
+ * thread ingest hands records to); the store may truncate them when a
+ * source is rolled back, but not reload them (a store of a database
+ * file, which reloads its names at each source, cannot feed a checker).  A snapshot renders the committed
  * sources only, reads the sources and pods tables of db (the store's
  * connection) for the accounting and coverage warnings, and leaves the
  * checker as it was.  sql rules cannot run on fed records unless

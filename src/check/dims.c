@@ -18,7 +18,7 @@ zt_dims_init(struct zt_dims *dm, const struct zt_nameset *names)
 void
 zt_dims_fini(struct zt_dims *dm)
 {
-	free(dm->hostkey);
+	free(dm->str);
 	free(dm->wlkey);
 	free(dm->kind);
 	free(dm->hosts.slot);
@@ -29,25 +29,6 @@ zt_dims_fini(struct zt_dims *dm)
 /* ---- texts -------------------------------------------------------------- */
 
 struct zt_str
-zt_dims_str(const struct zt_dims *dm, int64_t id)
-{
-	return id > 0 ? zt_names_get(&dm->names->str, id) : ZT_NOSTR;
-}
-
-void
-zt_dims_addr(const struct zt_dims *dm, int64_t id, struct zt_str *host,
-    int64_t *port)
-{
-	zt_names_split_addr(zt_dims_str(dm, id), host, port);
-}
-
-int64_t
-zt_dims_hostkey(const struct zt_dims *dm, int64_t id)
-{
-	return id > 0 && id <= dm->synced[0] ? dm->hostkey[id] : 0;
-}
-
-struct zt_str
 zt_dims_host(const struct zt_dims *dm, int64_t k)
 {
 	struct zt_str	 host;
@@ -55,19 +36,6 @@ zt_dims_host(const struct zt_dims *dm, int64_t k)
 
 	zt_dims_addr(dm, k, &host, &port);
 	return host;
-}
-
-void
-zt_dims_peer(const struct zt_dims *dm, int64_t id, struct zt_str f[4])
-{
-	(void)zt_names_tuple(id > 0 ? zt_names_get(&dm->names->peer, id) :
-	    ZT_NOSTR, f, 4);
-}
-
-int64_t
-zt_dims_wlkey(const struct zt_dims *dm, int64_t id)
-{
-	return id > 0 && id <= dm->synced[1] ? dm->wlkey[id] : 0;
 }
 
 struct zt_str
@@ -82,9 +50,16 @@ zt_dims_wlname(const struct zt_dims *dm, int64_t k)
 unsigned
 zt_dims_kind(const struct zt_dims *dm, int64_t id, struct zt_str f[3])
 {
+	int	 i;
+
+	if (id > 0 && id <= dm->synced[2]) {
+		for (i = 0; i < 3; i++)
+			f[i] = dm->kind[id].f[i];
+		return dm->kind[id].flags;
+	}
 	(void)zt_names_tuple(id > 0 ? zt_names_get(&dm->names->kind, id) :
 	    ZT_NOSTR, f, 3);
-	return id > 0 && id <= dm->synced[2] ? dm->kind[id] : 0;
+	return 0;
 }
 
 /* ---- keys ----------------------------------------------------------------- */
@@ -140,11 +115,22 @@ keyset_get(struct zt_keyset *s, const struct zt_dims *dm, uint64_t h,
 	return (uint32_t)id;
 }
 
+/* The host of str id, split afresh (its keys are being derived). */
+static struct zt_str
+split_host(const struct zt_dims *dm, int64_t id)
+{
+	struct zt_str	 host;
+	int64_t		 port;
+
+	zt_names_split_addr(zt_dims_str(dm, id), &host, &port);
+	return host;
+}
+
 static int
 same_host(const struct zt_dims *dm, int64_t rep, int64_t id)
 {
 	struct zt_str	 a = zt_dims_host(dm, rep);
-	struct zt_str	 b = zt_dims_host(dm, id);
+	struct zt_str	 b = split_host(dm, id);
 
 	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
 }
@@ -198,23 +184,35 @@ kind_flags(const struct zt_str f[3])
 	    (ZT_STR_EQ(f[1], "connection complete") ? ZT_KIND_COMPLETE : 0);
 }
 
+/* Derive str id's host key, host and port; ids below are synced. */
+static void
+sync_str(struct zt_dims *dm, int64_t id)
+{
+	struct zt_dstr	*d = &dm->str[id];
+	struct zt_str	 host;
+	int64_t		 port;
+
+	memset(d, 0, sizeof(*d));
+	d->port = -1;
+	if (zt_dims_str(dm, id).p == NULL)
+		return;
+	zt_names_split_addr(zt_dims_str(dm, id), &host, &port);
+	d->hostlen = (uint32_t)host.n;
+	d->port = (int32_t)port;
+	d->hostkey = keyset_get(&dm->hosts, dm, zt_hash(host.p, host.n),
+	    same_host, id);
+}
+
 void
 zt_dims_sync(struct zt_dims *dm, int64_t str, int64_t peer, int64_t kind)
 {
-	struct zt_str	 host, ns, wl, f[3];
+	struct zt_str	 ns, wl;
 	int64_t		 id;
 
 	if (str > dm->synced[0])
-		dm->hostkey = room(dm->hostkey, &dm->cap[0], str,
-		    sizeof(*dm->hostkey));
-	for (id = dm->synced[0] + 1; id <= str; id++) {
-		dm->hostkey[id] = 0;
-		if (zt_dims_str(dm, id).p == NULL)
-			continue;
-		host = zt_dims_host(dm, id);
-		dm->hostkey[id] = keyset_get(&dm->hosts, dm, zt_hash(host.p,
-		    host.n), same_host, id);
-	}
+		dm->str = room(dm->str, &dm->cap[0], str, sizeof(*dm->str));
+	for (id = dm->synced[0] + 1; id <= str; id++)
+		sync_str(dm, id);
 	if (peer > dm->synced[1])
 		dm->wlkey = room(dm->wlkey, &dm->cap[1], peer,
 		    sizeof(*dm->wlkey));
@@ -227,8 +225,9 @@ zt_dims_sync(struct zt_dims *dm, int64_t str, int64_t peer, int64_t kind)
 	if (kind > dm->synced[2])
 		dm->kind = room(dm->kind, &dm->cap[2], kind, sizeof(*dm->kind));
 	for (id = dm->synced[2] + 1; id <= kind; id++) {
-		(void)zt_names_tuple(zt_names_get(&dm->names->kind, id), f, 3);
-		dm->kind[id] = (uint8_t)kind_flags(f);
+		(void)zt_names_tuple(zt_names_get(&dm->names->kind, id),
+		    dm->kind[id].f, 3);
+		dm->kind[id].flags = kind_flags(dm->kind[id].f);
 	}
 	if (str > dm->synced[0])
 		dm->synced[0] = str;

@@ -9,8 +9,9 @@
  * A host key stands for a host text (an address without its port): it
  * is the id of the first str name with that host.  A workload key stands
  * for a (namespace, workload) pair: the id of the first peer with it.
- * Keys are derived for the ids synced so far (zt_dims_sync): about 18
- * bytes an id.
+ * Keys, and the split of an address into host and port, are derived for
+ * the ids synced so far (zt_dims_sync): about 26 bytes a text, 18 a
+ * workload tuple.
  *
  * Ownership: dims borrow the names, which must outlive them; they own
  * their keys (zt_dims_fini).  Texts are views into the names.
@@ -36,11 +37,24 @@ struct zt_keyset {
 	size_t		 n;
 };
 
+/* What a text is as an address. */
+struct zt_dstr {
+	uint32_t	 hostkey;	/* 0: no text */
+	uint32_t	 hostlen;	/* the host (from byte 1 for "[v6]:port") */
+	int32_t		 port;		/* -1: none */
+};
+
+/* A kind's texts (views into its name) and what they say. */
+struct zt_dkind {
+	struct zt_str	 f[3];
+	unsigned	 flags;		/* ZT_KIND_* */
+};
+
 struct zt_dims {
 	const struct zt_nameset *names;
-	uint32_t	*hostkey;	/* str id -> host key */
+	struct zt_dstr	*str;		/* by str id */
 	uint32_t	*wlkey;		/* peer id -> workload key */
-	uint8_t		*kind;		/* kind id -> ZT_KIND_* */
+	struct zt_dkind	*kind;		/* by kind id */
 	size_t		 cap[3];	/* allocated: str, peer, kind */
 	int64_t		 synced[3];	/* largest id synced: str, peer, kind */
 	struct zt_keyset hosts;
@@ -59,18 +73,50 @@ void	zt_dims_sync(struct zt_dims *dm, int64_t str, int64_t peer,
 void	zt_dims_truncate(struct zt_dims *dm, const int64_t mark[3]);
 
 /* The text of str id, or absent. */
-struct zt_str zt_dims_str(const struct zt_dims *dm, int64_t id);
+static inline struct zt_str
+zt_dims_str(const struct zt_dims *dm, int64_t id)
+{
+	return zt_names_get(&dm->names->str, id);
+}
+
 /* The host part and the port (-1: none) of str id. */
-void	zt_dims_addr(const struct zt_dims *dm, int64_t id,
-	    struct zt_str *host, int64_t *port);
+static inline void
+zt_dims_addr(const struct zt_dims *dm, int64_t id, struct zt_str *host,
+    int64_t *port)
+{
+	struct zt_str		 a = zt_dims_str(dm, id);
+	const struct zt_dstr	*d;
+
+	if (id < 1 || id > dm->synced[0] || a.p == NULL) {
+		zt_names_split_addr(a, host, port);
+		return;
+	}
+	d = &dm->str[id];
+	host->p = a.p + (d->port >= 0 && a.n > 0 && a.p[0] == '[');
+	host->n = d->hostlen;
+	*port = d->port;
+}
+
 /* The host key of str id, 0 for none. */
-int64_t	zt_dims_hostkey(const struct zt_dims *dm, int64_t id);
+static inline int64_t
+zt_dims_hostkey(const struct zt_dims *dm, int64_t id)
+{
+	return id > 0 && id <= dm->synced[0] ? dm->str[id].hostkey : 0;
+}
 /* The host text of host key k, or absent. */
 struct zt_str zt_dims_host(const struct zt_dims *dm, int64_t k);
 /* The four texts of peer id (workload, namespace, identity, cluster). */
-void	zt_dims_peer(const struct zt_dims *dm, int64_t id, struct zt_str f[4]);
+static inline void
+zt_dims_peer(const struct zt_dims *dm, int64_t id, struct zt_str f[4])
+{
+	(void)zt_names_tuple(zt_names_get(&dm->names->peer, id), f, 4);
+}
 /* The workload key of peer id, 0 for none (no workload). */
-int64_t	zt_dims_wlkey(const struct zt_dims *dm, int64_t id);
+static inline int64_t
+zt_dims_wlkey(const struct zt_dims *dm, int64_t id)
+{
+	return id > 0 && id <= dm->synced[1] ? dm->wlkey[id] : 0;
+}
 /* The workload name of workload key k, or absent. */
 struct zt_str zt_dims_wlname(const struct zt_dims *dm, int64_t k);
 /* The three texts of kind id (level, message, direction), and its flags. */

@@ -48,8 +48,9 @@ struct zt_checker {
 	struct zt_refs		 refs;
 	int64_t			 cursrc;	/* key of the current source */
 	int			 fed;		/* rows came from ingest */
-	int			 want_src_addr;
 	struct zt_buf		 addr;		/* src_addr, when filters use it */
+	struct zt_peercache	*pc;
+	struct zt_rowfill	 rf;
 	struct zt_row		 row;
 };
 
@@ -127,10 +128,14 @@ zt_checker_new(const struct zt_ruleset *rs, const struct zt_checkopts *o,
 
 	c->rs = rs;
 	c->o = *o;
+	zt_dims_init(&c->dm, names);
+	c->pc = zt_xcalloc(1, sizeof(*c->pc));
+	c->rf.dm = &c->dm;
+	c->rf.pc = c->pc;
+	c->rf.addr = &c->addr;
 	for (i = 0; i < rs->n; i++)
 		if (rs->r[i].cols & (uint64_t)1 << ZT_COL_SRC_ADDR)
-			c->want_src_addr = 1;
-	zt_dims_init(&c->dm, names);
+			c->rf.want_src_addr = 1;
 	stage_init(c, &c->all);
 	return c;
 }
@@ -145,6 +150,7 @@ zt_checker_free(struct zt_checker *c)
 	zt_dims_fini(&c->dm);
 	zt_buf_free(&c->addr);
 	zt_refs_fini(&c->refs);
+	free(c->pc);
 	free(c);
 }
 
@@ -180,8 +186,11 @@ zt_checker_end(struct zt_checker *c, int committed)
 		c->merged = 1;
 	} else if (committed)
 		stage_merge(c);
-	else
+	else {
+		/* The names above the mark are gone (their ids come again). */
 		zt_dims_truncate(&c->dm, c->mark);
+		zt_peercache_clear(c->pc);
+	}
 	stage_free(c, &c->cur);
 	c->open = 0;
 }
@@ -257,8 +266,7 @@ zt_checker_row(struct zt_checker *c, int64_t src, int64_t line,
 	if (m[0] > c->dm.synced[0] || m[1] > c->dm.synced[1] ||
 	    m[2] > c->dm.synced[2])
 		zt_dims_sync(&c->dm, m[0], m[1], m[2]);
-	zt_row_fill(&c->row, &c->dm, src, line, v, &c->addr,
-	    c->want_src_addr);
+	zt_row_fill(&c->row, &c->rf, src, line, v);
 	c->row.ref = zt_refs_next(&c->refs, src, line);
 	feed(c, &c->row);
 }

@@ -71,7 +71,7 @@ zt_exitem_render(const struct zt_dims *dm, const struct zt_exitem *x)
 {
 	struct zt_recids	 v;
 	struct zt_row		 row;
-	struct zt_buf		 addr = { NULL, 0, 0 };	/* unused: want 0 */
+	struct zt_rowfill	 rf = { dm, NULL, NULL, 0 };
 
 	memset(&v, 0, sizeof(v));
 	v.ts_us = x->ts;
@@ -90,6 +90,6 @@ zt_exitem_render(const struct zt_dims *dm, const struct zt_exitem *x)
 	v.has_recv = x->has_recv;
 	v.wp = x->wp;
 	memset(&row, 0, sizeof(row));
-	zt_row_fill(&row, dm, x->src, x->line, &v, &addr, 0);
+	zt_row_fill(&row, &rf, x->src, x->line, &v);
 	return zt_row_describe(&row);
 }

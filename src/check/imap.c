@@ -25,22 +25,31 @@ zt_imap_fini(struct zt_imap *m)
 	m->mask = 0;
 	m->kcap = 0;
 	m->n = 0;
+	m->last = 0;
 }
 
 static size_t
 hash(const int64_t *k, size_t nk)
 {
-	uint64_t	 h = 0x9e3779b97f4a7c15ULL;
+	uint64_t	 h = (uint64_t)k[0];
 	size_t		 i;
 
-	for (i = 0; i < nk; i++) {
-		h ^= (uint64_t)k[i];
-		h *= 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
-	}
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 29;
+	for (i = 1; i < nk; i++)
+		h = (h ^ (h >> 29)) * 0x9e3779b97f4a7c15ULL + (uint64_t)k[i];
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 31;
 	return (size_t)h;
+}
+
+static int
+same(const int64_t *a, const int64_t *b, size_t nk)
+{
+	size_t	 i;
+
+	for (i = 0; i < nk; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
 }
 
 int64_t
@@ -53,7 +62,7 @@ zt_imap_find(const struct zt_imap *m, const int64_t *k)
 		return -1;
 	for (i = hash(k, m->nk) & m->mask; (s = m->slot[i]) != 0;
 	    i = (i + 1) & m->mask)
-		if (memcmp(zt_imap_key(m, s - 1), k, m->nk * sizeof(*k)) == 0)
+		if (same(zt_imap_key(m, s - 1), k, m->nk))
 			return (int64_t)s - 1;
 	return -1;
 }
@@ -80,13 +89,20 @@ rehash(struct zt_imap *m)
 int64_t
 zt_imap_add(struct zt_imap *m, const int64_t *k, int *added)
 {
-	int64_t	 ix = zt_imap_find(m, k);
+	int64_t	 ix;
 	size_t	 i;
 
+	/* Keys come in runs (a pod's block, a client's calls): the last first. */
+	if (m->n > 0 && same(zt_imap_key(m, m->last), k, m->nk))
+		ix = m->last;
+	else
+		ix = zt_imap_find(m, k);
 	if (added != NULL)
 		*added = ix < 0;
-	if (ix >= 0)
+	if (ix >= 0) {
+		m->last = ix;
 		return ix;
+	}
 	if (m->n >= (int64_t)UINT32_MAX - 1) {
 		fputs("ztlog: error: check: too many distinct keys in one "
 		    "table\n", stderr);
@@ -100,6 +116,7 @@ zt_imap_add(struct zt_imap *m, const int64_t *k, int *added)
 		    sizeof(*m->keys));
 	}
 	ix = m->n++;
+	m->last = ix;
 	memcpy(m->keys + (size_t)ix * m->nk, k, m->nk * sizeof(*k));
 	for (i = hash(k, m->nk) & m->mask; m->slot[i] != 0;
 	    i = (i + 1) & m->mask)

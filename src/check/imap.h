@@ -22,6 +22,7 @@ struct zt_imap {
 	size_t		 kcap;		/* keys allocated */
 	size_t		 nk;		/* integers a key */
 	int64_t		 n;		/* keys */
+	int64_t		 last;		/* the index zt_imap_add gave last */
 };
 
 /* An empty map of keys of nk (1..4) integers. */

@@ -42,8 +42,34 @@ set_opt(struct zt_row *row, enum zt_col c, int has, int64_t v)
 	row->s[c].n = 0;
 }
 
+void
+zt_peercache_clear(struct zt_peercache *pc)
+{
+	memset(pc->id, 0, sizeof(pc->id));
+}
+
+/* The four texts of peer id, through the cache if there is one. */
 static void
-set_peer(struct zt_row *row, const struct zt_dims *dm, int64_t id, int dst)
+peer(const struct zt_rowfill *rf, int64_t id, struct zt_str f[4])
+{
+	struct zt_peercache	*pc = rf->pc;
+	size_t			 slot = (size_t)id % ZT_PEERCACHE;
+	int			 i;
+
+	if (pc == NULL || id < 1) {
+		zt_dims_peer(rf->dm, id, f);
+		return;
+	}
+	if (pc->id[slot] != id) {
+		zt_dims_peer(rf->dm, id, pc->f[slot]);
+		pc->id[slot] = id;
+	}
+	for (i = 0; i < 4; i++)
+		f[i] = pc->f[slot][i];
+}
+
+static void
+set_peer(struct zt_row *row, const struct zt_rowfill *rf, int64_t id, int dst)
 {
 	static const enum zt_col src_cols[4] = { ZT_COL_SRC_WORKLOAD,
 	    ZT_COL_SRC_NAMESPACE, ZT_COL_SRC_IDENTITY, ZT_COL_SRC_CLUSTER };
@@ -53,13 +79,13 @@ set_peer(struct zt_row *row, const struct zt_dims *dm, int64_t id, int dst)
 	struct zt_str		 f[4];
 	int			 i;
 
-	zt_dims_peer(dm, id, f);
+	peer(rf, id, f);
 	for (i = 0; i < 4; i++)
 		row->s[cols[i]] = f[i];
 	if (dst)
-		row->dst_wl_id = zt_dims_wlkey(dm, id);
+		row->dst_wl_id = zt_dims_wlkey(rf->dm, id);
 	else
-		row->src_wl_id = zt_dims_wlkey(dm, id);
+		row->src_wl_id = zt_dims_wlkey(rf->dm, id);
 }
 
 static void
@@ -70,7 +96,7 @@ set_addr(struct zt_row *row, const struct zt_dims *dm, int64_t id,
 	int64_t		 p;
 
 	row->s[a] = zt_dims_str(dm, id);
-	zt_names_split_addr(row->s[a], &host, &p);
+	zt_dims_addr(dm, id, &host, &p);
 	row->s[h] = host;
 	*hostkey = zt_dims_hostkey(dm, id);
 	set_opt(row, port, p >= 0, p);
@@ -90,10 +116,11 @@ set_kind(struct zt_row *row, const struct zt_dims *dm, int64_t id)
 }
 
 void
-zt_row_fill(struct zt_row *row, const struct zt_dims *dm, int64_t source,
-    int64_t line, const struct zt_recids *v, struct zt_buf *addr,
-    int want_src_addr)
+zt_row_fill(struct zt_row *row, const struct zt_rowfill *rf, int64_t source,
+    int64_t line, const struct zt_recids *v)
 {
+	const struct zt_dims	*dm = rf->dm;
+
 	row->source_id = source;
 	row->line = line;
 	row->pod_id = v->pod;
@@ -103,16 +130,16 @@ zt_row_fill(struct zt_row *row, const struct zt_dims *dm, int64_t source,
 	row->src_ip_id = v->src_ip;
 	row->s[ZT_COL_SRC_IP] = zt_dims_str(dm, v->src_ip);
 	set_opt(row, ZT_COL_SRC_PORT, v->src_port >= 0, v->src_port);
-	if (row->s[ZT_COL_SRC_IP].p == NULL || !want_src_addr)
+	if (row->s[ZT_COL_SRC_IP].p == NULL || !rf->want_src_addr)
 		row->s[ZT_COL_SRC_ADDR] = row->s[ZT_COL_SRC_IP];
 	else {
-		addr->n = 0;
-		zt_row_src_addr(addr, row);
-		row->s[ZT_COL_SRC_ADDR].p = addr->p;
-		row->s[ZT_COL_SRC_ADDR].n = addr->n;
+		rf->addr->n = 0;
+		zt_row_src_addr(rf->addr, row);
+		row->s[ZT_COL_SRC_ADDR].p = rf->addr->p;
+		row->s[ZT_COL_SRC_ADDR].n = rf->addr->n;
 	}
 	row->src_peer = v->src_peer;
-	set_peer(row, dm, v->src_peer, 0);
+	set_peer(row, rf, v->src_peer, 0);
 	row->dst_id = v->dst;
 	set_addr(row, dm, v->dst, ZT_COL_DST_ADDR, ZT_COL_DST_IP,
 	    ZT_COL_DST_PORT, &row->dst_host_id);
@@ -123,7 +150,7 @@ zt_row_fill(struct zt_row *row, const struct zt_dims *dm, int64_t source,
 	row->service_id = v->service;
 	row->s[ZT_COL_DST_SERVICE] = zt_dims_str(dm, v->service);
 	row->dst_peer = v->dst_peer;
-	set_peer(row, dm, v->dst_peer, 1);
+	set_peer(row, rf, v->dst_peer, 1);
 	set_opt(row, ZT_COL_BYTES_SENT, v->has_sent, v->bytes_sent);
 	set_opt(row, ZT_COL_BYTES_RECV, v->has_recv, v->bytes_recv);
 	row->has_bytes = v->has_sent && v->has_recv;

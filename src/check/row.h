@@ -53,18 +53,39 @@ struct zt_buf;
 struct zt_dims;
 struct zt_recids;
 
-/*
- * Fill row from a record's ids (store.h) and the run's names, whose ids
- * up to the record's must be synced (zt_dims_sync).  src_addr is the one
- * column that has to be built: into addr, when want_src_addr (a filter
- * names it); else it reads as src_ip.
- */
-void	zt_row_fill(struct zt_row *row, const struct zt_dims *dm,
-	    int64_t source, int64_t line, const struct zt_recids *ids,
-	    struct zt_buf *addr, int want_src_addr);
-
 /* Append row's src_addr ("ip:port", "[ip6]:port" or "ip"); src_ip present. */
 void	zt_row_src_addr(struct zt_buf *b, const struct zt_row *row);
+
+/*
+ * The workload tuples decoded last, by peer id (direct-mapped): records
+ * come in runs of the same few peers, and decoding a tuple is most of
+ * filling a row.  Entries must be dropped (zt_peercache_clear) when the
+ * names they point into are truncated.
+ */
+#define ZT_PEERCACHE	256
+
+struct zt_peercache {
+	int64_t		 id[ZT_PEERCACHE];	/* 0: empty */
+	struct zt_str	 f[ZT_PEERCACHE][4];
+};
+
+void	zt_peercache_clear(struct zt_peercache *pc);
+
+/* What filling rows needs besides the record. */
+struct zt_rowfill {
+	const struct zt_dims	*dm;	/* the names, synced (zt_dims_sync) */
+	struct zt_peercache	*pc;	/* or NULL */
+	struct zt_buf		*addr;	/* src_addr's text, when wanted */
+	int			 want_src_addr;	/* a filter names src_addr */
+};
+
+/*
+ * Fill row from a record's ids (store.h) at line of source key source.
+ * src_addr is the one column that has to be built: into rf->addr, when
+ * wanted; else it reads as src_ip.
+ */
+void	zt_row_fill(struct zt_row *row, const struct zt_rowfill *rf,
+	    int64_t source, int64_t line, const struct zt_recids *ids);
 
 /*
  * One line about row, "ts direction src (addr) -> dst (addr) ...", as

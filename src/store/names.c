@@ -82,19 +82,6 @@ entry_len(const char *e)
 	return n;
 }
 
-struct zt_str
-zt_names_get(const struct zt_names *t, int64_t id)
-{
-	const char	*e = entry(t, id);
-	struct zt_str	 v = ZT_NOSTR;
-
-	if (e != NULL) {
-		v.p = e + sizeof(uint32_t);
-		v.n = entry_len(e);
-	}
-	return v;
-}
-
 int
 zt_names_full(const struct zt_names *t, size_t n)
 {
@@ -328,38 +315,6 @@ zt_names_tuple_key(struct zt_buf *b, const struct zt_str *v, int n)
 		zt_buf_add(b, (const char *)len, 5);
 		zt_buf_add(b, v[i].p, v[i].n);
 	}
-}
-
-int
-zt_names_tuple(struct zt_str key, struct zt_str *v, int n)
-{
-	const unsigned char	*p = (const unsigned char *)key.p;
-	size_t			 left = key.p != NULL ? key.n : 0;
-	size_t			 len;
-	int			 i;
-
-	for (i = 0; i < n; i++)
-		v[i] = ZT_NOSTR;
-	for (i = 0; i < n; i++) {
-		if (left == 0)
-			return -1;
-		if (p[0] == 0) {
-			p++;
-			left--;
-			continue;
-		}
-		if (left < 5)
-			return -1;
-		len = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
-		    (size_t)p[3] << 8 | p[4];
-		if (left - 5 < len)
-			return -1;
-		v[i].p = (const char *)p + 5;
-		v[i].n = len;
-		p += 5 + len;
-		left -= 5 + len;
-	}
-	return left == 0 ? 0 : -1;
 }
 
 void

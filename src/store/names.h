@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/str.h"
 
@@ -67,7 +68,24 @@ int64_t	zt_names_find(const struct zt_names *t, const void *k, size_t n,
 int	zt_names_put(struct zt_names *t, const void *k, size_t n, uint64_t h,
 	    int64_t id);
 /* The name of id, NUL-terminated after its n bytes, or absent (p NULL). */
-struct zt_str zt_names_get(const struct zt_names *t, int64_t id);
+static inline struct zt_str
+zt_names_get(const struct zt_names *t, int64_t id)
+{
+	struct zt_str	 v = ZT_NOSTR;
+	char		**pg;
+	uint32_t	 n;
+
+	if (id < 1 || id >= ZT_NAMES_MAXID)
+		return v;
+	pg = t->page[(size_t)id / ZT_NAMES_PAGE];
+	if (pg == NULL || pg[(size_t)id % ZT_NAMES_PAGE] == NULL)
+		return v;
+	/* A 4-byte length, then the bytes. */
+	memcpy(&n, pg[(size_t)id % ZT_NAMES_PAGE], sizeof(n));
+	v.p = pg[(size_t)id % ZT_NAMES_PAGE] + sizeof(n);
+	v.n = n;
+	return v;
+}
 /*
  * Forget the names above id max.  For names added in increasing id
  * order (interning), as a rolled-back transaction hands its ids out
@@ -102,9 +120,41 @@ void	zt_names_tuple_key(struct zt_buf *b, const struct zt_str *v, int n);
 /*
  * The n texts of a tuple's name key (views into it; absent ones have p
  * NULL).  Returns 0, or -1 for a key that is not such a name (v then
- * holds what could be read).
+ * holds what could be read, the rest absent).  Inline: the checks decode
+ * a record's two workload tuples for every record.
  */
-int	zt_names_tuple(struct zt_str key, struct zt_str *v, int n);
+static inline int
+zt_names_tuple(struct zt_str key, struct zt_str *v, int n)
+{
+	const unsigned char	*p = (const unsigned char *)key.p;
+	size_t			 left = key.p != NULL ? key.n : 0;
+	size_t			 len;
+	int			 i;
+
+	for (i = 0; i < n && left > 0; i++) {
+		v[i] = ZT_NOSTR;
+		if (p[0] == 0) {
+			p++;
+			left--;
+			continue;
+		}
+		if (left < 5)
+			break;
+		len = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
+		    (size_t)p[3] << 8 | p[4];
+		if (left - 5 < len)
+			break;
+		v[i].p = (const char *)p + 5;
+		v[i].n = len;
+		p += 5 + len;
+		left -= 5 + len;
+	}
+	if (i == n && left == 0)
+		return 0;
+	for (; i < n; i++)
+		v[i] = ZT_NOSTR;
+	return -1;
+}
 /*
  * Split an address "host:port" or "[v6]:port" into host (a view into a)
  * and port; anything else is all host, with port -1.
