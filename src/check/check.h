@@ -155,11 +155,19 @@ int	zt_checker_finish(struct zt_checker *c, sqlite3 *db,
 void	zt_checker_free(struct zt_checker *c);
 
 /*
- * Describe record id in one line ("src -> dst ...") into an owned string,
- * with its source name and line.  For `ztlog pairs`.
+ * Records of db described one by one, for `ztlog pairs`: the query is
+ * prepared once, in zt_check_describer (NULL with err set on a database
+ * error), and run for each record.  zt_check_describe puts record id's
+ * line ("ts direction src (addr) -> dst ...", as examples show records)
+ * into *text and its source name into *source, both owned by the caller,
+ * and its line number into *line; -1 when there is no such record.
  */
-int	zt_check_describe(sqlite3 *db, int64_t id, char **source,
+struct zt_describer;
+
+struct zt_describer *zt_check_describer(sqlite3 *db, struct zt_err *err);
+int	zt_check_describe(struct zt_describer *d, int64_t id, char **source,
 	    int64_t *line, char **text);
+void	zt_check_describer_free(struct zt_describer *d);
 
 /* The name of rule r's type ("hbone", ...). */
 const char *zt_check_type_name(const struct zt_rule *r);

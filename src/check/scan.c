@@ -288,9 +288,12 @@ colnum(struct zt_row *row, enum zt_col c, sqlite3_stmt *s, int i)
 	row->s[c].n = 0;
 }
 
-int
-zt_check_describe(sqlite3 *db, int64_t id, char **source, int64_t *line,
-    char **text)
+struct zt_describer {
+	sqlite3_stmt	*s;
+};
+
+struct zt_describer *
+zt_check_describer(sqlite3 *db, struct zt_err *err)
 {
 	static const char q[] =
 	    "SELECT s.name, r.line, r.ts_us, r.direction, r.src_workload, "
@@ -298,16 +301,37 @@ zt_check_describe(sqlite3 *db, int64_t id, char **source, int64_t *line,
 	    "r.dst_addr, r.dst_service, r.hbone, r.bytes_sent, r.bytes_recv, "
 	    "r.message, r.error FROM records AS r JOIN sources AS s "
 	    "ON s.id = r.source_id WHERE r.id = ?1";
+	struct zt_describer	*d = zt_xcalloc(1, sizeof(*d));
+
+	if (sqlite3_prepare_v2(db, q, -1, &d->s, NULL) != SQLITE_OK) {
+		zt_err_set(err, "database: %s", sqlite3_errmsg(db));
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+zt_check_describer_free(struct zt_describer *d)
+{
+	if (d == NULL)
+		return;
+	sqlite3_finalize(d->s);
+	free(d);
+}
+
+int
+zt_check_describe(struct zt_describer *d, int64_t id, char **source,
+    int64_t *line, char **text)
+{
 	struct zt_row	 row;
-	sqlite3_stmt	*s;
+	sqlite3_stmt	*s = d->s;
 	const char	*name;
 	size_t		 i;
 
-	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
-		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		sqlite3_reset(s);
 		return -1;
 	}
 	/* The same text as the examples: zt_row_describe on this row. */
@@ -332,6 +356,6 @@ zt_check_describe(sqlite3 *db, int64_t id, char **source, int64_t *line,
 	*source = name != NULL ? zt_xstrdup(name) : NULL;
 	*line = sqlite3_column_int64(s, 1);
 	*text = zt_row_describe(&row);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return 0;
 }

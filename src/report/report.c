@@ -461,7 +461,13 @@ zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 	char			*text2 = NULL;
 	int64_t			 line = 0;
 	int64_t			 line2 = 0;
+	struct zt_describer	*d;
+	struct zt_err		 err;
 
+	if ((d = zt_check_describer(db, &err)) == NULL) {
+		zt_diag_err(&err);
+		return -1;
+	}
 	v = zt_xcalloc(run->npairs ? run->npairs : 1, sizeof(*v));
 	if (run->npairs > 0) {
 		memcpy(v, run->pairs, run->npairs * sizeof(*v));
@@ -471,8 +477,8 @@ zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 		if (v[i].out_id && v[i].in_id) {
 			if (unmatched_only)
 				continue;
-			if (zt_check_describe(db, v[i].out_id, &src, &line,
-			    &text) == 0 && zt_check_describe(db, v[i].in_id,
+			if (zt_check_describe(d, v[i].out_id, &src, &line,
+			    &text) == 0 && zt_check_describe(d, v[i].in_id,
 			    &src2, &line2, &text2) == 0) {
 				fputs("paired    ", f);
 				esc(f, src);
@@ -483,7 +489,7 @@ zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 				esc(f, text);
 				putc('\n', f);
 			}
-		} else if (zt_check_describe(db, v[i].out_id ? v[i].out_id :
+		} else if (zt_check_describe(d, v[i].out_id ? v[i].out_id :
 		    v[i].in_id, &src, &line, &text) == 0) {
 			fprintf(f, "%s  ", v[i].verifiable ? "UNPAIRED" :
 			    "unknown ");
@@ -502,5 +508,6 @@ zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 		src = src2 = text = text2 = NULL;
 	}
 	free(v);
+	zt_check_describer_free(d);
 	return 0;
 }
