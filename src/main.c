@@ -676,7 +676,7 @@ cmd_lb(int argc, char **argv)
 			struct zt_str sv = { bal->svc[k].service,
 			    strlen(bal->svc[k].service) };
 
-			if (re != NULL && zt_re_match(re, md, sv, msg,
+			if (re != NULL && zt_re_match(re, md, sv, NULL, msg,
 			    sizeof(msg)) != 1)
 				continue;
 			view.svc[view.nsvc++] = bal->svc[k];

@@ -5,9 +5,11 @@
  * Order of work: records arrive as ids, from a scan of rec (scan.c) or
  * from ingest as they are read; the keys the checks group by are derived
  * for new ids (dims.c); each record becomes a zt_row, handed to every
- * rule whose where-filter it passes, into the current source's stage (a
- * state per rule, and what was observed), which is merged into the
- * run's when the source is committed.  A snapshot renders the run's
+ * state whose rules' where-filter it passes, into the current source's
+ * stage (the states, and what was observed), which is merged into the
+ * run's when the source is committed.  Rules whose state would be the
+ * same (the same type, where: and what the type's feed reads: their
+ * share key) share one: it is fed once, and each rule renders it.  A snapshot renders the run's
  * stage: each rule's result through its type, the accounting and the
  * coverage warnings.
  */
@@ -20,10 +22,11 @@
 #include "check/engine.h"
 #include "check/result.h"
 #include "check/type.h"
+#include "util/dict.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
-/* A rule's state in a stage. */
+/* A state in a stage, of one rule or of rules that share it. */
 struct slot {
 	void		*st;		/* the type's; NULL if never fed */
 	int		 err;		/* the rule failed at run time */
@@ -32,12 +35,15 @@ struct slot {
 
 /* What the rules hold: of the committed sources, or of the one being read. */
 struct stage {
-	struct slot	*slot;		/* one per rule */
+	struct slot	*slot;		/* one per state */
 	struct zt_observe ob;
 };
 
 struct zt_checker {
 	const struct zt_ruleset	*rs;
+	size_t			*state;		/* rule -> its state */
+	size_t			*rep;		/* state -> its first rule */
+	size_t			 nstate;
 	struct zt_checkopts	 o;
 	struct zt_dims		 dm;
 	struct stage		 all;		/* committed */
@@ -46,6 +52,7 @@ struct zt_checker {
 	int			 merged;	/* all holds a committed source */
 	int64_t			 mark[3];	/* dims synced when cur began */
 	struct zt_refs		 refs;
+	struct zt_rebudget	 budget;	/* for every pattern of the run */
 	int64_t			 cursrc;	/* key of the current source */
 	int			 fed;		/* rows came from ingest */
 	struct zt_buf		 addr;		/* src_addr, when filters use it */
@@ -60,9 +67,9 @@ stage_init(struct zt_checker *c, struct stage *sg)
 	const struct zt_rule	*r;
 	size_t			 i;
 
-	sg->slot = zt_xcalloc(c->rs->n ? c->rs->n : 1, sizeof(*sg->slot));
-	for (i = 0; i < c->rs->n; i++) {
-		r = &c->rs->r[i];
+	sg->slot = zt_xcalloc(c->nstate ? c->nstate : 1, sizeof(*sg->slot));
+	for (i = 0; i < c->nstate; i++) {
+		r = &c->rs->r[c->rep[i]];
 		if (r->type->new != NULL)
 			sg->slot[i].st = r->type->new(r);
 	}
@@ -76,9 +83,9 @@ stage_free(struct zt_checker *c, struct stage *sg)
 
 	if (sg->slot == NULL)
 		return;
-	for (i = 0; i < c->rs->n; i++)
+	for (i = 0; i < c->nstate; i++)
 		if (sg->slot[i].st != NULL)
-			c->rs->r[i].type->free(sg->slot[i].st);
+			c->rs->r[c->rep[i]].type->free(sg->slot[i].st);
 	free(sg->slot);
 	zt_observe_fini(&sg->ob);
 	memset(sg, 0, sizeof(*sg));
@@ -86,7 +93,7 @@ stage_free(struct zt_checker *c, struct stage *sg)
 
 /* What the checks may look at, for feeding or for rendering sg. */
 static struct zt_check_ctx
-context(const struct zt_checker *c, const struct stage *sg)
+context(struct zt_checker *c, const struct stage *sg)
 {
 	struct zt_check_ctx	 cx;
 
@@ -95,6 +102,7 @@ context(const struct zt_checker *c, const struct stage *sg)
 	cx.refs = &c->refs;
 	cx.ob = &sg->ob;
 	cx.examples = c->o.examples;
+	cx.budget = &c->budget;
 	return cx;
 }
 
@@ -106,7 +114,7 @@ stage_merge(struct zt_checker *c)
 	struct slot		*a, *b;
 	size_t			 i;
 
-	for (i = 0; i < c->rs->n; i++) {
+	for (i = 0; i < c->nstate; i++) {
 		a = &c->all.slot[i];
 		b = &c->cur.slot[i];
 		if (b->err && !a->err) {
@@ -114,9 +122,37 @@ stage_merge(struct zt_checker *c)
 			memcpy(a->emsg, b->emsg, sizeof(a->emsg));
 		}
 		if (a->st != NULL)
-			c->rs->r[i].type->merge(a->st, b->st, &cx);
+			c->rs->r[c->rep[i]].type->merge(a->st, b->st, &cx);
 	}
 	zt_observe_merge(&c->all.ob, &c->cur.ob);
+}
+
+/* Give each rule its state: the first rule's with the same share key. */
+static void
+share_states(struct zt_checker *c)
+{
+	const struct zt_rule	*r;
+	struct zt_dict		 keys;
+	uint64_t		 h;
+	int64_t			 k;
+	size_t			 i;
+
+	c->state = zt_xcalloc(c->rs->n ? c->rs->n : 1, sizeof(*c->state));
+	c->rep = zt_xcalloc(c->rs->n ? c->rs->n : 1, sizeof(*c->rep));
+	zt_dict_init(&keys, (size_t)1 << 31);
+	for (i = 0; i < c->rs->n; i++) {
+		r = &c->rs->r[i];
+		h = zt_hash(r->share, r->nshare);
+		if ((k = zt_dict_get(&keys, r->share, r->nshare, h)) >= 0) {
+			c->state[i] = (size_t)k;
+			continue;
+		}
+		c->rep[c->nstate] = i;
+		c->state[i] = c->nstate;
+		zt_dict_put(&keys, r->share, r->nshare, h,
+		    (int64_t)c->nstate++);
+	}
+	zt_dict_fini(&keys);
 }
 
 struct zt_checker *
@@ -128,6 +164,7 @@ zt_checker_new(const struct zt_ruleset *rs, const struct zt_checkopts *o,
 
 	c->rs = rs;
 	c->o = *o;
+	share_states(c);
 	zt_dims_init(&c->dm, names);
 	c->pc = zt_xcalloc(1, sizeof(*c->pc));
 	c->rf.dm = &c->dm;
@@ -151,6 +188,8 @@ zt_checker_free(struct zt_checker *c)
 	zt_buf_free(&c->addr);
 	zt_refs_fini(&c->refs);
 	free(c->pc);
+	free(c->state);
+	free(c->rep);
 	free(c);
 }
 
@@ -195,7 +234,7 @@ zt_checker_end(struct zt_checker *c, int committed)
 	c->open = 0;
 }
 
-/* Hand row to every rule whose where-filter it passes. */
+/* Hand row to every state whose rules' where-filter it passes. */
 static void
 feed(struct zt_checker *c, const struct zt_row *row)
 {
@@ -208,14 +247,14 @@ feed(struct zt_checker *c, const struct zt_row *row)
 	int			 pass;
 
 	zt_observe_row(&sg->ob, row, &c->dm);
-	for (i = 0; i < c->rs->n; i++) {
-		r = &c->rs->r[i];
+	for (i = 0; i < c->nstate; i++) {
+		r = &c->rs->r[c->rep[i]];
 		sl = &sg->slot[i];
 		if (sl->err || sl->st == NULL)
 			continue;
 		if (r->where.n > 0) {
-			pass = zt_filter_eval(&r->where, row->s, row->num, msg,
-			    sizeof(msg));
+			pass = zt_filter_eval(&r->where, row->s, row->num,
+			    cx.budget, msg, sizeof(msg));
 			if (pass == -1) {
 				sl->err = 1;
 				snprintf(sl->emsg, sizeof(sl->emsg), "where: %s",
@@ -388,7 +427,7 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 	for (i = 0; i < c->rs->n; i++) {
 		r = &c->rs->r[i];
 		res = &run->res[i];
-		sl = &c->all.slot[i];
+		sl = &c->all.slot[c->state[i]];
 		res->rule = r;
 		if (sl->err) {
 			res->status = ZT_ST_ERROR;

@@ -69,6 +69,16 @@ cfg_free(void *p)
 	free(cf);
 }
 
+static void
+share(const struct zt_rule *r, struct zt_buf *key)
+{
+	const struct cfg	*cf = r->cfg;
+
+	zt_buf_addc(key, (char)cf->has_require);
+	if (cf->require.nkey > 0)
+		zt_buf_add(key, cf->require.key, cf->require.nkey);
+}
+
 static void *
 new(const struct zt_rule *r)
 {
@@ -167,8 +177,8 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 		return 0;
 	s->checked++;
 	if (cf->has_require) {
-		req = zt_filter_eval(&cf->require, row->s, row->num, emsg,
-		    sizeof(emsg));
+		req = zt_filter_eval(&cf->require, row->s, row->num,
+		    cx->budget, emsg, sizeof(emsg));
 		if (req == -1) {
 			snprintf(msg, msgsize, "require: %s", emsg);
 			return -1;
@@ -324,6 +334,7 @@ const struct zt_check_type zt_check_hbone = {
 	.where = 1,
 	.parse = parse,
 	.cfg_free = cfg_free,
+	.share = share,
 	.new = new,
 	.feed = feed,
 	.merge = merge,

@@ -24,6 +24,7 @@
 struct cfg {
 	int64_t		 window_ms;	/* close-time tolerance */
 	pcre2_code	*waypoint;	/* waypoint identity/workload */
+	char		*wp_pattern;	/* its pattern */
 };
 
 /*
@@ -57,7 +58,9 @@ struct pbig {
  * A bucket is a list of full chunks plus one chunk being filled; merging
  * a source's entries joins the lists and tops up the chunk being filled,
  * so at most one chunk a bucket is ever partly empty, however many
- * sources.
+ * sources.  A bucket's chunks grow with it, from 2 entries to 32: a
+ * small table (a rule whose where: passes few records) costs little more
+ * than its entries.
  */
 #define PBITS		10
 #define NBUCKET		((size_t)1 << PBITS)
@@ -65,8 +68,9 @@ struct pbig {
 
 struct pchunk {
 	struct pchunk	*next;
-	size_t		 n;
-	struct pent	 e[PCHUNK];
+	uint32_t	 n;
+	uint32_t	 cap;
+	struct pent	 e[];
 };
 
 struct ptab {
@@ -106,7 +110,10 @@ parse(struct zt_yctx *y, const struct zt_ynode *n, struct zt_rule *r)
 	else
 		cf->waypoint = zt_re_compile("waypoint", 8, &off, y->err->msg,
 		    sizeof(y->err->msg));
-	return cf->waypoint != NULL ? 0 : -1;
+	if (cf->waypoint == NULL)
+		return -1;
+	cf->wp_pattern = zt_xstrdup(v != NULL ? v->s : "waypoint");
+	return 0;
 }
 
 static void
@@ -115,7 +122,18 @@ cfg_free(void *p)
 	struct cfg	*cf = p;
 
 	pcre2_code_free(cf->waypoint);
+	free(cf->wp_pattern);
 	free(cf);
+}
+
+/* The state holds what the waypoint pattern let through; the window is
+   only for rendering. */
+static void
+share(const struct zt_rule *r, struct zt_buf *key)
+{
+	const struct cfg	*cf = r->cfg;
+
+	zt_buf_add(key, cf->wp_pattern, strlen(cf->wp_pattern) + 1);
 }
 
 static void *
@@ -180,6 +198,7 @@ static void
 ptab_add(struct ptab *t, const struct pent *e)
 {
 	size_t		 b = pent_bucket(e);
+	size_t		 cap;
 	struct pchunk	*c;
 
 	if (t->full == NULL) {
@@ -188,11 +207,14 @@ ptab_add(struct ptab *t, const struct pent *e)
 		t->n = zt_xcalloc(NBUCKET, sizeof(*t->n));
 	}
 	if ((c = t->part[b]) == NULL) {
-		c = t->part[b] = zt_xmalloc(sizeof(*c));
+		/* As large as the bucket so far: it doubles. */
+		cap = t->n[b] < 2 ? 2 : t->n[b] > PCHUNK ? PCHUNK : t->n[b];
+		c = t->part[b] = zt_xmalloc(sizeof(*c) + cap * sizeof(c->e[0]));
 		c->n = 0;
+		c->cap = (uint32_t)cap;
 	}
 	c->e[c->n++] = *e;
-	if (c->n == PCHUNK) {
+	if (c->n == c->cap) {
 		c->next = t->full[b];
 		t->full[b] = c;
 		t->part[b] = NULL;
@@ -206,17 +228,17 @@ static void
 top_up(struct ptab *a, size_t i, struct pchunk *pb)
 {
 	struct pchunk	*c = a->part[i];
-	size_t		 k;
+	uint32_t	 k;
 
 	if (c == NULL) {
 		a->part[i] = pb;
 		return;
 	}
-	k = PCHUNK - c->n < pb->n ? PCHUNK - c->n : pb->n;
+	k = c->cap - c->n < pb->n ? c->cap - c->n : pb->n;
 	memcpy(c->e + c->n, pb->e + pb->n - k, k * sizeof(*c->e));
 	c->n += k;
 	pb->n -= k;
-	if (c->n < PCHUNK) {
+	if (c->n < c->cap) {
 		free(pb);
 		return;
 	}
@@ -261,17 +283,18 @@ ptab_merge(struct ptab *a, struct ptab *b)
 /* Does an inbound row come from a waypoint, by name?  -1: regex error. */
 static int
 from_named_waypoint(const struct cfg *cf, struct state *s,
-    const struct zt_row *row, char *msg, size_t msgsize)
+    const struct zt_row *row, struct zt_rebudget *b, char *msg,
+    size_t msgsize)
 {
 	char	 emsg[160];
 	int	 r = 0;
 
 	if (row->s[ZT_COL_SRC_IDENTITY].p != NULL)
 		r = zt_re_match(cf->waypoint, s->md,
-		    row->s[ZT_COL_SRC_IDENTITY], emsg, sizeof(emsg));
+		    row->s[ZT_COL_SRC_IDENTITY], b, emsg, sizeof(emsg));
 	if (r == 0 && row->s[ZT_COL_SRC_WORKLOAD].p != NULL)
 		r = zt_re_match(cf->waypoint, s->md,
-		    row->s[ZT_COL_SRC_WORKLOAD], emsg, sizeof(emsg));
+		    row->s[ZT_COL_SRC_WORKLOAD], b, emsg, sizeof(emsg));
 	if (r == -1)
 		snprintf(msg, msgsize, "waypoint: %s", emsg);
 	return r;
@@ -316,7 +339,6 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 	int64_t		 cb, sb;
 	int		 wp;
 
-	(void)cx;
 	if (!row->complete || !row->hbone || !row->has_bytes)
 		return 0;
 	if (row->outbound && row->wp) {
@@ -342,7 +364,8 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 		cb = row->num[ZT_COL_BYTES_RECV];
 		sb = row->num[ZT_COL_BYTES_SENT];
 		/* Inbound from a waypoint (by name) has no outbound twin. */
-		wp = from_named_waypoint(r->cfg, s, row, msg, msgsize);
+		wp = from_named_waypoint(r->cfg, s, row, cx->budget, msg,
+		    msgsize);
 		if (wp == -1)
 			return -1;
 		if (wp == 1) {
@@ -810,6 +833,7 @@ const struct zt_check_type zt_check_pairing = {
 	.where = 1,
 	.parse = parse,
 	.cfg_free = cfg_free,
+	.share = share,
 	.new = new,
 	.feed = feed,
 	.merge = merge,

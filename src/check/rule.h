@@ -39,6 +39,8 @@ struct zt_rule {
 	void		*cfg;		/* the type's parameters; the type's */
 	struct zt_filter where;		/* records the rule looks at */
 	uint64_t	 cols;		/* columns its filters name, 1 << zt_col */
+	char		*share;		/* rules with the same share key keep */
+	size_t		 nshare;	/* the same state (type.h); owned */
 };
 
 struct zt_ruleset {

@@ -29,6 +29,7 @@ rule_free(struct zt_rule *r)
 	if (r->type != NULL && r->cfg != NULL)
 		r->type->cfg_free(r->cfg);
 	free(r->text);
+	free(r->share);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -168,6 +169,23 @@ severity(struct zt_yctx *c, const struct zt_ynode *n, enum zt_sev *sev)
 	    "warning, info", n->s);
 }
 
+/* r's share key: its type, its where:, and what its type's feed reads. */
+static void
+share_key(struct zt_rule *r)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	uint32_t	 n = (uint32_t)r->where.nkey;
+
+	zt_buf_add(&b, r->type->name, strlen(r->type->name) + 1);
+	zt_buf_add(&b, (const char *)&n, sizeof(n));
+	if (r->where.nkey > 0)
+		zt_buf_add(&b, r->where.key, r->where.nkey);
+	if (r->type->share != NULL)
+		r->type->share(r, &b);
+	r->share = b.p;
+	r->nshare = b.n;
+}
+
 static int
 rule(struct zt_yctx *c, const struct zt_ynode *n, struct zt_rule *r)
 {
@@ -195,7 +213,10 @@ rule(struct zt_yctx *c, const struct zt_ynode *n, struct zt_rule *r)
 			return -1;
 		r->cols |= r->where.cols;
 	}
-	return r->type->parse(c, n, r);
+	if (r->type->parse(c, n, r) == -1)
+		return -1;
+	share_key(r);
+	return 0;
 }
 
 /* The list of rules of a file's root mapping, or NULL with the error set. */
@@ -280,17 +301,29 @@ bad:
 	return -1 - (int64_t)nn;
 }
 
-/* Add nr to rs, a rule with a known id replacing the old one (in place). */
-static void
-merge(struct zt_ruleset *rs, struct zt_rule *nr, size_t nn)
+/*
+ * Add nr (read from list) to rs, a rule with a known id replacing the old
+ * one (in place).  -1, rs as it was, when rs would pass ZT_RULES_MAX.
+ */
+static int
+merge(struct zt_yctx *c, const struct zt_ynode *list, struct zt_ruleset *rs,
+    struct zt_rule *nr, size_t nn)
 {
 	struct zt_dict	 ids;
 	int64_t		 k;
 	size_t		 i;
+	size_t		 n = rs->n;
 
 	zt_dict_init(&ids, (size_t)1 << 31);
 	for (i = 0; i < rs->n; i++)
 		id_put(&ids, rs->r[i].id, (int64_t)i);
+	for (i = 0; i < nn; i++)
+		if (id_find(&ids, nr[i].id) < 0 && ++n > ZT_RULES_MAX) {
+			zt_dict_fini(&ids);
+			return zt_yaml_bad(c, list->kid[i], "rule %s: more than "
+			    "%d rules in this run (ztlog's limit)", nr[i].id,
+			    ZT_RULES_MAX);
+		}
 	rs->r = zt_xrealloc(rs->r, (rs->n + nn + 1) * sizeof(*rs->r));
 	for (i = 0; i < nn; i++) {
 		if ((k = id_find(&ids, nr[i].id)) >= 0) {
@@ -303,6 +336,7 @@ merge(struct zt_ruleset *rs, struct zt_rule *nr, size_t nn)
 		rs->n++;
 	}
 	zt_dict_fini(&ids);
+	return 0;
 }
 
 int
@@ -327,9 +361,11 @@ zt_rules_load(struct zt_ruleset *rs, const char *name, const char *text,
 	}
 	nr = zt_xcalloc(list->nkid ? list->nkid : 1, sizeof(*nr));
 	nn = read_rules(&c, list, nr);
-	if (nn >= 0)
-		merge(rs, nr, (size_t)nn);
-	else
+	if (nn >= 0 && merge(&c, list, rs, nr, (size_t)nn) == -1) {
+		for (i = 0; i < nn; i++)
+			rule_free(&nr[i]);
+		nn = -1;
+	} else if (nn < 0)
 		for (i = 0; i < -1 - nn; i++)
 			rule_free(&nr[i]);
 	free(nr);

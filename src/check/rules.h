@@ -10,7 +10,8 @@
  * unknown key, a value of the wrong type, a bad regular expression, SQL
  * that does not compile -- is reported at load, as file:line:column,
  * before any input is read.  Rule files may come from pull requests, so
- * the loader refuses YAML anchors/aliases, caps nesting and file size.
+ * the loader refuses YAML anchors/aliases, caps nesting, file size and
+ * the rules of a run (ZT_RULES_MAX).
  *
  * Ownership: the rule set owns everything in it; zt_rules_free() releases it.
  */
@@ -23,7 +24,8 @@
 #include "check/rule.h"
 #include "util/diag.h"
 
-#define ZT_RULES_MAXBYTES	(1024 * 1024)
+#define ZT_RULES_MAXBYTES	(1024 * 1024)	/* a rule file */
+#define ZT_RULES_MAX		1000		/* rules in a run */
 
 
 /* The built-in rules (rules/default.yaml as compiled in). */

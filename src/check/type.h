@@ -30,6 +30,7 @@
 #include "check/row.h"
 #include "check/rule.h"
 #include "rules/yaml.h"
+#include "util/text.h"
 
 /*
  * What a check may look at besides its own state.  It grows with what
@@ -42,6 +43,7 @@ struct zt_check_ctx {
 	const struct zt_observe	*ob;	/* who logged what (snapshot) */
 	sqlite3			*db;	/* the stored records, or NULL */
 	int			 examples;	/* examples per rule */
+	struct zt_rebudget	*budget;	/* the run's regex budget */
 	struct zt_checkrun	*run;	/* snapshot: the run being made */
 	int			 keep_pairs;	/* pairing: fill run->pairs */
 };
@@ -58,6 +60,13 @@ struct zt_check_type {
 	int	(*parse)(struct zt_yctx *y, const struct zt_ynode *n,
 		    struct zt_rule *r);
 	void	(*cfg_free)(void *cfg);
+	/*
+	 * Append to key what of r's parameters its state depends on (what
+	 * feed reads): rules of the type with the same where: and the same
+	 * such bytes share one state, each rendering it with its own
+	 * parameters.  NULL: feed reads none.
+	 */
+	void	(*share)(const struct zt_rule *r, struct zt_buf *key);
 	/* An empty state for rule r; NULL for a type that is never fed. */
 	void	*(*new)(const struct zt_rule *r);
 	/*

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rules/filter.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 const char *const zt_col_names[ZT_COL_COUNT] = {
@@ -44,6 +45,37 @@ zt_col_numeric(enum zt_col c)
 	}
 }
 
+/* Append n bytes of p to f's key, after their length. */
+static void
+key_add(struct zt_buf *b, const void *p, size_t n)
+{
+	uint32_t	 len = (uint32_t)n;
+
+	zt_buf_add(b, (const char *)&len, sizeof(len));
+	zt_buf_add(b, p, n);
+}
+
+/* The key of f's conditions, in the order written. */
+static void
+filter_key(struct zt_filter *f)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	size_t		 i, k;
+	unsigned char	 h[2];
+
+	for (i = 0; i < f->n; i++) {
+		h[0] = (unsigned char)f->c[i].col;
+		h[1] = (unsigned char)f->c[i].op;
+		key_add(&b, h, 2);
+		for (k = 0; k < f->c[i].nvals; k++)
+			key_add(&b, f->c[i].vals[k], strlen(f->c[i].vals[k]));
+		if (f->c[i].pat != NULL)
+			key_add(&b, f->c[i].pat, strlen(f->c[i].pat));
+	}
+	f->key = b.p;
+	f->nkey = b.n;
+}
+
 /* {in: [a, b]}, {match: PCRE} or {not_match: PCRE} into cd. */
 static int
 operator(struct zt_yctx *c, const struct zt_ynode *v, const char *what,
@@ -68,7 +100,10 @@ operator(struct zt_yctx *c, const struct zt_ynode *v, const char *what,
 	}
 	if (strcmp(name, "match") == 0 || strcmp(name, "not_match") == 0) {
 		cd->op = name[0] == 'm' ? ZT_COND_MATCH : ZT_COND_NOT_MATCH;
-		return (cd->re = zt_yaml_regex(c, op, name)) != NULL ? 0 : -1;
+		if ((cd->re = zt_yaml_regex(c, op, name)) == NULL)
+			return -1;
+		cd->pat = zt_xstrdup(op->s);
+		return 0;
 	}
 	return zt_yaml_bad(c, v->kid[0], "%s.%s: unknown operator '%s' (in, "
 	    "match, not_match)", what, col, name);
@@ -116,12 +151,13 @@ zt_filter_parse(struct zt_yctx *c, const struct zt_ynode *n, const char *what,
 	}
 	if (f->n > 0 && f->md == NULL)
 		f->md = pcre2_match_data_create(4, NULL);
+	filter_key(f);
 	return 0;
 }
 
 int
 zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
-    const int64_t *num, char *msg, size_t msgsize)
+    const int64_t *num, struct zt_rebudget *b, char *msg, size_t msgsize)
 {
 	const struct zt_cond	*c;
 	struct zt_str		 v;
@@ -156,7 +192,7 @@ zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
 					return 0;
 				break;
 			}
-			r = zt_re_match(c->re, f->md, v, msg, msgsize);
+			r = zt_re_match(c->re, f->md, v, b, msg, msgsize);
 			if (r == -1)
 				return -1;
 			if (r != (c->op == ZT_COND_MATCH))
@@ -177,9 +213,11 @@ zt_filter_free(struct zt_filter *f)
 		for (k = 0; k < f->c[i].nvals; k++)
 			free(f->c[i].vals[k]);
 		free(f->c[i].vals);
+		free(f->c[i].pat);
 		pcre2_code_free(f->c[i].re);
 	}
 	free(f->c);
+	free(f->key);
 	pcre2_match_data_free(f->md);
 	memset(f, 0, sizeof(*f));
 }

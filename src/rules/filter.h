@@ -57,6 +57,7 @@ struct zt_cond {
 	char			**vals;	/* EQ (1) and IN (n); owned */
 	size_t			 nvals;
 	pcre2_code		*re;	/* MATCH / NOT_MATCH; owned */
+	char			*pat;	/* its pattern; owned */
 };
 
 struct zt_filter {
@@ -64,11 +65,14 @@ struct zt_filter {
 	size_t			 n;
 	uint64_t		 cols;	/* bit (1 << col) of each column named */
 	pcre2_match_data	*md;	/* shared scratch, owned */
+	char			*key;	/* what it says, canonically; owned */
+	size_t			 nkey;
 };
 
 /*
  * Read the mapping n (column: condition, ...) into f, which starts empty;
- * what names it in messages.  Returns 0, or -1 with the error at the
+ * what names it in messages.  f->key then holds the conditions as bytes:
+ * two filters with the same key pass the same records.  Returns 0, or -1 with the error at the
  * offending node (f then holds what was read, for zt_filter_free).
  */
 int	zt_filter_parse(struct zt_yctx *c, const struct zt_ynode *n,
@@ -76,11 +80,12 @@ int	zt_filter_parse(struct zt_yctx *c, const struct zt_ynode *n,
 /*
  * Does a record pass f?  Its columns by zt_col: s[c] the text (p NULL:
  * absent; present numbers have any text), num[c] the number of a numeric
- * column.  An empty filter passes everything.  -1 on a regex error (msg
- * set).
+ * column.  Patterns are charged to b (re.h).  An empty filter passes
+ * everything.  -1 on a regex error (msg set).
  */
 int	zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
-	    const int64_t *num, char *msg, size_t msgsize);
+	    const int64_t *num, struct zt_rebudget *b, char *msg,
+	    size_t msgsize);
 void	zt_filter_free(struct zt_filter *f);
 
 #endif

@@ -5,9 +5,6 @@
 
 #include "rules/re.h"
 
-#define MATCH_LIMIT	1000000
-#define DEPTH_LIMIT	10000
-
 pcre2_code *
 zt_re_compile(const char *pattern, size_t n, size_t *erroff, char *msg,
     size_t msgsize)
@@ -26,25 +23,53 @@ zt_re_compile(const char *pattern, size_t n, size_t *erroff, char *msg,
 	return re;
 }
 
+/* A match context with limit; made once, never changed (NULL: no memory). */
+static pcre2_match_context *
+context(int cheap)
+{
+	static pcre2_match_context	*mc[2];
+
+	if (mc[cheap] == NULL) {
+		mc[cheap] = pcre2_match_context_create(NULL);
+		if (mc[cheap] == NULL)
+			return NULL;
+		pcre2_set_match_limit(mc[cheap], cheap ? ZT_RE_CHEAP :
+		    ZT_RE_LIMIT);
+		pcre2_set_depth_limit(mc[cheap], ZT_RE_DEPTH);
+	}
+	return mc[cheap];
+}
+
+static int
+match(const pcre2_code *re, pcre2_match_data *md, struct zt_str subject,
+    int cheap)
+{
+	pcre2_match_context	*mc = context(cheap);
+
+	if (mc == NULL)
+		return PCRE2_ERROR_NOMEMORY;
+	return pcre2_match(re, (PCRE2_SPTR)(subject.p != NULL ? subject.p :
+	    ""), subject.n, 0, 0, md, mc);
+}
+
 int
 zt_re_match(const pcre2_code *re, pcre2_match_data *md, struct zt_str subject,
-    char *msg, size_t msgsize)
+    struct zt_rebudget *b, char *msg, size_t msgsize)
 {
-	static pcre2_match_context	*mc;
-	char				 emsg[128];
-	int				 rc;
+	char	 emsg[128];
+	int	 rc;
 
-	if (mc == NULL) {
-		mc = pcre2_match_context_create(NULL);
-		if (mc == NULL) {
-			snprintf(msg, msgsize, "out of memory");
+	rc = match(re, md, subject, b != NULL);
+	if (rc == PCRE2_ERROR_MATCHLIMIT && b != NULL) {
+		if (b->expensive >= ZT_RE_EXPENSIVE) {
+			snprintf(msg, msgsize, "regular expression budget "
+			    "spent: more than %d matches of over %d steps in "
+			    "this run", ZT_RE_EXPENSIVE, ZT_RE_CHEAP);
 			return -1;
 		}
-		pcre2_set_match_limit(mc, MATCH_LIMIT);
-		pcre2_set_depth_limit(mc, DEPTH_LIMIT);
+		b->expensive++;
+		rc = match(re, md, subject, 0);
 	}
-	rc = pcre2_match(re, (PCRE2_SPTR)(subject.p != NULL ? subject.p : ""),
-	    subject.n, 0, 0, md, mc);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)

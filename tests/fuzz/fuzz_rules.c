@@ -99,10 +99,10 @@ eval(const struct zt_filter *f, const struct zt_row *zero,
 			all_not = 0;
 	}
 	msg[0] = '\0';
-	r = zt_filter_eval(f, zero->s, zero->num, msg, sizeof(msg));
+	r = zt_filter_eval(f, zero->s, zero->num, NULL, msg, sizeof(msg));
 	if (r != all_not)
 		fail("wrong verdict on a row of absent columns", id);
-	r = zt_filter_eval(f, full->s, full->num, msg, sizeof(msg));
+	r = zt_filter_eval(f, full->s, full->num, NULL, msg, sizeof(msg));
 	if (r != 0 && r != 1 && r != -1)
 		fail("verdict neither 1, 0 nor -1", id);
 	if (r == -1 && msg[0] == '\0')

@@ -13,7 +13,8 @@
  * fed source by source, a snapshot after each commit and after a
  * rollback, each the same JSON report as a fresh run over the same
  * prefix of records, a second snapshot the same as the first, finishing
- * the same as the last snapshot.
+ * the same as the last snapshot; -5.* rules whose state is the same
+ * share it, each judging it with its own parameters.
  */
 #include <math.h>
 #include <stdio.h>
@@ -613,6 +614,59 @@ checker_snapshots_match_fresh_runs(void)
 	zt_rules_free(&rs);
 }
 
+/* t_check-5.1: two pairing rules, one state, two windows */
+#define IN_LATE "2024-11-19T12:00:01.500000Z\tinfo\taccess\t" \
+	"connection complete\tsrc.addr=10.0.0.1:5000 src.workload=\"c\" " \
+	"src.namespace=\"n\" src.identity=\"spiffe://x/ns/n/sa/c\" " \
+	"dst.addr=10.0.0.2:15008 dst.hbone_addr=10.0.0.2:80 dst.service=\"s\" " \
+	"dst.workload=\"w\" dst.namespace=\"n\" dst.identity=\"spiffe://x\" " \
+	"direction=\"inbound\" bytes_sent=9 bytes_recv=10 duration=\"1ms\""
+
+static void
+checker_shares_state_between_windows(void)
+{
+	static const char rules[] =
+	    "rules:\n"
+	    "  - {id: wide, description: d, severity: error, type: pairing,"
+	    " window: 2s}\n"
+	    "  - {id: tight, description: d, severity: error, type: pairing,"
+	    " window: 1ms}\n"
+	    "  - {id: elsewhere, description: d, severity: error,"
+	    " type: pairing, window: 2s, where: {direction: inbound}}\n";
+	static const struct zt_checkopts o = { 5, 0, 0 };
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checker	*c;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	const struct zt_result	*r;
+
+	memset(&rs, 0, sizeof(rs));
+	TT_EQ_INT(zt_rules_load(&rs, "r", rules, strlen(rules), &err), 0);
+	TT_CHECK(rs.n == 3 && rs.r[0].nshare == rs.r[1].nshare &&
+	    memcmp(rs.r[0].share, rs.r[1].share, rs.r[0].nshare) == 0);
+	TT_CHECK(rs.r[2].nshare != rs.r[0].nshare ||
+	    memcmp(rs.r[2].share, rs.r[0].share, rs.r[0].nshare) != 0);
+	TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_NAMES, &err), 0);
+	c = zt_checker_new(&rs, &o, zt_store_names(st));
+	source(st, c, "a");
+	feed(st, c, 1, OUT(1, 10));
+	feed(st, c, 2, IN_LATE);
+	commit(st, c, 2);
+	TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
+	r = result(&run, "wide");
+	TT_CHECK(r != NULL && r->counts[0].v == 1);		/* paired */
+	r = result(&run, "tight");
+	TT_CHECK(r != NULL && r->counts[0].v == 0 && r->counts[1].v == 1 &&
+	    r->counts[2].v == 1);
+	r = result(&run, "elsewhere");		/* sees the inbound one only */
+	TT_CHECK(r != NULL && r->counts[0].v == 0 && r->counts[1].v == 0 &&
+	    r->counts[2].v == 1);
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+}
+
 int
 main(void)
 {
@@ -624,5 +678,6 @@ main(void)
 	checker_pairs_big_byte_counts();
 	check_run_repeated_lines();
 	checker_snapshots_match_fresh_runs();
+	checker_shares_state_between_windows();
 	return tt_finish("t_check");
 }
