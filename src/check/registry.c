@@ -6,18 +6,24 @@
 #include "check/type.h"
 
 /*
- * Every check type, in the order messages list them: a type is its file
- * (zt_check_<name> in <name>.c) and its line in this table.
+ * Every check type, one line each, in the order messages list them:
+ * X(name) stands for zt_check_<name>, the struct zt_check_type that
+ * <name>.c defines.
  */
-extern const struct zt_check_type zt_check_hbone, zt_check_pairing,
-    zt_check_balance, zt_check_errors, zt_check_sql;
+#define CHECK_TYPES(X)	\
+	X(hbone)	\
+	X(pairing)	\
+	X(balance)	\
+	X(errors)	\
+	X(sql)
+
+#define DECLARE(name)	extern const struct zt_check_type zt_check_##name;
+#define ENTRY(name)	&zt_check_##name,
+
+CHECK_TYPES(DECLARE)
 
 static const struct zt_check_type *const types[] = {
-	&zt_check_hbone,
-	&zt_check_pairing,
-	&zt_check_balance,
-	&zt_check_errors,
-	&zt_check_sql,
+	CHECK_TYPES(ENTRY)
 	NULL
 };
 
