@@ -485,27 +485,26 @@ ptab_gather(const struct state *s, const struct ptab *t, size_t b,
 	return n;
 }
 
-static int
-cmp64(int64_t a, int64_t b)
-{
-	return a < b ? -1 : a > b;
-}
-
+/* By key (client, HBONE address, workload, bytes), then time, then place. */
 static int
 pwork_cmp(const void *x, const void *y)
 {
 	const struct pwork	*a = x;
 	const struct pwork	*b = y;
-	int			 c;
 
-	if ((c = cmp64(a->src, b->src)) != 0 ||
-	    (c = cmp64(a->hb, b->hb)) != 0 ||
-	    (c = cmp64(a->wl, b->wl)) != 0 ||
-	    (c = cmp64(a->cb, b->cb)) != 0 ||
-	    (c = cmp64(a->sb, b->sb)) != 0 ||
-	    (c = cmp64(a->ts, b->ts)) != 0)
-		return c;
-	return cmp64(a->ref, b->ref);
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	if (a->hb != b->hb)
+		return a->hb < b->hb ? -1 : 1;
+	if (a->wl != b->wl)
+		return a->wl < b->wl ? -1 : 1;
+	if (a->cb != b->cb)
+		return a->cb < b->cb ? -1 : 1;
+	if (a->sb != b->sb)
+		return a->sb < b->sb ? -1 : 1;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
 static int
