@@ -1,18 +1,18 @@
 /*
- * check.h -- the rules run over the records: every record is fed once to
- * every rule's accumulator, then each rule renders a result.
+ * check.h -- the rules run over the records: every record is fed to
+ * every rule's check, and each rule renders a result.
  *
  * store -> [check] -> report        (zt_check_run: a scan of rec)
  * ingest -> [check] -> report       (zt_checker: records as they are read)
  *
- * Records arrive as interned ids; their strings are resolved from
- * in-memory copies of the small dimension tables (str, peer, kind),
- * loaded as new ids appear, so a million records cost one pass and no
- * string joins.  Fed from ingest, the records need not be stored at all:
- * each source's contribution is staged and merged into the run when the
- * source is committed, or dropped when it is rolled back (a duplicate).
- * Memory: per-group counters, a few examples per rule (rendered when
- * seen), and for pairing one 32-byte entry per HBONE record.
+ * Records arrive as interned ids; their texts are read from the run's
+ * names (store/names.h), the one copy there is, so a million records
+ * cost one pass and no string joins.  Fed from ingest, the records need
+ * not be stored at all: each source's contribution is staged and merged
+ * into the run when the source is committed, or dropped when it is
+ * rolled back (a duplicate).  A result can be rendered at any moment
+ * without changing what the rules hold (zt_checker_snapshot), as often
+ * as wanted.  The check types and what each keeps: check/type.h.
  *
  * Ownership: a zt_checkrun owns its results; zt_check_free() releases
  * them.  Results point at the rules, which must outlive them.
@@ -24,8 +24,8 @@
 
 #include <sqlite3.h>
 
+#include "check/rule.h"
 #include "util/diag.h"
-#include "rules/rules.h"
 #include "store/store.h"
 
 enum zt_status {
@@ -107,7 +107,9 @@ struct zt_checkrun {
 
 struct zt_checkopts {
 	int		 examples;	/* per rule */
-	int		 keep_pairs;	/* fill run->pairs (zt_check_run only) */
+	int		 keep_pairs;	/* fill run->pairs */
+	int		 stored;	/* the database given to snapshots holds
+					   the records fed: sql rules run */
 	int64_t		 sql_ms;	/* sql rules: time per rule, 0: none */
 	int64_t		 sql_bytes;	/* sql rules: memory growth, 0: none */
 };
@@ -124,33 +126,55 @@ void	zt_check_free(struct zt_checkrun *run);
 
 /*
  * The same rules fed record by record, for ingest:
- *   c = zt_checker_new(rs, o);
+ *   c = zt_checker_new(rs, o, zt_store_names(st));
  *   per source: zt_checker_begin(c, name); zt_checker_feed(...)...;
  *               zt_checker_end(c, committed);
- *   zt_checker_finish(c, db, run, err);   (frees c)
- * db is the store's connection: the dimension tables are read from it
- * (feed runs on the thread that writes it) and finish reads the sources
- * and pods tables.  sql rules cannot run this way (there is no rec
- * table): they get ZT_ST_ERROR, so callers choose zt_check_run for them.
+ *   zt_checker_snapshot(c, db, run, err), any number of times;
+ *   zt_checker_finish(c, db, run, err)   (snapshot, then free)
+ * names are the store's, read by id as records arrive (feed runs on the
+ * thread ingest hands records to); the store may truncate them when a
+ * source is rolled back, but not reload them (a store of a database
+ * file, which reloads its names at each source, cannot feed a checker).  A snapshot renders the committed
+ * sources only, reads the sources and pods tables of db (the store's
+ * connection) for the accounting and coverage warnings, and leaves the
+ * checker as it was.  sql rules cannot run on fed records unless
+ * o->stored says db holds them; they get ZT_ST_ERROR, so callers choose
+ * zt_check_run for them.
  */
 struct zt_checker;
+struct zt_nameset;
 
 struct zt_checker *zt_checker_new(const struct zt_ruleset *rs,
-	    const struct zt_checkopts *o);
+	    const struct zt_checkopts *o, const struct zt_nameset *names);
 void	zt_checker_begin(struct zt_checker *c, const char *name);
-int	zt_checker_feed(struct zt_checker *c, sqlite3 *db, int64_t line,
-	    const struct zt_recids *ids, struct zt_err *err);
+void	zt_checker_feed(struct zt_checker *c, int64_t line,
+	    const struct zt_recids *ids);
 void	zt_checker_end(struct zt_checker *c, int committed);
+int	zt_checker_snapshot(struct zt_checker *c, sqlite3 *db,
+	    struct zt_checkrun *run, struct zt_err *err);
 int	zt_checker_finish(struct zt_checker *c, sqlite3 *db,
 	    struct zt_checkrun *run, struct zt_err *err);
 void	zt_checker_free(struct zt_checker *c);
 
 /*
- * Describe record id in one line ("src -> dst ...") into an owned string,
- * with its source name and line.  For `ztlog pairs`.
+ * Records of db described one by one, for `ztlog pairs`: the query is
+ * prepared once, in zt_check_describer (NULL with err set on a database
+ * error), and run for each record.  zt_check_describe puts record id's
+ * line ("ts direction src (addr) -> dst ...", as examples show records)
+ * into *text and its source name into *source, both owned by the caller,
+ * and its line number into *line; -1 when there is no such record.
  */
-int	zt_check_describe(sqlite3 *db, int64_t id, char **source,
+struct zt_describer;
+
+struct zt_describer *zt_check_describer(sqlite3 *db, struct zt_err *err);
+int	zt_check_describe(struct zt_describer *d, int64_t id, char **source,
 	    int64_t *line, char **text);
+void	zt_check_describer_free(struct zt_describer *d);
+
+/* The name of rule r's type ("hbone", ...). */
+const char *zt_check_type_name(const struct zt_rule *r);
+/* Does rule r read the stored records (an sql rule) instead of being fed? */
+int	zt_check_needs_records(const struct zt_rule *r);
 
 /* Upper tail of the chi-square distribution: P(X >= x), df degrees. */
 double	zt_chi2_q(double x, double df);

@@ -25,7 +25,7 @@
 #include "check/check.h"
 #include "ingest.h"
 #include "report/report.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "store/store.h"
 
 #define DEFAULT_DB	"ztlog.db"

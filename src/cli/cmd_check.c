@@ -141,7 +141,7 @@ lb_select(const struct zt_result *bal, pcre2_code *re, struct zt_result *view)
 		struct zt_str sv = { bal->svc[k].service,
 		    strlen(bal->svc[k].service) };
 
-		m = re != NULL ? zt_re_match(re, md, sv, msg, sizeof(msg)) : 1;
+		m = re != NULL ? zt_re_match(re, md, sv, NULL, msg, sizeof(msg)) : 1;
 		if (m == -1) {
 			zt_diag_error(NULL, "--service: %s (on service %s)", msg,
 			    bal->svc[k].service);
@@ -185,7 +185,7 @@ zt_cli_lb(struct zt_cli_opts *o)
 	memset(&res, 0, sizeof(res));
 	memset(&view, 0, sizeof(view));
 	for (k = 0; k < run.nres; k++)
-		if (run.res[k].rule->type == ZT_R_BALANCE)
+		if (strcmp(zt_check_type_name(run.res[k].rule), "balance") == 0)
 			bal = &run.res[k];
 	if (bal != NULL && lb_select(bal, re, &view) == 0) {
 		res.view = &view;

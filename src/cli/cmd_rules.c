@@ -31,7 +31,7 @@ list_text(FILE *f, const struct zt_ruleset *rs)
 	    "DESCRIPTION");
 	for (k = 0; k < rs->n; k++) {
 		fprintf(f, "%-*s  %-8s  %-8s  ", (int)w, rs->r[k].id,
-		    zt_rtype_names[rs->r[k].type], zt_sev_names[rs->r[k].sev]);
+		    zt_check_type_name(&rs->r[k]), zt_sev_names[rs->r[k].sev]);
 		zt_escape_fput(f, ZT_ESC_TEXT, rs->r[k].description,
 		    strlen(rs->r[k].description));
 		putc('\n', f);

@@ -114,7 +114,7 @@ has_sql(const struct zt_ruleset *rs)
 	size_t	 i;
 
 	for (i = 0; i < rs->n; i++)
-		if (rs->r[i].type == ZT_R_SQL)
+		if (zt_check_needs_records(&rs->r[i]))
 			return 1;
 	return 0;
 }
@@ -129,7 +129,10 @@ static int
 sink_record(void *ctx, sqlite3 *db, int64_t line, const struct zt_recids *ids,
     struct zt_err *err)
 {
-	return zt_checker_feed(ctx, db, line, ids, err);
+	(void)db;
+	(void)err;
+	zt_checker_feed(ctx, line, ids);
+	return 0;
 }
 
 static void
@@ -172,7 +175,7 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 			zt_rules_free(rs);
 			return NULL;
 		}
-		sink.ctx = c = zt_checker_new(rs, &co);
+		sink.ctx = c = zt_checker_new(rs, &co, zt_store_names(st));
 		zt_cli_load(st, o, n, v, &sink);
 		if (zt_checker_finish(c, zt_store_db(st), run, &err) == -1)
 			goto bad;

@@ -311,7 +311,7 @@ write_json(FILE *f, const struct zt_report *r)
 		jstr(f, res->rule->description);
 		fprintf(f, ",\"severity\":\"%s\",\"type\":\"%s\",\"status\":"
 		    "\"%s\",\"summary\":", zt_sev_names[res->rule->sev],
-		    zt_rtype_names[res->rule->type], low);
+		    zt_check_type_name(res->rule), low);
 		jstr(f, res->summary);
 		fputs(",\"hint\":", f);
 		jstr(f, res->hint);
@@ -418,7 +418,7 @@ junit_rule(FILE *f, const struct zt_result *res, int fail_on_warning)
 	int	 bad;
 
 	fputs("<testcase classname=\"ztlog.", f);
-	xml(f, zt_rtype_names[res->rule->type]);
+	xml(f, zt_check_type_name(res->rule));
 	fputs("\" name=\"", f);
 	xml(f, res->rule->id);
 	fputs(": ", f);
@@ -687,7 +687,13 @@ pairs_walk(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 	char			*text2 = NULL;
 	int64_t			 line = 0;
 	int64_t			 line2 = 0;
+	struct zt_describer	*d;
+	struct zt_err		 err;
 
+	if ((d = zt_check_describer(db, &err)) == NULL) {
+		zt_diag_err(&err);
+		return 0;
+	}
 	v = zt_xcalloc(run->npairs ? run->npairs : 1, sizeof(*v));
 	if (run->npairs > 0) {
 		memcpy(v, run->pairs, run->npairs * sizeof(*v));
@@ -695,9 +701,9 @@ pairs_walk(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 	}
 	for (i = 0; i < run->npairs; i++) {
 		if (v[i].out_id && v[i].in_id) {
-			if (unmatched_only || zt_check_describe(db,
+			if (unmatched_only || zt_check_describe(d,
 			    v[i].out_id, &src, &line, &text) != 0 ||
-			    zt_check_describe(db, v[i].in_id, &src2, &line2,
+			    zt_check_describe(d, v[i].in_id, &src2, &line2,
 			    &text2) != 0)
 				;
 			else if (json) {
@@ -723,7 +729,7 @@ pairs_walk(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 				esc(f, text);
 				putc('\n', f);
 			}
-		} else if (zt_check_describe(db, v[i].out_id ? v[i].out_id :
+		} else if (zt_check_describe(d, v[i].out_id ? v[i].out_id :
 		    v[i].in_id, &src, &line, &text) != 0)
 			;
 		else if (json) {
@@ -761,6 +767,7 @@ pairs_walk(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 		src = src2 = text = text2 = NULL;
 	}
 	free(v);
+	zt_check_describer_free(d);
 	return nw;
 }
 
@@ -793,7 +800,7 @@ jrule(FILE *f, const struct zt_rule *r, int text)
 	fputs("{\"id\":", f);
 	jstr(f, r->id);
 	fprintf(f, ",\"type\":\"%s\",\"severity\":\"%s\",\"description\":",
-	    zt_rtype_names[r->type], zt_sev_names[r->sev]);
+	    zt_check_type_name(r), zt_sev_names[r->sev]);
 	jstr(f, r->description);
 	fputs(",\"file\":", f);
 	jstr(f, r->file);

@@ -20,7 +20,7 @@
 #include <sqlite3.h>
 
 #include "check/check.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "util/diag.h"
 
 /* The errors of a run, as the reports list them (diag's collection). */

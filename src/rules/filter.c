@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "rules/filter.h"
-
-#define MATCH_LIMIT	1000000
-#define DEPTH_LIMIT	10000
+#include "util/suggest.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 
 const char *const zt_col_names[ZT_COL_COUNT] = {
 	"pod", "level", "message", "direction",
@@ -33,54 +33,8 @@ zt_col_lookup(const char *name)
 	return -1;
 }
 
-pcre2_code *
-zt_re_compile(const char *pattern, size_t n, size_t *erroff, char *msg,
-    size_t msgsize)
-{
-	pcre2_code	*re;
-	PCRE2_SIZE	 off;
-	int		 ec;
-
-	re = pcre2_compile((PCRE2_SPTR)pattern, n, PCRE2_UTF, &ec, &off, NULL);
-	if (re == NULL) {
-		pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, msgsize);
-		*erroff = (size_t)off;
-		return NULL;
-	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return re;
-}
-
 int
-zt_re_match(const pcre2_code *re, pcre2_match_data *md, struct zt_str subject,
-    char *msg, size_t msgsize)
-{
-	static pcre2_match_context	*mc;
-	char				 emsg[128];
-	int				 rc;
-
-	if (mc == NULL) {
-		mc = pcre2_match_context_create(NULL);
-		if (mc == NULL) {
-			snprintf(msg, msgsize, "out of memory");
-			return -1;
-		}
-		pcre2_set_match_limit(mc, MATCH_LIMIT);
-		pcre2_set_depth_limit(mc, DEPTH_LIMIT);
-	}
-	rc = pcre2_match(re, (PCRE2_SPTR)(subject.p != NULL ? subject.p : ""),
-	    subject.n, 0, 0, md, mc);
-	if (rc >= 0)
-		return 1;
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
-	pcre2_get_error_message(rc, (PCRE2_UCHAR *)emsg, sizeof(emsg));
-	snprintf(msg, msgsize, "regular expression failed: %s", emsg);
-	return -1;
-}
-
-static int
-is_numeric(enum zt_col c)
+zt_col_numeric(enum zt_col c)
 {
 	switch (c) {
 	case ZT_COL_SRC_PORT: case ZT_COL_DST_PORT: case ZT_COL_DST_HBONE_PORT:
@@ -92,9 +46,126 @@ is_numeric(enum zt_col c)
 	}
 }
 
+/* Append n bytes of p to f's key, after their length. */
+static void
+key_add(struct zt_buf *b, const void *p, size_t n)
+{
+	uint32_t	 len = (uint32_t)n;
+
+	zt_buf_add(b, (const char *)&len, sizeof(len));
+	zt_buf_add(b, p, n);
+}
+
+/* The key of f's conditions, in the order written. */
+static void
+filter_key(struct zt_filter *f)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	size_t		 i, k;
+	unsigned char	 h[2];
+
+	for (i = 0; i < f->n; i++) {
+		h[0] = (unsigned char)f->c[i].col;
+		h[1] = (unsigned char)f->c[i].op;
+		key_add(&b, h, 2);
+		for (k = 0; k < f->c[i].nvals; k++)
+			key_add(&b, f->c[i].vals[k], strlen(f->c[i].vals[k]));
+		if (f->c[i].pat != NULL)
+			key_add(&b, f->c[i].pat, strlen(f->c[i].pat));
+	}
+	f->key = b.p;
+	f->nkey = b.n;
+}
+
+/* {in: [a, b]}, {match: PCRE} or {not_match: PCRE} into cd. */
+static int
+operator(struct zt_yctx *c, const struct zt_ynode *v, const char *what,
+    const char *col, struct zt_cond *cd)
+{
+	const struct zt_ynode	*op = v->kid[1];
+	const char		*name = v->kid[0]->s;
+	size_t			 j;
+
+	if (strcmp(name, "in") == 0) {
+		cd->op = ZT_COND_IN;
+		if (op->t != ZT_Y_SEQ)
+			return zt_yaml_bad(c, op, "%s.%s.in: expected a list",
+			    what, col);
+		cd->vals = zt_xcalloc(op->nkid, sizeof(*cd->vals));
+		for (j = 0; j < op->nkid; j++) {
+			if (zt_yaml_scalar(c, op->kid[j], "in") == -1)
+				return -1;
+			cd->vals[cd->nvals++] = zt_xstrdup(op->kid[j]->s);
+		}
+		return 0;
+	}
+	if (strcmp(name, "match") == 0 || strcmp(name, "not_match") == 0) {
+		cd->op = name[0] == 'm' ? ZT_COND_MATCH : ZT_COND_NOT_MATCH;
+		if ((cd->re = zt_yaml_regex(c, op, name)) == NULL)
+			return -1;
+		cd->pat = zt_xstrdup(op->s);
+		return 0;
+	}
+	return zt_yaml_bad(c, v->kid[0], "%s.%s: unknown operator '%s' (in, "
+	    "match, not_match)", what, col, name);
+}
+
 int
-zt_filter_eval(const struct zt_filter *f, const struct zt_row *row, char *msg,
-    size_t msgsize)
+zt_filter_parse(struct zt_yctx *c, const struct zt_ynode *n, const char *what,
+    struct zt_filter *f)
+{
+	const struct zt_ynode	*k;
+	const struct zt_ynode	*v;
+	struct zt_cond		*cd;
+	size_t			 i;
+	int			 col;
+
+	if (n->t != ZT_Y_MAP)
+		return zt_yaml_bad(c, n, "%s: expected a mapping of column: "
+		    "condition", what);
+	for (i = 0; i + 1 < n->nkid; i += 2) {
+		k = n->kid[i];
+		v = n->kid[i + 1];
+		if (k->t != ZT_Y_SCALAR || (col = zt_col_lookup(k->s)) < 0) {
+			const char *sug = k->t == ZT_Y_SCALAR ? zt_suggest(k->s,
+			    zt_col_names, ZT_COL_COUNT) : NULL;
+
+			if (sug != NULL)
+				return zt_yaml_bad(c, k, "%s: unknown column "
+				    "'%s' (did you mean '%s'?)", what, k->s, sug);
+			return zt_yaml_bad(c, k, "%s: unknown column '%s' (see "
+			    "the records view in ztlog(1))", what,
+			    k->t == ZT_Y_SCALAR ? k->s : "?");
+		}
+		f->c = zt_xrealloc(f->c, (f->n + 1) * sizeof(*f->c));
+		cd = &f->c[f->n++];
+		memset(cd, 0, sizeof(*cd));
+		cd->col = (enum zt_col)col;
+		f->cols |= (uint64_t)1 << col;
+		if (v->t == ZT_Y_SCALAR) {
+			cd->op = ZT_COND_EQ;
+			cd->vals = zt_xmalloc(sizeof(*cd->vals));
+			cd->vals[0] = zt_xstrdup(v->s);
+			cd->nvals = 1;
+			continue;
+		}
+		if (v->t != ZT_Y_MAP || v->nkid != 2 ||
+		    v->kid[0]->t != ZT_Y_SCALAR)
+			return zt_yaml_bad(c, v, "%s.%s: expected a value, {in: "
+			    "[...]}, {match: PCRE} or {not_match: PCRE}", what,
+			    k->s);
+		if (operator(c, v, what, k->s, cd) == -1)
+			return -1;
+	}
+	if (f->n > 0 && f->md == NULL)
+		f->md = pcre2_match_data_create(4, NULL);
+	filter_key(f);
+	return 0;
+}
+
+int
+zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
+    const int64_t *num, struct zt_rebudget *b, char *msg, size_t msgsize)
 {
 	const struct zt_cond	*c;
 	struct zt_str		 v;
@@ -106,9 +177,9 @@ zt_filter_eval(const struct zt_filter *f, const struct zt_row *row, char *msg,
 
 	for (i = 0; i < f->n; i++) {
 		c = &f->c[i];
-		v = row->s[c->col];
-		if (is_numeric(c->col) && v.p != NULL) {
-			snprintf(nbuf, sizeof(nbuf), "%" PRId64, row->num[c->col]);
+		v = s[c->col];
+		if (zt_col_numeric(c->col) && v.p != NULL) {
+			snprintf(nbuf, sizeof(nbuf), "%" PRId64, num[c->col]);
 			v.p = nbuf;
 			v.n = strlen(nbuf);
 		}
@@ -129,7 +200,7 @@ zt_filter_eval(const struct zt_filter *f, const struct zt_row *row, char *msg,
 					return 0;
 				break;
 			}
-			r = zt_re_match(c->re, f->md, v, msg, msgsize);
+			r = zt_re_match(c->re, f->md, v, b, msg, msgsize);
 			if (r == -1)
 				return -1;
 			if (r != (c->op == ZT_COND_MATCH))
@@ -150,9 +221,11 @@ zt_filter_free(struct zt_filter *f)
 		for (k = 0; k < f->c[i].nvals; k++)
 			free(f->c[i].vals[k]);
 		free(f->c[i].vals);
+		free(f->c[i].pat);
 		pcre2_code_free(f->c[i].re);
 	}
 	free(f->c);
+	free(f->key);
 	pcre2_match_data_free(f->md);
 	memset(f, 0, sizeof(*f));
 }

@@ -1,28 +1,31 @@
 /*
  * filter.h -- `where:` filters of rule files, over the columns of the
- * records view, and the row they are evaluated on.
+ * records view, evaluated on a row.
  *
- * rules -> [filter] <- check
+ * yaml -> [filter] -> the engine and the checks (check/row.h)
  *
  * A filter is a conjunction of conditions, one per named column:
  *   column: literal            equal (text, or the number as text)
  *   column: {in: [a, b]}       one of
  *   column: {match: PCRE}      present and matching
  *   column: {not_match: PCRE}  absent or not matching
- * Patterns are compiled once, at load, with JIT and match limits.
+ * Patterns are compiled once, at load, with JIT and match limits (re.h).
+ *
+ * Ownership: a filter owns its conditions; zt_filter_free() releases them.
  */
 #ifndef ZT_FILTER_H
 #define ZT_FILTER_H
 
 #include <stdint.h>
 
+#include <pcre2.h>
+
+#include "rules/re.h"
+#include "rules/yaml.h"
 #include "util/diag.h"
 #include "util/str.h"
 
-
-#include <pcre2.h>
-
-/* Columns of the records view a filter can name. */
+/* Columns of the records view (ztlog(1)) a filter can name. */
 enum zt_col {
 	ZT_COL_POD, ZT_COL_LEVEL, ZT_COL_MESSAGE, ZT_COL_DIRECTION,
 	ZT_COL_SRC_ADDR, ZT_COL_SRC_IP, ZT_COL_SRC_PORT, ZT_COL_SRC_WORKLOAD,
@@ -38,37 +41,8 @@ enum zt_col {
 extern const char *const zt_col_names[ZT_COL_COUNT];
 /* Column index of name, or -1. */
 int	zt_col_lookup(const char *name);
-
-/* One record as the checks see it: texts are views valid for the scan. */
-struct zt_row {
-	int64_t		 source_id;
-	int64_t		 line;
-	int64_t		 ref;		/* line reference, see check.c */
-	int64_t		 ts_us;
-	struct zt_str	 s[ZT_COL_COUNT];	/* text of each column; absent: p NULL */
-	int64_t		 num[ZT_COL_COUNT];	/* numeric columns */
-	/* Interned ids (0 = absent), for grouping without string compares. */
-	int64_t		 pod_id;
-	int64_t		 kind_id;
-	int64_t		 src_ip_id;
-	int64_t		 dst_id;
-	int64_t		 dst_host_id;
-	int64_t		 hbone_id;
-	int64_t		 hbone_host_id;
-	int64_t		 service_id;
-	int64_t		 error_id;
-	int64_t		 src_peer;
-	int64_t		 dst_peer;
-	int64_t		 src_wl_id;	/* "namespace/workload" key id, 0 absent */
-	int64_t		 dst_wl_id;
-	int		 outbound;
-	int		 inbound;
-	int		 hbone;
-	int		 wp;
-	int		 failed;	/* message "connection failed" */
-	int		 complete;	/* message "connection complete" */
-	int		 has_bytes;	/* bytes_sent and bytes_recv present */
-};
+/* Is column c a number (num[c] holds it when its text is present)? */
+int	zt_col_numeric(enum zt_col c);
 
 enum zt_cond_op {
 	ZT_COND_EQ,
@@ -83,30 +57,35 @@ struct zt_cond {
 	char			**vals;	/* EQ (1) and IN (n); owned */
 	size_t			 nvals;
 	pcre2_code		*re;	/* MATCH / NOT_MATCH; owned */
+	char			*pat;	/* its pattern; owned */
 };
 
 struct zt_filter {
 	struct zt_cond		*c;	/* owned */
 	size_t			 n;
+	uint64_t		 cols;	/* bit (1 << col) of each column named */
 	pcre2_match_data	*md;	/* shared scratch, owned */
+	char			*key;	/* what it says, canonically; owned */
+	size_t			 nkey;
 };
 
 /*
- * Compile pattern (n bytes) for a rule file: UTF, JIT.  On error returns
- * NULL and sets *erroff and msg.
+ * Read the mapping n (column: condition, ...) into f, which starts empty;
+ * what names it in messages.  f->key then holds the conditions as bytes:
+ * two filters with the same key pass the same records.  Returns 0, or -1 with the error at the
+ * offending node (f then holds what was read, for zt_filter_free).
  */
-pcre2_code *zt_re_compile(const char *pattern, size_t n, size_t *erroff,
-	    char *msg, size_t msgsize);
+int	zt_filter_parse(struct zt_yctx *c, const struct zt_ynode *n,
+	    const char *what, struct zt_filter *f);
 /*
- * Match subject against re with the run's match and depth limits.
- * Returns 1 match, 0 no match, -1 error (limit hit; msg set).
+ * Does a record pass f?  Its columns by zt_col: s[c] the text (p NULL:
+ * absent; present numbers have any text), num[c] the number of a numeric
+ * column.  Patterns are charged to b (re.h).  An empty filter passes
+ * everything.  -1 on a regex error (msg set).
  */
-int	zt_re_match(const pcre2_code *re, pcre2_match_data *md,
-	    struct zt_str subject, char *msg, size_t msgsize);
-
-/* Does row pass f?  (An empty filter passes everything.)  -1 on a regex error. */
-int	zt_filter_eval(const struct zt_filter *f, const struct zt_row *row,
-	    char *msg, size_t msgsize);
+int	zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
+	    const int64_t *num, struct zt_rebudget *b, char *msg,
+	    size_t msgsize);
 void	zt_filter_free(struct zt_filter *f);
 
 #endif

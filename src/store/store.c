@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/dict.h"
+#include "store/names.h"
 #include "store/store.h"
 #include "util/escape.h"
 #include "util/text.h"
@@ -17,7 +18,6 @@
 #define SCHEMA_VERSION	2
 /* PRAGMA application_id of ztlog's databases: "ztlg" */
 #define ZT_APPLICATION_ID	0x7a746c67
-#define DICT_CAP	(32u << 20)	/* distinct key bytes per table */
 #define MAXPODS		65536		/* distinct pods counted per source */
 
 /*
@@ -194,36 +194,19 @@ struct pod {
 	uint64_t	 n[ZT_CLASS_COUNT]; /* by enum zt_class */
 };
 
-/*
- * An interned table: str (one text) or a tuple table (peer, kind).  The
- * dictionary always mirrors the whole table, so new ids come from a
- * counter and interning needs no query.
- */
-struct itab {
-	struct zt_dict	 d;
-	int64_t		 next;		/* last id handed out */
-	int		 ncols;		/* texts per row: 1, 4 or 3 */
-	const char	*what;		/* for the "too many" message */
-};
-
 struct zt_store {
 	sqlite3		*db;
 	char		*name;		/* what to open a second connection on */
 	enum zt_store_mode mode;
 	sqlite3_stmt	*st[S_COUNT];
-	struct itab	 str;
-	struct itab	 peer;
-	struct itab	 kind;
-	struct zt_buf	 key;		/* store side: reject text */
-	struct zt_buf	 rkey;		/* intern side: tuple key being built */
-	int		 stale;		/* dictionaries must be reloaded */
+	struct zt_intern in;		/* the names side */
+	struct zt_buf	 key;		/* reject text, tuple keys */
+	int		 stale;		/* names must be reloaded */
 	int64_t		 src;		/* current source id, 0 if none */
 	struct pod	*pods;
 	size_t		 npods;
 	struct zt_dict	 podix;		/* pod name -> index in pods */
 	int64_t		 lastcount;	/* pods index of the last line, or -1 */
-	int64_t		 lastpod;	/* str id of the last pod seen */
-	struct zt_buf	 lastpod_name;	/* its name */
 };
 
 /* SQLite says "disk I/O error"; the errno says what happened. */
@@ -260,65 +243,11 @@ exec(struct zt_store *st, const char *q, struct zt_err *err)
 	return 0;
 }
 
-static void
-itab_init(struct itab *t, int ncols, const char *what)
-{
-	zt_dict_init(&t->d, DICT_CAP);
-	t->ncols = ncols;
-	t->what = what;
-	t->next = 0;
-}
-
-static int
-itab_load(struct zt_store *st, struct itab *t, const char *q,
-    struct zt_err *err)
-{
-	sqlite3_stmt	*s;
-	const void	*k;
-	size_t		 n;
-	int64_t		 id;
-	int		 rc;
-
-	zt_dict_clear(&t->d);
-	t->next = 0;
-	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
-		return dberr(st, err, "load");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		k = sqlite3_column_blob(s, 1);
-		n = (size_t)sqlite3_column_bytes(s, 1);
-		if (id > t->next)
-			t->next = id;
-		/*
-		 * A zero-length value comes back as a NULL pointer: it is
-		 * the empty key (error=""), not an absent one, and leaving
-		 * it out would insert it again, against UNIQUE.
-		 */
-		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
-			continue;
-		if (k == NULL)
-			k = "";
-		if (zt_dict_full(&t->d, n)) {
-			sqlite3_finalize(s);
-			return zt_err_set(err, "database: more than %u MB of "
-			    "distinct %s; ztlog's limit", DICT_CAP >> 20,
-			    t->what);
-		}
-		zt_dict_put(&t->d, k, n, zt_hash(k, n), id);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return dberr(st, err, "load");
-	return 0;
-}
-
-/* Mirror the three interned tables into the dictionaries. */
+/* Mirror the three interned tables into the names. */
 static int
 dicts_load(struct zt_store *st, struct zt_err *err)
 {
-	if (itab_load(st, &st->str, "SELECT id, s FROM str", err) == -1 ||
-	    itab_load(st, &st->peer, "SELECT id, k FROM peer", err) == -1 ||
-	    itab_load(st, &st->kind, "SELECT id, k FROM kind", err) == -1)
+	if (zt_intern_load(&st->in, st->db, err) == -1)
 		return -1;
 	st->stale = 0;
 	return 0;
@@ -602,11 +531,10 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 			dberr(st, err, "prepare");
 			goto out_path;
 		}
-	itab_init(&st->str, 1, "names and addresses");
-	itab_init(&st->peer, 4, "workloads");
-	itab_init(&st->kind, 3, "record kinds");
+	zt_intern_init(&st->in);
 	zt_dict_init(&st->podix, 1u << 30);
-	if (dicts_load(st, err) == -1)
+	/* An existing database is only read: its names are the reader's. */
+	if (mode != ZT_STORE_EXISTING && dicts_load(st, err) == -1)
 		goto out_path;
 	*out = st;
 	return 0;
@@ -623,6 +551,12 @@ sqlite3 *
 zt_store_db(struct zt_store *st)
 {
 	return st->db;
+}
+
+const struct zt_nameset *
+zt_store_names(const struct zt_store *st)
+{
+	return &st->in.names;
 }
 
 sqlite3 *
@@ -666,56 +600,18 @@ zt_store_close(struct zt_store *st)
 		zt_store_abort(st);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->st[i]);
-	if (st->str.d.tab != NULL) {
+	if (st->in.str.d != NULL) {
 		pods_reset(st);
-		zt_dict_fini(&st->str.d);
-		zt_dict_fini(&st->peer.d);
-		zt_dict_fini(&st->kind.d);
+		zt_intern_fini(&st->in);
 		zt_dict_fini(&st->podix);
 	}
 	zt_buf_free(&st->key);
-	zt_buf_free(&st->rkey);
-	zt_buf_free(&st->lastpod_name);
 	free(st->name);
 	sqlite3_close(st->db);
 	free(st);
 }
 
-/* ---- interning ------------------------------------------------------ */
-
-/*
- * Split an address "host:port" or "[v6]:port" into host and port; a
- * string that is neither keeps itself as host and no port.
- */
-static void
-split_addr(struct zt_str a, struct zt_str *host, int64_t *port)
-{
-	const char	*c;
-	int64_t		 v;
-
-	*host = a;
-	*port = -1;
-	if (a.n > 2 && a.p[0] == '[') {
-		c = memchr(a.p, ']', a.n);
-		if (c == NULL || c + 1 >= a.p + a.n || c[1] != ':')
-			return;
-		if (zt_parse_u63(c + 2, (size_t)(a.p + a.n - c - 2), &v) ||
-		    v > 65535 || (c[2] == '0' && a.p + a.n - c > 3))
-			return;
-		host->p = a.p + 1;
-		host->n = (size_t)(c - a.p - 1);
-		*port = v;
-		return;
-	}
-	c = memchr(a.p, ':', a.n);
-	if (c == NULL || memchr(c + 1, ':', (size_t)(a.p + a.n - c - 1)))
-		return;
-	if (zt_parse_u63(c + 1, (size_t)(a.p + a.n - c - 1), &v) ||
-	    v > 65535 || (c[1] == '0' && a.p + a.n - c > 2))
-		return;
-	host->n = (size_t)(c - a.p);
-	*port = v;
-}
+/* ---- names ------------------------------------------------------------- */
 
 static void
 bind_str(sqlite3_stmt *s, int i, struct zt_str v)
@@ -726,222 +622,40 @@ bind_str(sqlite3_stmt *s, int i, struct zt_str v)
 		sqlite3_bind_text(s, i, v.p, (int)v.n, SQLITE_STATIC);
 }
 
-/*
- * The key of a tuple row: for each column a byte 0 (absent) or 1, a
- * 4-byte length and the bytes.  Unambiguous, and what k holds.
- */
-static void
-tuple_key(struct zt_buf *b, const struct zt_str *v, int n)
-{
-	unsigned char	 len[5];
-	int		 i;
-
-	b->n = 0;
-	for (i = 0; i < n; i++) {
-		if (v[i].p == NULL) {
-			zt_buf_addc(b, 0);
-			continue;
-		}
-		len[0] = 1;
-		len[1] = (unsigned char)(v[i].n >> 24);
-		len[2] = (unsigned char)(v[i].n >> 16);
-		len[3] = (unsigned char)(v[i].n >> 8);
-		len[4] = (unsigned char)v[i].n;
-		zt_buf_add(b, (const char *)len, 5);
-		zt_buf_add(b, v[i].p, v[i].n);
-	}
-}
-
-/*
- * The fresh log: rows interned but not yet inserted, as
- *   table (1 byte), id (8), then per column: present (1), length (4), bytes.
- */
-static void
-fresh_add(struct zt_buf *f, int t, int64_t id, const struct zt_str *v, int n)
-{
-	unsigned char	 b[9];
-	int		 i;
-	int		 k;
-
-	b[0] = (unsigned char)t;
-	for (k = 0; k < 8; k++)
-		b[1 + k] = (unsigned char)((uint64_t)id >> (8 * k));
-	zt_buf_add(f, (const char *)b, 9);
-	for (i = 0; i < n; i++) {
-		b[0] = v[i].p != NULL;
-		for (k = 0; k < 4; k++)
-			b[1 + k] = (unsigned char)(v[i].n >> (8 * k));
-		zt_buf_add(f, (const char *)b, 5);
-		if (v[i].p != NULL)
-			zt_buf_add(f, v[i].p, v[i].n);
-	}
-}
-
-/*
- * The id of key in t, giving it the next id (and logging the new row in
- * fresh) if it is new.  -1 with err set when the table is full.
- */
-static int64_t
-intern(struct itab *t, int which, struct zt_str key, const struct zt_str *cols,
-    struct zt_buf *fresh, struct zt_err *err)
-{
-	uint64_t	 h = zt_hash(key.p, key.n);
-	int64_t		 id = zt_dict_get(&t->d, key.p, key.n, h);
-
-	if (id >= 0)
-		return id;
-	if (zt_dict_full(&t->d, key.n))
-		return zt_err_set(err, "more than %u MB of distinct %s in the "
-		    "input; ztlog's limit", DICT_CAP >> 20, t->what);
-	id = ++t->next;
-	zt_dict_put(&t->d, key.p, key.n, h, id);
-	fresh_add(fresh, which, id, cols, t->ncols);
-	return id;
-}
-
-enum { T_STR, T_PEER, T_KIND };
-
-/* Interned id of a string, or 0 for "absent" (bound as NULL). */
-static int64_t
-intern_str(struct zt_store *st, struct zt_str v, struct zt_buf *fresh,
-    struct zt_err *err)
-{
-	if (v.p == NULL)
-		return 0;
-	return intern(&st->str, T_STR, v, &v, fresh, err);
-}
-
-/* Interned id of a tuple; 0 when every column is absent (peer only). */
-static int64_t
-intern_tuple(struct zt_store *st, struct itab *t, const struct zt_str *v,
-    struct zt_buf *fresh, struct zt_err *err)
-{
-	struct zt_str	 key;
-	int		 i;
-	int		 any = 0;
-
-	for (i = 0; i < t->ncols; i++)
-		any |= v[i].p != NULL;
-	if (!any && t != &st->kind)
-		return 0;
-	tuple_key(&st->rkey, v, t->ncols);
-	key.p = st->rkey.p;
-	key.n = st->rkey.n;
-	return intern(t, t == &st->kind ? T_KIND : T_PEER, key, v, fresh, err);
-}
-
 int
 zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
     struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err)
 {
-	struct zt_str	 host;
-	struct zt_str	 hhost;
-	struct zt_str	 dhost;
-	struct zt_str	 kind[3];
-	int64_t		 port;
-
-	memset(ids, 0, sizeof(*ids));
-	if (rec->pod.p == NULL)
-		ids->pod = 0;
-	else if (st->lastpod > 0 && rec->pod.n == st->lastpod_name.n &&
-	    memcmp(rec->pod.p, st->lastpod_name.p, rec->pod.n) == 0)
-		ids->pod = st->lastpod;
-	else {
-		ids->pod = intern_str(st, rec->pod, fresh, err);
-		st->lastpod = ids->pod;
-		st->lastpod_name.n = 0;
-		zt_buf_add(&st->lastpod_name, rec->pod.p, rec->pod.n);
-	}
-	kind[0] = rec->level;
-	kind[1] = rec->message;
-	kind[2] = rec->f[ZT_F_DIRECTION];
-	ids->kind = intern_tuple(st, &st->kind, kind, fresh, err);
-	split_addr(rec->f[ZT_F_SRC_ADDR], &host, &port);
-	ids->src_ip = intern_str(st, host, fresh, err);
-	ids->src_port = port;
-	ids->src_peer = intern_tuple(st, &st->peer, &rec->f[ZT_F_SRC_WORKLOAD],
-	    fresh, err);
-	ids->dst = intern_str(st, rec->f[ZT_F_DST_ADDR], fresh, err);
-	ids->hbone = intern_str(st, rec->f[ZT_F_DST_HBONE_ADDR], fresh, err);
-	ids->service = intern_str(st, rec->f[ZT_F_DST_SERVICE], fresh, err);
-	ids->dst_peer = intern_tuple(st, &st->peer, &rec->f[ZT_F_DST_WORKLOAD],
-	    fresh, err);
-	ids->error = intern_str(st, rec->f[ZT_F_ERROR], fresh, err);
-	if (ids->pod < 0 || ids->kind < 0 || ids->src_ip < 0 ||
-	    ids->src_peer < 0 || ids->dst < 0 || ids->hbone < 0 ||
-	    ids->service < 0 || ids->dst_peer < 0 || ids->error < 0)
-		return -1;
-	if (rec->f[ZT_F_DST_HBONE_ADDR].p != NULL &&
-	    ZT_STR_EQ(rec->f[ZT_F_DIRECTION], "outbound")) {
-		split_addr(rec->f[ZT_F_DST_HBONE_ADDR], &hhost, &port);
-		split_addr(rec->f[ZT_F_DST_ADDR], &dhost, &port);
-		ids->wp = hhost.n != dhost.n ||
-		    memcmp(hhost.p, dhost.p, hhost.n) != 0;
-	}
-	ids->ts_us = rec->ts_us;
-	ids->partial = rec->partial != 0;
-	ids->has_sent = rec->f[ZT_F_BYTES_SENT].p != NULL;
-	ids->bytes_sent = rec->bytes_sent;
-	ids->has_recv = rec->f[ZT_F_BYTES_RECV].p != NULL;
-	ids->bytes_recv = rec->bytes_recv;
-	ids->has_dur = rec->f[ZT_F_DURATION].p != NULL;
-	ids->duration_ms = rec->duration_ms;
-	/* Nanoseconds since the epoch fit an int64 until 2262. */
-	ids->has_kube = rec->has_kube && rec->ts_us < INT64_MAX / 1000;
-	if (ids->has_kube) {
-		ids->kube_d = rec->kube_ns - rec->ts_us * 1000;
-		ids->kube_z = rec->kube_z;
-		ids->kube_off = rec->kube_off;
-	}
-	return 0;
-}
-
-static uint64_t
-get_le(const unsigned char *p, int n)
-{
-	uint64_t	 v = 0;
-	int		 k;
-
-	for (k = n - 1; k >= 0; k--)
-		v = v << 8 | p[k];
-	return v;
+	/* Names only: the names table is all there is of them. */
+	return zt_intern_record(&st->in, rec, ids, st->mode == ZT_STORE_NAMES ?
+	    NULL : fresh, err);
 }
 
 int
 zt_store_fresh(struct zt_store *st, const char *p, size_t n,
     struct zt_err *err)
 {
-	const unsigned char	*q = (const unsigned char *)p;
-	const unsigned char	*end;
+	const char		*end;
+	enum zt_fresh_tab	 t;
 	struct zt_str		 v[4];
 	struct zt_str		 host;
 	sqlite3_stmt		*s;
 	int64_t			 id;
 	int64_t			 port;
-	int			 t;
 	int			 nc;
 	int			 i;
 
 	if (n == 0)
 		return 0;
-	end = q + n;
-	while (q < end) {
-		t = q[0];
-		id = (int64_t)get_le(q + 1, 8);
-		q += 9;
-		nc = t == T_STR ? 1 : t == T_PEER ? 4 : 3;
-		for (i = 0; i < nc; i++) {
-			v[i].n = (size_t)get_le(q + 1, 4);
-			v[i].p = q[0] ? (const char *)q + 5 : NULL;
-			q += 5 + (q[0] ? v[i].n : 0);
-		}
+	end = p + n;
+	while ((nc = zt_intern_fresh_next(&p, end, &t, &id, v)) > 0) {
 		if (st->mode == ZT_STORE_COUNT)
 			continue;
-		s = st->st[t == T_STR ? S_STR_INS : t == T_PEER ? S_PEER_INS :
-		    S_KIND_INS];
+		s = st->st[t == ZT_FRESH_STR ? S_STR_INS : t == ZT_FRESH_PEER ?
+		    S_PEER_INS : S_KIND_INS];
 		sqlite3_bind_int64(s, 1, id);
-		if (t == T_STR) {
-			split_addr(v[0], &host, &port);
+		if (t == ZT_FRESH_STR) {
+			zt_names_split_addr(v[0], &host, &port);
 			bind_str(s, 2, v[0]);
 			bind_str(s, 3, host);
 			if (port >= 0)
@@ -949,7 +663,7 @@ zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 			else
 				sqlite3_bind_null(s, 4);
 		} else {
-			tuple_key(&st->key, v, nc);
+			zt_names_tuple_key(&st->key, v, nc);
 			sqlite3_bind_blob(s, 2, st->key.p, (int)st->key.n,
 			    SQLITE_STATIC);
 			for (i = 0; i < nc; i++)
@@ -983,7 +697,7 @@ zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
-	st->lastpod = -1;
+	zt_intern_begin(&st->in);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
@@ -1238,10 +952,17 @@ void
 zt_store_abort(struct zt_store *st)
 {
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/*
+	 * Ids handed out in the rolled-back transaction are gone: forget
+	 * them (a private memory database cannot have changed behind our
+	 * back), or reload what the file holds at the next source.
+	 */
+	if (st->src != 0 && (st->mode == ZT_STORE_MEMORY ||
+	    st->mode == ZT_STORE_NAMES))
+		zt_intern_rollback(&st->in);
+	else
+		st->stale = 1;
 	st->src = 0;
-	/* Ids handed out in the rolled-back transaction are gone. */
-	st->stale = 1;
-	st->lastpod = -1;
 	pods_reset(st);
 }
 

@@ -22,6 +22,8 @@
 
 #include "util/diag.h"
 #include "parse/record.h"
+#include "store/intern.h"
+#include "store/names.h"
 #include "util/str.h"
 #include "util/text.h"
 #include "store/lockdown.h"
@@ -33,8 +35,9 @@ enum zt_store_mode {
 	ZT_STORE_EXISTING,	/* file that must exist (query, stats) */
 	ZT_STORE_MEMORY,	/* private in-memory database */
 	ZT_STORE_COUNT,		/* in memory, keep counts but no records */
-	ZT_STORE_NAMES		/* in memory: names (str, peer, kind),
-				   sources and pods; no records, no rejects */
+	ZT_STORE_NAMES		/* in memory: sources and pods; the names
+				   only in zt_store_names (none in str,
+				   peer, kind); no records, no rejects */
 };
 
 /* Per-source accounting, filled by the caller while reading. */
@@ -73,41 +76,16 @@ void	zt_store_close(struct zt_store *st);
 /* The connection, for queries; owned by the store. */
 sqlite3	*zt_store_db(struct zt_store *st);
 /*
+ * The names interned so far (names.h), owned by the store: another
+ * thread may read the ids it is handed while ingest interns more.
+ */
+const struct zt_nameset *zt_store_names(const struct zt_store *st);
+/*
  * A second connection to the same database, opened read-only (in-memory
  * databases too).  Owned by the caller: sqlite3_close() it before
  * zt_store_close().  NULL with err set on failure.
  */
 sqlite3	*zt_store_reader(struct zt_store *st, struct zt_err *err);
-
-/*
- * A record with its strings interned: what one rec row holds.  Ids are 0
- * for "absent".
- */
-struct zt_recids {
-	int64_t		 pod;
-	int64_t		 ts_us;
-	int64_t		 kind;
-	int64_t		 src_ip;
-	int64_t		 src_port;	/* -1: none */
-	int64_t		 src_peer;
-	int64_t		 dst;
-	int64_t		 hbone;
-	int64_t		 service;
-	int64_t		 dst_peer;
-	int64_t		 error;
-	int64_t		 bytes_sent;
-	int64_t		 bytes_recv;
-	int64_t		 duration_ms;
-	int64_t		 kube_d;	/* kubelet time - ztunnel time, ns */
-	int		 kube_off;	/* kubelet UTC offset, minutes */
-	unsigned	 has_sent : 1;
-	unsigned	 has_recv : 1;
-	unsigned	 has_dur : 1;
-	unsigned	 has_kube : 1;
-	unsigned	 kube_z : 1;	/* kubelet time written with Z */
-	unsigned	 wp : 1;	/* outbound HBONE via a waypoint */
-	unsigned	 partial : 1;	/* header-less: ts_us is ZT_TS_NONE */
-};
 
 /* Start a source: a transaction and its sources row.  Returns 0 or -1. */
 int	zt_store_begin(struct zt_store *st, const char *name,
@@ -115,8 +93,10 @@ int	zt_store_begin(struct zt_store *st, const char *name,
 /*
  * Interning may run on another thread than the inserts (ingest's reader
  * thread), one thread at a time, between zt_store_begin and zt_store_end:
- * zt_store_intern gives rec's strings their ids and appends the rows that
- * are new to fresh; zt_store_fresh inserts such rows, and must run before
+ * zt_store_intern gives rec's strings their ids (zt_store_names) and
+ * appends the rows that are new to fresh (nothing in ZT_STORE_NAMES
+ * mode, which keeps no names in SQLite); zt_store_fresh inserts such
+ * rows, and must run before
  * the records that use them are inserted with zt_store_insert.  -1 with
  * err set on a database error, or when the distinct names pass ztlog's
  * limit (32 MB of names per table).

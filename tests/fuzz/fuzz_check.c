@@ -4,7 +4,8 @@
  * The input's lines are parsed, interned and stored with their records
  * (as `ztlog ingest` does) and at the same time fed to a zt_checker (as
  * `ztlog check` does without -d).  A line "#src" ends the current source
- * and starts another; "#abort" rolls the current source back, in the
+ * and starts another (the checker renders a snapshot there, which must
+ * change nothing); "#abort" rolls the current source back, in the
  * store and in the checker, and starts another.  Then the built-in rules
  * run again over the stored table (zt_check_run, as `check -d` does).
  * The two JSON reports must be byte for byte equal: abort() otherwise,
@@ -20,7 +21,7 @@
 #include "check/check.h"
 #include "parse/record.h"
 #include "report/report.h"
-#include "rules/rules.h"
+#include "check/rules.h"
 #include "store/store.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -91,9 +92,9 @@ line(struct run *r, struct zt_parser *ps, struct zt_str l)
 	if (zt_store_intern(r->st, &rec, &ids, &fresh, &err) == 0 &&
 	    zt_store_fresh(r->st, fresh.p, fresh.n, &err) == 0) {
 		if (zt_store_insert(r->st, r->ss.lines, &ids, rec.extra,
-		    &err) != 0 || zt_checker_feed(r->c, zt_store_db(r->st),
-		    (int64_t)r->ss.lines, &ids, &err) != 0)
+		    rec.prefix, &err) != 0)
 			abort();
+		zt_checker_feed(r->c, (int64_t)r->ss.lines, &ids);
 	}
 	zt_buf_free(&fresh);
 }
@@ -118,7 +119,7 @@ report(const struct zt_checkrun *run, size_t *n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct zt_checkopts	 o = { .examples = 3 };
+	struct zt_checkopts	 o = { .examples = 3, .keep_pairs = 0, .stored = 0 };
 	struct zt_checkrun	 a, b;
 	struct zt_parser	 ps;
 	struct zt_err		 err;
@@ -139,7 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&r, 0, sizeof(r));
 	if (zt_store_open(&r.st, NULL, ZT_STORE_MEMORY, &err) != 0)
 		abort();
-	r.c = zt_checker_new(&rules, &o);
+	r.c = zt_checker_new(&rules, &o, zt_store_names(r.st));
 	zt_parser_init(&ps);
 	begin(&r);
 	while (p < e) {
@@ -148,6 +149,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		l.n = (size_t)((nl != NULL ? nl : e) - p);
 		if (l.n == 4 && memcmp(l.p, "#src", 4) == 0) {
 			end(&r, 1);
+			if (zt_checker_snapshot(r.c, zt_store_db(r.st), &a,
+			    &err) != 0)
+				abort();
+			zt_check_free(&a);
 			begin(&r);
 		} else if (l.n == 6 && memcmp(l.p, "#abort", 6) == 0) {
 			end(&r, 0);

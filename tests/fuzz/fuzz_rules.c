@@ -4,12 +4,16 @@
  * `ztlog check -r FILE` does.  When it loads, every rule's filters are
  * evaluated (zt_filter_eval) on a zeroed row, where every column is
  * absent, and on a row where every column holds a typical value (so the
- * compiled patterns run, under the match limits); the same file is then
- * loaded again over the first copy, which must replace rule for rule.
+ * compiled patterns run, under the match limits); both rows are then fed
+ * to a state of each rule's check type, which renders a result (so the
+ * type's own parameters, `require` and `waypoint` patterns included, run
+ * too); the same file is then loaded again over the first copy, which
+ * must replace rule for rule.
  *
  * abort() when the loader breaks its contract (rules.h, filter.h): a
  * failed load that changes the set or leaves no message and position, a
- * loaded rule without id/description/file, a second load that changes the
+ * loaded rule without id/description/file/type parameters, a result
+ * without a status summary, a second load that changes the
  * count, or a verdict on the zeroed row other than "passes iff every
  * condition is not_match" (absent columns never equal, never match).
  *
@@ -23,8 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/type.h"
 #include "rules/filter.h"
-#include "rules/rules.h"
+#include "check/rules.h"
+#include "util/xalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -93,14 +99,77 @@ eval(const struct zt_filter *f, const struct zt_row *zero,
 			all_not = 0;
 	}
 	msg[0] = '\0';
-	r = zt_filter_eval(f, zero, msg, sizeof(msg));
+	r = zt_filter_eval(f, zero->s, zero->num, NULL, msg, sizeof(msg));
 	if (r != all_not)
 		fail("wrong verdict on a row of absent columns", id);
-	r = zt_filter_eval(f, full, msg, sizeof(msg));
+	r = zt_filter_eval(f, full->s, full->num, NULL, msg, sizeof(msg));
 	if (r != 0 && r != 1 && r != -1)
 		fail("verdict neither 1, 0 nor -1", id);
 	if (r == -1 && msg[0] == '\0')
 		fail("regex error without a message", id);
+}
+
+/* Feed both rows to a state of r's type and render it. */
+static void
+run_type(const struct zt_rule *r, struct zt_row *zero, struct zt_row *full)
+{
+	struct zt_nameset	 names;
+	struct zt_dims		 dm;
+	struct zt_refs		 refs;
+	struct zt_observe	 ob;
+	struct zt_check_ctx	 cx;
+	struct zt_checkrun	 run;
+	struct zt_result	 res;
+	struct zt_row		 alt;
+	char			 msg[160];
+	void			*st;
+
+	if (r->type->new == NULL)
+		return;
+	zt_nameset_init(&names, 1024);
+	zt_dims_init(&dm, &names);
+	memset(&refs, 0, sizeof(refs));
+	zt_observe_init(&ob);
+	memset(&run, 0, sizeof(run));
+	memset(&cx, 0, sizeof(cx));
+	cx.dm = &dm;
+	cx.refs = &refs;
+	cx.ob = &ob;
+	cx.examples = 3;
+	cx.run = &run;
+	st = r->type->new(r);
+	zero->ref = full->ref = 1;
+	msg[0] = '\0';
+	if (r->type->feed(st, r, zero, &cx, msg, sizeof(msg)) == -1 &&
+	    msg[0] == '\0')
+		fail("a check failed without a message", r->id);
+	msg[0] = '\0';
+	if (r->type->feed(st, r, full, &cx, msg, sizeof(msg)) == -1 &&
+	    msg[0] == '\0')
+		fail("a check failed without a message", r->id);
+	/* full is inbound HBONE (waypoint patterns run); now plain outbound */
+	alt = *full;
+	alt.inbound = 0;
+	alt.outbound = 1;
+	alt.hbone = 0;
+	alt.ref = 2;
+	msg[0] = '\0';
+	if (r->type->feed(st, r, &alt, &cx, msg, sizeof(msg)) == -1 &&
+	    msg[0] == '\0')
+		fail("a check failed without a message", r->id);
+	memset(&res, 0, sizeof(res));
+	res.rule = r;
+	r->type->snapshot(st, r, &cx, &res);
+	if (res.summary[0] == '\0')
+		fail("a result without a summary", r->id);
+	run.nres = 1;
+	run.res = zt_xcalloc(1, sizeof(res));
+	run.res[0] = res;
+	zt_check_free(&run);
+	r->type->free(st);
+	zt_observe_fini(&ob);
+	zt_dims_fini(&dm);
+	zt_nameset_fini(&names);
 }
 
 int
@@ -131,19 +200,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		full.s[sample[i].col].n = strlen(sample[i].text);
 		full.num[sample[i].col] = sample[i].num;
 	}
+	full.inbound = full.complete = full.hbone = full.has_bytes = 1;
 	for (i = 0; i < rs.n; i++) {
 		r = &rs.r[i];
 		if (r->id == NULL || r->description == NULL || r->file == NULL ||
 		    r->text == NULL)
 			fail("a loaded rule without id, description or file",
 			    r->id);
-		if (r->type == ZT_R_SQL && r->sql == NULL)
-			fail("an sql rule without a query", r->id);
-		if (r->type == ZT_R_PAIRING && r->waypoint == NULL)
-			fail("a pairing rule without a waypoint pattern", r->id);
+		if (r->type == NULL || r->cfg == NULL)
+			fail("a loaded rule without its type's parameters",
+			    r->id);
 		eval(&r->where, &zero, &full, r->id);
-		if (r->has_require)
-			eval(&r->require, &zero, &full, r->id);
+		run_type(r, &zero, &full);
 	}
 
 	/* Again over the first copy: every rule replaced, none added. */

@@ -8,7 +8,13 @@
  * sources pair across them, a rolled-back source leaves no trace even
  * when its ids are handed out again with other names, an example's
  * text is never cut (a 200-byte IPv6 source address), and byte counts
- * past 2^32 pair by their whole value.
+ * past 2^32 pair by their whole value; -4.* snapshots: every check type
+ * (the built-in rules and one more rule of each type, with parameters)
+ * fed source by source, a snapshot after each commit and after a
+ * rollback, each the same JSON report as a fresh run over the same
+ * prefix of records, a second snapshot the same as the first, finishing
+ * the same as the last snapshot; -5.* rules whose state is the same
+ * share it, each judging it with its own parameters.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,9 +22,10 @@
 #include <string.h>
 
 #include "check/check.h"
-#include "check/checkpriv.h"
+#include "check/row.h"
 #include "parse/record.h"
-#include "rules/rules.h"
+#include "report/report.h"
+#include "check/rules.h"
 #include "store/store.h"
 #include "tt.h"
 
@@ -74,7 +81,7 @@ check_run_pairs_and_passes(void)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_checkopts	 o = { .examples = 5, .keep_pairs = 1 };
+	struct zt_checkopts	 o = { .examples = 5, .keep_pairs = 1, .stored = 0 };
 	struct zt_err		 err;
 	size_t			 i;
 
@@ -137,8 +144,7 @@ feed(struct zt_store *st, struct zt_checker *c, unsigned long n,
 	TT_EQ_INT(zt_store_fresh(st, fresh.p, fresh.n, &err), 0);
 	TT_EQ_INT(zt_store_insert(st, n, &ids, rec.extra, rec.prefix,
 	    &err), 0);
-	TT_EQ_INT(zt_checker_feed(c, zt_store_db(st), (int64_t)n, &ids, &err),
-	    0);
+	zt_checker_feed(c, (int64_t)n, &ids);
 	zt_buf_free(&fresh);
 	zt_parser_fini(&ps);
 }
@@ -195,14 +201,14 @@ result(const struct zt_checkrun *run, const char *id)
 static struct zt_checker *
 setup(struct zt_ruleset *rs, struct zt_store **st)
 {
-	static const struct zt_checkopts o = { .examples = 5 };
+	static const struct zt_checkopts o = { .examples = 5, .keep_pairs = 0, .stored = 0 };
 	struct zt_err		 err;
 
 	memset(rs, 0, sizeof(*rs));
 	TT_EQ_INT(zt_rules_load(rs, "builtin", zt_default_rules,
 	    zt_default_rules_len, &err), 0);
 	TT_EQ_INT(zt_store_open(st, NULL, ZT_STORE_NAMES, &err), 0);
-	return zt_checker_new(rs, &o);
+	return zt_checker_new(rs, &o, zt_store_names(*st));
 }
 
 /* t_check-3.1 */
@@ -307,7 +313,7 @@ check_run_repeated_lines(void)
 	struct zt_store		*st;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_checkopts	 o = { .examples = 5, .keep_pairs = 1 };
+	struct zt_checkopts	 o = { .examples = 5, .keep_pairs = 1, .stored = 0 };
 	struct zt_err		 err;
 	const struct zt_result	*r;
 	struct zt_source_stats	 ss;
@@ -404,11 +410,265 @@ describe_long_addresses(void)
 	row.s[ZT_COL_SRC_PORT].p = "";
 	row.num[ZT_COL_SRC_PORT] = 48927;
 	row.ts_us = 1732017609200000LL;		/* 2024-11-19T12:00:09.2Z */
-	text = zt_describe_row(&row);
+	text = zt_row_describe(&row);
 	snprintf(want, sizeof(want), "2024-11-19T12:00:09.200000Z ? %s ([%s]:"
 	    "48927) -> - (?), plain TCP", ip, ip);
 	TT_EQ_STR(text, want);
 	free(text);
+}
+
+/* ---- snapshots ----------------------------------------------------------- */
+
+#define ERR(p, e) "2024-11-19T12:00:0" #p ".000000Z\terror\taccess\t" \
+	"connection complete\tsrc.addr=10.0.0.1:6000" #p " src.workload=\"c\" " \
+	"src.namespace=\"n\" dst.addr=10.0.0.3:15008 " \
+	"dst.hbone_addr=10.0.0.3:80 dst.service=\"svc-err\" " \
+	"dst.workload=\"x\" dst.namespace=\"n\" direction=\"outbound\" " \
+	"bytes_sent=0 bytes_recv=0 duration=\"1ms\" error=\"" e "\""
+#define IN_PLAIN "2024-11-19T12:00:07.000000Z\tinfo\taccess\t" \
+	"connection complete\tsrc.addr=10.0.0.8:7000 dst.addr=10.0.0.2:80 " \
+	"dst.workload=\"w\" dst.namespace=\"n\" direction=\"inbound\" " \
+	"bytes_sent=1 bytes_recv=2 duration=\"1ms\""
+
+/* One more rule of each type, with its parameters. */
+static const char more_rules[] =
+    "rules:\n"
+    "  - id: hb-require\n    description: d\n    severity: warning\n"
+    "    type: hbone\n    require: {dst_service: {match: '^svc-k'}}\n"
+    "  - id: bal-strict\n    description: d\n    severity: warning\n"
+    "    type: balance\n    min_expected: 1\n    max_ratio: 1.5\n"
+    "  - id: err-out\n    description: d\n    severity: error\n"
+    "    type: errors\n    max: 1\n    where: {direction: outbound}\n"
+    "  - id: pair-tight\n    description: d\n    severity: error\n"
+    "    type: pairing\n    window: 1ms\n    waypoint: '^wp'\n"
+    "  - id: sql-errors\n    description: d\n    severity: error\n"
+    "    type: sql\n    query: SELECT line, error FROM records "
+    "WHERE error IS NOT NULL\n";
+
+/* The records of the sources, in order; "" ends a source, NULL the list. */
+static const char *const snap_lines[] = {
+	OUT(1, 10), PLAIN("s"), ERR(3, "connection refused"), "",
+	"-",	/* rolled back */
+	OUT(4, 13), PLAIN("svc-rolled-back"), "",
+	IN(1, 10), OUT(2, 11), PLAIN("svc-kept"), PLAIN("svc-kept"), "",
+	IN(2, 11), IN_PLAIN, ERR(5, "timed out"), ERR(6, "timed out"),
+	PLAIN("svc-kept"), "",
+	NULL
+};
+
+static char *
+json(const struct zt_checkrun *run)
+{
+	struct zt_report	 r;
+	char			*p = NULL;
+	size_t			 n = 0;
+	FILE			*f = open_memstream(&p, &n);
+
+	TT_CHECK(f != NULL);
+	if (f == NULL)
+		return NULL;
+	memset(&r, 0, sizeof(r));
+	r.run = run;
+	r.status = zt_report_status(run, 0);
+	zt_report_write(f, &r, "json");
+	fclose(f);
+	return p;
+}
+
+/* The JSON report of a fresh run over the first nsrc committed sources. */
+static char *
+fresh_report(const struct zt_ruleset *rs, int nsrc)
+{
+	static const struct zt_checkopts o = { .examples = 5, .keep_pairs = 0, .stored = 0 };
+	struct zt_store		*st;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	struct zt_source_stats	 ss;
+	char			*dup;
+	char			 name[16];
+	char			*text = NULL;
+	int			 src = 0;
+	unsigned long		 n = 0;
+	size_t			 i;
+
+	TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_MEMORY, &err), 0);
+	for (i = 0; snap_lines[i] != NULL && src < nsrc; i++) {
+		if (strcmp(snap_lines[i], "-") == 0) {
+			while (snap_lines[i][0] != '\0')
+				i++;
+			continue;
+		}
+		if (n == 0) {
+			snprintf(name, sizeof(name), "s%d", src + 1);
+			TT_EQ_INT(zt_store_begin(st, name, &err), 0);
+		}
+		if (snap_lines[i][0] != '\0') {
+			line(st, ++n, snap_lines[i]);
+			continue;
+		}
+		memset(&ss, 0, sizeof(ss));
+		ss.records = ss.lines = n;
+		TT_EQ_INT(zt_store_end(st, &ss, &dup, &err), 0);
+		n = 0;
+		src++;
+	}
+	if (zt_check_run(zt_store_db(st), rs, &o, &run, &err) == 0) {
+		text = json(&run);
+		zt_check_free(&run);
+	} else
+		TT_CHECK(!"zt_check_run failed");
+	zt_store_close(st);
+	return text;
+}
+
+/* Snapshot c into JSON, twice: the same both times. */
+static char *
+snapshot_report(struct zt_checker *c, struct zt_store *st)
+{
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	char			*a = NULL;
+	char			*b = NULL;
+
+	TT_EQ_INT(zt_checker_snapshot(c, zt_store_db(st), &run, &err), 0);
+	a = json(&run);
+	zt_check_free(&run);
+	TT_EQ_INT(zt_checker_snapshot(c, zt_store_db(st), &run, &err), 0);
+	b = json(&run);
+	zt_check_free(&run);
+	TT_CHECK(a != NULL && b != NULL && strcmp(a, b) == 0);
+	free(b);
+	return a;
+}
+
+/* t_check-4.1 */
+static void
+checker_snapshots_match_fresh_runs(void)
+{
+	static const struct zt_checkopts o = { .examples = 5, .keep_pairs = 0, .stored = 1 };
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checker	*c;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	char			*snap = NULL;
+	char			*want;
+	char			*fin;
+	char			 name[16];
+	int			 src = 0;
+	int			 skip = 0;
+	int			 open = 0;
+	unsigned long		 n = 0;
+	size_t			 i;
+
+	memset(&rs, 0, sizeof(rs));
+	TT_EQ_INT(zt_rules_load(&rs, "builtin", zt_default_rules,
+	    zt_default_rules_len, &err), 0);
+	TT_EQ_INT(zt_rules_load(&rs, "more", more_rules, strlen(more_rules),
+	    &err), 0);
+	TT_EQ_INT(rs.n, 9);
+	/* Records stored (sql rules can run), and fed as ingest feeds them. */
+	TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_MEMORY, &err), 0);
+	c = zt_checker_new(&rs, &o, zt_store_names(st));
+	for (i = 0; snap_lines[i] != NULL; i++) {
+		if (strcmp(snap_lines[i], "-") == 0) {
+			skip = 1;
+			continue;
+		}
+		if (!open) {
+			snprintf(name, sizeof(name), skip ? "x" : "s%d",
+			    src + 1);
+			source(st, c, name);
+			open = 1;
+		}
+		if (snap_lines[i][0] != '\0') {
+			feed(st, c, ++n, snap_lines[i]);
+			continue;
+		}
+		if (skip)
+			rollback(st, c);
+		else {
+			commit(st, c, n);
+			src++;
+		}
+		open = skip = 0;
+		n = 0;
+		/* After each commit, and after the rollback. */
+		free(snap);
+		snap = snapshot_report(c, st);
+		want = fresh_report(&rs, src);
+		TT_CHECK(snap != NULL && want != NULL &&
+		    strcmp(snap, want) == 0);
+		if (snap != NULL && want != NULL && strcmp(snap, want) != 0)
+			fprintf(stderr, "after %d sources:\nsnapshot:\n%s\n"
+			    "fresh run:\n%s\n", src, snap, want);
+		free(want);
+	}
+	TT_EQ_INT(src, 3);
+	/* What the last snapshot shows: every type judged something. */
+	TT_CHECK(snap != NULL && strstr(snap, "\"sql-errors\"") != NULL &&
+	    strstr(snap, "timed out") != NULL);
+	TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
+	fin = json(&run);
+	TT_CHECK(fin != NULL && snap != NULL && strcmp(fin, snap) == 0);
+	zt_check_free(&run);
+	free(fin);
+	free(snap);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+}
+
+/* t_check-5.1: two pairing rules, one state, two windows */
+#define IN_LATE "2024-11-19T12:00:01.500000Z\tinfo\taccess\t" \
+	"connection complete\tsrc.addr=10.0.0.1:5000 src.workload=\"c\" " \
+	"src.namespace=\"n\" src.identity=\"spiffe://x/ns/n/sa/c\" " \
+	"dst.addr=10.0.0.2:15008 dst.hbone_addr=10.0.0.2:80 dst.service=\"s\" " \
+	"dst.workload=\"w\" dst.namespace=\"n\" dst.identity=\"spiffe://x\" " \
+	"direction=\"inbound\" bytes_sent=9 bytes_recv=10 duration=\"1ms\""
+
+static void
+checker_shares_state_between_windows(void)
+{
+	static const char rules[] =
+	    "rules:\n"
+	    "  - {id: wide, description: d, severity: error, type: pairing,"
+	    " window: 2s}\n"
+	    "  - {id: tight, description: d, severity: error, type: pairing,"
+	    " window: 1ms}\n"
+	    "  - {id: elsewhere, description: d, severity: error,"
+	    " type: pairing, window: 2s, where: {direction: inbound}}\n";
+	static const struct zt_checkopts o = { .examples = 5, .keep_pairs = 0, .stored = 0 };
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checker	*c;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	const struct zt_result	*r;
+
+	memset(&rs, 0, sizeof(rs));
+	TT_EQ_INT(zt_rules_load(&rs, "r", rules, strlen(rules), &err), 0);
+	TT_CHECK(rs.n == 3 && rs.r[0].nshare == rs.r[1].nshare &&
+	    memcmp(rs.r[0].share, rs.r[1].share, rs.r[0].nshare) == 0);
+	TT_CHECK(rs.r[2].nshare != rs.r[0].nshare ||
+	    memcmp(rs.r[2].share, rs.r[0].share, rs.r[0].nshare) != 0);
+	TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_NAMES, &err), 0);
+	c = zt_checker_new(&rs, &o, zt_store_names(st));
+	source(st, c, "a");
+	feed(st, c, 1, OUT(1, 10));
+	feed(st, c, 2, IN_LATE);
+	commit(st, c, 2);
+	TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
+	r = result(&run, "wide");
+	TT_CHECK(r != NULL && r->counts[0].v == 1);		/* paired */
+	r = result(&run, "tight");
+	TT_CHECK(r != NULL && r->counts[0].v == 0 && r->counts[1].v == 1 &&
+	    r->counts[2].v == 1);
+	r = result(&run, "elsewhere");		/* sees the inbound one only */
+	TT_CHECK(r != NULL && r->counts[0].v == 0 && r->counts[1].v == 0 &&
+	    r->counts[2].v == 1);
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
 }
 
 int
@@ -421,5 +681,7 @@ main(void)
 	describe_long_addresses();
 	checker_pairs_big_byte_counts();
 	check_run_repeated_lines();
+	checker_snapshots_match_fresh_runs();
+	checker_shares_state_between_windows();
 	return tt_finish("t_check");
 }

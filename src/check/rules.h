@@ -1,7 +1,8 @@
 /*
  * rules.h -- rule files (YAML, see ztlog-rules(5)) into a rule set.
  *
- * rules -> check -> report
+ * rule files -> yaml -> [rules] -> registry (check/type.h) -> the check
+ * types; the rules themselves: rule.h
  *
  * The built-in rules (rules/default.yaml) are compiled into the binary;
  * user files are loaded after them, and a rule whose id exists replaces
@@ -9,7 +10,8 @@
  * unknown key, a value of the wrong type, a bad regular expression, SQL
  * that does not compile -- is reported at load, as file:line:column,
  * before any input is read.  Rule files may come from pull requests, so
- * the loader refuses YAML anchors/aliases, caps nesting and file size.
+ * the loader refuses YAML anchors/aliases, caps nesting, file size and
+ * the rules of a run (ZT_RULES_MAX).
  *
  * Ownership: the rule set owns everything in it; zt_rules_free() releases it.
  */
@@ -19,61 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check/rule.h"
 #include "util/diag.h"
-#include "rules/filter.h"
 
-#define ZT_RULES_MAXBYTES	(1024 * 1024)
+#define ZT_RULES_MAXBYTES	(1024 * 1024)	/* a rule file */
+#define ZT_RULES_MAX		1000		/* rules in a run */
 
-enum zt_sev {
-	ZT_SEV_INFO,
-	ZT_SEV_WARNING,
-	ZT_SEV_ERROR
-};
-
-enum zt_rtype {
-	ZT_R_HBONE,
-	ZT_R_PAIRING,
-	ZT_R_BALANCE,
-	ZT_R_ERRORS,
-	ZT_R_SQL
-};
-
-enum zt_expect {
-	ZT_EXPECT_EMPTY,
-	ZT_EXPECT_NONEMPTY,
-	ZT_EXPECT_MAX,		/* at most bound rows */
-	ZT_EXPECT_MIN		/* at least bound rows */
-};
-
-struct zt_rule {
-	char		*id;
-	char		*description;
-	char		*file;		/* where it was defined */
-	unsigned long	 line;
-	char		*text;		/* its YAML, for `ztlog rules show` */
-	enum zt_sev	 sev;
-	enum zt_rtype	 type;
-	struct zt_filter where;		/* records the rule looks at */
-	struct zt_filter require;	/* hbone: destinations that must use HBONE */
-	int		 has_require;
-	int64_t		 window_ms;	/* pairing: close-time tolerance */
-	pcre2_code	*waypoint;	/* pairing: waypoint identity/workload */
-	double		 alpha;		/* balance: significance level */
-	double		 max_ratio;	/* balance: max/min bound, 0 = off */
-	double		 min_expected;	/* balance: smallest expected count */
-	int64_t		 max;		/* errors: allowed error records */
-	char		*sql;		/* sql: the query */
-	enum zt_expect	 expect;
-	int64_t		 bound;
-};
-
-struct zt_ruleset {
-	struct zt_rule	*r;
-	size_t		 n;
-};
-
-extern const char *const zt_rtype_names[];
-extern const char *const zt_sev_names[];
 
 /* The built-in rules (rules/default.yaml as compiled in). */
 extern const char zt_default_rules[];
