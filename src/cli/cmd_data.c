@@ -97,8 +97,9 @@ static const char *const stats_sql[] = {
 	    "coalesce(sum(joined), 0) AS joined, "
 	    "(SELECT coalesce(sum(files), 0) FROM skipped) AS skipped "
 	    "FROM sources",
-	"SELECT reason AS skipped, sum(files) AS files, min(name) AS first "
-	    "FROM skipped GROUP BY reason ORDER BY reason",
+	/* parenthesised: clang's -Wstring-concatenation in a list */
+	("SELECT reason AS skipped, sum(files) AS files, min(name) AS first "
+	    "FROM skipped GROUP BY reason ORDER BY reason"),
 };
 
 /* Are there rows in the skipped table?  (Its section shows only then.) */

@@ -109,10 +109,9 @@ gstr(struct jc *c, json_t *o, const char *key, const char *dflt,
 {
 	json_t	*v = json_object_get(o, key);
 
-	if (v == NULL || json_is_null(v)) {
-		*out = dflt;
+	*out = dflt;	/* on every path: the callers' -O2 cannot see bad() */
+	if (v == NULL || json_is_null(v))
 		return 0;
-	}
 	if (!json_is_string(v))
 		return bad(c, key, "a string", v);
 	*out = inv_strn(c->inv, json_string_value(v), json_string_length(v));
