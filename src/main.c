@@ -44,6 +44,7 @@ main(int argc, char **argv)
 		break;
 	}
 	zt_cli_opts_free(&o);
+	zt_cli_inventory_free();
 	zt_diag_forget();
 	return rc;
 }

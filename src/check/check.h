@@ -105,6 +105,8 @@ struct zt_checkrun {
 	size_t			 npairs;
 };
 
+struct zt_inv;
+
 struct zt_checkopts {
 	int		 examples;	/* per rule */
 	int		 keep_pairs;	/* fill run->pairs */
@@ -112,6 +114,10 @@ struct zt_checkopts {
 					   the records fed: sql rules run */
 	int64_t		 sql_ms;	/* sql rules: time per rule, 0: none */
 	int64_t		 sql_bytes;	/* sql rules: memory growth, 0: none */
+	struct zt_inv	*inv;		/* the workload inventory, or NULL;
+					   it may still grow while records
+					   are fed (bug-report config
+					   dumps): see zt_check_ctx */
 };
 
 /*

@@ -22,6 +22,7 @@
 #include "check/engine.h"
 #include "check/result.h"
 #include "check/type.h"
+#include "inv/inv.h"
 #include "util/dict.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -105,6 +106,9 @@ context(struct zt_checker *c, const struct stage *sg)
 	cx.budget = &c->budget;
 	cx.sql_ms = c->o.sql_ms;
 	cx.sql_bytes = c->o.sql_bytes;
+	if (c->o.inv != NULL && (zt_inv_nworkloads(c->o.inv) > 0 ||
+	    zt_inv_nservices(c->o.inv) > 0))
+		cx.inv = c->o.inv;
 	return cx;
 }
 

@@ -48,6 +48,14 @@ struct zt_check_ctx {
 	int			 keep_pairs;	/* pairing: fill run->pairs */
 	int64_t			 sql_ms;	/* sql: time per query, 0: none */
 	int64_t			 sql_bytes;	/* sql: memory growth, 0: none */
+	/*
+	 * The workload inventory (inv/inv.h), or NULL when there is none
+	 * (no --inventory, no bug-report config dump, or an empty one).
+	 * Consult it when rendering (snapshot), not in feed: config dumps
+	 * of a bug-report archive arrive while its records are read.  Its
+	 * queries build indexes on first use, hence not const.
+	 */
+	struct zt_inv		*inv;
 };
 
 struct zt_check_type {

@@ -64,6 +64,7 @@ enum zt_cli_optid {
 	ZT_OPT_SERVICE,
 	ZT_OPT_UNMATCHED,
 	ZT_OPT_MAX_LINE,
+	ZT_OPT_INVENTORY,
 	ZT_OPT_INCLUDE,
 	ZT_OPT_EXCLUDE,
 	ZT_OPT_FOLLOW,
@@ -144,6 +145,8 @@ struct zt_cli_opts {
 	const char	*db;		/* -d, or NULL */
 	const char	*rules[ZT_CLI_MAXRULES];	/* -r, in order */
 	int		 nrules;
+	const char	*inventory[ZT_CLI_MAXGLOBS];	/* --inventory */
+	size_t		 ninventory;
 	const char	*include[ZT_CLI_MAXGLOBS];	/* --include, in order */
 	size_t		 ninclude;
 	const char	*exclude[ZT_CLI_MAXGLOBS];	/* --exclude */
@@ -211,8 +214,23 @@ const char *zt_cli_stdout_format(const struct zt_cli_opts *o);
 
 /* run.c */
 /*
+ * The run's workload inventory: made on the first call, with the
+ * --inventory paths read into it (a path that cannot be read is an
+ * error, printed; the run goes on without it).  zt_cli_load adds the
+ * config_dump members of bug-report archives as it meets them, so the
+ * checks may consult it only when rendering.  Freed by
+ * zt_cli_inventory_free at the end of the process.
+ */
+struct zt_inv *zt_cli_inventory(const struct zt_cli_opts *o);
+void	zt_cli_inventory_free(void);
+/* query and stats on a database opened for reading: --inventory unread. */
+void	zt_cli_inventory_unread(const struct zt_cli_opts *o);
+/*
  * Load operands (or stdin when there are none) into st, passing records
- * to sink too (NULL: none); prints the summary.
+ * to sink too (NULL: none); prints the summary.  With an inventory (the
+ * --inventory paths, bug-report config dumps), its conflicts are printed
+ * as notices and, unless st is read-only, it is written into st's
+ * inventory tables.
  */
 void	zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n,
 	    char **v, const struct zt_ingest_sink *sink);

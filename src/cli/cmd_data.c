@@ -68,6 +68,8 @@ zt_cli_query(struct zt_cli_opts *o)
 		goto stopped;
 	if (o->db == NULL || n > 0)
 		zt_cli_load(st, o, n, o->args + 1, NULL);
+	else
+		zt_cli_inventory_unread(o);
 	/* Queries read; they never change the database. */
 	sqlite3_exec(zt_store_db(st), "PRAGMA query_only=1", NULL, NULL, NULL);
 	q.db = zt_store_db(st);
@@ -174,6 +176,8 @@ zt_cli_stats(struct zt_cli_opts *o)
 		goto stopped;
 	if (o->db == NULL || o->nargs > 0)
 		zt_cli_load(st, o, o->nargs, o->args, NULL);
+	else
+		zt_cli_inventory_unread(o);
 	sr.db = zt_store_db(st);
 	sr.status = zt_diag_status();
 	out = zt_cli_outputs_end(o, &sr);

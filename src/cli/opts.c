@@ -65,6 +65,9 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    PAIRS, 0, "only records without a twin (exit 1 if any)" },
 	{ 0, "max-line", ZT_OPT_MAX_LINE, ZT_VAL_ANY, "--max-line size", NULL,
 	    INPUTS, 0, "longest input line accepted (default 1M)" },
+	{ 0, "inventory", ZT_OPT_INVENTORY, ZT_VAL_FILE, "--inventory path",
+	    NULL, INPUTS, 0, "the workload inventory: ztunnel config dumps, "
+	    "istioctl ztunnel-config JSON or tables (repeatable)" },
 	{ 0, "include", ZT_OPT_INCLUDE, ZT_VAL_ANY, "--include glob", NULL,
 	    INPUTS, 0, "read only files and archive members matching glob "
 	    "(repeatable; without '/': any name on the path)" },
@@ -625,6 +628,13 @@ apply(struct parse *p, const struct seen *s)
 		break;
 	case ZT_OPT_UNMATCHED:
 		o->unmatched = 1;
+		break;
+	case ZT_OPT_INVENTORY:
+		if (o->ninventory == ZT_CLI_MAXGLOBS)
+			mistake(p, "%s: at most %d paths", s->as,
+			    ZT_CLI_MAXGLOBS);
+		else
+			o->inventory[o->ninventory++] = s->val;
 		break;
 	case ZT_OPT_INCLUDE:
 	case ZT_OPT_EXCLUDE:

@@ -8,12 +8,91 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "inv/inv.h"
 #include "store/regexp.h"
 #include "util/diag.h"
+#include "util/text.h"
 
 /* What the last zt_cli_load() read, for the hint when it held no record. */
 static struct zt_ingest	 loaded;
 static int		 did_load;
+/* --inventory and the bug-report config dumps; see zt_cli_inventory(). */
+static struct zt_inv	*inventory;
+
+struct zt_inv *
+zt_cli_inventory(const struct zt_cli_opts *o)
+{
+	struct zt_err	 err;
+	size_t		 i;
+
+	if (inventory != NULL)
+		return inventory;
+	inventory = zt_inv_new();
+	for (i = 0; i < o->ninventory; i++)
+		if (zt_inv_load_path(inventory, o->inventory[i], &err) == -1) {
+			if (err.file == NULL)
+				err.file = o->inventory[i];
+			zt_diag_err(&err);
+		}
+	return inventory;
+}
+
+void
+zt_cli_inventory_free(void)
+{
+	zt_inv_free(inventory);
+	inventory = NULL;
+}
+
+void
+zt_cli_inventory_unread(const struct zt_cli_opts *o)
+{
+	if (o->ninventory > 0)
+		zt_diag_notice(NULL, "--inventory: not read: the database is "
+		    "opened for reading only (ztlog ingest -d DB --inventory "
+		    "PATH writes the inventory into it)");
+}
+
+/* A bug-report's config_dump member, met while reading (ingest's hook). */
+static void
+inventory_member(void *ctx, const struct zt_srcinfo *info, const char *bytes,
+    size_t n)
+{
+	struct zt_err	 err;
+
+	if (zt_inv_load_mem(ctx, info->name, bytes, n, info->node, &err) ==
+	    -1) {
+		if (err.file == NULL)
+			err.file = info->name;
+		zt_diag_err(&err);
+	}
+}
+
+/*
+ * After the inputs: the inventory's conflicts as notices, and its tables
+ * in st where st keeps tables (not in a database opened for reading).
+ */
+static void
+inventory_done(struct zt_store *st, struct zt_inv *inv)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	struct zt_err	 err;
+	size_t		 i;
+
+	for (i = 0; i < zt_inv_nconflicts(inv); i++) {
+		b.n = 0;
+		zt_inv_conflict_text(inv, zt_inv_conflict(inv, i), &b);
+		zt_buf_addc(&b, '\0');
+		zt_diag_notice(NULL, "inventory: %s", b.p);
+	}
+	zt_buf_free(&b);
+	if (zt_inv_nworkloads(inv) == 0 && zt_inv_nservices(inv) == 0)
+		return;
+	if (zt_store_keeps_tables(st)) {
+		if (zt_inv_store(inv, zt_store_db(st), &err) == -1)
+			zt_diag_err(&err);
+	}
+}
 
 void
 zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
@@ -33,10 +112,13 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 	ig->ninclude = o->ninclude;
 	ig->exclude = o->exclude;
 	ig->nexclude = o->nexclude;
+	ig->inventory = inventory_member;
+	ig->inventory_ctx = zt_cli_inventory(o);
 	for (i = 0; i < n; i++)
 		zt_ingest_operand(ig, v[i]);
 	zt_ingest_summary(ig);
 	did_load = 1;
+	inventory_done(st, ig->inventory_ctx);
 }
 
 struct zt_store *
@@ -165,6 +247,7 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	co.keep_pairs = keep_pairs;
 	co.sql_ms = o->sql_ms;
 	co.sql_bytes = o->sql_bytes;
+	co.inv = zt_cli_inventory(o);
 	if (o->db == NULL && !keep_pairs && !has_sql(rs)) {
 		/*
 		 * The rules read the records as ingest reads them: nothing

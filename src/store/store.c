@@ -547,6 +547,12 @@ out_close:
 	return -1;
 }
 
+int
+zt_store_keeps_tables(const struct zt_store *st)
+{
+	return st->mode == ZT_STORE_CREATE || st->mode == ZT_STORE_MEMORY;
+}
+
 sqlite3 *
 zt_store_db(struct zt_store *st)
 {

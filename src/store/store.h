@@ -73,6 +73,13 @@ struct zt_source_stats {
 int	zt_store_open(struct zt_store **out, const char *path,
 	    enum zt_store_mode mode, struct zt_err *err);
 void	zt_store_close(struct zt_store *st);
+/*
+ * What st keeps in SQLite: 1 for a file database being written and the
+ * in-memory database of query and of check with sql rules, where the
+ * inventory tables belong; 0 for a database opened for reading and for
+ * the stores that keep only names or counts.
+ */
+int	zt_store_keeps_tables(const struct zt_store *st);
 /* The connection, for queries; owned by the store. */
 sqlite3	*zt_store_db(struct zt_store *st);
 /*
