@@ -46,28 +46,6 @@
 static const char marker[] = "\n========= Previous log =========\n";
 static const char present[] = "========= Previous log present";
 
-size_t
-zt_gunzip_head(const unsigned char *head, size_t n, char *out, size_t max)
-{
-	z_stream	 zs;
-	size_t		 got;
-	int		 rc;
-
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit2(&zs, 15 + 16) != Z_OK)
-		return 0;
-	zs.next_in = (unsigned char *)head;
-	zs.avail_in = (unsigned)n;
-	zs.next_out = (unsigned char *)out;
-	zs.avail_out = (unsigned)max;
-	do
-		rc = inflate(&zs, Z_SYNC_FLUSH);
-	while (rc == Z_OK && zs.avail_out > 0 && zs.avail_in > 0);
-	got = max - zs.avail_out;
-	inflateEnd(&zs);
-	return got;
-}
-
 /* One archive being read. */
 struct arc {
 	struct archive		*a;

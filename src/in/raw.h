@@ -1,6 +1,6 @@
 /*
- * raw.h -- raw bytes with their first bytes read ahead (source.c), and
- * the archives read out of them (archive.c).
+ * raw.h -- raw bytes with their first bytes read ahead, what they are,
+ * the globs (raw.c), and the archives read out of them (archive.c).
  *
  * Internal to in/.  What a stream is must be told from its first bytes
  * (gzip, tar, zip, zstd, ...: the content, not the name), on a pipe too,
