@@ -693,3 +693,161 @@ inv_put_service(struct zt_inv *inv, struct zt_inv_service *s)
 	return &ds->pub;
 }
 
+/* ---- merging inventories ------------------------------------------------ */
+
+static size_t
+remap(size_t i, size_t off)
+{
+	return i == ZT_INV_NOSOURCE ? i : i + off;
+}
+
+static struct zt_inv_workload *
+copy_wl(struct zt_inv *dst, const struct inv_wl *sw, size_t off)
+{
+	const struct zt_inv_workload	*s = &sw->pub;
+	struct zt_inv_workload		*w;
+	size_t				 i;
+
+	w = inv_wl_new();
+	w->uid = inv_str(dst, s->uid);
+	w->name = inv_str(dst, s->name);
+	w->ns = inv_str(dst, s->ns);
+	for (i = 0; i < s->nips; i++)
+		inv_list_add(&w->ips, &w->nips, inv_str(dst, s->ips[i]));
+	w->hostname = inv_str(dst, s->hostname);
+	w->node = inv_str(dst, s->node);
+	w->network = inv_str(dst, s->network);
+	w->cluster = inv_str(dst, s->cluster);
+	w->trust_domain = inv_str(dst, s->trust_domain);
+	w->service_account = inv_str(dst, s->service_account);
+	w->workload_name = inv_str(dst, s->workload_name);
+	w->workload_type = inv_str(dst, s->workload_type);
+	w->canonical_name = inv_str(dst, s->canonical_name);
+	w->canonical_revision = inv_str(dst, s->canonical_revision);
+	w->network_mode = inv_str(dst, s->network_mode);
+	w->protocol = s->protocol;
+	w->status = s->status;
+	w->has_waypoint = s->has_waypoint;
+	w->waypoint = inv_str(dst, s->waypoint);
+	w->waypoint_name = inv_str(dst, s->waypoint_name);
+	w->network_gateway = inv_str(dst, s->network_gateway);
+	w->capacity = s->capacity;
+	w->region = inv_str(dst, s->region);
+	w->zone = inv_str(dst, s->zone);
+	w->subzone = inv_str(dst, s->subzone);
+	for (i = 0; i < s->nservices; i++)
+		inv_list_add(&w->services, &w->nservices,
+		    inv_str(dst, s->services[i]));
+	w->services_known = s->services_known;
+	w->source = remap(s->source, off);
+	w->nsources = s->nsources;
+	w->local_source = remap(s->local_source, off);
+	w->local_state = inv_str(dst, s->local_state);
+	w->pod_uid = inv_str(dst, s->pod_uid);
+	((struct inv_wl *)(void *)w)->last_src = remap(sw->last_src, off);
+	return w;
+}
+
+static struct zt_inv_service *
+copy_svc(struct zt_inv *dst, const struct inv_svc *ss, size_t off)
+{
+	const struct zt_inv_service	*s = &ss->pub;
+	struct zt_inv_service		*d;
+	struct zt_inv_endpoint		*e;
+	size_t				 i;
+
+	d = inv_svc_new();
+	d->name = inv_str(dst, s->name);
+	d->ns = inv_str(dst, s->ns);
+	d->hostname = inv_str(dst, s->hostname);
+	for (i = 0; i < s->nvips; i++)
+		inv_add_vip(d, inv_str(dst, s->vips[i]),
+		    inv_str(dst, s->vip_networks[i]));
+	if (s->nports > 0) {
+		d->ports = zt_xmalloc(s->nports * sizeof(*d->ports));
+		memcpy(d->ports, s->ports, s->nports * sizeof(*d->ports));
+	}
+	d->nports = s->nports;
+	d->ports_known = s->ports_known;
+	d->has_waypoint = s->has_waypoint;
+	d->waypoint = inv_str(dst, s->waypoint);
+	d->waypoint_name = inv_str(dst, s->waypoint_name);
+	if (s->nwwaypoints > 0)
+		d->wwaypoints = zt_xmalloc(s->nwwaypoints *
+		    sizeof(*d->wwaypoints));
+	for (i = 0; i < s->nwwaypoints; i++) {
+		d->wwaypoints[i].dest = inv_str(dst, s->wwaypoints[i].dest);
+		d->wwaypoints[i].weight = s->wwaypoints[i].weight;
+	}
+	d->nwwaypoints = s->nwwaypoints;
+	d->lb_mode = inv_str(dst, s->lb_mode);
+	for (i = 0; i < s->nlb_routing; i++) {
+		d->lb_routing = zt_xrealloc(d->lb_routing,
+		    (i + 1) * sizeof(*d->lb_routing));
+		d->lb_routing[i] = inv_str(dst, s->lb_routing[i]);
+	}
+	d->nlb_routing = s->nlb_routing;
+	d->lb_health = inv_str(dst, s->lb_health);
+	if (s->neps > 0)
+		d->eps = zt_xcalloc(s->neps, sizeof(*d->eps));
+	for (i = 0; i < s->neps; i++) {
+		e = &d->eps[i];
+		e->workload_uid = inv_str(dst, s->eps[i].workload_uid);
+		e->status = s->eps[i].status;
+		e->nports = s->eps[i].nports;
+		if (e->nports > 0) {
+			e->ports = zt_xmalloc(e->nports * sizeof(*e->ports));
+			memcpy(e->ports, s->eps[i].ports,
+			    e->nports * sizeof(*e->ports));
+		}
+	}
+	d->neps = s->neps;
+	d->eps_known = s->eps_known;
+	d->ep_healthy = s->ep_healthy;
+	d->ep_total = s->ep_total;
+	d->source = remap(s->source, off);
+	d->nsources = s->nsources;
+	((struct inv_svc *)(void *)d)->last_src = remap(ss->last_src, off);
+	return d;
+}
+
+void
+zt_inv_merge(struct zt_inv *dst, struct zt_inv *src)
+{
+	const struct zt_inv_source	*s;
+	const struct zt_inv_conflict	*c;
+	struct zt_inv_source		*d;
+	size_t				 off = dst->nsrc;
+	size_t				 i_new;
+	size_t				 i;
+
+	for (i = 0; i < src->nsrc; i++) {
+		s = &src->src[i];
+		i_new = inv_add_source(dst, s->name, s->format);
+		d = &dst->src[i_new];
+		d->detail = inv_str(dst, s->detail);
+		d->node = inv_str(dst, s->node);
+		d->cluster = inv_str(dst, s->cluster);
+		d->version = inv_str(dst, s->version);
+		d->nworkloads = s->nworkloads;
+		d->nservices = s->nservices;
+		d->nendpoints = s->nendpoints;
+	}
+	for (i = 0; i < src->ncf; i++) {
+		c = &src->cf[i];
+		inv_conflict(dst, c->what, inv_str(dst, c->key), c->field,
+		    inv_str(dst, c->kept), remap(c->kept_source, off),
+		    inv_str(dst, c->other), remap(c->other_source, off));
+	}
+	for (i = 0; i < src->nseen; i++) {
+		dst->seen = inv_grow(dst->seen, &dst->seencap, dst->nseen,
+		    sizeof(*dst->seen));
+		dst->seen[dst->nseen] = src->seen[i];
+		dst->seen[dst->nseen++].src = src->seen[i].src + off;
+	}
+	for (i = 0; i < src->nwl; i++)
+		inv_put_workload(dst, copy_wl(dst, src->wl[i], off));
+	for (i = 0; i < src->nsvc; i++)
+		inv_put_service(dst, copy_svc(dst, src->svc[i], off));
+	zt_inv_free(src);
+}
