@@ -24,10 +24,13 @@
 # by design); skew-waypoint (78/22 over two waypoint replicas),
 # skew-endpoints (73/14/13 over three endpoints), idle-unhealthy (an
 # idle healthy endpoint).  SCENARIOS="a b" runs only those.
+# INVENTORY=1 also gives ztlog the simulated ztunnel's config dump
+# (--inventory o/inventory/config_dump.json): capacities, locality and
+# load-balancer modes, idle endpoints.
 # Prints figures only; exit status 0, or 2 on a usage error.
 set -euo pipefail
 
-case "${1:-}" in -h | --help) sed -n '2,30s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h | --help) sed -n '2,33s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 [ $# -le 2 ] || { echo "usage: $0 [BUILD_DIR] [SEEDS]" >&2; exit 2; }
 build=${1:-build}
 seeds=${2:-20}
@@ -42,8 +45,9 @@ trap 'rm -rf "$tmp"' EXIT
 # one run: "status exit" on line 1, then the flagged group names
 verdict() { # LOG
 	local rc=0
-	"$ztlog" check -q --only balance -o json --examples 100000 "$1" \
-	    >"$tmp/v.json" || rc=$?
+	"$ztlog" check -q --only balance -o json --examples 100000 \
+	    ${INVENTORY:+--inventory "${1%/*}/inventory/config_dump.json"} \
+	    "$1" >"$tmp/v.json" || rc=$?
 	printf '%s %s\n' "$(grep '"id":"balance"' "$tmp/v.json" |
 	    sed 's/.*"type":"balance","status":"\([a-z]*\)".*/\1/')" "$rc"
 	grep '"id":"balance"' "$tmp/v.json" | grep -o '"text":"[^"]*"' |

@@ -1,14 +1,20 @@
 /*
  * balance.c -- the balance check: each service's connections are spread
- * evenly over its endpoints (a chi-square test and a max/min ratio).
- * See ztlog(1), CHECKS, and ztlog-rules(5).
+ * over its endpoints as ztunnel's choice makes them: at random, weighted
+ * by capacity, among the endpoints present and, with a load-balancer
+ * mode, best ranked for the client's locality (lb.h).  See ztlog(1),
+ * CHECKS, and ztlog-rules(5).
  *
  * Outbound complete records to a service are counted by (service,
- * endpoint); an endpoint is a workload key, or a host key (negated) for
- * a destination without a workload.  Connections through the service's
- * waypoint are spread over its replicas, the others over the service's
- * own endpoints: they are judged apart.  Names are looked up when a
- * result is made.
+ * endpoint), with when each endpoint was first and last seen, when the
+ * service's connections came, and by client (the logging ztunnel pod
+ * and the source address).  An endpoint is a workload key, or a host key
+ * (negated) for a destination without a workload.  Connections through
+ * the service's waypoint are spread over its replicas, the others over
+ * the service's own endpoints: they are judged apart.  Names, the
+ * inventory and the model are consulted when a result is made
+ * (lbjob.c); the tests of all services of a run are corrected together
+ * (Holm).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -16,38 +22,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/imap.h"
+#include "check/balance.h"
 #include "check/result.h"
-#include "check/type.h"
 #include "util/xalloc.h"
 
-/* Bit 40 of a service key: via a waypoint (str ids stay below 2^40). */
-#define SVC_VIA_WP	((int64_t)1 << 40)
-
-struct cfg {
-	double		 alpha;		/* significance level */
-	double		 max_ratio;	/* max/min bound, 0 = off */
-	double		 min_expected;	/* smallest expected count */
-};
-
-struct state {
-	int64_t		 checked;
-	struct zt_imap	 ix;		/* (service, endpoint) -> count */
-	int64_t		*count;
-};
-
 static const char *const keys[] = { "alpha", "max_ratio", "min_expected",
-	NULL };
+	"material_ratio", "material_points", NULL };
 
 static int
 parse(struct zt_yctx *y, const struct zt_ynode *n, struct zt_rule *r)
 {
 	const struct zt_ynode	*v;
-	struct cfg		*cf;
+	struct zt_lbcfg		*cf;
 
 	cf = r->cfg = zt_xcalloc(1, sizeof(*cf));
 	cf->alpha = 0.001;
 	cf->min_expected = 5;
+	cf->material_ratio = 1.5;
+	cf->material_points = 10;
 	if ((v = zt_yaml_get(n, "alpha")) != NULL &&
 	    zt_yaml_number(y, v, "alpha", 0, 1, &cf->alpha) == -1)
 		return -1;
@@ -57,6 +49,14 @@ parse(struct zt_yctx *y, const struct zt_ynode *n, struct zt_rule *r)
 	if ((v = zt_yaml_get(n, "min_expected")) != NULL &&
 	    zt_yaml_number(y, v, "min_expected", 1, 1e9,
 	    &cf->min_expected) == -1)
+		return -1;
+	if ((v = zt_yaml_get(n, "material_ratio")) != NULL &&
+	    zt_yaml_number(y, v, "material_ratio", 0, 1e9,
+	    &cf->material_ratio) == -1)
+		return -1;
+	if ((v = zt_yaml_get(n, "material_points")) != NULL &&
+	    zt_yaml_number(y, v, "material_points", 0, 100,
+	    &cf->material_points) == -1)
 		return -1;
 	return 0;
 }
@@ -70,51 +70,95 @@ cfg_free(void *p)
 static void *
 new(const struct zt_rule *r)
 {
-	struct state	*s = zt_xcalloc(1, sizeof(*s));
+	struct zt_lbstate	*s = zt_xcalloc(1, sizeof(*s));
 
 	(void)r;
 	zt_imap_init(&s->ix, 2);
+	zt_imap_init(&s->six, 1);
+	zt_imap_init(&s->cx, 4);
 	return s;
 }
 
 static void
 state_free(void *p)
 {
-	struct state	*s = p;
+	struct zt_lbstate	*s = p;
 
 	zt_imap_fini(&s->ix);
-	free(s->count);
+	zt_imap_fini(&s->six);
+	zt_imap_fini(&s->cx);
+	free(s->ep);
+	free(s->h);
+	free(s->cc);
 	free(s);
 }
 
-/* The count of key k, 0 if new. */
-static int64_t *
-entry(struct state *s, const int64_t k[2])
+/* The endpoint entry of key k, empty if new. */
+static struct zt_lbepst *
+ep_entry(struct zt_lbstate *s, const int64_t k[2])
 {
 	int	 added;
 	int64_t	 ix = zt_imap_add(&s->ix, k, &added);
 
 	if (added) {
-		zt_arr_room((void **)&s->count, (size_t)ix, sizeof(*s->count));
-		s->count[ix] = 0;
+		zt_arr_room((void **)&s->ep, (size_t)ix, sizeof(*s->ep));
+		memset(&s->ep[ix], 0, sizeof(s->ep[ix]));
 	}
-	return &s->count[ix];
+	return &s->ep[ix];
+}
+
+static struct zt_lbhist *
+hist_entry(struct zt_lbstate *s, int64_t k)
+{
+	int	 added;
+	int64_t	 ix = zt_imap_add(&s->six, &k, &added);
+
+	if (added) {
+		zt_arr_room((void **)&s->h, (size_t)ix, sizeof(*s->h));
+		memset(&s->h[ix], 0, sizeof(s->h[ix]));
+	}
+	return &s->h[ix];
+}
+
+static int64_t *
+client_entry(struct zt_lbstate *s, const int64_t k[4])
+{
+	int	 added;
+	int64_t	 ix = zt_imap_add(&s->cx, k, &added);
+
+	if (added) {
+		zt_arr_room((void **)&s->cc, (size_t)ix, sizeof(*s->cc));
+		s->cc[ix] = 0;
+	}
+	return &s->cc[ix];
+}
+
+static void
+ep_add(struct zt_lbepst *e, int64_t n, int64_t first, int64_t last)
+{
+	if (n == 0)
+		return;
+	if (e->n == 0 || first < e->first)
+		e->first = first;
+	if (e->n == 0 || last > e->last)
+		e->last = last;
+	e->n += n;
 }
 
 static int
 feed(void *p, const struct zt_rule *r, const struct zt_row *row,
     const struct zt_check_ctx *cx, char *msg, size_t msgsize)
 {
-	struct state	*s = p;
-	int64_t		 k[2];
+	struct zt_lbstate	*s = p;
+	int64_t			 k[2];
+	int64_t			 c[4];
 
 	(void)r;
-	(void)cx;
 	(void)msg;
 	(void)msgsize;
 	if (!row->outbound || !row->complete || !row->service_id)
 		return 0;
-	k[0] = row->service_id | (row->wp ? SVC_VIA_WP : 0);
+	k[0] = row->service_id | (row->wp ? ZT_LB_VIA_WP : 0);
 	if (row->dst_wl_id)
 		k[1] = row->dst_wl_id;
 	else if (row->hbone_host_id && row->wp == 0)
@@ -122,251 +166,119 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 	else
 		k[1] = -row->dst_host_id;
 	s->checked++;
-	(*entry(s, k))++;
+	ep_add(ep_entry(s, k), 1, row->ts_us, row->ts_us);
+	zt_lbhist_add(hist_entry(s, k[0]), row->ts_us, 1);
+	c[0] = k[0];
+	c[1] = row->pod_id;
+	c[2] = zt_dims_hostkey(cx->dm, row->src_ip_id);
+	c[3] = k[1];
+	(*client_entry(s, c))++;
 	return 0;
 }
 
 static void
 merge(void *into, void *from, const struct zt_check_ctx *cx)
 {
-	struct state	*a = into;
-	struct state	*b = from;
-	int64_t		 i;
+	struct zt_lbstate	*a = into;
+	struct zt_lbstate	*b = from;
+	const struct zt_lbepst	*e;
+	int64_t			 i;
 
 	(void)cx;
 	a->checked += b->checked;
-	for (i = 0; i < b->ix.n; i++)
-		*entry(a, zt_imap_key(&b->ix, i)) += b->count[i];
-}
-
-/* ---- statistics ------------------------------------------------------------ */
-
-/* Regularized upper incomplete gamma Q(a, x) (Numerical Recipes 6.2). */
-static double
-gammq(double a, double x)
-{
-	double	 gln = lgamma(a);
-	double	 sum;
-	double	 del;
-	double	 ap;
-	double	 b, c, d, h, an;
-	int	 i;
-
-	if (x <= 0)
-		return 1.0;
-	if (x < a + 1) {
-		ap = a;
-		sum = del = 1.0 / a;
-		for (i = 0; i < 1000; i++) {
-			ap += 1;
-			del *= x / ap;
-			sum += del;
-			if (fabs(del) < fabs(sum) * 1e-15)
-				break;
-		}
-		return 1.0 - sum * exp(-x + a * log(x) - gln);
+	for (i = 0; i < b->ix.n; i++) {
+		e = &b->ep[i];
+		ep_add(ep_entry(a, zt_imap_key(&b->ix, i)), e->n, e->first,
+		    e->last);
 	}
-	b = x + 1 - a;
-	c = 1.0 / 1e-300;
-	d = 1.0 / b;
-	h = d;
-	for (i = 1; i < 1000; i++) {
-		an = -i * (i - a);
-		b += 2;
-		d = an * d + b;
-		if (fabs(d) < 1e-300)
-			d = 1e-300;
-		c = b + an / c;
-		if (fabs(c) < 1e-300)
-			c = 1e-300;
-		d = 1.0 / d;
-		del = d * c;
-		h *= del;
-		if (fabs(del - 1.0) < 1e-15)
-			break;
-	}
-	return exp(-x + a * log(x) - gln) * h;
-}
-
-double
-zt_chi2_q(double x, double df)
-{
-	if (df <= 0)
-		return 1.0;
-	return gammq(df / 2, x / 2);
+	for (i = 0; i < b->six.n; i++)
+		zt_lbhist_merge(hist_entry(a, *zt_imap_key(&b->six, i)),
+		    &b->h[i]);
+	for (i = 0; i < b->cx.n; i++)
+		*client_entry(a, zt_imap_key(&b->cx, i)) += b->cc[i];
 }
 
 /* ---- results --------------------------------------------------------------- */
 
-static int
-ep_cmp(const void *x, const void *y)
-{
-	const struct zt_lbep	*a = x;
-	const struct zt_lbep	*b = y;
-
-	return strcmp(a->name, b->name);
-}
-
-static int
-svc_cmp(const void *x, const void *y)
-{
-	const struct zt_lbsvc	*a = x;
-	const struct zt_lbsvc	*b = y;
-
-	return strcmp(a->service, b->service);
-}
-
-/* "name" or "name via waypoint" of service key k; owned by the caller. */
-static char *
-svc_name(const struct zt_dims *dm, int64_t k)
-{
-	struct zt_str	 svc = zt_dims_str(dm, k & (SVC_VIA_WP - 1));
-	const char	*nm = svc.p != NULL ? svc.p : "?";
-	const char	*vw = k & SVC_VIA_WP ? " via waypoint" : "";
-	size_t		 n = strlen(nm);
-	char		*s = zt_xmalloc(n + strlen(vw) + 1);
-
-	memcpy(s, nm, n);
-	memcpy(s + n, vw, strlen(vw) + 1);
-	return s;
-}
-
-/* The name of endpoint key k (a workload, else an address); owned. */
-static char *
-ep_name(const struct zt_dims *dm, int64_t k)
-{
-	struct zt_str	 v = k > 0 ? zt_dims_wlname(dm, k) : k < 0 ?
-	    zt_dims_host(dm, -k) : ZT_NOSTR;
-
-	/* A workload is a view into its peer's tuple: not NUL-terminated. */
-	return v.p != NULL ? zt_xstrndup(v.p, strnlen(v.p, v.n)) :
-	    zt_xstrdup("?");
-}
-
-/* res->svc: the services and their endpoints, sorted by name. */
-static void
-services(const struct state *s, const struct zt_dims *dm,
-    struct zt_result *res)
-{
-	struct zt_imap	 six;
-	struct zt_lbsvc	*sv;
-	const int64_t	*k;
-	int64_t		 i;
-	int64_t		 ix;
-	int		 added;
-	size_t		 j;
-
-	zt_imap_init(&six, 1);
-	for (i = 0; i < s->ix.n; i++) {
-		k = zt_imap_key(&s->ix, i);
-		ix = zt_imap_add(&six, &k[0], &added);
-		if (added) {
-			zt_arr_room((void **)&res->svc, (size_t)ix,
-			    sizeof(*res->svc));
-			memset(&res->svc[ix], 0, sizeof(res->svc[ix]));
-			res->svc[ix].service = svc_name(dm, k[0]);
-			res->nsvc++;
-		}
-		sv = &res->svc[ix];
-		zt_arr_room((void **)&sv->ep, sv->nep, sizeof(*sv->ep));
-		sv->ep[sv->nep].name = ep_name(dm, k[1]);
-		sv->ep[sv->nep].n = s->count[i];
-		sv->nep++;
-		sv->total += s->count[i];
-	}
-	zt_imap_fini(&six);
-	if (res->nsvc > 1)
-		qsort(res->svc, res->nsvc, sizeof(*res->svc), svc_cmp);
-	for (j = 0; j < res->nsvc; j++)
-		qsort(res->svc[j].ep, res->svc[j].nep, sizeof(*res->svc[j].ep),
-		    ep_cmp);
-}
-
-/* Judge one service: 1 unbalanced, 0 balanced, -1 skipped. */
-static int
-judge(struct zt_lbsvc *sv, const struct cfg *cf)
-{
-	double	 e = (double)sv->total / (double)sv->nep;
-	double	 mx = 0;
-	double	 mn = 1e300;
-	double	 d;
-	size_t	 i;
-
-	sv->chi2 = 0;
-	for (i = 0; i < sv->nep; i++) {
-		d = (double)sv->ep[i].n - e;
-		sv->chi2 += d * d / e;
-		if ((double)sv->ep[i].n > mx)
-			mx = (double)sv->ep[i].n;
-		if ((double)sv->ep[i].n < mn)
-			mn = (double)sv->ep[i].n;
-	}
-	sv->ratio = mn > 0 ? mx / mn : 0;
-	sv->p = 1;
-	if (sv->nep < 2) {
-		sv->skip = "one endpoint";
-		return -1;
-	}
-	if (e < cf->min_expected) {
-		snprintf(sv->skipbuf, sizeof(sv->skipbuf), "too few "
-		    "connections: %" PRId64 " over %zu endpoints, need %g per "
-		    "endpoint", sv->total, sv->nep, cf->min_expected);
-		sv->skip = sv->skipbuf;
-		return -1;
-	}
-	sv->p = zt_chi2_q(sv->chi2, (double)sv->nep - 1);
-	sv->fail = sv->p < cf->alpha || (cf->max_ratio > 0 &&
-	    sv->ratio > cf->max_ratio);
-	return sv->fail;
-}
-
-/* The example of an unbalanced service: its endpoints and their shares. */
+/* The example of a flagged service: shares observed and expected. */
 static void
 example_svc(struct zt_result *res, const struct zt_lbsvc *sv)
 {
 	char	 line[1024];
+	char	 eff[64];
 	size_t	 len = 0;
 	size_t	 i;
 
 	line[0] = '\0';
-	for (i = 0; i < sv->nep && len < sizeof(line) - 80; i++)
+	for (i = 0; i < sv->nep && len < sizeof(line) - 100; i++)
 		len += (size_t)snprintf(line + len, sizeof(line) - len,
-		    "%s%s %" PRId64 " (%.0f%%)", i ? ", " : "",
+		    "%s%s %" PRId64 " (%.0f%%, expected %.0f%%)", i ? ", " : "",
 		    sv->ep[i].name, sv->ep[i].n,
-		    100.0 * (double)sv->ep[i].n / (double)sv->total);
-	zt_result_example(res, NULL, 0, "%s: %s; chi2=%.1f df=%zu p=%.2g",
-	    sv->service, line, sv->chi2, sv->nep - 1, sv->p);
+		    100.0 * (double)sv->ep[i].n / (double)sv->total,
+		    100.0 * sv->ep[i].expected / (double)sv->total);
+	if (sv->ratio >= 1e9)
+		snprintf(eff, sizeof(eff), "an expected endpoint got none");
+	else
+		snprintf(eff, sizeof(eff), "obs/exp off by up to x%.2f",
+		    sv->ratio);
+	zt_result_example(res, NULL, 0, "%s: %s; chi2=%.1f df=%.0f p=%.2g "
+	    "Holm p=%.2g; %s, share off by %.0f points", sv->service, line,
+	    sv->chi2, sv->df, sv->p, sv->p_adj, eff, sv->points);
 }
 
+static const char hint_inv[] =
+    "ztunnel picks an endpoint at random, weighted by each workload's "
+    "capacity, among the healthy endpoints it knows (only the best-ranked "
+    "for the client's locality when the service has a load-balancer mode); "
+    "a service with a waypoint is spread over the waypoint's replicas.  "
+    "With capacities, locality and endpoints added or removed accounted "
+    "for, a skew means some ztunnels' view lacks endpoints (compare "
+    "`istioctl ztunnel-config workloads` on each node) or a waypoint "
+    "replica is favoured";
+static const char hint_noinv[] =
+    "ztunnel picks an endpoint at random, weighted by each workload's "
+    "capacity, among the healthy endpoints it knows (only the best-ranked "
+    "for the client's locality when the service has a load-balancer mode); "
+    "a service with a waypoint is spread over the waypoint's replicas.  "
+    "Endpoints added or removed were accounted for; without an inventory "
+    "capacities count as 1 and the load-balancer mode is unknown: give "
+    "--inventory (istioctl ztunnel-config all -o json) to weigh them.  A "
+    "remaining skew means some ztunnels' view lacks endpoints (compare "
+    "`istioctl ztunnel-config workloads` on each node) or a waypoint "
+    "replica is favoured";
+
 static void
-verdict(const struct zt_rule *r, size_t nfail, size_t nskip,
+verdict(const struct zt_rule *r, const struct zt_lbtally *t, int inv,
     struct zt_result *res)
 {
-	size_t	 judged = res->nsvc - nskip;
+	size_t	 judged = res->nsvc - t->skip;
+	char	 pc[96] = "";
 
-	if (nfail > 0) {
-		res->status = zt_result_failed(r);
+	if (t->per_client > 0)
+		snprintf(pc, sizeof(pc), "; %zu uneven overall but even per "
+		    "client node (locality)", t->per_client);
+	if (t->fail > 0 || t->small > 0) {
+		res->status = t->fail > 0 ? zt_result_failed(r) : ZT_ST_WARN;
 		snprintf(res->summary, sizeof(res->summary), "%zu of %zu "
-		    "service%s unevenly spread over their endpoints (%zu "
-		    "skipped)", nfail, judged, judged == 1 ? "" : "s", nskip);
-		res->hint = "ztunnel balances connections round-robin; a skew "
-		    "means endpoints missing from some ztunnels' view (compare "
-		    "`istioctl x ztunnel-config workloads` on each node), "
-		    "long-lived connections, or a waypoint in the path";
+		    "service%s spread unlike ztunnel's choice (%zu material, "
+		    "%zu small; %zu skipped)%s", t->fail + t->small, judged,
+		    judged == 1 ? "" : "s", t->fail, t->small, t->skip, pc);
+		res->hint = inv ? hint_inv : hint_noinv;
 	} else if (res->nsvc == 0) {
 		res->status = ZT_ST_SKIP;
 		snprintf(res->summary, sizeof(res->summary), "no outbound "
 		    "connections to a service");
-	} else if (res->nsvc == nskip) {
+	} else if (judged == 0) {
 		res->status = ZT_ST_SKIP;
 		snprintf(res->summary, sizeof(res->summary), "no service with "
 		    "enough connections to judge (%zu skipped: too few "
-		    "connections or one endpoint)", nskip);
+		    "connections or one endpoint)", t->skip);
 	} else {
 		res->status = ZT_ST_PASS;
 		snprintf(res->summary, sizeof(res->summary), "%zu service%s "
-		    "spread evenly (%zu skipped)", judged,
-		    judged == 1 ? "" : "s", nskip);
+		    "spread as ztunnel's choice makes them (%zu skipped)%s%s",
+		    judged, judged == 1 ? "" : "s", t->skip, pc, inv ? "" :
+		    "; no inventory: capacities taken as 1");
 	}
 }
 
@@ -374,29 +286,21 @@ static void
 snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
     struct zt_result *res)
 {
-	const struct state	*s = p;
-	size_t			 nfail = 0;
-	size_t			 nskip = 0;
+	const struct zt_lbstate	*s = p;
+	struct zt_lbtally	 t;
 	size_t			 k;
 
-	services(s, cx->dm, res);
+	zt_lb_judge(s, r->cfg, cx, res, &t);
 	for (k = 0; k < res->nsvc; k++)
-		switch (judge(&res->svc[k], r->cfg)) {
-		case -1:
-			nskip++;
-			break;
-		case 1:
-			nfail++;
+		if (res->svc[k].fail)
 			example_svc(res, &res->svc[k]);
-			break;
-		default:
-			break;
-		}
 	zt_result_count(res, "services", (int64_t)res->nsvc);
-	zt_result_count(res, "unbalanced", (int64_t)nfail);
-	zt_result_count(res, "skipped", (int64_t)nskip);
+	zt_result_count(res, "unbalanced", (int64_t)t.fail);
+	zt_result_count(res, "small", (int64_t)t.small);
+	zt_result_count(res, "even_per_client", (int64_t)t.per_client);
+	zt_result_count(res, "skipped", (int64_t)t.skip);
 	zt_result_count(res, "connections", s->checked);
-	verdict(r, nfail, nskip, res);
+	verdict(r, &t, cx->inv != NULL, res);
 }
 
 const struct zt_check_type zt_check_balance = {

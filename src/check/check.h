@@ -54,6 +54,7 @@ struct zt_example {
 struct zt_lbep {
 	char		*name;		/* workload, else address; owned */
 	int64_t		 n;
+	double		 expected;	/* the model's expected count */
 };
 
 struct zt_lbsvc {
@@ -62,11 +63,16 @@ struct zt_lbsvc {
 	size_t		 nep;
 	int64_t		 total;
 	double		 chi2;
-	double		 p;
-	double		 ratio;		/* max/min */
+	double		 df;
+	double		 p;		/* the test's own p-value */
+	double		 p_adj;		/* Holm-adjusted over the run */
+	double		 ratio;		/* largest obs/exp or exp/obs */
+	double		 points;	/* largest share difference */
 	const char	*skip;		/* reason it was not judged, or NULL */
 	char		 skipbuf[96];
-	int		 fail;
+	int		 fail;		/* significant (fail or warn) */
+	int		 small;		/* significant but not material: warn */
+	int		 per_client;	/* uneven overall, even per client */
 };
 
 /* A pairing verdict about one record, for `ztlog pairs`. */
