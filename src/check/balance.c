@@ -6,9 +6,9 @@
  * CHECKS, and ztlog-rules(5).
  *
  * Outbound complete records to a service are counted by (service,
- * endpoint), with when each endpoint was first and last seen, when the
- * service's connections came, and by client (the logging ztunnel pod
- * and the source address).  An endpoint is a workload key, or a host key
+ * client, endpoint), a client being the logging ztunnel pod and the
+ * source address, with when each was first and last seen, and when the
+ * service's connections came.  An endpoint is a workload key, or a host key
  * (negated) for a destination without a workload.  Connections through
  * the service's waypoint are spread over its replicas, the others over
  * the service's own endpoints: they are judged apart.  Names, the
@@ -73,7 +73,6 @@ new(const struct zt_rule *r)
 	struct zt_lbstate	*s = zt_xcalloc(1, sizeof(*s));
 
 	(void)r;
-	zt_imap_init(&s->ix, 2);
 	zt_imap_init(&s->six, 1);
 	zt_imap_init(&s->cx, 4);
 	return s;
@@ -84,27 +83,11 @@ state_free(void *p)
 {
 	struct zt_lbstate	*s = p;
 
-	zt_imap_fini(&s->ix);
 	zt_imap_fini(&s->six);
 	zt_imap_fini(&s->cx);
-	free(s->ep);
 	free(s->h);
 	free(s->cc);
 	free(s);
-}
-
-/* The endpoint entry of key k, empty if new. */
-static struct zt_lbepst *
-ep_entry(struct zt_lbstate *s, const int64_t k[2])
-{
-	int	 added;
-	int64_t	 ix = zt_imap_add(&s->ix, k, &added);
-
-	if (added) {
-		zt_arr_room((void **)&s->ep, (size_t)ix, sizeof(*s->ep));
-		memset(&s->ep[ix], 0, sizeof(s->ep[ix]));
-	}
-	return &s->ep[ix];
 }
 
 static struct zt_lbhist *
@@ -120,7 +103,8 @@ hist_entry(struct zt_lbstate *s, int64_t k)
 	return &s->h[ix];
 }
 
-static int64_t *
+/* The entry of (service, pod, src host, endpoint) k, empty if new. */
+static struct zt_lbepst *
 client_entry(struct zt_lbstate *s, const int64_t k[4])
 {
 	int	 added;
@@ -128,7 +112,7 @@ client_entry(struct zt_lbstate *s, const int64_t k[4])
 
 	if (added) {
 		zt_arr_room((void **)&s->cc, (size_t)ix, sizeof(*s->cc));
-		s->cc[ix] = 0;
+		memset(&s->cc[ix], 0, sizeof(s->cc[ix]));
 	}
 	return &s->cc[ix];
 }
@@ -150,7 +134,6 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
     const struct zt_check_ctx *cx, char *msg, size_t msgsize)
 {
 	struct zt_lbstate	*s = p;
-	int64_t			 k[2];
 	int64_t			 c[4];
 
 	(void)r;
@@ -158,21 +141,18 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 	(void)msgsize;
 	if (!row->outbound || !row->complete || !row->service_id)
 		return 0;
-	k[0] = row->service_id | (row->wp ? ZT_LB_VIA_WP : 0);
-	if (row->dst_wl_id)
-		k[1] = row->dst_wl_id;
-	else if (row->hbone_host_id && row->wp == 0)
-		k[1] = -row->hbone_host_id;
-	else
-		k[1] = -row->dst_host_id;
-	s->checked++;
-	ep_add(ep_entry(s, k), 1, row->ts_us, row->ts_us);
-	zt_lbhist_add(hist_entry(s, k[0]), row->ts_us, 1);
-	c[0] = k[0];
+	c[0] = row->service_id | (row->wp ? ZT_LB_VIA_WP : 0);
 	c[1] = row->pod_id;
 	c[2] = zt_dims_hostkey(cx->dm, row->src_ip_id);
-	c[3] = k[1];
-	(*client_entry(s, c))++;
+	if (row->dst_wl_id)
+		c[3] = row->dst_wl_id;
+	else if (row->hbone_host_id && row->wp == 0)
+		c[3] = -row->hbone_host_id;
+	else
+		c[3] = -row->dst_host_id;
+	s->checked++;
+	ep_add(client_entry(s, c), 1, row->ts_us, row->ts_us);
+	zt_lbhist_add(hist_entry(s, c[0]), row->ts_us, 1);
 	return 0;
 }
 
@@ -186,16 +166,14 @@ merge(void *into, void *from, const struct zt_check_ctx *cx)
 
 	(void)cx;
 	a->checked += b->checked;
-	for (i = 0; i < b->ix.n; i++) {
-		e = &b->ep[i];
-		ep_add(ep_entry(a, zt_imap_key(&b->ix, i)), e->n, e->first,
-		    e->last);
-	}
 	for (i = 0; i < b->six.n; i++)
 		zt_lbhist_merge(hist_entry(a, *zt_imap_key(&b->six, i)),
 		    &b->h[i]);
-	for (i = 0; i < b->cx.n; i++)
-		*client_entry(a, zt_imap_key(&b->cx, i)) += b->cc[i];
+	for (i = 0; i < b->cx.n; i++) {
+		e = &b->cc[i];
+		ep_add(client_entry(a, zt_imap_key(&b->cx, i)), e->n,
+		    e->first, e->last);
+	}
 }
 
 /* ---- results --------------------------------------------------------------- */

@@ -34,13 +34,11 @@ struct zt_lbepst {
 
 struct zt_lbstate {
 	int64_t		 checked;
-	struct zt_imap	 ix;		/* (service, endpoint) -> ep */
-	struct zt_lbepst *ep;
 	struct zt_imap	 six;		/* service -> h */
 	struct zt_lbhist *h;
 	struct zt_imap	 cx;		/* (service, pod, src host,
 					   endpoint) -> cc */
-	int64_t		*cc;
+	struct zt_lbepst *cc;
 };
 
 /* What judging found, service hops by outcome. */

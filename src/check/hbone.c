@@ -7,6 +7,11 @@
  * service in the mesh (using HBONE anywhere), which may be learnt after
  * the group's records, so each group keeps its first examples.  Inbound
  * plain TCP to workloads that also receive HBONE is counted apart.
+ *
+ * With an inventory the destination's protocol decides, where the
+ * inventory knows it: HBONE (enrolled) makes plain TCP a violation, TCP
+ * (not enrolled) makes it by design; the input's view is used for the
+ * destinations it does not know.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 #include "check/imap.h"
 #include "check/result.h"
 #include "check/type.h"
+#include "inv/inv.h"
 #include "rules/filter.h"
 #include "util/xalloc.h"
 
@@ -34,7 +40,8 @@ struct state {
 	struct zt_imap	 mesh_wl;	/* workloads seen with HBONE */
 	struct zt_imap	 mesh_svc;	/* services reached over HBONE */
 	struct zt_imap	 hb_in_wl;	/* workloads receiving HBONE */
-	struct zt_imap	 gix;		/* (wl, svc) -> g */
+	struct zt_imap	 gix;		/* (wl, svc, host) -> g; host only
+					   without a workload */
 	struct group	*g;
 	struct zt_imap	 pin;		/* dst wl -> gin: inbound plaintext */
 	struct group	*gin;
@@ -88,7 +95,7 @@ new(const struct zt_rule *r)
 	zt_imap_init(&s->mesh_wl, 1);
 	zt_imap_init(&s->mesh_svc, 1);
 	zt_imap_init(&s->hb_in_wl, 1);
-	zt_imap_init(&s->gix, 2);
+	zt_imap_init(&s->gix, 3);
 	zt_imap_init(&s->pin, 1);
 	return s;
 }
@@ -155,7 +162,7 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 	const struct cfg	*cf = r->cfg;
 	struct state		*s = p;
 	struct group		*g;
-	int64_t			 k[2];
+	int64_t			 k[3];
 	char			 emsg[160];
 	int			 req;
 
@@ -193,6 +200,7 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 		return 0;	/* passthrough to an address outside the mesh */
 	k[0] = row->dst_wl_id;
 	k[1] = row->service_id;
+	k[2] = row->dst_wl_id ? 0 : zt_dims_hostkey(cx->dm, row->dst_id);
 	g = group(&s->gix, &s->g, k);
 	g->count++;
 	zt_exlist_add(&g->ex, row, cx->examples);
@@ -238,7 +246,7 @@ merge(void *into, void *from, const struct zt_check_ctx *cx)
 	zt_exlist_merge(&a->reqex, &b->reqex, cx->examples);
 }
 
-/* Is group ix of gix to an in-mesh destination? */
+/* Is group ix of gix to an in-mesh destination, in the input's view? */
 static int
 in_mesh(const struct state *s, int64_t ix)
 {
@@ -248,15 +256,78 @@ in_mesh(const struct state *s, int64_t ix)
 	    (k[1] && zt_imap_find(&s->mesh_svc, &k[1]) >= 0);
 }
 
-static void
-verdict(const struct state *s, const struct zt_rule *r, int64_t viol,
-    int64_t around, struct zt_result *res)
+static char *
+view_dup(struct zt_str v)
 {
+	return v.p != NULL ? zt_xstrndup(v.p, strnlen(v.p, v.n)) : NULL;
+}
+
+/*
+ * The inventory's protocol of group ix's destination workload (by name,
+ * else by address), or UNKNOWN.
+ */
+static enum zt_inv_proto
+inv_proto(const struct state *s, int64_t ix, const struct zt_check_ctx *cx)
+{
+	const int64_t			*k = zt_imap_key(&s->gix, ix);
+	const struct zt_inv_workload	*out[2];
+	struct zt_str			 f[4];
+	char				*a = NULL;
+	char				*b = NULL;
+	size_t				 n = 0;
+
+	if (cx->inv == NULL)
+		return ZT_INV_PROTO_UNKNOWN;
+	if (k[0]) {
+		zt_dims_peer(cx->dm, k[0], f);
+		a = view_dup(f[0]);
+		b = view_dup(f[1]);
+		if (a != NULL)
+			n = zt_inv_workloads_by_name(cx->inv, b, a, out, 2);
+	} else if (k[2] && (a = view_dup(zt_dims_host(cx->dm, k[2]))) != NULL)
+		n = zt_inv_workloads_by_ip(cx->inv, a, out, 2);
+	free(a);
+	free(b);
+	return n == 1 ? out[0]->protocol : ZT_INV_PROTO_UNKNOWN;
+}
+
+/*
+ * Is group ix a violation?  1 yes, 0 no (not known to be in the mesh),
+ * -1 no: by design (the inventory says the destination is not enrolled).
+ */
+static int
+violation(const struct state *s, int64_t ix, const struct zt_check_ctx *cx)
+{
+	switch (inv_proto(s, ix, cx)) {
+	case ZT_INV_PROTO_HBONE:
+		return 1;
+	case ZT_INV_PROTO_TCP:
+		return -1;
+	default:
+		return in_mesh(s, ix);
+	}
+}
+
+static void
+verdict(const struct state *s, const struct zt_rule *r, const int64_t n[4],
+    const struct zt_check_ctx *cx, struct zt_result *res)
+{
+	int64_t	 viol = n[0];
+	int64_t	 around = n[1];
+	char	 more[128] = "";
+
+	if (n[2] > 0)
+		snprintf(more, sizeof(more), "; %" PRId64 " plain TCP to "
+		    "un-enrolled workloads (by design)", n[2]);
+	else if (cx->inv == NULL && n[3] > 0)
+		snprintf(more, sizeof(more), "; %" PRId64 " plain TCP to "
+		    "destinations not seen in the mesh: --inventory would tell "
+		    "if they are enrolled", n[3]);
 	if (viol > 0) {
 		res->status = zt_result_failed(r);
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64 " of %"
 		    PRId64 " outbound records bypass HBONE to an in-mesh "
-		    "destination", viol, s->checked);
+		    "destination%s", viol, s->checked, more);
 		res->hint = "ztunnel sent plain TCP because, in its view, the "
 		    "destination is not HBONE-capable: check the destination "
 		    "in `istioctl x ztunnel-config workloads` (PROTOCOL column) "
@@ -279,7 +350,7 @@ verdict(const struct state *s, const struct zt_rule *r, int64_t viol,
 		res->status = ZT_ST_PASS;
 		snprintf(res->summary, sizeof(res->summary), "%" PRId64
 		    " outbound records, none bypass HBONE to an in-mesh "
-		    "destination", s->checked);
+		    "destination%s", s->checked, more);
 	}
 }
 
@@ -289,20 +360,24 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 {
 	const struct state	*s = p;
 	const struct group	*g;
-	int64_t			 viol = s->required;
-	int64_t			 around = 0;
+	/* violations, inbound around, by design, not seen in the mesh */
+	int64_t			 n[4] = { s->required, 0, 0, 0 };
 	int64_t			 i;
 	size_t			 k;
 	int			 shown = 0;
 	int			 max = cx->examples;
+	int			 v;
 
 	for (i = 0; i < s->gix.n; i++) {
-		if (!in_mesh(s, i))
-			continue;
 		g = &s->g[i];
-		viol += g->count;
+		if ((v = violation(s, i, cx)) != 1) {
+			n[v == -1 ? 2 : 3] += g->count;
+			continue;
+		}
+		n[0] += g->count;
 		for (k = 0; k < g->ex.n && shown < max; k++, shown++)
-			zt_result_exitem(res, cx, &g->ex.v[k],
+			zt_result_exitem(res, cx, &g->ex.v[k], cx->inv != NULL ?
+			    "plain TCP to an enrolled (HBONE) destination" :
 			    "plain TCP to an in-mesh destination");
 	}
 	for (k = 0; k < s->reqex.n && shown < max; k++, shown++)
@@ -312,20 +387,21 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 		if (zt_imap_find(&s->hb_in_wl, zt_imap_key(&s->pin, i)) < 0)
 			continue;
 		g = &s->gin[i];
-		around += g->count;
-		if (viol == 0)
+		n[1] += g->count;
+		if (n[0] == 0)
 			for (k = 0; k < g->ex.n && shown < max; k++, shown++)
 				zt_result_exitem(res, cx, &g->ex.v[k], "inbound "
 				    "plain TCP to a workload that also "
 				    "receives HBONE");
 	}
-	res->more = (viol > 0 ? viol : around) - shown;
+	res->more = (n[0] > 0 ? n[0] : n[1]) - shown;
 	if (res->more < 0)
 		res->more = 0;
 	zt_result_count(res, "outbound", s->checked);
-	zt_result_count(res, "plaintext_to_mesh", viol);
-	zt_result_count(res, "inbound_plaintext_to_mesh", around);
-	verdict(s, r, viol, around, res);
+	zt_result_count(res, "plaintext_to_mesh", n[0]);
+	zt_result_count(res, "inbound_plaintext_to_mesh", n[1]);
+	zt_result_count(res, "plaintext_by_design", n[2]);
+	verdict(s, r, n, cx, res);
 }
 
 const struct zt_check_type zt_check_hbone = {

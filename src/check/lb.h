@@ -59,7 +59,8 @@ struct zt_lbm_ep {
 };
 
 /* The connections of one client node (or client) to the endpoints it
-   reached (sparse: clients times endpoints can be large). */
+   reached (sparse: clients times endpoints can be large; an endpoint
+   may be listed more than once, its counts add up). */
 struct zt_lbm_client {
 	const struct zt_inv_workload *wl; /* a client workload of it, or NULL */
 	int64_t		 n;

@@ -20,7 +20,7 @@ struct job {
 	int64_t		 key;		/* service key */
 	char		*name;
 	int64_t		*epk;		/* endpoint keys; 0: inventory only */
-	char		**epname;
+	size_t		 epcap;		/* allocated */
 	struct zt_lbm_ep *ep;
 	size_t		 nep;
 	struct zt_imap	 epix;		/* endpoint key -> index */
@@ -81,21 +81,23 @@ strdup_view(struct zt_str v)
 
 /* ---- building jobs ---------------------------------------------------------- */
 
+/* The index of endpoint key k in j (0: a new one the inventory adds). */
 static size_t
-job_ep(struct job *j, int64_t key, const char *name)
+job_ep(struct job *j, int64_t key)
 {
 	int	 added;
 	int64_t	 ix = key != 0 ? zt_imap_add(&j->epix, &key, &added) : -1;
 
 	if (key != 0 && !added)
 		return (size_t)ix;
-	zt_arr_room((void **)&j->ep, j->nep, sizeof(*j->ep));
-	zt_arr_room((void **)&j->epk, j->nep, sizeof(*j->epk));
-	zt_arr_room((void **)&j->epname, j->nep, sizeof(*j->epname));
+	if (j->nep == j->epcap) {
+		j->epcap = j->epcap ? j->epcap * 2 : 4;
+		j->ep = zt_xrealloc(j->ep, j->epcap * sizeof(*j->ep));
+		j->epk = zt_xrealloc(j->epk, j->epcap * sizeof(*j->epk));
+	}
 	memset(&j->ep[j->nep], 0, sizeof(j->ep[j->nep]));
 	j->ep[j->nep].cap = 1;
 	j->epk[j->nep] = key;
-	j->epname[j->nep] = zt_xstrdup(name);
 	return j->nep++;
 }
 
@@ -106,7 +108,7 @@ jobs_new(const struct zt_lbstate *s, const struct zt_dims *dm)
 	    sizeof(*jobs));
 	const int64_t		*k;
 	struct job		*j;
-	char			*nm;
+	struct zt_lbm_ep	*p;
 	size_t			 e;
 	int64_t			 i;
 
@@ -117,37 +119,50 @@ jobs_new(const struct zt_lbstate *s, const struct zt_dims *dm)
 		zt_imap_init(&j->epix, 1);
 		zt_imap_init(&j->clix, 1);
 	}
-	for (i = 0; i < s->ix.n; i++) {
-		k = zt_imap_key(&s->ix, i);
+	for (i = 0; i < s->cx.n; i++) {
+		k = zt_imap_key(&s->cx, i);
 		j = &jobs[zt_imap_find(&s->six, &k[0])];
-		nm = ep_name(dm, k[1]);
-		e = job_ep(j, k[1], nm);
-		free(nm);
-		j->ep[e].n = s->ep[i].n;
-		j->ep[e].first = s->ep[i].first;
-		j->ep[e].last = s->ep[i].last;
-		j->m.total += s->ep[i].n;
+		e = job_ep(j, k[3]);
+		p = &j->ep[e];
+		if (p->n == 0 || s->cc[i].first < p->first)
+			p->first = s->cc[i].first;
+		if (p->n == 0 || s->cc[i].last > p->last)
+			p->last = s->cc[i].last;
+		p->n += s->cc[i].n;
+		j->m.total += s->cc[i].n;
+	}
+	for (i = 0; i < s->six.n; i++) {	/* no room left unused */
+		j = &jobs[i];
+		j->epcap = j->nep;
+		j->ep = zt_xrealloc(j->ep, (j->nep + 1) * sizeof(*j->ep));
+		j->epk = zt_xrealloc(j->epk, (j->nep + 1) * sizeof(*j->epk));
 	}
 	return jobs;
+}
+
+static void
+free_clients(struct job *j)
+{
+	size_t	 k;
+
+	for (k = 0; k < j->ncl; k++) {
+		free(j->cl[k].o);
+		free(j->cl[k].ep);
+	}
+	free(j->cl);
+	j->cl = NULL;
+	j->ncl = 0;
 }
 
 static void
 jobs_free(struct job *jobs, size_t n)
 {
 	size_t	 i;
-	size_t	 k;
 
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < jobs[i].ncl; k++) {
-			free(jobs[i].cl[k].o);
-			free(jobs[i].cl[k].ep);
-		}
-		for (k = 0; k < jobs[i].nep; k++)
-			free(jobs[i].epname[k]);
-		free(jobs[i].cl);
+		free_clients(&jobs[i]);
 		free(jobs[i].ep);
 		free(jobs[i].epk);
-		free(jobs[i].epname);
 		free(jobs[i].name);
 		zt_imap_fini(&jobs[i].epix);
 		zt_imap_fini(&jobs[i].clix);
@@ -235,7 +250,7 @@ inv_endpoints(struct job *j, const struct zt_inv_service *svc, int g)
 		for (e = 0; e < j->nep && j->ep[e].wl != wl; e++)
 			;
 		if (e == j->nep) {
-			e = job_ep(j, 0, wl->name);
+			e = job_ep(j, 0);
 			j->ep[e].wl = wl;
 		}
 		j->ep[e].group = g;
@@ -361,59 +376,43 @@ stratum(struct strata *st, const struct zt_dims *dm, struct zt_inv *inv,
 }
 
 /*
- * Each job's clients: the client entries of s summed by (job, stratum,
- * endpoint), then listed per stratum.
+ * Each job's clients: the client entries of s listed per stratum (an
+ * endpoint may be listed more than once in a stratum: lbmodel.c sums).
  */
 static void
 clients(const struct zt_lbstate *s, struct job *jobs,
     const struct zt_check_ctx *cx)
 {
 	struct strata	 st;
-	struct zt_imap	 sum;		/* (job, stratum, endpoint) -> n */
-	int64_t		*n = NULL;
 	const int64_t	*k;
 	struct zt_lbm_client *c;
 	struct job	*j;
-	int64_t		 sx, ci, key[3];
+	int64_t		 sx, ci, e, si;
 	int		 added;
 
 	memset(&st, 0, sizeof(st));
 	zt_imap_init(&st.ph, 2);
 	zt_imap_init(&st.names, 1);
-	zt_imap_init(&sum, 3);
 	for (sx = 0; sx < s->cx.n; sx++) {
 		k = zt_imap_key(&s->cx, sx);
-		key[0] = zt_imap_find(&s->six, &k[0]);
-		key[2] = zt_imap_find(&jobs[key[0]].epix, &k[3]);
-		if (key[2] < 0)
+		j = &jobs[zt_imap_find(&s->six, &k[0])];
+		if ((e = zt_imap_find(&j->epix, &k[3])) < 0)
 			continue;
-		key[1] = stratum(&st, cx->dm, cx->inv, &k[1]);
-		ci = zt_imap_add(&sum, key, &added);
-		if (added) {
-			zt_arr_room((void **)&n, (size_t)ci, sizeof(*n));
-			n[ci] = 0;
-		}
-		n[ci] += s->cc[sx];
-	}
-	for (sx = 0; sx < sum.n; sx++) {
-		k = zt_imap_key(&sum, sx);
-		j = &jobs[k[0]];
-		ci = zt_imap_add(&j->clix, &k[1], &added);
+		si = stratum(&st, cx->dm, cx->inv, &k[1]);
+		ci = zt_imap_add(&j->clix, &si, &added);
 		if (added) {
 			zt_arr_room((void **)&j->cl, j->ncl, sizeof(*j->cl));
 			memset(&j->cl[j->ncl], 0, sizeof(j->cl[j->ncl]));
-			j->cl[j->ncl].wl = st.wl[k[1]];
+			j->cl[j->ncl].wl = st.wl[si];
 			j->ncl++;
 		}
 		c = &j->cl[ci];
 		zt_arr_room((void **)&c->ep, c->nr, sizeof(*c->ep));
 		zt_arr_room((void **)&c->o, c->nr, sizeof(*c->o));
-		c->ep[c->nr] = (size_t)k[2];
-		c->o[c->nr++] = n[sx];
-		c->n += n[sx];
+		c->ep[c->nr] = (size_t)e;
+		c->o[c->nr++] = s->cc[sx].n;
+		c->n += s->cc[sx].n;
 	}
-	zt_imap_fini(&sum);
-	free(n);
 	zt_imap_fini(&st.ph);
 	zt_imap_fini(&st.names);
 	free(st.of);
@@ -539,7 +538,7 @@ ep_cmp(const void *x, const void *y)
 
 /* Move job j's result into sv. */
 static void
-emit(struct job *j, struct zt_lbsvc *sv)
+emit(struct job *j, const struct zt_dims *dm, struct zt_lbsvc *sv)
 {
 	size_t	 i;
 
@@ -551,8 +550,8 @@ emit(struct job *j, struct zt_lbsvc *sv)
 	sv->ep = zt_xcalloc(j->nep + 1, sizeof(*sv->ep));
 	sv->nep = j->nep;
 	for (i = 0; i < j->nep; i++) {
-		sv->ep[i].name = j->epname[i];
-		j->epname[i] = NULL;
+		sv->ep[i].name = j->epk[i] != 0 || j->ep[i].wl == NULL ?
+		    ep_name(dm, j->epk[i]) : zt_xstrdup(j->ep[i].wl->name);
 		sv->ep[i].n = j->ep[i].n;
 		sv->ep[i].expected = j->ep[i].e;
 		sv->total += j->ep[i].n;
@@ -582,6 +581,10 @@ zt_lb_judge(const struct zt_lbstate *s, const struct zt_lbcfg *cf,
 		jobs[i].m.h = &s->h[i];
 	}
 	clients(s, jobs, cx);
+	for (i = 0; i < n; i++) {
+		zt_imap_fini(&jobs[i].epix);	/* no lookups from here */
+		zt_imap_fini(&jobs[i].clix);
+	}
 	for (i = 0; i < n; i++)
 		if (test(&jobs[i], cf) == 0)
 			by[m++] = &jobs[i];
@@ -596,12 +599,19 @@ zt_lb_judge(const struct zt_lbstate *s, const struct zt_lbcfg *cf,
 		decide(by[i], cf, t);
 	}
 	for (i = 0; i < n; i++)
+		free_clients(&jobs[i]);
+	for (i = 0; i < n; i++)
 		by[i] = &jobs[i];
 	if (n > 1)
 		qsort(by, n, sizeof(*by), job_cmp);
 	res->svc = zt_xcalloc(n + 1, sizeof(*res->svc));
-	for (i = 0; i < n; i++)
-		emit(by[i], &res->svc[i]);
+	for (i = 0; i < n; i++) {
+		emit(by[i], cx->dm, &res->svc[i]);
+		free(by[i]->ep);	/* peak memory: one copy at a time */
+		free(by[i]->epk);
+		by[i]->ep = NULL;
+		by[i]->epk = NULL;
+	}
 	res->nsvc = n;
 	jobs_free(jobs, n);
 	free(by);

@@ -277,43 +277,65 @@ zt_lbm_expect(struct zt_lbm *m)
 
 /* ---- the per-client view ---------------------------------------------------- */
 
+/*
+ * Client c's reached endpoints, each once, into ix (returns how many),
+ * with their connections summed in acc (by endpoint, zero before).
+ */
+static size_t
+reached(const struct zt_lbm_client *c, int64_t *acc, size_t *ix)
+{
+	size_t	 r;
+	size_t	 k = 0;
+
+	for (r = 0; r < c->nr; r++) {
+		if (acc[c->ep[r]] == 0 && c->o[r] > 0)
+			ix[k++] = c->ep[r];
+		acc[c->ep[r]] += c->o[r];
+	}
+	return k;
+}
+
 int
 zt_lbm_per_client(const struct zt_lbm *m, double min_expected,
     struct zt_lbtest *t)
 {
-	int64_t	*o = zt_xcalloc(m->nep ? m->nep : 1, sizeof(*o));
-	double	*e = zt_xcalloc(m->nep ? m->nep : 1, sizeof(*e));
+	size_t	 nep = m->nep ? m->nep : 1;
+	int64_t	*o = zt_xcalloc(nep, sizeof(*o));
+	double	*e = zt_xcalloc(nep, sizeof(*e));
+	int64_t	*acc = zt_xcalloc(nep, sizeof(*acc));
+	size_t	*ix = zt_xcalloc(nep, sizeof(*ix));
 	const struct zt_lbm_client *cl;
 	double	 den, ex, d;
-	size_t	 c, r, i;
+	size_t	 c, r, i, k;
 	int	 judged;
 
 	memset(t, 0, sizeof(*t));
 	for (c = 0; c < m->ncl; c++) {
 		cl = &m->cl[c];
+		k = reached(cl, acc, ix);
 		den = 0;
-		for (r = 0; r < cl->nr; r++)
-			den += m->ep[cl->ep[r]].w;
-		if (den <= 0)
-			continue;
-		judged = cl->nr >= 2 &&
-		    (double)cl->n >= min_expected * (double)cl->nr;
-		for (r = 0; r < cl->nr; r++) {
-			i = cl->ep[r];
-			ex = (double)cl->n * m->ep[i].w / den;
-			o[i] += cl->o[r];
+		for (r = 0; r < k; r++)
+			den += m->ep[ix[r]].w;
+		judged = k >= 2 && (double)cl->n >= min_expected * (double)k;
+		for (r = 0; r < k; r++) {
+			i = ix[r];
+			ex = den > 0 ? (double)cl->n * m->ep[i].w / den : 0;
+			o[i] += acc[i];
 			e[i] += ex;
-			if (!judged || ex <= 0)
-				continue;
-			d = (double)cl->o[r] - ex;
-			t->chi2 += d * d / ex;
+			if (judged && ex > 0) {
+				d = (double)acc[i] - ex;
+				t->chi2 += d * d / ex;
+			}
+			acc[i] = 0;
 		}
 		if (judged)
-			t->df += (double)(cl->nr - 1);
+			t->df += (double)(k - 1);
 	}
 	t->p = t->df > 0 ? zt_chi2_q(t->chi2, t->df) : 1;
 	zt_lb_effect(o, e, m->nep, min_expected, t);
 	free(o);
 	free(e);
+	free(acc);
+	free(ix);
 	return m->ncl > 0 ? 0 : -1;
 }
