@@ -15,6 +15,8 @@
 	X(pairing)	\
 	X(balance)	\
 	X(errors)	\
+	X(waypoint)	\
+	X(endpoints)	\
 	X(sql)
 
 #define DECLARE(name)	extern const struct zt_check_type zt_check_##name;

@@ -27,10 +27,10 @@ list_text(FILE *f, const struct zt_ruleset *rs)
 	for (k = 0, w = 12; k < rs->n; k++)
 		if (strlen(rs->r[k].id) > w)
 			w = strlen(rs->r[k].id);
-	fprintf(f, "%-*s  %-8s  %-8s  %s\n", (int)w, "ID", "TYPE", "SEVERITY",
+	fprintf(f, "%-*s  %-9s  %-8s  %s\n", (int)w, "ID", "TYPE", "SEVERITY",
 	    "DESCRIPTION");
 	for (k = 0; k < rs->n; k++) {
-		fprintf(f, "%-*s  %-8s  %-8s  ", (int)w, rs->r[k].id,
+		fprintf(f, "%-*s  %-9s  %-8s  ", (int)w, rs->r[k].id,
 		    zt_check_type_name(&rs->r[k]), zt_sev_names[rs->r[k].sev]);
 		zt_escape_fput(f, ZT_ESC_TEXT, rs->r[k].description,
 		    strlen(rs->r[k].description));

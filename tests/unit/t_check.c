@@ -104,7 +104,7 @@ check_run_pairs_and_passes(void)
 		TT_EQ_INT(zt_store_end(st, &ss, &dup, &err), 0);
 	}
 	TT_EQ_INT(zt_check_run(zt_store_db(st), &rs, &o, &run, &err), 0);
-	TT_EQ_INT(run.nres, 4);
+	TT_EQ_INT(run.nres, 6);
 	for (i = 0; i < run.nres; i++) {
 		const char *id = run.res[i].rule->id;
 
@@ -566,7 +566,7 @@ checker_snapshots_match_fresh_runs(void)
 	    zt_default_rules_len, &err), 0);
 	TT_EQ_INT(zt_rules_load(&rs, "more", more_rules, strlen(more_rules),
 	    &err), 0);
-	TT_EQ_INT(rs.n, 9);
+	TT_EQ_INT(rs.n, 11);
 	/* Records stored (sql rules can run), and fed as ingest feeds them. */
 	TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_MEMORY, &err), 0);
 	c = zt_checker_new(&rs, &o, zt_store_names(st));

@@ -28,7 +28,7 @@ rules_builtin_then_replaced_by_id(void)
 	memset(&rs, 0, sizeof(rs));
 	TT_EQ_INT(zt_rules_load(&rs, "b", zt_default_rules,
 	    zt_default_rules_len, &err), 0);
-	TT_EQ_INT(rs.n, 4);
+	TT_EQ_INT(rs.n, 6);
 	r = zt_rules_find(&rs, "pairing");
 	TT_CHECK(r != NULL && strcmp(zt_check_type_name(r), "pairing") == 0);
 	TT_EQ_INT(load(&rs, "rules:\n"
@@ -37,7 +37,7 @@ rules_builtin_then_replaced_by_id(void)
 	    "  - id: mine\n    description: d\n    severity: info\n"
 	    "    type: sql\n    query: SELECT 1 FROM records\n"
 	    "    expect: {max: 3}\n", &err), 0);
-	TT_EQ_INT(rs.n, 5);
+	TT_EQ_INT(rs.n, 7);
 	r = zt_rules_find(&rs, "pairing");
 	TT_CHECK(r != NULL && r->sev == ZT_SEV_WARNING &&
 	    strstr(r->text, "window: 250ms") != NULL);
