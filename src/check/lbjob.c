@@ -235,23 +235,26 @@ eligible(const struct zt_inv_service *svc, const struct zt_inv_endpoint *ep)
 	    strcmp(svc->lb_health, "AllowAll") == 0));
 }
 
-/* Add svc's endpoints (group g) to j: those not seen get 0 connections. */
+/*
+ * Add svc's endpoints (group g) to j: those not seen get 0 connections.
+ * byw: the inventory workloads of j's endpoints (pointer -> index).
+ */
 static void
-inv_endpoints(struct job *j, const struct zt_inv_service *svc, int g)
+inv_endpoints(struct job *j, struct zt_imap *byw,
+    const struct zt_inv_service *svc, int g)
 {
-	const struct zt_inv_workload *wl;
+	int64_t	 k, e;
 	size_t	 i;
-	size_t	 e;
+	int	 added;
 
 	for (i = 0; svc != NULL && i < svc->neps; i++) {
 		if (!eligible(svc, &svc->eps[i]))
 			continue;
-		wl = svc->eps[i].wl;
-		for (e = 0; e < j->nep && j->ep[e].wl != wl; e++)
-			;
-		if (e == j->nep) {
-			e = job_ep(j, 0);
-			j->ep[e].wl = wl;
+		k = (int64_t)(intptr_t)svc->eps[i].wl;
+		e = zt_imap_add(byw, &k, &added);
+		if (added) {		/* e == j->nep: byw indexes j->ep */
+			(void)job_ep(j, 0);
+			j->ep[e].wl = svc->eps[i].wl;
 		}
 		j->ep[e].group = g;
 	}
@@ -265,7 +268,10 @@ inv_attach(struct job *j, const struct zt_dims *dm, struct zt_inv *inv)
 	    (ZT_LB_VIA_WP - 1));
 	char			*host = strdup_view(nm);
 	const struct zt_inv_service *ws;
+	struct zt_imap		 byw;
+	int64_t			 k;
 	size_t			 e, g;
+	int			 added;
 
 	j->isvc = host != NULL ? one_service(inv, host, NULL) : NULL;
 	free(host);
@@ -273,21 +279,37 @@ inv_attach(struct job *j, const struct zt_dims *dm, struct zt_inv *inv)
 		j->ep[e].wl = ep_workload(inv, dm, j->epk[e]);
 	if (j->isvc == NULL)
 		return;
+	/*
+	 * byw: the workload of j->ep[i] -> i.  An endpoint without one, or
+	 * whose workload another already has (a pod seen by name and by
+	 * address), gets a key of its own.
+	 */
+	zt_imap_init(&byw, 1);
+	for (e = 0; e < j->nep; e++) {
+		k = (int64_t)(intptr_t)j->ep[e].wl;
+		if (j->ep[e].wl != NULL &&
+		    (zt_imap_add(&byw, &k, &added), added))
+			continue;
+		j->ep[e].wl = NULL;
+		k = -(int64_t)e - 1;
+		zt_imap_add(&byw, &k, NULL);
+	}
 	if (!(j->key & ZT_LB_VIA_WP)) {
 		j->m.svc = j->isvc;
-		inv_endpoints(j, j->isvc, 0);
+		inv_endpoints(j, &byw, j->isvc, 0);
 	} else if (j->isvc->nwwaypoints > 0) {
 		for (g = 0; g < j->isvc->nwwaypoints && g < ZT_LB_NGROUPS;
 		    g++) {
 			j->m.gw[g] = j->isvc->wwaypoints[g].weight;
-			inv_endpoints(j, dest_service(inv,
+			inv_endpoints(j, &byw, dest_service(inv,
 			    j->isvc->wwaypoints[g].dest), (int)g);
 		}
 		j->m.ngw = g;
 	} else if ((ws = zt_inv_service_waypoint(inv, j->isvc)) != NULL) {
 		j->m.svc = ws;
-		inv_endpoints(j, ws, 0);
+		inv_endpoints(j, &byw, ws, 0);
 	}
+	zt_imap_fini(&byw);
 	for (e = 0; e < j->nep; e++)
 		if (j->ep[e].wl != NULL && j->ep[e].wl->capacity > 0)
 			j->ep[e].cap = (double)j->ep[e].wl->capacity;
