@@ -137,7 +137,18 @@ rules:
     alpha: 0.05
     max_ratio: 3
     min_expected: 10
+    material_ratio: 2
+    material_points: 15
     where: {dst_service: {match: '^reviews\.'}}
+  - id: wp
+    description: waypoint
+    severity: error
+    type: waypoint
+  - id: idle
+    description: endpoints
+    severity: warning
+    type: endpoints
+    min_connections: 100
   - id: err-1
     description: errors
     severity: error
