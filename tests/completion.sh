@@ -56,9 +56,9 @@ b "csv json ndjson table " query -o ""
 b "json table " stats --output ""
 b "json text " rules -o ""
 b "warning " check --fail-on w
-b "balance errors hbone pairing " check --only ""
+b "balance endpoints errors hbone pairing waypoint " check --only ""
 b "pairing,balance " check --only pairing,b
-b "balance errors external hbone pairing prod-hbone slow " check -r ../rules/custom.yaml --only ""
+b "balance endpoints errors external hbone pairing prod-hbone slow waypoint " check -r ../rules/custom.yaml --only ""
 b "pairing " rules show pai
 b "lint list " rules l
 b "bash " completion ba
@@ -77,7 +77,7 @@ if command -v fish >/dev/null; then
 	f "check " "ztlog che"
 	f "json junit text " "ztlog check -o "
 	f "csv json ndjson table " "ztlog query --output "
-	f "balance errors hbone pairing " "ztlog check --only "
+	f "balance endpoints errors hbone pairing waypoint " "ztlog check --only "
 	f "pairing " "ztlog rules show pai"
 	f "--unmatched " "ztlog pairs --unm"
 	f "" "ztlog ingest --unm"

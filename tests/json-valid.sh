@@ -33,12 +33,12 @@ head='(.ztlog | type == "string") and (.errors | type == "array") and (.more_err
 run() { "$bin" "$@" 2>/dev/null; echo $? >rc; }
 
 run check -q -o json=r.json "$fx/check/healthy.log"
-is "check pass" r.json "$head and .result == \"pass\" and .exit_status == $(cat rc) and .exit_status == 0 and (.rules | length) == 4 and .input.records > 0"
+is "check pass" r.json "$head and .result == \"pass\" and .exit_status == $(cat rc) and .exit_status == 0 and (.rules | length) == 6 and .input.records > 0"
 run check -q -o json "$fx/check/problems.log" >r.json
 is "check fail (stdout)" r.json "$head and .result == \"fail\" and .exit_status == $(cat rc) and .exit_status == 1 and .errors == []"
 gzip -n <"$fx/check/problems.log" | head -c 400 >cut.gz
 run check -q -o json=r.json "$fx/check/healthy.log" cut.gz nope.log
-is "check source errors" r.json "$head and .result == \"error\" and .exit_status == $(cat rc) and .exit_status == 2 and (.errors | map(.file)) == [\"cut.gz\", \"nope.log\"] and (.rules | length) == 4"
+is "check source errors" r.json "$head and .result == \"error\" and .exit_status == $(cat rc) and .exit_status == 2 and (.errors | map(.file)) == [\"cut.gz\", \"nope.log\"] and (.rules | length) == 6"
 run check -q -o json=r.json </dev/null
 is "check no access record" r.json "$head and .result == \"error\" and .exit_status == 2 and (.errors[0].message | startswith(\"no access records\"))"
 run check -q -r "$fx/rules/err-typo-key.yaml" -o json=r.json "$fx/check/healthy.log"
