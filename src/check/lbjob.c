@@ -260,6 +260,16 @@ inv_endpoints(struct job *j, struct zt_imap *byw,
 	}
 }
 
+static void
+capacities(struct job *j)
+{
+	size_t	 e;
+
+	for (e = 0; e < j->nep; e++)
+		if (j->ep[e].wl != NULL && j->ep[e].wl->capacity > 0)
+			j->ep[e].cap = (double)j->ep[e].wl->capacity;
+}
+
 /* What the inventory says of job j's service and endpoints. */
 static void
 inv_attach(struct job *j, const struct zt_dims *dm, struct zt_inv *inv)
@@ -277,8 +287,10 @@ inv_attach(struct job *j, const struct zt_dims *dm, struct zt_inv *inv)
 	free(host);
 	for (e = 0; e < j->nep; e++)
 		j->ep[e].wl = ep_workload(inv, dm, j->epk[e]);
-	if (j->isvc == NULL)
+	if (j->isvc == NULL) {
+		capacities(j);
 		return;
+	}
 	/*
 	 * byw: the workload of j->ep[i] -> i.  An endpoint without one, or
 	 * whose workload another already has (a pod seen by name and by
@@ -310,9 +322,7 @@ inv_attach(struct job *j, const struct zt_dims *dm, struct zt_inv *inv)
 		inv_endpoints(j, &byw, ws, 0);
 	}
 	zt_imap_fini(&byw);
-	for (e = 0; e < j->nep; e++)
-		if (j->ep[e].wl != NULL && j->ep[e].wl->capacity > 0)
-			j->ep[e].cap = (double)j->ep[e].wl->capacity;
+	capacities(j);
 }
 
 /*
@@ -498,6 +508,14 @@ test(struct job *j, const struct zt_lbcfg *cf)
 	return 0;
 }
 
+/* Does svc's load balancer rank endpoints by locality? */
+static int
+lb_ranked(const struct zt_inv_service *svc)
+{
+	return svc->lb_mode != NULL && (strcmp(svc->lb_mode, "Failover") ==
+	    0 || strcmp(svc->lb_mode, "Strict") == 0);
+}
+
 static int
 material(const struct zt_lbcfg *cf, double ratio, double points)
 {
@@ -521,11 +539,14 @@ decide(struct job *j, const struct zt_lbcfg *cf, struct zt_lbtally *t)
 	if (!sig)
 		return;
 	/*
-	 * Without the inventory's load-balancer mode, a split that is even
-	 * per client node over the endpoints each reached is locality
-	 * preference, not a skew.
+	 * Without the inventory's load-balancer mode (tables have none) or
+	 * the clients' localities to apply it, a split that is even per client node
+	 * over the endpoints each reached is locality preference, not a
+	 * skew.
 	 */
-	if (j->m.svc == NULL && zt_lbm_per_client(&j->m, cf->min_expected,
+	if ((j->m.svc == NULL || j->m.svc->lb_mode == NULL ||
+	    (lb_ranked(j->m.svc) && !j->m.locality)) &&
+	    zt_lbm_per_client(&j->m, cf->min_expected,
 	    &pc) == 0 && !(pc.df > 0 && pc.p * j->mult < cf->alpha &&
 	    material(cf, pc.ratio, pc.points))) {
 		sv->per_client = 1;
