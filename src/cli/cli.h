@@ -42,6 +42,7 @@ enum zt_cli_cmd {
 	ZT_CMD_INGEST,
 	ZT_CMD_QUERY,
 	ZT_CMD_STATS,
+	ZT_CMD_EXPORT,
 	ZT_CMD_COMPLETION,
 	ZT_CMD_HELP,
 	ZT_CMD_VERSION,
@@ -68,6 +69,8 @@ enum zt_cli_optid {
 	ZT_OPT_INCLUDE,
 	ZT_OPT_EXCLUDE,
 	ZT_OPT_FOLLOW,
+	ZT_OPT_DDL,
+	ZT_OPT_TABLE,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
 };
@@ -160,6 +163,8 @@ struct zt_cli_opts {
 	int		 fail_warn;	/* --fail-on warning */
 	int		 unmatched;	/* --unmatched */
 	int		 follow;	/* -f, --follow (issue 9) */
+	int		 ddl;		/* export --ddl */
+	const char	*table;		/* export --table, or NULL */
 	int		 examples;	/* --examples */
 	int64_t		 sql_ms;	/* --sql-timeout, 0: none */
 	int64_t		 sql_bytes;	/* --sql-memory, 0: none */
@@ -266,6 +271,7 @@ double	zt_cli_elapsed(const struct zt_cli_opts *o);
 int	zt_cli_ingest(struct zt_cli_opts *o);
 int	zt_cli_query(struct zt_cli_opts *o);
 int	zt_cli_stats(struct zt_cli_opts *o);
+int	zt_cli_export(struct zt_cli_opts *o);
 int	zt_cli_check(struct zt_cli_opts *o);
 int	zt_cli_lb(struct zt_cli_opts *o);
 int	zt_cli_pairs(struct zt_cli_opts *o);
@@ -273,6 +279,8 @@ int	zt_cli_rules(struct zt_cli_opts *o);
 void	zt_cli_render_query(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);
 void	zt_cli_render_stats(FILE *, const char *, const void *,
+	    const struct zt_report_errs *, const struct zt_cli_opts *);
+void	zt_cli_render_export(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);
 void	zt_cli_render_check(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);

@@ -31,7 +31,8 @@
 #define INGEST	ZT_CMD_BIT(ZT_CMD_INGEST)
 #define QUERY	ZT_CMD_BIT(ZT_CMD_QUERY)
 #define STATS	ZT_CMD_BIT(ZT_CMD_STATS)
-#define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS)
+#define EXPORT	ZT_CMD_BIT(ZT_CMD_EXPORT)
+#define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS | EXPORT)
 #define ALL	(ZT_CMD_BIT(ZT_CMD_COUNT) - 1)
 #define OPT(o)	(1u << (o))
 
@@ -45,7 +46,7 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    CHECK | LB | PAIRS | RULES, 0,
 	    "add a rule file or directory (repeatable)" },
 	{ 'o', "output", ZT_OPT_OUTPUT, ZT_VAL_FORMAT, "-o format[=file]",
-	    NULL, CHECK | LB | PAIRS | RULES | QUERY | STATS, 0,
+	    NULL, CHECK | LB | PAIRS | RULES | QUERY | STATS | EXPORT, 0,
 	    "output format, to a file with =file" },
 	{ 0, "fail-on", ZT_OPT_FAIL_ON, ZT_VAL_WORDS,
 	    "--fail-on error | warning", "error warning", CHECK, 0,
@@ -74,6 +75,12 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	{ 0, "exclude", ZT_OPT_EXCLUDE, ZT_VAL_ANY, "--exclude glob", NULL,
 	    INPUTS, 0, "do not read files and archive members matching glob "
 	    "(repeatable)" },
+	{ 0, "table", ZT_OPT_TABLE, ZT_VAL_WORDS,
+	    "--table records | workloads | services | endpoints",
+	    "records workloads services endpoints", EXPORT, 0,
+	    "the table to export (default records)" },
+	{ 0, "ddl", ZT_OPT_DDL, ZT_VAL_NONE, "--ddl", NULL, EXPORT, 0,
+	    "print ClickHouse's CREATE TABLE for the table, not its rows" },
 	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
 	    "follow a stream (not available yet)" },
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
@@ -127,6 +134,13 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	    "Count the lines, records, other and malformed lines per source\n"
 	    "and per pod.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
+	[ZT_CMD_EXPORT] = { "export", zt_cli_export, zt_cli_render_export,
+	    "write the records for a log store (JSON Lines, CSV, ClickHouse)",
+	    "Write the records of the inputs (or of -d), or an inventory table,\n"
+	    "for a log store: jsonl (one JSON object a line), csv (with a\n"
+	    "header), clickhouse (TabSeparated, exact bytes).  --ddl prints\n"
+	    "ClickHouse's CREATE TABLE for it instead.\n",
+	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_COMPLETION] = { "completion", zt_cli_completion, NULL,
 	    "print a shell completion script",
 	    "Print the completion script for the shell, for example\n"
@@ -153,9 +167,11 @@ static const struct {
 	const char	*name;
 	unsigned	 cmds;
 } fmts[] = {
+	{ "jsonl", EXPORT },
 	{ "text", LB | PAIRS | RULES },
 	{ "table", QUERY | STATS },
-	{ "csv", QUERY },
+	{ "csv", QUERY | EXPORT },
+	{ "clickhouse", EXPORT },
 	{ "json", LB | PAIRS | RULES | QUERY | STATS },
 	{ "ndjson", QUERY },
 };
@@ -562,6 +578,8 @@ check_outputs(struct parse *p)
 		    "others need =FILE)");
 	if (o->cmd == ZT_CMD_QUERY && o->nout > 1)
 		mistake(p, "query takes one -o: it runs the SQL once");
+	if (o->cmd == ZT_CMD_EXPORT && o->nout > 1)
+		mistake(p, "export takes one -o");
 }
 
 /* Apply one option the command accepts. */
@@ -654,6 +672,18 @@ apply(struct parse *p, const struct seen *s)
 		break;
 	case ZT_OPT_FOLLOW:
 		o->follow = 1;
+		break;
+	case ZT_OPT_DDL:
+		o->ddl = 1;
+		break;
+	case ZT_OPT_TABLE:
+		if (strcmp(s->val, "records") != 0 &&
+		    strcmp(s->val, "workloads") != 0 &&
+		    strcmp(s->val, "services") != 0 &&
+		    strcmp(s->val, "endpoints") != 0)
+			mistake(p, "%s: '%s' is not records, workloads, "
+			    "services or endpoints", s->as, s->val);
+		o->table = s->val;
 		break;
 	case ZT_OPT_HELP:
 	case ZT_OPT_VERSION:
