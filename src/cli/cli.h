@@ -71,6 +71,7 @@ enum zt_cli_optid {
 	ZT_OPT_FOLLOW,
 	ZT_OPT_DDL,
 	ZT_OPT_TABLE,
+	ZT_OPT_DIALECT,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
 };
@@ -121,7 +122,7 @@ struct zt_cli_cmddef {
 	zt_cli_render	 render;	/* NULL: no -o */
 	const char	*summary;	/* one line for ztlog -h */
 	const char	*about;		/* the paragraph of ztlog CMD -h */
-	struct zt_cli_use use[3];	/* usage lines; operands NULL: end */
+	struct zt_cli_use use[4];	/* usage lines; operands NULL: end */
 };
 
 extern const struct zt_cli_cmddef	 zt_cli_cmds[ZT_CMD_COUNT];

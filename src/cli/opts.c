@@ -79,6 +79,9 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    "--table records | workloads | services | endpoints",
 	    "records workloads services endpoints", EXPORT, 0,
 	    "the table to export (default records)" },
+	{ 0, "dialect", ZT_OPT_DIALECT, ZT_VAL_WORDS, "--dialect clickhouse",
+	    "clickhouse", RULES, 0,
+	    "rules sql: the SQL dialect (clickhouse, the default)" },
 	{ 0, "ddl", ZT_OPT_DDL, ZT_VAL_NONE, "--ddl", NULL, EXPORT, 0,
 	    "print ClickHouse's CREATE TABLE for the table, not its rows" },
 	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
@@ -117,8 +120,12 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	[ZT_CMD_RULES] = { "rules", zt_cli_rules, zt_cli_render_rules,
 	    "list, show or lint rules",
 	    "list: the rules check would run; show ID: a rule's YAML and where\n"
-	    "it is defined; lint FILE...: check rule files on their own.\n",
-	    { { ~0u, "list" }, { ~0u, "show\tid" }, { 0, "lint\tfile ..." } } },
+	    "it is defined; lint FILE...: check rule files on their own;\n"
+	    "sql [ID...]: the rules as ClickHouse SQL over the table that\n"
+	    "ztlog export fills.\n",
+	    { { ~OPT(ZT_OPT_DIALECT), "list" },
+	      { ~OPT(ZT_OPT_DIALECT), "show\tid" }, { 0, "lint\tfile ..." },
+	      { OPT(ZT_OPT_RULES) | OPT(ZT_OPT_DIALECT), "sql\t[id ...]" } } },
 	[ZT_CMD_INGEST] = { "ingest", zt_cli_ingest, NULL,
 	    "append the records of the inputs to a database file",
 	    "Append the records of the inputs to a database file, each source\n"
@@ -672,6 +679,11 @@ apply(struct parse *p, const struct seen *s)
 		break;
 	case ZT_OPT_FOLLOW:
 		o->follow = 1;
+		break;
+	case ZT_OPT_DIALECT:
+		if (strcmp(s->val, "clickhouse") != 0)
+			mistake(p, "%s: '%s' is not a dialect ztlog writes "
+			    "(clickhouse)", s->as, s->val);
 		break;
 	case ZT_OPT_DDL:
 		o->ddl = 1;
