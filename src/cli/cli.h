@@ -177,8 +177,9 @@ struct zt_cli_opts {
 
 /*
  * Parse argv (options anywhere, `--` ends them) into o.  Returns 0 to
- * run o->cmd; 1 when help or the version was printed (exit 0); -1 after
- * a usage error, printed with a one-line hint.  o is filled as far as
+ * run o->cmd; 1 when -h asks for the help of o->cmd (ZT_CMD_NONE: all),
+ * 2 when -V asks for the version (print them: zt_cli_help, zt_cli_version;
+ * exit 0); -1 after a usage error, printed with a one-line hint.  o is filled as far as
  * the line could be read (o->out for the error reports) and must be
  * released with zt_cli_opts_free() whatever the result.
  */

@@ -776,14 +776,10 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 	free(p.seen);
 	if (o->cmd != ZT_CMD_NONE && p.err[0] == '\0')
 		check_outputs(&p);
-	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given)) {
-		zt_cli_help(o->cmd);
+	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given))
 		return 1;
-	}
-	if (p.version && p.err[0] == '\0') {
-		zt_cli_version();
-		return 1;
-	}
+	if (p.version && p.err[0] == '\0')
+		return 2;
 	if (p.err[0] == '\0' && o->cmd == ZT_CMD_NONE)
 		mistake(&p, "no command given");
 	if (p.err[0] != '\0') {
