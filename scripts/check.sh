@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite, as CI runs it:
-#   1. gcc build, warnings as errors, every ctest test (unit, golden, man);
+#   1. gcc build, warnings as errors, every ctest test (unit, golden, man),
+#      and the Release and MinSizeRel builds, warnings as errors;
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. each libFuzzer target for a bounded time (ZTLOG_FUZZ_SECONDS, 60).
 # Build trees go to build-check/; nothing outside it is written.
@@ -29,6 +30,16 @@ echo "== build (gcc, -Werror)"
 cmake -S . -B $out/release -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build $out/release -j "$jobs" >/dev/null
 run_ctest $out/release
+
+# Other optimisation levels warn about other things (-Wmaybe-uninitialized
+# at -O2/-O3, -Wformat-truncation at -Os): every build type stays clean.
+for bt in Release MinSizeRel; do
+	echo "== build (gcc, $bt, -Werror; build only)"
+	cmake -S . -B $out/$bt -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=$bt >/dev/null
+	cmake --build $out/$bt -j "$jobs" >/dev/null ||
+		{ cmake --build $out/$bt 2>&1 | grep -E 'warning|error' | head -20
+		  echo "check: the $bt build failed"; exit 1; }
+done
 
 echo "== build (clang, ASan+UBSan, -Werror)"
 CC=clang cmake -S . -B $out/asan -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
