@@ -10,7 +10,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config \
 	libsqlite3-dev libpcre2-dev libyaml-dev zlib1g-dev libjansson-dev \
-	libarchive-dev clang libclang-rt-14-dev mandoc gzip sqlite3 \
+	libarchive-dev libxxhash-dev clang libclang-rt-14-dev mandoc gzip sqlite3 \
 	tar zip unzip zstd xz-utils bzip2 \
 	libxml2-utils python3 jq zsh fish >/dev/null
 
