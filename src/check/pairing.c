@@ -9,13 +9,28 @@
  * scratch copy (no sort of the whole set, and the entries stay as fed),
  * then judges what stayed unmatched by whether the other side's ztunnel
  * was observable.
+ *
+ * Clocks: each ztunnel stamps its lines with its own node's clock.  A
+ * first pass over the buckets takes the keys with exactly one record a
+ * side (unambiguous twins) as samples of the clock offset between the
+ * two ztunnels (pairmatch.h: the median per pair, a clock per ztunnel);
+ * the second pass matches each key's records on corrected times, one to
+ * one by an optimal assignment within the tolerance.
+ *
+ * Under a window (zt_check_ctx.window_us) entries older than the window
+ * plus the tolerance plus PSLACK are dropped as records arrive, and only
+ * records within the window are judged.
  */
+#include <sys/types.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check/imap.h"
+#include "check/pairmatch.h"
+#include "check/pairtab.h"
 #include "check/result.h"
 #include "check/type.h"
 #include "store/store.h"
@@ -27,26 +42,9 @@ struct cfg {
 	char		*wp_pattern;	/* its pattern */
 };
 
-/*
- * One HBONE record, 32 bytes.  Where it is in the input is a line
- * reference (refs.h); byte counts of 2^32 and more are kept whole in the
- * state's big table, under the same reference.
- */
-struct pent {
-	uint64_t	 tsf;	/* close time in us << 2 | PF_* */
-	uint32_t	 cb;	/* client -> server bytes (low 32 bits) */
-	uint32_t	 sb;	/* server -> client bytes (low 32 bits) */
-	uint32_t	 src;	/* src.addr str id */
-	uint32_t	 hb;	/* hbone str id */
-	uint32_t	 wl;	/* dst workload key */
-	uint32_t	 ref;	/* line reference */
-};
-
-_Static_assert(sizeof(struct pent) == 32, "a pairing entry is 32 bytes");
-
-#define PF_ERRORED	1u	/* may pair, never a violation */
-#define PF_BIG		2u	/* cb or sb in the big table */
 #define PT_MAX		((int64_t)1 << 61)	/* close times below this */
+/* Under a window: kept past the window and the tolerance, for offsets. */
+#define PSLACK		((int64_t)10 * 1000000)
 
 struct pbig {
 	uint32_t	 ref;
@@ -54,40 +52,17 @@ struct pbig {
 	int64_t		 sb;
 };
 
-/*
- * A bucket is a list of full chunks plus one chunk being filled; merging
- * a source's entries joins the lists and tops up the chunk being filled,
- * so at most one chunk a bucket is ever partly empty, however many
- * sources.  A bucket's chunks grow with it, from 2 entries to 32: a
- * small table (a rule whose where: passes few records) costs little more
- * than its entries.
- */
-#define PBITS		10
-#define NBUCKET		((size_t)1 << PBITS)
-#define PCHUNK		32
-
-struct pchunk {
-	struct pchunk	*next;
-	uint32_t	 n;
-	uint32_t	 cap;
-	struct pent	 e[];
-};
-
-struct ptab {
-	struct pchunk	**full;		/* NBUCKET lists; NULL until used */
-	struct pchunk	**part;		/* the chunk being filled, or NULL */
-	size_t		*n;		/* entries per bucket */
-	size_t		 total;
-};
-
 struct state {
-	struct ptab	 po;		/* outbound HBONE */
-	struct ptab	 pi;		/* inbound HBONE */
+	struct zt_ptab	 po;		/* outbound HBONE */
+	struct zt_ptab	 pi;		/* inbound HBONE */
 	struct pbig	*big;		/* by ref */
 	size_t		 nbig;
 	int64_t		 wp_named;	/* inbound from a waypoint by name */
 	int64_t		 past_limit;	/* not held: see feed() */
 	int64_t		 via_wp;
+	int64_t		 newest;	/* latest close time fed, -1: none */
+	int64_t		 tol_us;	/* under a window: the tolerance fed */
+	size_t		 swept;		/* entries after the last eviction */
 	pcre2_match_data *md;
 };
 
@@ -142,28 +117,9 @@ new(const struct zt_rule *r)
 	struct state	*s = zt_xcalloc(1, sizeof(*s));
 
 	(void)r;
+	s->newest = -1;
 	s->md = pcre2_match_data_create(4, NULL);
 	return s;
-}
-
-static void
-ptab_free(struct ptab *t)
-{
-	struct pchunk	*c, *next;
-	size_t		 i;
-
-	if (t->full != NULL)
-		for (i = 0; i < NBUCKET; i++) {
-			for (c = t->full[i]; c != NULL; c = next) {
-				next = c->next;
-				free(c);
-			}
-			free(t->part[i]);
-		}
-	free(t->full);
-	free(t->part);
-	free(t->n);
-	memset(t, 0, sizeof(*t));
 }
 
 static void
@@ -171,113 +127,11 @@ state_free(void *p)
 {
 	struct state	*s = p;
 
-	ptab_free(&s->po);
-	ptab_free(&s->pi);
+	zt_ptab_free(&s->po);
+	zt_ptab_free(&s->pi);
 	free(s->big);
 	pcre2_match_data_free(s->md);
 	free(s);
-}
-
-/* Bucket of a pairing key: the top bits of a hash of it. */
-static size_t
-pent_bucket(const struct pent *e)
-{
-	uint64_t	 h = e->src;
-
-	h = h * 0x9e3779b97f4a7c15ULL ^ e->hb;
-	h = h * 0x9e3779b97f4a7c15ULL ^ e->wl;
-	h = h * 0x9e3779b97f4a7c15ULL ^ (uint64_t)e->cb;
-	h = h * 0x9e3779b97f4a7c15ULL ^ (uint64_t)e->sb;
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 29;
-	return (size_t)(h >> (64 - PBITS));
-}
-
-static void
-ptab_add(struct ptab *t, const struct pent *e)
-{
-	size_t		 b = pent_bucket(e);
-	size_t		 cap;
-	struct pchunk	*c;
-
-	if (t->full == NULL) {
-		t->full = zt_xcalloc(NBUCKET, sizeof(*t->full));
-		t->part = zt_xcalloc(NBUCKET, sizeof(*t->part));
-		t->n = zt_xcalloc(NBUCKET, sizeof(*t->n));
-	}
-	if ((c = t->part[b]) == NULL) {
-		/* As large as the bucket so far: it doubles. */
-		cap = t->n[b] < 2 ? 2 : t->n[b] > PCHUNK ? PCHUNK : t->n[b];
-		c = t->part[b] = zt_xmalloc(sizeof(*c) + cap * sizeof(c->e[0]));
-		c->n = 0;
-		c->cap = (uint32_t)cap;
-	}
-	c->e[c->n++] = *e;
-	if (c->n == c->cap) {
-		c->next = t->full[b];
-		t->full[b] = c;
-		t->part[b] = NULL;
-	}
-	t->n[b]++;
-	t->total++;
-}
-
-/* Top a's chunk being filled in bucket i up from pb, b's. */
-static void
-top_up(struct ptab *a, size_t i, struct pchunk *pb)
-{
-	struct pchunk	*c = a->part[i];
-	uint32_t	 k;
-
-	if (c == NULL) {
-		a->part[i] = pb;
-		return;
-	}
-	k = c->cap - c->n < pb->n ? c->cap - c->n : pb->n;
-	memcpy(c->e + c->n, pb->e + pb->n - k, k * sizeof(*c->e));
-	c->n += k;
-	pb->n -= k;
-	if (c->n < c->cap) {
-		free(pb);
-		return;
-	}
-	c->next = a->full[i];
-	a->full[i] = c;
-	a->part[i] = pb->n > 0 ? pb : NULL;
-	if (pb->n == 0)
-		free(pb);
-}
-
-/* Move b's entries into a; b is left empty. */
-static void
-ptab_merge(struct ptab *a, struct ptab *b)
-{
-	struct pchunk	*c, *next;
-	size_t		 i;
-
-	if (b->full == NULL)
-		return;
-	if (a->full == NULL) {
-		*a = *b;
-		memset(b, 0, sizeof(*b));
-		return;
-	}
-	for (i = 0; i < NBUCKET; i++) {
-		for (c = b->full[i]; c != NULL; c = next) {
-			next = c->next;
-			c->next = a->full[i];
-			a->full[i] = c;
-		}
-		if (b->part[i] != NULL)
-			top_up(a, i, b->part[i]);
-		a->n[i] += b->n[i];
-	}
-	a->total += b->total;
-	free(b->full);
-	free(b->part);
-	free(b->n);
-	memset(b, 0, sizeof(*b));
 }
 
 /* Does an inbound row come from a waypoint, by name?  -1: regex error. */
@@ -303,32 +157,55 @@ from_named_waypoint(const struct cfg *cf, struct state *s,
 static void
 add_entry(struct state *s, const struct zt_row *row, int64_t cb, int64_t sb)
 {
-	struct pent	 e;
+	struct zt_pent	 e;
+	uint64_t	 tsf = (uint64_t)row->ts_us << 2;
 
 	/* Ids and keys are below ZT_NAMES_MAXID. */
-	e.tsf = (uint64_t)row->ts_us << 2;
 	e.cb = (uint32_t)cb;
 	e.sb = (uint32_t)sb;
 	e.src = (uint32_t)row->src_ip_id;
 	e.hb = (uint32_t)row->hbone_id;
 	e.wl = (uint32_t)row->dst_wl_id;
 	e.ref = (uint32_t)row->ref;
+	e.pod = (uint32_t)row->pod_id;
 	/*
 	 * A connection that ended in an error may still have a twin (the
 	 * other side often closed cleanly): it may take part in matching,
 	 * but is never reported unpaired.
 	 */
 	if (row->error_id != 0)
-		e.tsf |= PF_ERRORED;
+		tsf |= ZT_PF_ERRORED;
 	if ((uint64_t)cb > UINT32_MAX || (uint64_t)sb > UINT32_MAX) {
-		e.tsf |= PF_BIG;
+		tsf |= ZT_PF_BIG;
 		zt_arr_room((void **)&s->big, s->nbig, sizeof(*s->big));
 		s->big[s->nbig].ref = e.ref;
 		s->big[s->nbig].cb = cb;
 		s->big[s->nbig].sb = sb;
 		s->nbig++;
 	}
-	ptab_add(row->outbound ? &s->po : &s->pi, &e);
+	e.tlo = (uint32_t)tsf;
+	e.thi = (uint32_t)(tsf >> 32);
+	zt_ptab_add(row->outbound ? &s->po : &s->pi, &e);
+	if (row->ts_us > s->newest)
+		s->newest = row->ts_us;
+}
+
+/*
+ * Under a window: drop what closed before the window, the tolerance and
+ * PSLACK (clock offsets) reach, whenever the table has doubled since.
+ */
+static void
+evict(struct state *s, int64_t window_us)
+{
+	size_t	 n = s->po.total + s->pi.total;
+	int64_t	 lo;
+
+	if (n < 4096 || n < 2 * s->swept || s->newest < 0)
+		return;
+	lo = s->newest - window_us - s->tol_us - PSLACK;
+	zt_ptab_evict(&s->po, lo);
+	zt_ptab_evict(&s->pi, lo);
+	s->swept = s->po.total + s->pi.total;
 }
 
 static int
@@ -374,6 +251,12 @@ feed(void *p, const struct zt_rule *r, const struct zt_row *row,
 		}
 	}
 	add_entry(s, row, cb, sb);
+	if (cx->window_us > 0) {
+		if (((const struct cfg *)r->cfg)->window_ms * 1000 > s->tol_us)
+			s->tol_us = ((const struct cfg *)r->cfg)->window_ms *
+			    1000;
+		evict(s, cx->window_us);
+	}
 	return 0;
 }
 
@@ -383,9 +266,8 @@ merge(void *into, void *from, const struct zt_check_ctx *cx)
 	struct state	*a = into;
 	struct state	*b = from;
 
-	(void)cx;
-	ptab_merge(&a->po, &b->po);
-	ptab_merge(&a->pi, &b->pi);
+	zt_ptab_merge(&a->po, &b->po);
+	zt_ptab_merge(&a->pi, &b->pi);
 	/* b's references all come after a's: the table stays in order. */
 	if (b->nbig > 0) {
 		a->big = zt_xrealloc(a->big, (a->nbig + b->nbig) *
@@ -396,20 +278,38 @@ merge(void *into, void *from, const struct zt_check_ctx *cx)
 	a->via_wp += b->via_wp;
 	a->wp_named += b->wp_named;
 	a->past_limit += b->past_limit;
+	if (b->newest > a->newest)
+		a->newest = b->newest;
+	if (b->tol_us > a->tol_us)
+		a->tol_us = b->tol_us;
+	if (cx->window_us > 0)
+		evict(a, cx->window_us);
 }
 
 /* ---- matching, on a bucket's entries unpacked ------------------------- */
 
 struct pwork {
 	int64_t		 ts;
+	int64_t		 tc;		/* ts on the corrected clock */
 	int64_t		 cb;
 	int64_t		 sb;
+	int64_t		 dom;		/* clock domain: pod, or -host key */
 	uint32_t	 src;
 	uint32_t	 hb;
 	uint32_t	 wl;
 	uint32_t	 ref;
 	uint8_t		 errored;
 	uint8_t		 matched;
+};
+
+/* What a snapshot looks at: the time bounds and the clocks. */
+struct scope {
+	const struct zt_check_ctx *cx;
+	int64_t		 keep_lo;	/* entries closed before: left out */
+	int64_t		 judge_lo;	/* before: only twins of the judged */
+	int64_t		 w;		/* tolerance, us */
+	struct zt_pm_clock *clk;
+	size_t		 nclk;
 };
 
 static const struct pbig *
@@ -430,29 +330,44 @@ big_find(const struct state *s, uint32_t ref)
 }
 
 /*
+ * The clock domain of an entry: the pod that logged it, else the host
+ * it is local to (the client's for outbound, the server's for inbound).
+ */
+static int64_t
+domain(const struct zt_pent *e, const struct zt_dims *dm, int inbound)
+{
+	if (e->pod != 0)
+		return e->pod;
+	return -zt_dims_hostkey(dm, inbound ? e->hb : e->src);
+}
+
+/*
  * Unpack chunk c into v from index n.  With ob, leave out the inbound
  * entries whose source is a host outbound records reached as a waypoint
  * (they have no outbound twin), counting them in *fromwp.
  */
 static size_t
-chunk_copy(const struct state *s, const struct pchunk *c, struct pwork *v,
-    size_t n, const struct zt_check_ctx *cx, int inbound, int64_t *fromwp)
+chunk_copy(const struct state *s, const struct zt_pchunk *c, struct pwork *v,
+    size_t n, const struct scope *sc, int inbound, int64_t *fromwp)
 {
-	const struct pent	*e;
+	const struct zt_pent	*e;
 	const struct pbig	*g;
 	size_t			 i;
 
 	for (i = 0; i < c->n; i++) {
 		e = &c->e[i];
-		if (inbound && zt_observe_waypoint(cx->ob,
-		    zt_dims_hostkey(cx->dm, e->src))) {
-			(*fromwp)++;
+		v[n].ts = zt_pent_ts(e);
+		if (v[n].ts < sc->keep_lo)
+			continue;
+		if (inbound && zt_observe_waypoint(sc->cx->ob,
+		    zt_dims_hostkey(sc->cx->dm, e->src))) {
+			if (v[n].ts >= sc->judge_lo)
+				(*fromwp)++;
 			continue;
 		}
-		v[n].ts = (int64_t)(e->tsf >> 2);
 		v[n].cb = e->cb;
 		v[n].sb = e->sb;
-		if ((e->tsf & PF_BIG) && (g = big_find(s, e->ref)) != NULL) {
+		if ((e->tlo & ZT_PF_BIG) && (g = big_find(s, e->ref)) != NULL) {
 			v[n].cb = g->cb;
 			v[n].sb = g->sb;
 		}
@@ -460,7 +375,9 @@ chunk_copy(const struct state *s, const struct pchunk *c, struct pwork *v,
 		v[n].hb = e->hb;
 		v[n].wl = e->wl;
 		v[n].ref = e->ref;
-		v[n].errored = (e->tsf & PF_ERRORED) != 0;
+		v[n].dom = domain(e, sc->cx->dm, inbound);
+		v[n].tc = v[n].ts - zt_pm_clock_of(sc->clk, sc->nclk, v[n].dom);
+		v[n].errored = (e->tlo & ZT_PF_ERRORED) != 0;
 		v[n].matched = 0;
 		n++;
 	}
@@ -469,19 +386,18 @@ chunk_copy(const struct state *s, const struct pchunk *c, struct pwork *v,
 
 /* Unpack bucket b of t into v (room for t->n[b]); the count unpacked. */
 static size_t
-ptab_gather(const struct state *s, const struct ptab *t, size_t b,
-    struct pwork *v, const struct zt_check_ctx *cx, int inbound,
-    int64_t *fromwp)
+ptab_gather(const struct state *s, const struct zt_ptab *t, size_t b,
+    struct pwork *v, const struct scope *sc, int inbound, int64_t *fromwp)
 {
-	const struct pchunk	*c;
+	const struct zt_pchunk	*c;
 	size_t			 n = 0;
 
 	if (t->full == NULL)
 		return 0;
 	for (c = t->full[b]; c != NULL; c = c->next)
-		n = chunk_copy(s, c, v, n, cx, inbound, fromwp);
+		n = chunk_copy(s, c, v, n, sc, inbound, fromwp);
 	if (t->part[b] != NULL)
-		n = chunk_copy(s, t->part[b], v, n, cx, inbound, fromwp);
+		n = chunk_copy(s, t->part[b], v, n, sc, inbound, fromwp);
 	return n;
 }
 
@@ -507,6 +423,18 @@ pwork_cmp(const void *x, const void *y)
 	return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
+/* By corrected time, then place. */
+static int
+pwork_tc_cmp(const void *x, const void *y)
+{
+	const struct pwork	*a = x;
+	const struct pwork	*b = y;
+
+	if (a->tc != b->tc)
+		return a->tc < b->tc ? -1 : 1;
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
 static int
 same_key(const struct pwork *a, const struct pwork *b)
 {
@@ -525,84 +453,97 @@ keep_pair(struct zt_checkrun *run, int64_t o, int64_t i, int64_t dt, int v)
 	run->npairs++;
 }
 
-struct cand {
-	int64_t		 adt;
-	size_t		 o;
-	size_t		 i;
-};
-
-static int
-cand_cmp(const void *x, const void *y)
-{
-	const struct cand	*a = x;
-	const struct cand	*b = y;
-
-	if (a->adt != b->adt)
-		return a->adt < b->adt ? -1 : 1;
-	if (a->o != b->o)
-		return a->o < b->o ? -1 : 1;
-	return a->i < b->i ? -1 : a->i > b->i;
-}
-
 /* A bucket's entries, both sides, sorted by key then time. */
 struct bucket {
 	struct pwork	*po;
 	size_t		 no;
 	struct pwork	*pi;
 	size_t		 ni;
-	struct cand	*cv;		/* scratch */
+	int64_t		*x;		/* scratch: corrected times */
+	int64_t		*y;
+	int32_t		*mx;
 	size_t		 ncap;
+	struct zt_pm_sample *smp;	/* offset samples (first pass) */
+	size_t		 nsmp;
 };
 
+/* Room for n in each of b's scratch arrays. */
+static void
+scratch_room(struct bucket *b, size_t n)
+{
+	if (n <= b->ncap)
+		return;
+	b->ncap = n < 16 ? 16 : n;
+	b->x = zt_xrealloc(b->x, b->ncap * sizeof(*b->x));
+	b->y = zt_xrealloc(b->y, b->ncap * sizeof(*b->y));
+	b->mx = zt_xrealloc(b->mx, b->ncap * sizeof(*b->mx));
+}
+
 /*
- * Pair the entries of one key, po[o0..o1) with pi[i0..i1): candidate
- * pairs inside the window, nearest in time first, one to one.
+ * First pass, one key's entries: a key with one record a side that both
+ * closed cleanly is an unambiguous twin, a sample of the offset between
+ * the two ztunnels' clocks.
+ */
+static void
+sample_key(struct bucket *b, size_t o0, size_t o1, size_t i0, size_t i1)
+{
+	struct pwork	*o = &b->po[o0];
+	struct pwork	*i = &b->pi[i0];
+
+	if (o1 - o0 != 1 || i1 - i0 != 1 || o->errored || i->errored)
+		return;
+	zt_arr_room((void **)&b->smp, b->nsmp, sizeof(*b->smp));
+	b->smp[b->nsmp].out = o->dom;
+	b->smp[b->nsmp].in = i->dom;
+	b->smp[b->nsmp].dt = i->ts - o->ts;
+	b->nsmp++;
+}
+
+/*
+ * Second pass, one key's entries, po[o0..o1) with pi[i0..i1): both sides
+ * in corrected time order, assigned one to one within the tolerance.
  */
 static int64_t
 match_key(struct bucket *b, size_t o0, size_t o1, size_t i0, size_t i1,
-    int64_t w, const struct zt_check_ctx *cx)
+    const struct scope *sc)
 {
-	struct pwork	*po = b->po;
-	struct pwork	*pi = b->pi;
-	size_t		 nc = 0;
-	size_t		 lo = i0;
-	size_t		 o, i, n;
+	struct pwork	*po = b->po + o0;
+	struct pwork	*pi = b->pi + i0;
+	size_t		 no = o1 - o0, ni = i1 - i0;
+	size_t		 k;
 	int64_t		 matched = 0;
+	int32_t		 j;
 
-	for (o = o0; o < o1; o++) {
-		while (lo < i1 && pi[lo].ts < po[o].ts - w)
-			lo++;
-		for (i = lo; i < i1 && pi[i].ts <= po[o].ts + w; i++) {
-			if (nc == b->ncap) {
-				b->ncap = b->ncap ? b->ncap * 2 : 16;
-				b->cv = zt_xrealloc(b->cv, b->ncap *
-				    sizeof(*b->cv));
-			}
-			b->cv[nc].adt = llabs(pi[i].ts - po[o].ts);
-			b->cv[nc].o = o;
-			b->cv[nc].i = i;
-			nc++;
-		}
-	}
-	if (nc > 1)
-		qsort(b->cv, nc, sizeof(*b->cv), cand_cmp);
-	for (n = 0; n < nc; n++) {
-		o = b->cv[n].o;
-		i = b->cv[n].i;
-		if (po[o].matched || pi[i].matched)
+	if (no > 1)
+		qsort(po, no, sizeof(*po), pwork_tc_cmp);
+	if (ni > 1)
+		qsort(pi, ni, sizeof(*pi), pwork_tc_cmp);
+	scratch_room(b, no > ni ? no : ni);
+	for (k = 0; k < no; k++)
+		b->x[k] = po[k].tc;
+	for (k = 0; k < ni; k++)
+		b->y[k] = pi[k].tc;
+	(void)zt_pm_assign(b->x, no, b->y, ni, sc->w, b->mx);
+	for (k = 0; k < no; k++) {
+		if ((j = b->mx[k]) < 0)
 			continue;
-		po[o].matched = pi[i].matched = 1;
+		po[k].matched = pi[j].matched = 1;
+		if (po[k].ts < sc->judge_lo && pi[j].ts < sc->judge_lo)
+			continue;
 		matched++;
-		if (cx->keep_pairs)
-			keep_pair(cx->run, po[o].ref, pi[i].ref,
-			    pi[i].ts - po[o].ts, 1);
+		if (sc->cx->keep_pairs)
+			keep_pair(sc->cx->run, po[k].ref, pi[j].ref,
+			    pi[j].ts - po[k].ts, 1);
 	}
 	return matched;
 }
 
-/* Match a bucket, key by key.  Returns the pairs made. */
+/*
+ * A bucket, key by key: samples (pass 0) or matches (pass 1).  Returns
+ * the pairs made.
+ */
 static int64_t
-match_bucket(struct bucket *b, int64_t w, const struct zt_check_ctx *cx)
+walk_bucket(struct bucket *b, int pass, const struct scope *sc)
 {
 	size_t	 o0 = 0, i0 = 0;
 	size_t	 o1, i1;
@@ -627,7 +568,10 @@ match_bucket(struct bucket *b, int64_t w, const struct zt_check_ctx *cx)
 		for (i1 = i0; i1 < b->ni && same_key(&b->pi[i1], &b->pi[i0]);
 		    i1++)
 			;
-		matched += match_key(b, o0, o1, i0, i1, w, cx);
+		if (pass == 0)
+			sample_key(b, o0, o1, i0, i1);
+		else
+			matched += match_key(b, o0, o1, i0, i1, sc);
 		o0 = o1;
 		i0 = i1;
 	}
@@ -651,6 +595,8 @@ struct tally {
 	int64_t		 fromwp;	/* from a waypoint, by address */
 	struct lone	*lone;
 	size_t		 nlone;
+	struct zt_pm_off *off;		/* clock offsets measured */
+	size_t		 noff;
 };
 
 static int
@@ -664,9 +610,9 @@ lone_cmp(const void *x, const void *y)
 
 /* Judge the entries of a matched bucket that stayed unmatched. */
 static void
-judge_lone(const struct bucket *b, const struct zt_check_ctx *cx,
-    struct tally *t)
+judge_lone(const struct bucket *b, const struct scope *sc, struct tally *t)
 {
+	const struct zt_check_ctx *cx = sc->cx;
 	const struct pwork	*e;
 	size_t			 o;
 	int			 out;
@@ -675,7 +621,7 @@ judge_lone(const struct bucket *b, const struct zt_check_ctx *cx,
 	for (o = 0; o < b->no + b->ni; o++) {
 		out = o < b->no;
 		e = out ? &b->po[o] : &b->pi[o - b->no];
-		if (e->matched || e->errored)
+		if (e->matched || e->errored || e->ts < sc->judge_lo)
 			continue;
 		/* The other side: the HBONE peer, or the client. */
 		v = zt_observe_visible(cx->ob, zt_dims_hostkey(cx->dm,
@@ -699,20 +645,19 @@ judge_lone(const struct bucket *b, const struct zt_check_ctx *cx,
 }
 
 /*
- * Bucket by bucket: gather, sort by key then time, match, and judge what
- * stayed unmatched.
+ * One pass over the buckets: gather, sort by key then time, and take
+ * samples (pass 0) or match and judge what stayed unmatched (pass 1).
  */
 static void
-match_all(const struct state *s, int64_t w, const struct zt_check_ctx *cx,
-    struct tally *t)
+walk_all(const struct state *s, int pass, struct bucket *b,
+    const struct scope *sc, struct tally *t)
 {
-	struct bucket	 b;
 	struct pwork	*scratch = NULL;
 	size_t		 cap = 0;
 	size_t		 i, no, ni;
+	int64_t		 fromwp = 0;
 
-	memset(&b, 0, sizeof(b));
-	for (i = 0; i < NBUCKET; i++) {
+	for (i = 0; i < ZT_NBUCKET; i++) {
 		no = s->po.full != NULL ? s->po.n[i] : 0;
 		ni = s->pi.full != NULL ? s->pi.n[i] : 0;
 		if (no + ni == 0)
@@ -721,19 +666,69 @@ match_all(const struct state *s, int64_t w, const struct zt_check_ctx *cx,
 			cap = no + ni;
 			scratch = zt_xrealloc(scratch, cap * sizeof(*scratch));
 		}
-		b.po = scratch;
-		b.pi = scratch + no;
-		b.no = ptab_gather(s, &s->po, i, b.po, cx, 0, NULL);
-		b.ni = ptab_gather(s, &s->pi, i, b.pi, cx, 1, &t->fromwp);
-		if (b.no > 1)
-			qsort(b.po, b.no, sizeof(*b.po), pwork_cmp);
-		if (b.ni > 1)
-			qsort(b.pi, b.ni, sizeof(*b.pi), pwork_cmp);
-		t->matched += match_bucket(&b, w, cx);
-		judge_lone(&b, cx, t);
+		b->po = scratch;
+		b->pi = scratch + no;
+		b->no = ptab_gather(s, &s->po, i, b->po, sc, 0, NULL);
+		b->ni = ptab_gather(s, &s->pi, i, b->pi, sc, 1, &fromwp);
+		if (b->no > 1)
+			qsort(b->po, b->no, sizeof(*b->po), pwork_cmp);
+		if (b->ni > 1)
+			qsort(b->pi, b->ni, sizeof(*b->pi), pwork_cmp);
+		t->matched += walk_bucket(b, pass, sc);
+		if (pass == 1)
+			judge_lone(b, sc, t);
 	}
-	free(b.cv);
+	if (pass == 1)
+		t->fromwp = fromwp;
 	free(scratch);
+}
+
+/*
+ * The time bounds of a snapshot under a window: judged, the records
+ * within the window of the newest; kept as twins, those within the
+ * tolerance and PSLACK more.
+ */
+static void
+bounds(const struct state *s, const struct zt_check_ctx *cx,
+    struct scope *sc)
+{
+	int64_t	 newest = s->newest;
+	int64_t	 i;
+
+	sc->keep_lo = sc->judge_lo = INT64_MIN;
+	if (cx->window_us <= 0)
+		return;
+	for (i = 0; cx->ob != NULL && i < cx->ob->podix.n; i++)
+		if (cx->ob->span[i].hi > newest)
+			newest = cx->ob->span[i].hi;
+	if (newest < 0)
+		return;
+	sc->judge_lo = newest - cx->window_us;
+	sc->keep_lo = sc->judge_lo - sc->w - PSLACK;
+}
+
+/* Estimate the clocks (first pass), then match (second pass). */
+static void
+match_all(const struct state *s, int64_t w, const struct zt_check_ctx *cx,
+    struct tally *t)
+{
+	struct bucket	 b;
+	struct scope	 sc;
+
+	memset(&b, 0, sizeof(b));
+	memset(&sc, 0, sizeof(sc));
+	sc.cx = cx;
+	sc.w = w;
+	bounds(s, cx, &sc);
+	walk_all(s, 0, &b, &sc, t);
+	t->noff = zt_pm_offsets(b.smp, b.nsmp, w, &t->off);
+	sc.nclk = zt_pm_clocks(t->off, t->noff, &sc.clk);
+	walk_all(s, 1, &b, &sc, t);
+	free(sc.clk);
+	free(b.smp);
+	free(b.x);
+	free(b.y);
+	free(b.mx);
 }
 
 static void
@@ -759,6 +754,79 @@ example_lone(struct zt_result *res, const struct zt_check_ctx *cx,
 	    (int)strnlen(wl.p, wl.n), wl.p, hb.p != NULL ? hb.p : "?",
 	    (long long)(l->out ? e->cb : e->sb),
 	    (long long)(l->out ? e->sb : e->cb));
+}
+
+/* The name of a clock domain: its pod, else its host.  Owned. */
+static char *
+domain_name(const struct zt_check_ctx *cx, int64_t dom)
+{
+	struct zt_str	 n = dom > 0 ? zt_dims_str(cx->dm, dom) :
+			    dom < 0 ? zt_dims_host(cx->dm, -dom) : ZT_STR("?");
+
+	if (n.p == NULL)
+		n = ZT_STR("?");
+	return zt_xstrndup(n.p, n.n);
+}
+
+static int
+clockoff_cmp(const void *x, const void *y)
+{
+	const struct zt_clockoff *a = x;
+	const struct zt_clockoff *b = y;
+	int			 c = strcmp(a->out, b->out);
+
+	return c != 0 ? c : strcmp(a->in, b->in);
+}
+
+/*
+ * The trusted offsets into res; the index of the largest one (by size),
+ * or -1 for none.
+ */
+static ssize_t
+offsets(struct zt_result *res, const struct zt_check_ctx *cx,
+    const struct tally *t)
+{
+	const struct zt_pm_off	*o;
+	struct zt_clockoff	*c;
+	ssize_t			 big = -1;
+	size_t			 i;
+
+	if (t->noff == 0)
+		return -1;
+	res->clk = zt_xcalloc(t->noff, sizeof(*res->clk));
+	for (i = 0; i < t->noff; i++) {
+		o = &t->off[i];
+		if (!ZT_PM_TRUSTED(o))
+			continue;
+		c = &res->clk[res->nclk];
+		c->out = domain_name(cx, o->out);
+		c->in = domain_name(cx, o->in);
+		c->off_us = o->off;
+		c->n = o->n;
+		res->nclk++;
+	}
+	qsort(res->clk, res->nclk, sizeof(*res->clk), clockoff_cmp);
+	for (i = 0; i < res->nclk; i++)
+		if (big < 0 || llabs(res->clk[i].off_us) >
+		    llabs(res->clk[big].off_us))
+			big = (ssize_t)i;
+	return big;
+}
+
+/* The summary's note on the clocks, when an offset is over 100 ms. */
+static void
+clock_note(struct zt_result *res, ssize_t big)
+{
+	const struct zt_clockoff *c;
+	size_t			 n = strlen(res->summary);
+
+	if (big < 0 || llabs(res->clk[big].off_us) <= 100000)
+		return;
+	c = &res->clk[big];
+	snprintf(res->summary + n, sizeof(res->summary) - n, "; clocks "
+	    "corrected, largest offset %+.1f ms (%s -> %s, %" PRId64
+	    " unambiguous)", (double)c->off_us / 1000.0, c->out, c->in,
+	    c->n);
 }
 
 static void
@@ -804,6 +872,7 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 	const struct state	*s = p;
 	struct tally		 t;
 	size_t			 n;
+	ssize_t			 big;
 	int			 max = cx->examples;
 
 	memset(&t, 0, sizeof(t));
@@ -823,7 +892,10 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 	zt_result_count(res, "from_waypoint", s->wp_named + t.fromwp);
 	if (s->past_limit > 0)
 		zt_result_count(res, "past_limit", s->past_limit);
+	big = offsets(res, cx, &t);
+	free(t.off);
 	verdict(s, r, &t, res);
+	clock_note(res, big);
 }
 
 const struct zt_check_type zt_check_pairing = {

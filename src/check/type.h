@@ -56,6 +56,7 @@ struct zt_check_ctx {
 	 * queries build indexes on first use, hence not const.
 	 */
 	struct zt_inv		*inv;
+	int64_t			 window_us;	/* judge only records within this much log time of the newest; 0: all */
 };
 
 struct zt_check_type {
