@@ -310,6 +310,7 @@ struct scope {
 	int64_t		 w;		/* tolerance, us */
 	struct zt_pm_clock *clk;
 	size_t		 nclk;
+	int64_t		 lag;		/* inbound closes this much earlier */
 };
 
 static const struct pbig *
@@ -377,6 +378,8 @@ chunk_copy(const struct state *s, const struct zt_pchunk *c, struct pwork *v,
 		v[n].ref = e->ref;
 		v[n].dom = domain(e, sc->cx->dm, inbound);
 		v[n].tc = v[n].ts - zt_pm_clock_of(sc->clk, sc->nclk, v[n].dom);
+		if (!inbound)
+			v[n].tc -= sc->lag;
 		v[n].errored = (e->tlo & ZT_PF_ERRORED) != 0;
 		v[n].matched = 0;
 		n++;
@@ -465,7 +468,13 @@ struct bucket {
 	size_t		 ncap;
 	struct zt_pm_sample *smp;	/* offset samples (first pass) */
 	size_t		 nsmp;
+	struct zt_pm_sample *weak;	/* candidate dt of ambiguous keys */
+	size_t		 nweak;
 };
+
+/* Ambiguous keys: outbound records a key sampled, samples a key kept. */
+#define WEAK_OUT	16
+#define WEAK_MAX	4096
 
 /* Room for n in each of b's scratch arrays. */
 static void
@@ -479,24 +488,44 @@ scratch_room(struct bucket *b, size_t n)
 	b->mx = zt_xrealloc(b->mx, b->ncap * sizeof(*b->mx));
 }
 
+static void
+sample_add(struct zt_pm_sample **v, size_t *n, const struct pwork *o,
+    const struct pwork *i)
+{
+	zt_arr_room((void **)v, *n, sizeof(**v));
+	(*v)[*n].out = o->dom;
+	(*v)[*n].in = i->dom;
+	(*v)[*n].dt = i->ts - o->ts;
+	(*n)++;
+}
+
 /*
- * First pass, one key's entries: a key with one record a side that both
- * closed cleanly is an unambiguous twin, a sample of the offset between
- * the two ztunnels' clocks.
+ * First pass, one key's entries (each side in time order): a key with
+ * one record a side that both closed cleanly is an unambiguous twin, a
+ * sample of the offset between the two ztunnels' clocks.  Of another
+ * key, up to WEAK_OUT outbound records evenly spread give the dt to each
+ * inbound record within ZT_PM_SEARCH, for zt_pm_modes.
  */
 static void
 sample_key(struct bucket *b, size_t o0, size_t o1, size_t i0, size_t i1)
 {
-	struct pwork	*o = &b->po[o0];
-	struct pwork	*i = &b->pi[i0];
+	const struct pwork	*o, *i;
+	size_t			 step, k, lo = i0, kept = 0;
 
-	if (o1 - o0 != 1 || i1 - i0 != 1 || o->errored || i->errored)
+	if (o1 - o0 == 1 && i1 - i0 == 1) {
+		if (!b->po[o0].errored && !b->pi[i0].errored)
+			sample_add(&b->smp, &b->nsmp, &b->po[o0], &b->pi[i0]);
 		return;
-	zt_arr_room((void **)&b->smp, b->nsmp, sizeof(*b->smp));
-	b->smp[b->nsmp].out = o->dom;
-	b->smp[b->nsmp].in = i->dom;
-	b->smp[b->nsmp].dt = i->ts - o->ts;
-	b->nsmp++;
+	}
+	step = (o1 - o0 + WEAK_OUT - 1) / WEAK_OUT;
+	for (k = o0; k < o1 && kept < WEAK_MAX; k += step) {
+		o = &b->po[k];
+		while (lo < i1 && b->pi[lo].ts < o->ts - ZT_PM_SEARCH)
+			lo++;
+		for (i = &b->pi[lo]; i < b->pi + i1 && kept < WEAK_MAX &&
+		    i->ts <= o->ts + ZT_PM_SEARCH; i++, kept++)
+			sample_add(&b->weak, &b->nweak, o, i);
+	}
 }
 
 /*
@@ -707,6 +736,33 @@ bounds(const struct state *s, const struct zt_check_ctx *cx,
 	sc->keep_lo = sc->judge_lo - sc->w - PSLACK;
 }
 
+/*
+ * The offsets: those of unambiguous twins, then from ambiguous keys for
+ * the pairs of domains the former did not measure.
+ */
+static void
+estimate(struct bucket *b, int64_t w, struct tally *t, struct scope *sc)
+{
+	struct zt_pm_off	*weak;
+	size_t			 nweak, k, j = 0;
+
+	t->noff = zt_pm_offsets(b->smp, b->nsmp, w, &t->off);
+	sc->lag = zt_pm_lag(t->off, t->noff);
+	nweak = zt_pm_modes(b->weak, b->nweak, &weak);
+	for (k = 0; k < nweak; k++) {
+		/* Both sorted by (out, in). */
+		while (j < t->noff && (t->off[j].out < weak[k].out ||
+		    (t->off[j].out == weak[k].out && t->off[j].in < weak[k].in)))
+			j++;
+		if (j < t->noff && t->off[j].out == weak[k].out &&
+		    t->off[j].in == weak[k].in && ZT_PM_TRUSTED(&t->off[j]))
+			continue;
+		t->off = zt_xrealloc(t->off, (t->noff + 1) * sizeof(*t->off));
+		t->off[t->noff++] = weak[k];
+	}
+	free(weak);
+}
+
 /* Estimate the clocks (first pass), then match (second pass). */
 static void
 match_all(const struct state *s, int64_t w, const struct zt_check_ctx *cx,
@@ -721,11 +777,12 @@ match_all(const struct state *s, int64_t w, const struct zt_check_ctx *cx,
 	sc.w = w;
 	bounds(s, cx, &sc);
 	walk_all(s, 0, &b, &sc, t);
-	t->noff = zt_pm_offsets(b.smp, b.nsmp, w, &t->off);
-	sc.nclk = zt_pm_clocks(t->off, t->noff, &sc.clk);
+	estimate(&b, w, t, &sc);
+	sc.nclk = zt_pm_clocks(t->off, t->noff, sc.lag, &sc.clk);
 	walk_all(s, 1, &b, &sc, t);
 	free(sc.clk);
 	free(b.smp);
+	free(b.weak);
 	free(b.x);
 	free(b.y);
 	free(b.mx);

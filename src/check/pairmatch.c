@@ -42,10 +42,63 @@ zt_pm_offsets(struct zt_pm_sample *s, size_t n, int64_t w,
 		o[no].off = s[i + (j - i - 1) / 2].dt;
 		o[no].n = (int64_t)(j - i);
 		o[no].agree = 0;
+		o[no].weak = 0;
 		for (k = i; k < j; k++)
 			if (s[k].dt - o[no].off <= w && o[no].off - s[k].dt <= w)
 				o[no].agree++;
 		no++;
+	}
+	*off = o;
+	return no;
+}
+
+/* The densest ZT_PM_PEAK of s[0..n) (sorted), as a weak offset. */
+static int
+mode(const struct zt_pm_sample *s, size_t n, struct zt_pm_off *o)
+{
+	size_t	 i, j = 0, bi = 0, bn = 0;
+	double	 even;
+
+	for (i = 0; i < n; i++) {
+		while (s[i].dt - s[j].dt > ZT_PM_PEAK)
+			j++;
+		if (i - j + 1 > bn) {
+			bn = i - j + 1;
+			bi = j;
+		}
+	}
+	even = (double)n * (double)ZT_PM_PEAK / (double)(2 * ZT_PM_SEARCH);
+	if (bn < ZT_PM_MIN || (double)bn < 4.0 * even)
+		return 0;
+	o->out = s[0].out;
+	o->in = s[0].in;
+	o->off = s[bi + (bn - 1) / 2].dt;
+	o->n = o->agree = (int64_t)bn;
+	o->weak = 1;
+	return 1;
+}
+
+size_t
+zt_pm_modes(struct zt_pm_sample *s, size_t n, struct zt_pm_off **off)
+{
+	struct zt_pm_off	*o = NULL;
+	size_t			 no = 0;
+	size_t			 i, j;
+
+	*off = NULL;
+	if (n == 0)
+		return 0;
+	qsort(s, n, sizeof(*s), sample_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && s[j].out == s[i].out &&
+		    s[j].in == s[i].in; j++)
+			;
+		o = zt_xrealloc(o, (no + 1) * sizeof(*o));
+		no += (size_t)mode(s + i, j - i, &o[no]);
+	}
+	if (no == 0) {
+		free(o);
+		o = NULL;
 	}
 	*off = o;
 	return no;
@@ -60,13 +113,15 @@ i64_cmp(const void *p, const void *q)
 	return a < b ? -1 : a > b;
 }
 
-/* Most samples first; ties in (out, in) order, as zt_pm_offsets made them. */
+/* Unambiguous first, then most samples first; ties in (out, in) order, as zt_pm_offsets made them. */
 static int
 byn_cmp(const void *p, const void *q)
 {
 	const struct zt_pm_off	*a = *(const struct zt_pm_off *const *)p;
 	const struct zt_pm_off	*b = *(const struct zt_pm_off *const *)q;
 
+	if (a->weak != b->weak)
+		return a->weak ? 1 : -1;
 	if (a->n != b->n)
 		return a->n > b->n ? -1 : 1;
 	return a < b ? -1 : a > b;
@@ -102,8 +157,82 @@ uf_find(size_t *par, int64_t *pot, size_t v, int64_t *pv)
 	return r;
 }
 
+struct lagc {
+	int64_t		 lag;
+	int64_t		 n;
+};
+
+static int
+lagc_cmp(const void *p, const void *q)
+{
+	const struct lagc	*a = p;
+	const struct lagc	*b = q;
+
+	return a->lag < b->lag ? -1 : a->lag > b->lag;
+}
+
+static int
+strong(const struct zt_pm_off *o)
+{
+	return !o->weak && ZT_PM_TRUSTED(o);
+}
+
+/* The trusted unambiguous offset of (out, in) in off, or NULL. */
+static const struct zt_pm_off *
+off_find(const struct zt_pm_off *off, size_t n, int64_t out, int64_t in)
+{
+	size_t	 lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (off[mid].out < out || (off[mid].out == out &&
+		    off[mid].in < in))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && off[lo].out == out && off[lo].in == in &&
+	    strong(&off[lo]) ? &off[lo] : NULL;
+}
+
+int64_t
+zt_pm_lag(const struct zt_pm_off *off, size_t n)
+{
+	const struct zt_pm_off	*r;
+	struct lagc		*c;
+	size_t			 nc = 0, i;
+	int64_t			 tot = 0, acc = 0, lag = 0;
+
+	if (n == 0)
+		return 0;
+	c = zt_xmalloc(n * sizeof(*c));
+	for (i = 0; i < n; i++) {
+		if (!strong(&off[i]) || off[i].out > off[i].in)
+			continue;
+		if (off[i].out == off[i].in) {
+			c[nc].lag = -off[i].off;
+			c[nc++].n = off[i].n;
+		} else if ((r = off_find(off, n, off[i].in, off[i].out)) !=
+		    NULL) {
+			c[nc].lag = -(off[i].off + r->off) / 2;
+			c[nc++].n = off[i].n < r->n ? off[i].n : r->n;
+		}
+	}
+	qsort(c, nc, sizeof(*c), lagc_cmp);
+	for (i = 0; i < nc; i++)
+		tot += c[i].n;
+	for (i = 0; i < nc; i++)
+		if ((acc += c[i].n) * 2 >= tot) {
+			lag = c[i].lag;
+			break;
+		}
+	free(c);
+	return lag;
+}
+
 size_t
-zt_pm_clocks(const struct zt_pm_off *off, size_t n, struct zt_pm_clock **clk)
+zt_pm_clocks(const struct zt_pm_off *off, size_t n, int64_t lag,
+    struct zt_pm_clock **clk)
 {
 	const struct zt_pm_off	**e;
 	struct zt_pm_clock	*c;
@@ -148,9 +277,9 @@ zt_pm_clocks(const struct zt_pm_off *off, size_t n, struct zt_pm_clock **clk)
 		rb = uf_find(par, pot, b, &pb);
 		if (ra == rb)
 			continue;
-		/* c[b] - c[a] = off: c[rb] - c[ra] = pa + off - pb. */
+		/* c[b] - c[a] = off + lag: c[rb] - c[ra] = pa + that - pb. */
 		par[rb] = ra;
-		pot[rb] = pa + e[i]->off - pb;
+		pot[rb] = pa + e[i]->off + lag - pb;
 	}
 	c = zt_xmalloc(nd * sizeof(*c));
 	for (i = 0; i < nd; i++) {

@@ -32,6 +32,7 @@ struct zt_pm_off {
 	int64_t		 off;		/* the median dt */
 	int64_t		 n;		/* samples */
 	int64_t		 agree;		/* samples within w of the median */
+	int		 weak;		/* from ambiguous twins (zt_pm_modes) */
 };
 
 /*
@@ -57,14 +58,38 @@ struct zt_pm_clock {
 size_t	zt_pm_offsets(struct zt_pm_sample *s, size_t n, int64_t w,
 	    struct zt_pm_off **off);
 /*
- * A clock per domain that the trusted offsets name, such that c[in] - c[out]
- * is the offset of every pair on a spanning forest taken greediest
- * first (most samples first): a domain is placed through its
- * best-measured link.  In each connected group the domain first placed
- * (the one of the best-measured pair) has clock 0.  Into *clk sorted by
- * domain; returns the count.
+ * Offsets from ambiguous keys, for the pairs of domains no unambiguous
+ * twin measured: s holds, per (out, in), the dt of candidate pairs of
+ * records (every outbound with every inbound of the same key, within
+ * ZT_PM_SEARCH).  Twins pile up at the offset, the rest spread thin: the
+ * offset is the median of the densest ZT_PM_PEAK of dt, when that holds
+ * at least ZT_PM_MIN samples and four times what an even spread would
+ * put there.  Sorts s; into *off (weak, trusted), sorted by (out, in).
  */
-size_t	zt_pm_clocks(const struct zt_pm_off *off, size_t n,
+#define ZT_PM_SEARCH	((int64_t)30 * 1000000)
+#define ZT_PM_PEAK	((int64_t)10 * 1000)
+size_t	zt_pm_modes(struct zt_pm_sample *s, size_t n, struct zt_pm_off **off);
+
+/*
+ * The lag: how much earlier an inbound record closes than its outbound
+ * twin on one clock (ztunnel's server side ends first, by well under a
+ * millisecond).  Measured where the clocks cancel out: a pair of
+ * domains measured both ways (off(a, b) + off(b, a) = -2 lag) or one
+ * domain with itself (off(a, a) = -lag); the median of those weighted by
+ * samples, 0 when there are none.  off sorted by (out, in), as
+ * zt_pm_offsets made it; only unambiguous trusted offsets count.
+ */
+int64_t	zt_pm_lag(const struct zt_pm_off *off, size_t n);
+
+/*
+ * A clock per domain that the trusted offsets name, such that c[in] -
+ * c[out] is the offset plus lag of every pair on a spanning forest taken
+ * greediest first (unambiguous before weak, then most samples first): a
+ * domain is placed through its best-measured link.  In each connected
+ * group the domain first placed (the one of the best-measured pair) has
+ * clock 0.  Into *clk sorted by domain; returns the count.
+ */
+size_t	zt_pm_clocks(const struct zt_pm_off *off, size_t n, int64_t lag,
 	    struct zt_pm_clock **clk);
 /* The clock of dom (0 when clk does not name it). */
 int64_t	zt_pm_clock_of(const struct zt_pm_clock *clk, size_t n, int64_t dom);
