@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check/pairmatch.h"
+#include "check/pairtab.h"
 #include "tt.h"
 
 #define MS	1000
@@ -164,6 +165,43 @@ assign_long_run(void)
 	free(m);
 }
 
+/* Eviction under a window: what closed before lo goes, the rest stays. */
+static void
+ptab_evicts_old_entries(void)
+{
+	struct zt_ptab		 t;
+	struct zt_pent		 e;
+	struct zt_pchunk	*c;
+	size_t			 i, n = 0, sum = 0, old = 0;
+	uint64_t		 tsf;
+
+	memset(&t, 0, sizeof(t));
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < 10000; i++) {
+		tsf = (uint64_t)(1700000000LL * S + (int64_t)i * MS) << 2 |
+		    (i % 7 == 0 ? ZT_PF_ERRORED : 0);
+		e.tlo = (uint32_t)tsf;
+		e.thi = (uint32_t)(tsf >> 32);
+		e.cb = (uint32_t)(i % 50);	/* 50 keys, 200 records each */
+		e.ref = (uint32_t)i + 1;
+		zt_ptab_add(&t, &e);
+	}
+	TT_EQ_INT(t.total, 10000);
+	TT_EQ_INT(zt_ptab_evict(&t, 1700000000LL * S + 7500 * MS), 7500);
+	TT_EQ_INT(t.total, 2500);
+	for (i = 0; i < ZT_NBUCKET; i++) {
+		sum += t.n[i];
+		for (c = t.full[i]; c != NULL; c = c->next)
+			for (n = 0; n < c->n; n++)
+				old += zt_pent_ts(&c->e[n]) <
+				    1700000000LL * S + 7500 * MS;
+	}
+	TT_EQ_INT(sum, 2500);
+	TT_EQ_INT(old, 0);
+	TT_EQ_INT(zt_ptab_evict(&t, 0), 0);
+	zt_ptab_free(&t);
+}
+
 int
 main(void)
 {
@@ -172,5 +210,6 @@ main(void)
 	modes_find_the_pile();
 	assign_optimal();
 	assign_long_run();
+	ptab_evicts_old_entries();
 	return tt_finish("t_pairmatch");
 }
