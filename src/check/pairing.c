@@ -470,11 +470,21 @@ struct bucket {
 	size_t		 nsmp;
 	struct zt_pm_sample *weak;	/* candidate dt of ambiguous keys */
 	size_t		 nweak;
+	struct zt_imap	 pairs;		/* (out, in) domains sampled */
+	int64_t		*nstrong;	/* per pair: samples kept */
+	int64_t		*nweakp;
 };
 
 /* Ambiguous keys: outbound records a key sampled, samples a key kept. */
 #define WEAK_OUT	16
 #define WEAK_MAX	4096
+/*
+ * Samples kept per pair of domains (in bucket order, that is in no
+ * order of time): enough for a median and a pile, and memory that does
+ * not grow with the input.
+ */
+#define PAIR_STRONG	256
+#define PAIR_WEAK	4096
 
 /* Room for n in each of b's scratch arrays. */
 static void
@@ -488,10 +498,28 @@ scratch_room(struct bucket *b, size_t n)
 	b->mx = zt_xrealloc(b->mx, b->ncap * sizeof(*b->mx));
 }
 
+/* Keep a sample of o and i, unless their pair of domains has enough. */
 static void
-sample_add(struct zt_pm_sample **v, size_t *n, const struct pwork *o,
+sample_add(struct bucket *b, int weak, const struct pwork *o,
     const struct pwork *i)
 {
+	struct zt_pm_sample	**v = weak ? &b->weak : &b->smp;
+	size_t			*n = weak ? &b->nweak : &b->nsmp;
+	int64_t			 k[2] = { o->dom, i->dom };
+	int64_t			 ix;
+	int			 added;
+
+	ix = zt_imap_add(&b->pairs, k, &added);
+	if (added) {
+		zt_arr_room((void **)&b->nstrong, (size_t)ix,
+		    sizeof(*b->nstrong));
+		zt_arr_room((void **)&b->nweakp, (size_t)ix,
+		    sizeof(*b->nweakp));
+		b->nstrong[ix] = b->nweakp[ix] = 0;
+	}
+	if (weak ? b->nweakp[ix]++ >= PAIR_WEAK :
+	    b->nstrong[ix]++ >= PAIR_STRONG)
+		return;
 	zt_arr_room((void **)v, *n, sizeof(**v));
 	(*v)[*n].out = o->dom;
 	(*v)[*n].in = i->dom;
@@ -514,7 +542,7 @@ sample_key(struct bucket *b, size_t o0, size_t o1, size_t i0, size_t i1)
 
 	if (o1 - o0 == 1 && i1 - i0 == 1) {
 		if (!b->po[o0].errored && !b->pi[i0].errored)
-			sample_add(&b->smp, &b->nsmp, &b->po[o0], &b->pi[i0]);
+			sample_add(b, 0, &b->po[o0], &b->pi[i0]);
 		return;
 	}
 	step = (o1 - o0 + WEAK_OUT - 1) / WEAK_OUT;
@@ -524,7 +552,7 @@ sample_key(struct bucket *b, size_t o0, size_t o1, size_t i0, size_t i1)
 			lo++;
 		for (i = &b->pi[lo]; i < b->pi + i1 && kept < WEAK_MAX &&
 		    i->ts <= o->ts + ZT_PM_SEARCH; i++, kept++)
-			sample_add(&b->weak, &b->nweak, o, i);
+			sample_add(b, 1, o, i);
 	}
 }
 
@@ -773,6 +801,7 @@ match_all(const struct state *s, int64_t w, const struct zt_check_ctx *cx,
 
 	memset(&b, 0, sizeof(b));
 	memset(&sc, 0, sizeof(sc));
+	zt_imap_init(&b.pairs, 2);
 	sc.cx = cx;
 	sc.w = w;
 	bounds(s, cx, &sc);
@@ -783,6 +812,9 @@ match_all(const struct state *s, int64_t w, const struct zt_check_ctx *cx,
 	free(sc.clk);
 	free(b.smp);
 	free(b.weak);
+	zt_imap_fini(&b.pairs);
+	free(b.nstrong);
+	free(b.nweakp);
 	free(b.x);
 	free(b.y);
 	free(b.mx);
