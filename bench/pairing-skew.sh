@@ -17,12 +17,13 @@
 #   missed    twins left unpaired
 # HEALTH=W adds a service of weight W whose calls all have the same byte
 # counts (bytes=120/64), twins that only their close times tell apart.
+# ERRORS=CAT:PCT,... gives the services ztsim error kinds (errors=).
 # ZTLOG=path scores another ztlog binary (an older build, say).
 # Prints one line per setting and input kind (sums over the seeds).
 # Exit status 0, or 2 on a usage error.
 set -euo pipefail
 
-case "${1:-}" in -h | --help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h | --help) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 build=${1:-build}
 seeds=${2:-5}
 clocks=${CLOCKS:-"0,0,0 0,0.01,0.02 0,0.1,0.2 0,1.5,3 0,-3,3 -3,0,3 0,30,-30"}
@@ -51,6 +52,7 @@ for c in $clocks; do
 		t=(0 0 0 0)
 		for ((s = 1; s <= seeds; s++)); do
 			cat >"$tmp/scn" <<SCN
+${ERRORS:+errors $ERRORS}
 duration 30
 rate 20
 node worker-1 clock=$c1
