@@ -8,7 +8,7 @@
 # For each clock setting (node clocks in seconds, CLOCKS="0,0.01,0.02
 # 0,1.5,3 ..." to choose) and seeds 1..SEEDS (default 5) it simulates
 # three nodes (the clock-skew scenario's services and clients, 30 s at
-# 20 connections/s), runs `ztlog pairs -o json` on the log with and
+# RATE connections/s), runs `ztlog pairs -o json` on the log with and
 # without kubectl's --prefix (pods known or not), and scores the pairs
 # against truth/conns.tsv (out_line, in_line of each connection's twins):
 #   twins     connections logged on both sides
@@ -17,13 +17,14 @@
 #   missed    twins left unpaired
 # HEALTH=W adds a service of weight W whose calls all have the same byte
 # counts (bytes=120/64), twins that only their close times tell apart.
+# RATE=R sets the connections per second (default 20).
 # ERRORS=CAT:PCT,... gives the services ztsim error kinds (errors=).
 # ZTLOG=path scores another ztlog binary (an older build, say).
 # Prints one line per setting and input kind (sums over the seeds).
 # Exit status 0, or 2 on a usage error.
 set -euo pipefail
 
-case "${1:-}" in -h | --help) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h | --help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 build=${1:-build}
 seeds=${2:-5}
 clocks=${CLOCKS:-"0,0,0 0,0.01,0.02 0,0.1,0.2 0,1.5,3 0,-3,3 -3,0,3 0,30,-30"}
@@ -54,7 +55,7 @@ for c in $clocks; do
 			cat >"$tmp/scn" <<SCN
 ${ERRORS:+errors $ERRORS}
 duration 30
-rate 20
+rate ${RATE:-20}
 node worker-1 clock=$c1
 node worker-2 clock=$c2
 node worker-3 clock=$c3
