@@ -32,7 +32,10 @@ extra=
 [ -n "${HEALTH:-}" ] && extra="service health port=8080 replicas=2 weight=$HEALTH bytes=120/64"
 ztlog=${ZTLOG:-$build/ztlog}
 ztsim=$build/tools/ztsim
-[ -x "$ztlog" ] && [ -x "$ztsim" ] || { echo "usage: $0 [BUILD_DIR] [SEEDS]" >&2; exit 2; }
+if [ ! -x "$ztlog" ] || [ ! -x "$ztsim" ]; then
+	echo "usage: $0 [BUILD_DIR] [SEEDS]" >&2
+	exit 2
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
