@@ -77,6 +77,14 @@ struct zt_pairrow {
 	int		 verifiable;	/* unmatched: the other side was observable */
 };
 
+/* pairing: the clock offset of one pair of ztunnels, as estimated. */
+struct zt_clockoff {
+	char		*out;		/* the outbound side's pod (or host) */
+	char		*in;		/* the inbound side's; owned */
+	int64_t		 off_us;	/* inbound minus outbound clock */
+	int64_t		 n;		/* unambiguous connections measured */
+};
+
 struct zt_result {
 	const struct zt_rule	*rule;
 	enum zt_status		 status;
@@ -89,6 +97,8 @@ struct zt_result {
 	int64_t			 more;		/* examples not kept */
 	struct zt_lbsvc		*svc;		/* balance */
 	size_t			 nsvc;
+	struct zt_clockoff	*clk;		/* pairing; owned */
+	size_t			 nclk;
 };
 
 struct zt_checkrun {
@@ -114,6 +124,9 @@ struct zt_checkopts {
 					   the records fed: sql rules run */
 	int64_t		 sql_ms;	/* sql rules: time per rule, 0: none */
 	int64_t		 sql_bytes;	/* sql rules: memory growth, 0: none */
+	int64_t		 window_us;	/* --window: judge only the records
+					   this close to the newest (log
+					   time); 0: all */
 	struct zt_inv	*inv;		/* the workload inventory, or NULL;
 					   it may still grow while records
 					   are fed (bug-report config

@@ -92,6 +92,11 @@ zt_check_free(struct zt_checkrun *run)
 			free(res->svc[k].service);
 		}
 		free(res->svc);
+		for (k = 0; k < res->nclk; k++) {
+			free(res->clk[k].out);
+			free(res->clk[k].in);
+		}
+		free(res->clk);
 	}
 	free(run->res);
 	for (i = 0; i < run->nwarn; i++)

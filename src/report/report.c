@@ -247,6 +247,36 @@ jstr(FILE *f, const char *s)
 	zt_buf_free(&b);
 }
 
+/* A pairing result's clock offsets, a JSON array (ztlog-rules(5)). */
+static void
+jclocks(FILE *f, const struct zt_result *res)
+{
+	size_t	 k;
+
+	putc('[', f);
+	for (k = 0; res != NULL && k < res->nclk; k++) {
+		fputs(k ? ",{\"outbound\":" : "{\"outbound\":", f);
+		jstr(f, res->clk[k].out);
+		fputs(",\"inbound\":", f);
+		jstr(f, res->clk[k].in);
+		fprintf(f, ",\"offset_ms\":%.3f,\"connections\":%" PRId64 "}",
+		    (double)res->clk[k].off_us / 1000.0, res->clk[k].n);
+	}
+	putc(']', f);
+}
+
+/* The result that made `ztlog pairs`' pairing, or NULL. */
+static const struct zt_result *
+pairs_result(const struct zt_checkrun *run)
+{
+	size_t	 i;
+
+	for (i = 0; run != NULL && i < run->nres; i++)
+		if (strcmp(zt_check_type_name(run->res[i].rule), "pairing") == 0)
+			return &run->res[i];
+	return NULL;
+}
+
 void
 zt_report_json_head(FILE *f, const char *result, int status,
     const struct zt_report_errs *e)
@@ -331,7 +361,12 @@ write_json(FILE *f, const struct zt_report *r)
 			jstr(f, res->ex[k].text);
 			putc('}', f);
 		}
-		fprintf(f, "],\"more_examples\":%" PRId64 "}", res->more);
+		fprintf(f, "],\"more_examples\":%" PRId64, res->more);
+		if (res->nclk > 0) {
+			fputs(",\"clock_offsets\":", f);
+			jclocks(f, res);
+		}
+		putc('}', f);
 	}
 	fputs("\n]}\n", f);
 }
@@ -775,6 +810,21 @@ int
 zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
     int unmatched_only)
 {
+	const struct zt_result	*res = pairs_result(run);
+	size_t			 k;
+
+	/* Clock offsets of over 100 ms, before the connections. */
+	for (k = 0; res != NULL && k < res->nclk; k++) {
+		if (llabs(res->clk[k].off_us) <= 100000)
+			continue;
+		fputs("clock     ", f);
+		esc(f, res->clk[k].out);
+		fputs(" -> ", f);
+		esc(f, res->clk[k].in);
+		fprintf(f, "  %+.3fms  offset, from %" PRId64 " unambiguous "
+		    "connections\n", (double)res->clk[k].off_us / 1000.0,
+		    res->clk[k].n);
+	}
 	pairs_walk(f, db, run, unmatched_only, 0);
 	return 0;
 }
@@ -789,7 +839,9 @@ zt_report_pairs_json(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 	fputs(",\n\"pairs\":[", f);
 	if (run != NULL)
 		n = pairs_walk(f, db, run, unmatched_only, 1);
-	fputs(n > 0 ? "\n]}\n" : "]}\n", f);
+	fputs(n > 0 ? "\n],\n\"clock_offsets\":" : "],\n\"clock_offsets\":", f);
+	jclocks(f, pairs_result(run));
+	fputs("}\n", f);
 }
 
 /* ---- rules --------------------------------------------------------------- */

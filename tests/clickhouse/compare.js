@@ -61,6 +61,9 @@ try {
 			continue;
 		}
 		const row = q(sts[0])[0];
+		// The other statements (per service, error texts) must run.
+		for (const st of sts.slice(1))
+			q(st);
 		let n = 0;
 		for (const k of Object.keys(r.counts))
 			if (k in row) {
