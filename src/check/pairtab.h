@@ -66,14 +66,42 @@ struct zt_pchunk {
 	struct zt_pent	 e[];
 };
 
+/*
+ * Entries spilled to the run's temporary file: a bucket's full chunks,
+ * written as one run when the entries held in memory, over all tables,
+ * pass ZT_PTAB_MEM.  The memory of pairing is then flat at any input
+ * size (a snapshot holds one bucket at a time), the disk growing
+ * instead; exact, as nothing is dropped.
+ */
+#define ZT_PTAB_MEM	((size_t)512 * 1024)	/* entries: 18 MB */
+
+struct zt_prun {
+	struct zt_prun	*next;
+	uint64_t	 off;		/* in the spill file, in bytes */
+	uint32_t	 n;		/* entries */
+};
+
 struct zt_ptab {
 	struct zt_pchunk **full;	/* ZT_NBUCKET lists; NULL until used */
 	struct zt_pchunk **part;	/* the chunk being filled, or NULL */
-	size_t		*n;		/* entries per bucket */
+	struct zt_prun	**runs;		/* spilled entries, per bucket */
+	size_t		*n;		/* entries per bucket (runs too) */
 	size_t		 total;
+	size_t		 infull;	/* entries in full chunks in memory */
 };
 
 void	zt_ptab_free(struct zt_ptab *t);
+/*
+ * The spilled entries of bucket b, read back as a list of chunks (NULL
+ * when none), for zt_ptab_unload.  A read error of the spill file ends
+ * the process with a message (exit 2): the verdict would be wrong.
+ */
+struct zt_pchunk *zt_ptab_load(const struct zt_ptab *t, size_t b);
+void	zt_ptab_unload(struct zt_pchunk *list);
+/* Entries spilled so far by the process, for tests and the bench. */
+uint64_t zt_ptab_spilled(void);
+/* For tests: the budget in entries (0: ZT_PTAB_MEM). */
+void	zt_ptab_budget(size_t entries);
 void	zt_ptab_add(struct zt_ptab *t, const struct zt_pent *e);
 /* Move b's entries into a; b is left empty. */
 void	zt_ptab_merge(struct zt_ptab *a, struct zt_ptab *b);

@@ -102,10 +102,16 @@ ptab_gather(const struct zt_pstate *s, const struct zt_ptab *t, size_t b,
     struct zt_pwork *v, const struct scope *sc, int inbound, int64_t *fromwp)
 {
 	const struct zt_pchunk	*c;
+	struct zt_pchunk	*spilled;
 	size_t			 n = 0;
 
 	if (t->full == NULL)
 		return 0;
+	/* Entries that went to the spill file first: they came first. */
+	spilled = zt_ptab_load(t, b);
+	for (c = spilled; c != NULL; c = c->next)
+		n = chunk_copy(s, c, v, n, sc, inbound, fromwp);
+	zt_ptab_unload(spilled);
 	for (c = t->full[b]; c != NULL; c = c->next)
 		n = chunk_copy(s, c, v, n, sc, inbound, fromwp);
 	if (t->part[b] != NULL)

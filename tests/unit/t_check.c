@@ -23,6 +23,7 @@
 
 #include "check/check.h"
 #include "check/row.h"
+#include "check/pairtab.h"
 #include "parse/record.h"
 #include "report/report.h"
 #include "check/rules.h"
@@ -698,7 +699,7 @@ feed_at(struct zt_store *st, struct zt_checker *c, unsigned long line,
  * with a 60 s window only those within it are judged.
  */
 static void
-checker_pairs_in_window_across_skew(void)
+pairs_in_window(int spill)
 {
 	static const char rules[] =
 	    "rules:\n"
@@ -713,14 +714,23 @@ checker_pairs_in_window_across_skew(void)
 	unsigned		 i, n = 6000;
 	int			 pass;
 
+	uint64_t		 spilled = zt_ptab_spilled();
+
 	memset(&rs, 0, sizeof(rs));
 	TT_EQ_INT(zt_rules_load(&rs, "r", rules, strlen(rules), &err), 0);
+	/* A small budget: entries go to the spill file, from 3 sources. */
+	zt_ptab_budget(spill ? 256 : 0);
 	for (pass = 0; pass < 2; pass++) {
 		o.window_us = pass ? (int64_t)60 * 1000000 : 0;
 		TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_NAMES, &err), 0);
 		c = zt_checker_new(&rs, &o, zt_store_names(st));
-		source(st, c, "a");
 		for (i = 0; i < n; i++) {
+			if (i % 2000 == 0) {
+				if (i > 0)
+					commit(st, c, 2 * i);
+				source(st, c, i == 0 ? "a" : i == 2000 ?
+				    "b" : "c");
+			}
 			feed_at(st, c, 2 * i + 1, (int64_t)i * 100000, 1,
 			    1000 + i);
 			feed_at(st, c, 2 * i + 2, (int64_t)i * 100000 + 2500000,
@@ -739,7 +749,27 @@ checker_pairs_in_window_across_skew(void)
 		zt_check_free(&run);
 		zt_store_close(st);
 	}
+	TT_CHECK(spill ? zt_ptab_spilled() > spilled + 5000 :
+	    zt_ptab_spilled() == spilled);
+	zt_ptab_budget(0);
 	zt_rules_free(&rs);
+}
+
+static void
+checker_pairs_in_window_across_skew(void)
+{
+	pairs_in_window(0);
+}
+
+/*
+ * t_check-5.3: the same with pairing's memory budget at 256 entries:
+ * its entries go to the spill file and come back, with the same
+ * verdicts, under a window too (eviction reads spilled runs).
+ */
+static void
+checker_pairs_spilled(void)
+{
+	pairs_in_window(1);
 }
 
 int
@@ -755,5 +785,6 @@ main(void)
 	checker_snapshots_match_fresh_runs();
 	checker_shares_state_between_windows();
 	checker_pairs_in_window_across_skew();
+	checker_pairs_spilled();
 	return tt_finish("t_check");
 }
