@@ -448,8 +448,10 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
  * workload and the byte counts crossed.  `paired` counts outbound
  * records with a twin within the window: ztlog's one-to-one assignment
  * gives the same number wherever no two connections share all of the
- * key within the window.  Which unpaired records are violations needs
- * to know which ztunnels are in the input: see ztlog's own report.
+ * key within the window, and the clocks of the ztunnels agree (ztlog
+ * corrects for their offsets; this SQL does not).  Which unpaired
+ * records are violations needs to know which ztunnels are in the input:
+ * see ztlog's own report.
  */
 static int
 clickhouse(const struct zt_rule *r, struct zt_buf *b, char *msg,
