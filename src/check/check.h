@@ -103,9 +103,13 @@ struct zt_checkrun {
 	int64_t			 malformed;
 	struct zt_pairrow	*pairs;		/* with keep_pairs */
 	size_t			 npairs;
+	int			 filtered;	/* a selection was given */
+	int64_t			 selected;	/* records it kept */
+	char			 select_err[256]; /* it failed, or "" */
 };
 
 struct zt_inv;
+struct zt_select;
 
 struct zt_checkopts {
 	int		 examples;	/* per rule */
@@ -118,6 +122,10 @@ struct zt_checkopts {
 					   it may still grow while records
 					   are fed (bug-report config
 					   dumps): see zt_check_ctx */
+	const struct zt_select *select;	/* the records the rules see
+					   (--since, -n, ...), or NULL:
+					   the others are skipped before
+					   anything looks at them */
 };
 
 /*

@@ -23,6 +23,7 @@
 #include "check/result.h"
 #include "check/type.h"
 #include "inv/inv.h"
+#include "rules/select.h"
 #include "util/dict.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -60,6 +61,7 @@ struct zt_checker {
 	struct zt_peercache	*pc;
 	struct zt_rowfill	 rf;
 	struct zt_row		 row;
+	char			 selerr[256];	/* the selection failed */
 };
 
 static void
@@ -170,6 +172,8 @@ zt_checker_new(const struct zt_ruleset *rs, const struct zt_checkopts *o,
 
 	c->rs = rs;
 	c->o = *o;
+	if (!zt_select_active(o->select))
+		c->o.select = NULL;
 	share_states(c);
 	zt_dims_init(&c->dm, names);
 	c->pc = zt_xcalloc(1, sizeof(*c->pc));
@@ -276,6 +280,25 @@ feed(struct zt_checker *c, const struct zt_row *row)
 	}
 }
 
+/*
+ * Does the run's selection keep row?  A record it cannot judge (a
+ * pattern over its limits) is dropped and the run is told.
+ */
+static int
+selected(struct zt_checker *c, const struct zt_row *row)
+{
+	char	 msg[256];
+	int	 r;
+
+	if (c->o.select == NULL)
+		return 1;
+	r = zt_select_eval(c->o.select, row->ts_us, row->s, &c->budget, msg,
+	    sizeof(msg));
+	if (r == -1 && c->selerr[0] == '\0')
+		snprintf(c->selerr, sizeof(c->selerr), "%s", msg);
+	return r == 1;
+}
+
 /* The largest str, peer and kind ids of a record. */
 static void
 max_ids(const struct zt_recids *v, int64_t m[3])
@@ -313,7 +336,8 @@ zt_checker_row(struct zt_checker *c, int64_t src, int64_t line,
 		zt_dims_sync(&c->dm, m[0], m[1], m[2]);
 	zt_row_fill(&c->row, &c->rf, src, line, v);
 	c->row.ref = zt_refs_next(&c->refs, src, line);
-	feed(c, &c->row);
+	if (selected(c, &c->row))
+		feed(c, &c->row);
 }
 
 void
@@ -444,6 +468,11 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 		r->type->snapshot(sl->st, r, &cx, res);
 	}
 	coverage(db, run, &c->all.ob, &c->dm);
+	if (zt_select_active(c->o.select)) {
+		run->filtered = 1;
+		run->selected = c->all.ob.records;
+		memcpy(run->select_err, c->selerr, sizeof(run->select_err));
+	}
 	return 0;
 }
 

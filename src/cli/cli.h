@@ -26,6 +26,7 @@
 #include "ingest.h"
 #include "report/report.h"
 #include "check/rules.h"
+#include "rules/select.h"
 #include "store/store.h"
 
 #define DEFAULT_DB	"ztlog.db"
@@ -61,7 +62,12 @@ enum zt_cli_optid {
 	ZT_OPT_EXAMPLES,
 	ZT_OPT_SQL_TIMEOUT,
 	ZT_OPT_SQL_MEMORY,
+	ZT_OPT_SINCE,
+	ZT_OPT_UNTIL,
+	ZT_OPT_NAMESPACE,
+	ZT_OPT_WORKLOAD,
 	ZT_OPT_SERVICE,
+	ZT_OPT_NOT,
 	ZT_OPT_UNMATCHED,
 	ZT_OPT_MAX_LINE,
 	ZT_OPT_INVENTORY,
@@ -154,7 +160,9 @@ struct zt_cli_opts {
 	struct zt_cli_out out[ZT_CLI_MAXOUT];	/* -o, in order */
 	int		 nout;
 	const char	*only;		/* --only, or NULL */
-	const char	*service;	/* --service, or NULL */
+	const char	*service;	/* the last --service, or NULL */
+	struct zt_select select;	/* --since, -n, --service, ... */
+	int		 negate;	/* --not waits for its filter */
 	size_t		 maxline;	/* --max-line */
 	int		 quiet;		/* -q */
 	int		 fail_warn;	/* --fail-on warning */
@@ -189,6 +197,23 @@ void	zt_cli_help(enum zt_cli_cmd cmd);
 void	zt_cli_version(void);
 int	zt_cli_cmd_help(struct zt_cli_opts *o);
 int	zt_cli_cmd_version(struct zt_cli_opts *o);
+
+/* filters.c */
+/*
+ * One of --since, --until, -n, --workload, --service, --not into
+ * o->select.  Returns NULL, or the mistake (in msg).
+ */
+const char *zt_cli_filter_opt(struct zt_cli_opts *o, enum zt_cli_optid id,
+	    const char *val, char *msg, size_t msgsize);
+/* After the line: a --not with no filter after it, or NULL. */
+const char *zt_cli_filter_end(const struct zt_cli_opts *o);
+/*
+ * Make the records view of db show what o->select keeps: a temporary
+ * view of the same name over main.records (query, sql rules).  Returns
+ * 0, or -1 with err set.
+ */
+int	zt_cli_select_sql(sqlite3 *db, const struct zt_select *s,
+	    struct zt_err *err);
 
 /* complete.c */
 int	zt_cli_completion(struct zt_cli_opts *o);

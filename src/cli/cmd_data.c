@@ -53,6 +53,7 @@ zt_cli_query(struct zt_cli_opts *o)
 {
 	struct zt_store		*st;
 	struct query_res	 q;
+	struct zt_err		 err;
 	int			 n;
 	int			 out;
 
@@ -70,6 +71,11 @@ zt_cli_query(struct zt_cli_opts *o)
 		zt_cli_load(st, o, n, o->args + 1, NULL);
 	else
 		zt_cli_inventory_unread(o);
+	if (zt_cli_select_sql(zt_store_db(st), &o->select, &err) == -1) {
+		zt_diag_err(&err);
+		zt_store_close(st);
+		goto stopped;
+	}
 	/* Queries read; they never change the database. */
 	sqlite3_exec(zt_store_db(st), "PRAGMA query_only=1", NULL, NULL, NULL);
 	q.db = zt_store_db(st);

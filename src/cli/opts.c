@@ -32,6 +32,7 @@
 #define QUERY	ZT_CMD_BIT(ZT_CMD_QUERY)
 #define STATS	ZT_CMD_BIT(ZT_CMD_STATS)
 #define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS)
+#define SELECT	(CHECK | LB | PAIRS | QUERY)	/* the record filters */
 #define ALL	(ZT_CMD_BIT(ZT_CMD_COUNT) - 1)
 #define OPT(o)	(1u << (o))
 
@@ -59,8 +60,21 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    "time an sql rule may take (default 30s, 0: none)" },
 	{ 0, "sql-memory", ZT_OPT_SQL_MEMORY, ZT_VAL_ANY, "--sql-memory size",
 	    NULL, CHECK, 0, "memory an sql rule may add (default 512M, 0: none)" },
-	{ 0, "service", ZT_OPT_SERVICE, ZT_VAL_ANY, "--service pcre", NULL, LB,
-	    0, "only services matching the pattern" },
+	{ 0, "since", ZT_OPT_SINCE, ZT_VAL_ANY, "--since time", NULL, SELECT,
+	    0, "only records logged at or after time (RFC 3339; 10m: 10 "
+	    "minutes ago)" },
+	{ 0, "until", ZT_OPT_UNTIL, ZT_VAL_ANY, "--until time", NULL, SELECT,
+	    0, "only records logged before time" },
+	{ 'n', "namespace", ZT_OPT_NAMESPACE, ZT_VAL_ANY, "-n namespace", NULL,
+	    SELECT, 0, "only records from or to the namespace (repeatable)" },
+	{ 0, "workload", ZT_OPT_WORKLOAD, ZT_VAL_ANY, "--workload name",
+	    NULL, SELECT, 0, "only records from or to the workload, name or "
+	    "ns/name (repeatable)" },
+	{ 0, "service", ZT_OPT_SERVICE, ZT_VAL_ANY, "--service pcre", NULL,
+	    SELECT, 0, "only records to services matching the pattern "
+	    "(repeatable)" },
+	{ 0, "not", ZT_OPT_NOT, ZT_VAL_NONE, "--not", NULL, SELECT, 0,
+	    "drop the records the next filter matches" },
 	{ 0, "unmatched", ZT_OPT_UNMATCHED, ZT_VAL_NONE, "--unmatched", NULL,
 	    PAIRS, 0, "only records without a twin (exit 1 if any)" },
 	{ 0, "max-line", ZT_OPT_MAX_LINE, ZT_VAL_ANY, "--max-line size", NULL,
@@ -570,6 +584,7 @@ apply(struct parse *p, const struct seen *s)
 {
 	struct zt_cli_opts *o = p->o;
 	int64_t		 num;
+	char		 msg[256];
 
 	switch (s->d->id) {
 	case ZT_OPT_QUIET:
@@ -623,8 +638,15 @@ apply(struct parse *p, const struct seen *s)
 			mistake(p, "%s: bad size '%s' (1M to 1G, suffix M or G; "
 			    "0 for none)", s->as, s->val);
 		break;
+	case ZT_OPT_SINCE:
+	case ZT_OPT_UNTIL:
+	case ZT_OPT_NAMESPACE:
+	case ZT_OPT_WORKLOAD:
 	case ZT_OPT_SERVICE:
-		o->service = s->val;
+	case ZT_OPT_NOT:
+		if (zt_cli_filter_opt(o, s->d->id, s->val, msg,
+		    sizeof(msg)) != NULL)
+			mistake(p, "%s: %s", s->as, msg);
 		break;
 	case ZT_OPT_UNMATCHED:
 		o->unmatched = 1;
@@ -732,6 +754,8 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 			apply(&p, &p.seen[i]);
 	}
 	free(p.seen);
+	if (o->cmd != ZT_CMD_NONE && zt_cli_filter_end(o) != NULL)
+		mistake(&p, "%s", zt_cli_filter_end(o));
 	if (o->cmd != ZT_CMD_NONE && p.err[0] == '\0')
 		check_outputs(&p);
 	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given)) {
@@ -757,6 +781,7 @@ void
 zt_cli_opts_free(struct zt_cli_opts *o)
 {
 	free(o->args);
+	zt_select_free(&o->select);
 	o->args = NULL;
 	o->nargs = 0;
 }

@@ -248,6 +248,7 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	co.sql_ms = o->sql_ms;
 	co.sql_bytes = o->sql_bytes;
 	co.inv = zt_cli_inventory(o);
+	co.select = &o->select;
 	if (o->db == NULL && !keep_pairs && !has_sql(rs)) {
 		/*
 		 * The rules read the records as ingest reads them: nothing
@@ -273,6 +274,8 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	/* Rules run on their own read-only, locked-down connection. */
 	if ((*reader = zt_store_reader(st, &err)) == NULL)
 		goto bad;
+	if (zt_cli_select_sql(*reader, &o->select, &err) == -1)
+		goto bad;
 	if (zt_regexp_register(*reader) != SQLITE_OK ||
 	    zt_store_lockdown(*reader) != SQLITE_OK) {
 		zt_err_set(&err, "database: cannot prepare the rules' "
@@ -296,6 +299,16 @@ zt_cli_need_records(const struct zt_checkrun *run)
 {
 	char	 why[768];
 
+	if (run->select_err[0] != '\0') {
+		zt_diag_error(NULL, "%s", run->select_err);
+		return -1;
+	}
+	if (run->records > 0 && run->filtered && run->selected == 0) {
+		zt_diag_error(NULL, "the filters kept none of the %lld access "
+		    "record%s: nothing to check", (long long)run->records,
+		    run->records == 1 ? "" : "s");
+		return -1;
+	}
 	if (run->records > 0)
 		return 0;
 	if (did_load) {

@@ -222,9 +222,14 @@ write_text(FILE *f, const struct zt_report *r)
 	    "%zu skipped", verdict, run->nres,
 	    run->nres == 1 ? "" : "s", n[ZT_ST_PASS] + n[ZT_ST_INFO],
 	    n[ZT_ST_FAIL] + n[ZT_ST_ERROR], n[ZT_ST_WARN], n[ZT_ST_SKIP]);
-	fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
-	    run->records, run->records == 1 ? "" : "s", run->lines,
-	    run->lines == 1 ? "" : "s");
+	if (run->filtered)
+		fprintf(f, " (%" PRId64 " of %" PRId64 " records kept by the "
+		    "filters, from %" PRId64 " line%s", run->selected,
+		    run->records, run->lines, run->lines == 1 ? "" : "s");
+	else
+		fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
+		    run->records, run->records == 1 ? "" : "s", run->lines,
+		    run->lines == 1 ? "" : "s");
 	if (r->errs.all > 0)
 		fprintf(f, "; %zu error%s", r->errs.all,
 		    r->errs.all == 1 ? "" : "s");
@@ -290,8 +295,11 @@ write_json(FILE *f, const struct zt_report *r)
 	}
 	fprintf(f, ",\n\"input\":{\"sources\":%" PRId64 ",\"lines\":%" PRId64
 	    ",\"records\":%" PRId64 ",\"other\":%" PRId64 ",\"malformed\":%"
-	    PRId64 "},\n", run->sources, run->lines, run->records, run->other,
+	    PRId64, run->sources, run->lines, run->records, run->other,
 	    run->malformed);
+	if (run->filtered)
+		fprintf(f, ",\"selected\":%" PRId64, run->selected);
+	fputs("},\n", f);
 	fputs("\"warnings\":[", f);
 	for (i = 0; i < run->nwarn; i++) {
 		if (i > 0)
