@@ -74,6 +74,7 @@ enum zt_cli_optid {
 	ZT_OPT_INCLUDE,
 	ZT_OPT_EXCLUDE,
 	ZT_OPT_FOLLOW,
+	ZT_OPT_COLOR,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
 };
@@ -163,6 +164,7 @@ struct zt_cli_opts {
 	const char	*service;	/* the last --service, or NULL */
 	struct zt_select select;	/* --since, -n, --service, ... */
 	int		 negate;	/* --not waits for its filter */
+	int		 color;		/* --color: 0 auto, 1 always, 2 never */
 	size_t		 maxline;	/* --max-line */
 	int		 quiet;		/* -q */
 	int		 fail_warn;	/* --fail-on warning */
@@ -266,8 +268,16 @@ struct zt_store *zt_cli_open_store(const struct zt_cli_opts *o, int ninputs,
 int	zt_cli_finish_output(void);
 /* Built-in rules, then -r paths, then --only.  NULL-free; -1 on error. */
 int	zt_cli_load_rules(const struct zt_cli_opts *o, struct zt_ruleset *rs);
-/* Colour on f: a terminal, NO_COLOR unset or empty, TERM not dumb. */
-int	zt_cli_use_color(FILE *f);
+/*
+ * Colour on f: --color always, or (auto) a terminal, NO_COLOR unset or
+ * empty, TERM not dumb; never with --color never.
+ */
+int	zt_cli_use_color(FILE *f, const struct zt_cli_opts *o);
+/*
+ * The columns text on f must fit: $COLUMNS when it is a number (20 or
+ * more), else the terminal's width; 0 (no limit) when f is no terminal.
+ */
+size_t	zt_cli_width(FILE *f);
 /*
  * The common front of check, lb and pairs: rules first (so a bad rule
  * file stops us before any input is read), then the data, then one run.

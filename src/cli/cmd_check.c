@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "rules/filter.h"
 #include "util/diag.h"
+#include "util/wrap.h"
 #include "util/xalloc.h"
 
 /* What check, lb and pairs hand their renderers. */
@@ -47,6 +48,38 @@ hostname(void)
 	return name[0] != '\0' ? name : "localhost";
 }
 
+/*
+ * Text for a terminal: made into memory first when f has a width (and
+ * then wrapped to it at word boundaries), else written straight to f.
+ */
+struct fit {
+	FILE		*f;		/* where to write now */
+	FILE		*out;		/* the real output */
+	char		*p;
+	size_t		 n;
+	size_t		 width;
+};
+
+static void
+fit_begin(struct fit *ft, FILE *f)
+{
+	memset(ft, 0, sizeof(*ft));
+	ft->f = ft->out = f;
+	ft->width = zt_cli_width(f);
+	if (ft->width > 0 && (ft->f = open_memstream(&ft->p, &ft->n)) == NULL)
+		ft->f = f;
+}
+
+static void
+fit_end(struct fit *ft)
+{
+	if (ft->f == ft->out)
+		return;
+	fclose(ft->f);
+	zt_wrap_fput(ft->out, ft->p, ft->n, ft->width);
+	free(ft->p);
+}
+
 void
 zt_cli_render_check(FILE *f, const char *fmt, const void *res,
     const struct zt_report_errs *e, const struct zt_cli_opts *o)
@@ -59,11 +92,18 @@ zt_cli_render_check(FILE *f, const char *fmt, const void *res,
 	r.errs = *e;
 	r.status = cr != NULL ? cr->status : ZT_EXIT_ERROR;
 	r.fail_on_warning = o->fail_warn;
-	r.color = strcmp(fmt, "text") == 0 && zt_cli_use_color(f);
+	r.color = strcmp(fmt, "text") == 0 && zt_cli_use_color(f, o);
 	r.hostname = hostname();
 	r.started = o->started.tv_sec;
 	r.elapsed = zt_cli_elapsed(o);
-	zt_report_write(f, &r, fmt);
+	if (strcmp(fmt, "text") == 0) {
+		struct fit	 ft;
+
+		fit_begin(&ft, f);
+		zt_report_write(ft.f, &r, fmt);
+		fit_end(&ft);
+	} else
+		zt_report_write(f, &r, fmt);
 }
 
 int
@@ -112,8 +152,13 @@ zt_cli_render_lb(FILE *f, const char *fmt, const void *res,
 		zt_report_errors_text(f, e);
 	else if (lr->nomatch)
 		fprintf(f, "no service matches --service %s\n", o->service);
-	else if (lr->view != NULL)
-		zt_report_lb(f, lr->view, zt_cli_use_color(f));
+	else if (lr->view != NULL) {
+		struct fit	 ft;
+
+		fit_begin(&ft, f);
+		zt_report_lb(ft.f, lr->view, zt_cli_use_color(f, o), ft.width);
+		fit_end(&ft);
+	}
 }
 
 int
@@ -171,8 +216,13 @@ zt_cli_render_pairs(FILE *f, const char *fmt, const void *res,
 		    ZT_EXIT_ERROR, e);
 	else if (pr == NULL)
 		zt_report_errors_text(f, e);
-	else
-		zt_report_pairs(f, pr->db, pr->run, o->unmatched);
+	else {
+		struct fit	 ft;
+
+		fit_begin(&ft, f);
+		zt_report_pairs(ft.f, pr->db, pr->run, o->unmatched);
+		fit_end(&ft);
+	}
 }
 
 int

@@ -42,6 +42,7 @@ zt_cli_render_query(FILE *f, const char *fmt, const void *res,
 
 	(void)e;
 	(void)o;
+	zt_output_width(zt_cli_width(f));
 	/* Rows or nothing: the errors are on standard error. */
 	if (q != NULL && of >= 0 && zt_output_sql(q->db, q->sql,
 	    (enum zt_ofmt)of, f, &err) == -1)
@@ -137,6 +138,7 @@ zt_cli_render_stats(FILE *f, const char *fmt, const void *res,
 	int			 k;
 
 	(void)o;
+	zt_output_width(zt_cli_width(f));
 	if (json)
 		zt_report_json_head(f, sr != NULL && sr->status == 0 ? "ok" :
 		    "error", sr != NULL ? sr->status : ZT_EXIT_ERROR, e);

@@ -88,6 +88,9 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	{ 0, "exclude", ZT_OPT_EXCLUDE, ZT_VAL_ANY, "--exclude glob", NULL,
 	    INPUTS, 0, "do not read files and archive members matching glob "
 	    "(repeatable)" },
+	{ 0, "color", ZT_OPT_COLOR, ZT_VAL_WORDS, "--color auto | always | never",
+	    "auto always never", CHECK | LB, 0,
+	    "colour the text: on a terminal (default), always or never" },
 	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
 	    "follow a stream (not available yet)" },
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
@@ -676,6 +679,17 @@ apply(struct parse *p, const struct seen *s)
 		break;
 	case ZT_OPT_FOLLOW:
 		o->follow = 1;
+		break;
+	case ZT_OPT_COLOR:
+		if (strcmp(s->val, "always") == 0)
+			o->color = 1;
+		else if (strcmp(s->val, "never") == 0)
+			o->color = 2;
+		else if (strcmp(s->val, "auto") == 0)
+			o->color = 0;
+		else
+			mistake(p, "%s: '%s' is not auto, always or never",
+			    s->as, s->val);
 		break;
 	case ZT_OPT_HELP:
 	case ZT_OPT_VERSION:

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -178,16 +179,34 @@ bad:
 }
 
 int
-zt_cli_use_color(FILE *f)
+zt_cli_use_color(FILE *f, const struct zt_cli_opts *o)
 {
 	const char	*nc = getenv("NO_COLOR");
 	const char	*term = getenv("TERM");
 
+	if (o->color != 0)
+		return o->color == 1;
 	if (nc != NULL && nc[0] != '\0')
 		return 0;
 	if (term != NULL && strcmp(term, "dumb") == 0)
 		return 0;
 	return isatty(fileno(f));
+}
+
+size_t
+zt_cli_width(FILE *f)
+{
+	const char	*c = getenv("COLUMNS");
+	struct winsize	 ws;
+	int64_t		 v;
+
+	if (c != NULL && zt_parse_u63(c, strlen(c), &v) == 0 && v >= 20 &&
+	    v <= 10000)
+		return (size_t)v;
+	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 20)
+		return ws.ws_col;
+	return 0;
 }
 
 static int
