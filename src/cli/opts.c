@@ -472,6 +472,7 @@ guess_format(enum zt_cli_cmd cmd, const char *file)
 	static const char *const ext[][2] = {
 		{ ".xml", "junit" }, { ".json", "json" }, { ".ndjson",
 		"ndjson" }, { ".jsonl", "ndjson" }, { ".csv", "csv" },
+		{ ".md", "markdown" }, { ".html", "html" },
 	};
 	const char	*v[16];
 	size_t		 n = zt_cli_formats(cmd, v, 16);

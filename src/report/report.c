@@ -28,6 +28,7 @@ const struct zt_report_fmt zt_report_fmts[] = {
 	{ "text", write_text },
 	{ "json", write_json },
 	{ "junit", write_junit },
+	{ "markdown", zt_report_markdown },
 	{ NULL, NULL }
 };
 

@@ -39,6 +39,11 @@
  *                zt_escape_csv_cell).
  *   ZT_ESC_UTF8  nothing else but NUL, as \x00: text that must be UTF-8
  *                without NUL, as stored in the database.
+ *   ZT_ESC_MD    GitHub-flavoured Markdown text and table cells: what
+ *                ZT_ESC_TEXT escapes, the same way; & < > as entities
+ *                (no HTML gets through); | ` * _ [ ] ~ with a backslash
+ *                (no table cell ends, no code span, emphasis or link
+ *                starts).
  *
  * A backslash from the input is not doubled in JSON, XML, CSV or UTF8,
  * so a literal "\xff" and the byte 0xff look alike there (exact bytes:
@@ -59,7 +64,8 @@ enum zt_esc {
 	ZT_ESC_JSON,
 	ZT_ESC_XML,
 	ZT_ESC_CSV,
-	ZT_ESC_UTF8
+	ZT_ESC_UTF8,
+	ZT_ESC_MD
 };
 
 /* Append s[0..n) to b, escaped for how. */

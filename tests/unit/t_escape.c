@@ -333,6 +333,18 @@ want_ascii(enum zt_esc how, unsigned char c, char *out)
 		if (c == 0)
 			strcpy(out, "\\x00");
 		break;
+	case ZT_ESC_MD:
+		if (c == '&')
+			strcpy(out, "&amp;");
+		else if (c == '<')
+			strcpy(out, "&lt;");
+		else if (c == '>')
+			strcpy(out, "&gt;");
+		else if (c != 0 && strchr("|`*_[]~", c) != NULL)
+			snprintf(out, 8, "\\%c", c);
+		else
+			want_ascii(ZT_ESC_TEXT, c, out);
+		break;
 	}
 }
 
@@ -348,7 +360,7 @@ every_ascii_byte_in_every_format(void)
 	int		 bad = 0;
 	size_t		 wn;
 
-	for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 		for (c = 0; c < 0x80; c++) {
 			want_ascii((enum zt_esc)how, (unsigned char)c, want);
 			wn = strlen(want);
@@ -419,10 +431,10 @@ width_counts_escaped_characters(void)
 }
 
 /* Bits of enum zt_esc, for the formats that write a character as bytes. */
-#define T	(1u << ZT_ESC_TEXT)
+#define T	((1u << ZT_ESC_TEXT) | (1u << ZT_ESC_MD))
 #define X	(1u << ZT_ESC_XML)
 #define ALL	(T | (1u << ZT_ESC_JSON) | X | (1u << ZT_ESC_CSV) | \
-		    (1u << ZT_ESC_UTF8))
+		    (1u << ZT_ESC_UTF8) | (1u << ZT_ESC_MD))
 
 static const struct {
 	const char	*s;
@@ -520,7 +532,7 @@ every_class_in_every_format(void)
 	int		 bad = 0;
 
 	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
-		for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+		for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 			/* Alone, then between ASCII (resynchronised). */
 			got.n = want.n = 0;
 			zt_escape(&got, (enum zt_esc)how, classes[i].s,
@@ -566,7 +578,7 @@ holds(const char *s, size_t n)
 	int		 how;
 	int		 bad = 0;
 
-	for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 		b.n = 0;
 		zt_escape(&b, (enum zt_esc)how, s, n);
 		if (!esc_valid((enum zt_esc)how, b.n ? b.p : "", b.n))
