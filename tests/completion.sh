@@ -51,7 +51,7 @@ b "check " -q ch
 b "--examples " check --exa
 b "--service " lb --se
 b "" ingest --se
-b "json junit markdown text " check -o ""
+b "html json junit markdown text " check -o ""
 b "csv json ndjson table " query -o ""
 b "json table " stats --output ""
 b "json text " rules -o ""
@@ -75,7 +75,7 @@ if command -v fish >/dev/null; then
 		    bad "fish: $2: got '$got', want '$want'"
 	}
 	f "check " "ztlog che"
-	f "json junit markdown text " "ztlog check -o "
+	f "html json junit markdown text " "ztlog check -o "
 	f "csv json ndjson table " "ztlog query --output "
 	f "balance errors hbone pairing " "ztlog check --only "
 	f "pairing " "ztlog rules show pai"

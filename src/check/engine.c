@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "check/engine.h"
+#include "check/facts.h"
 #include "check/result.h"
 #include "check/type.h"
 #include "inv/inv.h"
@@ -39,6 +40,7 @@ struct slot {
 struct stage {
 	struct slot	*slot;		/* one per state */
 	struct zt_observe ob;
+	struct zt_facts_acc fa;		/* for the graphical reports */
 };
 
 struct zt_checker {
@@ -77,6 +79,7 @@ stage_init(struct zt_checker *c, struct stage *sg)
 			sg->slot[i].st = r->type->new(r);
 	}
 	zt_observe_init(&sg->ob);
+	zt_facts_init(&sg->fa);
 }
 
 static void
@@ -91,6 +94,7 @@ stage_free(struct zt_checker *c, struct stage *sg)
 			c->rs->r[c->rep[i]].type->free(sg->slot[i].st);
 	free(sg->slot);
 	zt_observe_fini(&sg->ob);
+	zt_facts_fini(&sg->fa);
 	memset(sg, 0, sizeof(*sg));
 }
 
@@ -133,6 +137,7 @@ stage_merge(struct zt_checker *c)
 			c->rs->r[c->rep[i]].type->merge(a->st, b->st, &cx);
 	}
 	zt_observe_merge(&c->all.ob, &c->cur.ob);
+	zt_facts_merge(&c->all.fa, &c->cur.fa);
 }
 
 /* Give each rule its state: the first rule's with the same share key. */
@@ -257,6 +262,8 @@ feed(struct zt_checker *c, const struct zt_row *row)
 	int			 pass;
 
 	zt_observe_row(&sg->ob, row, &c->dm);
+	if (c->o.facts)
+		zt_facts_row(&sg->fa, row, &c->dm);
 	for (i = 0; i < c->nstate; i++) {
 		r = &c->rs->r[c->rep[i]];
 		sl = &sg->slot[i];
@@ -468,6 +475,7 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 		r->type->snapshot(sl->st, r, &cx, res);
 	}
 	coverage(db, run, &c->all.ob, &c->dm);
+	zt_facts_make(&c->all.fa, &c->all.ob, &c->dm, &run->facts);
 	if (zt_select_active(c->o.select)) {
 		run->filtered = 1;
 		run->selected = c->all.ob.records;

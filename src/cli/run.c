@@ -258,6 +258,7 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	struct zt_checker	*c;
 	struct zt_ingest_sink	 sink = { NULL, sink_begin, sink_record,
 	    sink_end };
+	int			 i;
 
 	if (zt_cli_load_rules(o, rs) == -1)
 		return NULL;
@@ -268,6 +269,9 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	co.sql_bytes = o->sql_bytes;
 	co.inv = zt_cli_inventory(o);
 	co.select = &o->select;
+	for (i = 0; i < o->nout; i++)
+		if (strcmp(o->out[i].fmt, "html") == 0)
+			co.facts = 1;
 	if (o->db == NULL && !keep_pairs && !has_sql(rs)) {
 		/*
 		 * The rules read the records as ingest reads them: nothing

@@ -29,6 +29,7 @@ const struct zt_report_fmt zt_report_fmts[] = {
 	{ "json", write_json },
 	{ "junit", write_junit },
 	{ "markdown", zt_report_markdown },
+	{ "html", zt_report_html },
 	{ NULL, NULL }
 };
 

@@ -56,6 +56,7 @@ extern const struct zt_report_fmt zt_report_fmts[];
 
 /* The writers of their own files: markdown.c, html.c. */
 void	zt_report_markdown(FILE *f, const struct zt_report *r);
+void	zt_report_html(FILE *f, const struct zt_report *r);
 
 /* The format called name, or NULL. */
 const struct zt_report_fmt *zt_report_fmt_find(const char *name);
