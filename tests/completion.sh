@@ -51,6 +51,10 @@ b "check " -q ch
 b "--examples " check --exa
 b "--service " lb --se
 b "" ingest --se
+b "--since " query --sin
+b "--namespace --not " check --n
+b "always auto never " check --color ""
+b "" stats --sin
 b "html json junit markdown text " check -o ""
 b "csv json ndjson table " query -o ""
 b "json table " stats --output ""
@@ -81,6 +85,8 @@ if command -v fish >/dev/null; then
 	f "pairing " "ztlog rules show pai"
 	f "--unmatched " "ztlog pairs --unm"
 	f "" "ztlog ingest --unm"
+	f "--workload " "ztlog pairs --work"
+	f "always auto never " "ztlog lb --color "
 fi
 if command -v zsh >/dev/null; then
 	# The function loads and registers itself for ztlog.
