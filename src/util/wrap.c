@@ -72,7 +72,7 @@ zt_wrap_cut(const char *s, size_t n, size_t cols)
 
 /* One line (no '\n') of s, wrapped. */
 static void
-wrap_line(FILE *f, const char *s, size_t n, size_t width)
+wrap_line(FILE *f, const char *s, size_t n, size_t width, size_t fixed)
 {
 	size_t	 ind = strspn(s, " ");
 	size_t	 hang;
@@ -84,7 +84,24 @@ wrap_line(FILE *f, const char *s, size_t n, size_t width)
 
 	if (ind > n)
 		ind = n;
-	hang = ind + 4 < width / 2 ? ind + 4 : width / 2;
+	hang = ind >= 8 ? ind : ind + 4;	/* already a continuation */
+	if (hang >= width / 2)
+		hang = width / 2;
+	/*
+	 * A line of columns ("FAIL   hbone    text"): hang at the text after
+	 * its last gap of two spaces in the first half of the width.
+	 */
+	for (sp = ind; sp + 2 < n; sp++) {
+		if (s[sp] != ' ' || s[sp + 1] != ' ')
+			continue;
+		while (sp < n && s[sp] == ' ')
+			sp++;
+		if (sp >= n || zt_wrap_cols(s, sp) >= width / 2)
+			break;
+		hang = zt_wrap_cols(s, sp);
+	}
+	if (fixed > 0 && fixed < width / 2)
+		hang = fixed;
 	while (n > 0) {
 		if (!first) {
 			fprintf(f, "%*s", (int)hang, "");
@@ -122,7 +139,7 @@ wrap_line(FILE *f, const char *s, size_t n, size_t width)
 }
 
 void
-zt_wrap_fput(FILE *f, const char *s, size_t n, size_t width)
+zt_wrap_hang(FILE *f, const char *s, size_t n, size_t width, size_t hang)
 {
 	const char	*nl;
 	size_t		 len;
@@ -137,13 +154,19 @@ zt_wrap_fput(FILE *f, const char *s, size_t n, size_t width)
 		if (zt_wrap_cols(s, len) <= width)
 			fwrite(s, 1, len, f);
 		else
-			wrap_line(f, s, len, width);
+			wrap_line(f, s, len, width, hang);
 		if (nl == NULL)
 			break;
 		putc('\n', f);
 		s += len + 1;
 		n -= len + 1;
 	}
+}
+
+void
+zt_wrap_fput(FILE *f, const char *s, size_t n, size_t width)
+{
+	zt_wrap_hang(f, s, n, width, 0);
 }
 
 void

@@ -23,11 +23,17 @@ size_t	zt_wrap_cols(const char *s, size_t n);
 size_t	zt_wrap_cut(const char *s, size_t n, size_t cols);
 /*
  * Write s[0..n) to f, each line that is wider than width wrapped at its
- * spaces; a continuation line is indented by the line's own indentation
- * plus 4 (at most half the width).  A word wider than the room left is
+ * spaces; a continuation line is indented as far as the text after the
+ * line's last gap of two spaces or more (in the first half of the
+ * width) ("FAIL   hbone  text", an
+ * option and its help), else by the line's own indentation (plus 4 when
+ * it is under 8), at most half the width.  A word wider than the room left is
  * cut.  width 0: copied as it is.
  */
 void	zt_wrap_fput(FILE *f, const char *s, size_t n, size_t width);
+/* The same with every continuation line indented by hang (0: as above). */
+void	zt_wrap_hang(FILE *f, const char *s, size_t n, size_t width,
+	    size_t hang);
 /*
  * Write s[0..n) to f in at most cols columns: cut, with "…" as the last
  * column, when it is wider; pad with spaces to cols when pad is set.
