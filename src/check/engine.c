@@ -475,7 +475,8 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 		r->type->snapshot(sl->st, r, &cx, res);
 	}
 	coverage(db, run, &c->all.ob, &c->dm);
-	zt_facts_make(&c->all.fa, &c->all.ob, &c->dm, &run->facts);
+	if (c->o.facts)
+		zt_facts_make(&c->all.fa, &c->all.ob, &c->dm, &run->facts);
 	if (zt_select_active(c->o.select)) {
 		run->filtered = 1;
 		run->selected = c->all.ob.records;
