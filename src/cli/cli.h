@@ -275,7 +275,8 @@ int	zt_cli_load_rules(const struct zt_cli_opts *o, struct zt_ruleset *rs);
 int	zt_cli_use_color(FILE *f, const struct zt_cli_opts *o);
 /*
  * The columns text on f must fit: $COLUMNS when it is a number (20 or
- * more), else the terminal's width; 0 (no limit) when f is no terminal.
+ * more), else the terminal's width; 0 (no limit) when f is no terminal,
+ * and for any f but standard output (-o FORMAT=FILE).
  */
 size_t	zt_cli_width(FILE *f);
 /*
