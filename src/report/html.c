@@ -278,9 +278,10 @@ balance(FILE *f, const struct zt_checkrun *run)
 			svg_label(f, y, sv->ep[k].name);
 			x = (double)(W - LABEL - 70) * (double)sv->ep[k].n / mx;
 			fprintf(f, "<rect class=\"bar\" x=\"%d\" y=\"%d\" "
-			    "width=\"%.1f\" height=\"%d\"/><text x=\"%.1f\" "
-			    "y=\"%d\">%" PRId64 "</text>\n", LABEL, y + 3, x,
-			    ROW - 6, LABEL + x + 4, y + 15, sv->ep[k].n);
+			    "width=\"%.1f\" height=\"%d\"/><text x=\"%d\" "
+			    "y=\"%d\" text-anchor=\"end\">%" PRId64 "</text>\n",
+			    LABEL, y + 3, x, ROW - 6, W - 8, y + 15,
+			    sv->ep[k].n);
 		}
 		x = LABEL + (double)(W - LABEL - 70) * exp / mx;
 		fprintf(f, "<line class=\"exp\" x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" "
