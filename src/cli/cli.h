@@ -276,7 +276,7 @@ int	zt_cli_use_color(FILE *f, const struct zt_cli_opts *o);
 /*
  * The columns text on f must fit: $COLUMNS when it is a number (20 or
  * more), else the terminal's width; 0 (no limit) when f is no terminal,
- * and for any f but standard output (-o FORMAT=FILE).
+ * and for any f but standard output and error (-o FORMAT=FILE).
  */
 size_t	zt_cli_width(FILE *f);
 /*

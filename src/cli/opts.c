@@ -739,6 +739,7 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 	char		 b[128];
 
 	memset(o, 0, sizeof(*o));
+	zt_diag_width(zt_cli_width(stderr));
 	clock_gettime(CLOCK_REALTIME, &o->started);
 	clock_gettime(CLOCK_MONOTONIC, &o->mono);
 	o->cmd = ZT_CMD_NONE;

@@ -200,7 +200,7 @@ zt_cli_width(FILE *f)
 	struct winsize	 ws;
 	int64_t		 v;
 
-	if (f != stdout)
+	if (f != stdout && f != stderr)
 		return 0;	/* a report file: lines as they are */
 	if (c != NULL && zt_parse_u63(c, strlen(c), &v) == 0 && v >= 20 &&
 	    v <= 10000)
