@@ -17,6 +17,8 @@
 #   ztgen                  the generator itself (writing the log file)
 #   wc -l                  the floor for reading the text
 #   zcat > /dev/null       the zlib inflate floor for the .gz input
+#   lnav                   when installed: the log viewer, with the format
+#                          bench/ztunnel.lnav.json, counting access lines
 #   sqlite3 .import        naive baseline: CSV into an all-TEXT table
 #   ztlog ingest           text and gzip input, each into a fresh DB
 #   ztlog stats            > /dev/null
@@ -183,6 +185,25 @@ fi
 
 measure /dev/null zcat "$log.gz"
 if [ "$rc" = 0 ]; then row "zcat .gz >/dev/null (inflate)" "$lines" "$log_bytes"; else failed zcat; fi
+
+# lnav, the log viewer people reach for: the same log with a format for
+# ztunnel's lines (bench/ztunnel.lnav.json, installed into a throw-away
+# HOME), counting the access lines in its SQL.
+if command -v lnav >/dev/null; then
+	mkdir -p "$tmp/lnav-home"
+	HOME=$tmp/lnav-home lnav -i "$(dirname "$0")/ztunnel.lnav.json" >/dev/null 2>&1 || true
+	HOME=$tmp/lnav-home measure "$tmp/lnav.out" lnav -n -c \
+	    ";SELECT count(*) AS access FROM ztunnel_log WHERE target = 'access'" "$log"
+	if [ "$rc" = 0 ]; then
+		row "lnav (format, SQL count)" "$lines" "$log_bytes"
+		got=$(awk 'NR == 2 { print $1 }' "$tmp/lnav.out")
+		[ "$got" = "$csv_rows" ] || echo "   (lnav counted ${got:-nothing}, the log has $csv_rows access records)"
+	else
+		failed lnav
+	fi
+else
+	skip "lnav" "not installed (apt-get install lnav)"
+fi
 
 base_db=$tmp/baseline.db
 measure /dev/null sqlite3 "$base_db" ".mode csv" ".import \"$tmp/records.csv\" records"

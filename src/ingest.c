@@ -545,6 +545,9 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		ig->failed++;
 		return -1;
 	}
+	/* Fingerprints that no table keeps need not be SHA-256. */
+	if (!zt_store_keeps_tables(ig->st))
+		zt_input_fast_fingerprint(in);
 	if (zt_store_begin(ig->st, name, &err) == -1) {
 		zt_input_close(in);
 		zt_diag_err(&err);

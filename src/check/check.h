@@ -227,6 +227,14 @@ void	zt_check_describer_free(struct zt_describer *d);
 const char *zt_check_type_name(const struct zt_rule *r);
 /* Does rule r read the stored records (an sql rule) instead of being fed? */
 int	zt_check_needs_records(const struct zt_rule *r);
+struct zt_buf;
+/*
+ * Rule r as ClickHouse SQL over the records table of `ztlog export`
+ * (check/chsql.h), appended to b: 0, or -1 with why in msg when it has
+ * none (its type has no SQL form, or a where: filter).
+ */
+int	zt_check_clickhouse(const struct zt_rule *r, struct zt_buf *b,
+	    char *msg, size_t msgsize);
 
 /* Upper tail of the chi-square distribution: P(X >= x), df degrees. */
 double	zt_chi2_q(double x, double df);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/chsql.h"
 #include "check/imap.h"
 #include "check/result.h"
 #include "check/type.h"
@@ -263,6 +264,36 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 	}
 }
 
+/*
+ * As SQL: the records other than `connection opened`, those with an
+ * error, and the error texts by count (a second statement).
+ */
+static int
+clickhouse(const struct zt_rule *r, struct zt_buf *b, char *msg,
+    size_t msgsize)
+{
+	const struct cfg	*cf = r->cfg;
+	const char		*failed = zt_chsql_head(b, r);
+
+	(void)msg;
+	(void)msgsize;
+	zt_chsql_add(b, "SELECT\n"
+	    "  countIf(ifNull(message, '') != 'connection opened') AS records,\n"
+	    "  countIf(ifNull(message, '') != 'connection opened'\n"
+	    "    AND error IS NOT NULL) AS errors,\n"
+	    "  uniqExactIf(error, ifNull(message, '') != 'connection opened'\n"
+	    "    AND error IS NOT NULL) AS distinct_errors,\n"
+	    "  %lld AS max,\n"
+	    "  if(errors > max, '%s', 'pass') AS status\n"
+	    "FROM records;\n", (long long)cf->max, failed);
+	zt_chsql_add(b, "-- the error texts\n"
+	    "SELECT error, count() AS records FROM records\n"
+	    "WHERE ifNull(message, '') != 'connection opened'\n"
+	    "  AND error IS NOT NULL\n"
+	    "GROUP BY error ORDER BY records DESC, error;\n");
+	return 0;
+}
+
 const struct zt_check_type zt_check_errors = {
 	.name = "errors",
 	.keys = keys,
@@ -274,4 +305,5 @@ const struct zt_check_type zt_check_errors = {
 	.merge = merge,
 	.snapshot = snapshot,
 	.free = state_free,
+	.clickhouse = clickhouse,
 };

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/chsql.h"
 #include "check/imap.h"
 #include "check/result.h"
 #include "check/type.h"
@@ -826,6 +827,57 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 	verdict(s, r, &t, res);
 }
 
+/*
+ * As SQL: a windowed join of the complete HBONE records with byte
+ * counts, outbound (not through a waypoint) against inbound (not from
+ * the named waypoint) on client IP, HBONE address, destination
+ * workload and the byte counts crossed.  `paired` counts outbound
+ * records with a twin within the window: ztlog's one-to-one assignment
+ * gives the same number wherever no two connections share all of the
+ * key within the window.  Which unpaired records are violations needs
+ * to know which ztunnels are in the input: see ztlog's own report.
+ */
+static int
+clickhouse(const struct zt_rule *r, struct zt_buf *b, char *msg,
+    size_t msgsize)
+{
+	const struct cfg	*cf = r->cfg;
+
+	(void)msg;
+	(void)msgsize;
+	zt_chsql_head(b, r);
+	zt_chsql_add(b, "WITH\n"
+	    "  h AS (SELECT * FROM records\n"
+	    "    WHERE message = 'connection complete'\n"
+	    "      AND dst_hbone_addr IS NOT NULL\n"
+	    "      AND bytes_sent IS NOT NULL AND bytes_recv IS NOT NULL),\n"
+	    "  o AS (SELECT id, ts_us, src_ip, dst_hbone_addr AS hb,\n"
+	    "      ifNull(dst_workload, '') AS w, ifNull(dst_namespace, '') AS ns,\n"
+	    "      bytes_sent AS cb, bytes_recv AS sb\n"
+	    "    FROM h WHERE direction = 'outbound' AND via_waypoint = 0),\n"
+	    "  i AS (SELECT id, ts_us, src_ip, dst_hbone_addr AS hb,\n"
+	    "      ifNull(dst_workload, '') AS w, ifNull(dst_namespace, '') AS ns,\n"
+	    "      bytes_recv AS cb, bytes_sent AS sb\n"
+	    "    FROM h WHERE direction = 'inbound'\n"
+	    "      AND NOT ifNull(match(src_identity, ");
+	zt_chsql_str(b, cf->wp_pattern);
+	zt_chsql_add(b, "), 0)\n"
+	    "      AND NOT ifNull(match(src_workload, ");
+	zt_chsql_str(b, cf->wp_pattern);
+	zt_chsql_add(b, "), 0))\n"
+	    "SELECT\n"
+	    "  (SELECT count() FROM o) AS outbound,\n"
+	    "  (SELECT count() FROM i) AS inbound,\n"
+	    "  (SELECT count() FROM h WHERE direction = 'outbound'\n"
+	    "    AND via_waypoint = 1) AS via_waypoint,\n"
+	    "  (SELECT count(DISTINCT o.id) FROM o INNER JOIN i\n"
+	    "    ON o.src_ip = i.src_ip AND o.hb = i.hb AND o.w = i.w\n"
+	    "      AND o.ns = i.ns AND o.cb = i.cb AND o.sb = i.sb\n"
+	    "    WHERE abs(o.ts_us - i.ts_us) <= %lld) AS paired;\n",
+	    (long long)cf->window_ms * 1000);
+	return 0;
+}
+
 const struct zt_check_type zt_check_pairing = {
 	.name = "pairing",
 	.keys = keys,
@@ -838,4 +890,5 @@ const struct zt_check_type zt_check_pairing = {
 	.merge = merge,
 	.snapshot = snapshot,
 	.free = state_free,
+	.clickhouse = clickhouse,
 };

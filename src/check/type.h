@@ -92,6 +92,13 @@ struct zt_check_type {
 	void	(*snapshot)(const void *st, const struct zt_rule *r,
 		    const struct zt_check_ctx *cx, struct zt_result *res);
 	void	(*free)(void *st);
+	/*
+	 * The rule as ClickHouse SQL over the table `ztlog export` fills
+	 * (chsql.h), appended to b: 0, or -1 with why in msg when its
+	 * parameters cannot be said in SQL.  NULL: no SQL form.
+	 */
+	int	(*clickhouse)(const struct zt_rule *r, struct zt_buf *b,
+		    char *msg, size_t msgsize);
 };
 
 /* The type named name, or NULL. */

@@ -43,6 +43,7 @@ enum zt_cli_cmd {
 	ZT_CMD_INGEST,
 	ZT_CMD_QUERY,
 	ZT_CMD_STATS,
+	ZT_CMD_EXPORT,
 	ZT_CMD_COMPLETION,
 	ZT_CMD_HELP,
 	ZT_CMD_VERSION,
@@ -75,6 +76,9 @@ enum zt_cli_optid {
 	ZT_OPT_EXCLUDE,
 	ZT_OPT_FOLLOW,
 	ZT_OPT_COLOR,
+	ZT_OPT_DDL,
+	ZT_OPT_TABLE,
+	ZT_OPT_DIALECT,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
 };
@@ -125,7 +129,7 @@ struct zt_cli_cmddef {
 	zt_cli_render	 render;	/* NULL: no -o */
 	const char	*summary;	/* one line for ztlog -h */
 	const char	*about;		/* the paragraph of ztlog CMD -h */
-	struct zt_cli_use use[3];	/* usage lines; operands NULL: end */
+	struct zt_cli_use use[4];	/* usage lines; operands NULL: end */
 };
 
 extern const struct zt_cli_cmddef	 zt_cli_cmds[ZT_CMD_COUNT];
@@ -170,6 +174,8 @@ struct zt_cli_opts {
 	int		 fail_warn;	/* --fail-on warning */
 	int		 unmatched;	/* --unmatched */
 	int		 follow;	/* -f, --follow (issue 9) */
+	int		 ddl;		/* export --ddl */
+	const char	*table;		/* export --table, or NULL */
 	int		 examples;	/* --examples */
 	int64_t		 sql_ms;	/* --sql-timeout, 0: none */
 	int64_t		 sql_bytes;	/* --sql-memory, 0: none */
@@ -181,8 +187,9 @@ struct zt_cli_opts {
 
 /*
  * Parse argv (options anywhere, `--` ends them) into o.  Returns 0 to
- * run o->cmd; 1 when help or the version was printed (exit 0); -1 after
- * a usage error, printed with a one-line hint.  o is filled as far as
+ * run o->cmd; 1 when -h asks for the help of o->cmd (ZT_CMD_NONE: all),
+ * 2 when -V asks for the version (print them: zt_cli_help, zt_cli_version;
+ * exit 0); -1 after a usage error, printed with a one-line hint.  o is filled as far as
  * the line could be read (o->out for the error reports) and must be
  * released with zt_cli_opts_free() whatever the result.
  */
@@ -302,6 +309,7 @@ double	zt_cli_elapsed(const struct zt_cli_opts *o);
 int	zt_cli_ingest(struct zt_cli_opts *o);
 int	zt_cli_query(struct zt_cli_opts *o);
 int	zt_cli_stats(struct zt_cli_opts *o);
+int	zt_cli_export(struct zt_cli_opts *o);
 int	zt_cli_check(struct zt_cli_opts *o);
 int	zt_cli_lb(struct zt_cli_opts *o);
 int	zt_cli_pairs(struct zt_cli_opts *o);
@@ -309,6 +317,8 @@ int	zt_cli_rules(struct zt_cli_opts *o);
 void	zt_cli_render_query(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);
 void	zt_cli_render_stats(FILE *, const char *, const void *,
+	    const struct zt_report_errs *, const struct zt_cli_opts *);
+void	zt_cli_render_export(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);
 void	zt_cli_render_check(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);

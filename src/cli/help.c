@@ -87,7 +87,7 @@ zt_cli_usage(FILE *f, enum zt_cli_cmd cmd)
 	for (c = 0; c < ZT_CMD_COUNT; c++) {
 		if (cmd != ZT_CMD_NONE && c != cmd)
 			continue;
-		for (k = 0; k < 3 && zt_cli_cmds[c].use[k].operands != NULL;
+		for (k = 0; k < 4 && zt_cli_cmds[c].use[k].operands != NULL;
 		    k++) {
 			fputs(first ? "usage: " : "       ", f);
 			use_line(f, c, &zt_cli_cmds[c].use[k], 7);

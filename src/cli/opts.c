@@ -31,7 +31,8 @@
 #define INGEST	ZT_CMD_BIT(ZT_CMD_INGEST)
 #define QUERY	ZT_CMD_BIT(ZT_CMD_QUERY)
 #define STATS	ZT_CMD_BIT(ZT_CMD_STATS)
-#define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS)
+#define EXPORT	ZT_CMD_BIT(ZT_CMD_EXPORT)
+#define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS | EXPORT)
 #define SELECT	(CHECK | LB | PAIRS | QUERY)	/* the record filters */
 #define ALL	(ZT_CMD_BIT(ZT_CMD_COUNT) - 1)
 #define OPT(o)	(1u << (o))
@@ -46,7 +47,7 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    CHECK | LB | PAIRS | RULES, 0,
 	    "add a rule file or directory (repeatable)" },
 	{ 'o', "output", ZT_OPT_OUTPUT, ZT_VAL_FORMAT, "-o format[=file]",
-	    NULL, CHECK | LB | PAIRS | RULES | QUERY | STATS, 0,
+	    NULL, CHECK | LB | PAIRS | RULES | QUERY | STATS | EXPORT, 0,
 	    "output format, to a file with =file" },
 	{ 0, "fail-on", ZT_OPT_FAIL_ON, ZT_VAL_WORDS,
 	    "--fail-on error | warning", "error warning", CHECK, 0,
@@ -91,6 +92,15 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	{ 0, "color", ZT_OPT_COLOR, ZT_VAL_WORDS, "--color auto | always | never",
 	    "auto always never", CHECK | LB, 0,
 	    "colour the text: on a terminal (default), always or never" },
+	{ 0, "table", ZT_OPT_TABLE, ZT_VAL_WORDS,
+	    "--table records | workloads | services | endpoints",
+	    "records workloads services endpoints", EXPORT, 0,
+	    "the table to export (default records)" },
+	{ 0, "dialect", ZT_OPT_DIALECT, ZT_VAL_WORDS, "--dialect clickhouse",
+	    "clickhouse", RULES, 0,
+	    "rules sql: the SQL dialect (clickhouse, the default)" },
+	{ 0, "ddl", ZT_OPT_DDL, ZT_VAL_NONE, "--ddl", NULL, EXPORT, 0,
+	    "print ClickHouse's CREATE TABLE for the table, not its rows" },
 	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
 	    "follow a stream (not available yet)" },
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
@@ -127,8 +137,12 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	[ZT_CMD_RULES] = { "rules", zt_cli_rules, zt_cli_render_rules,
 	    "list, show or lint rules",
 	    "list: the rules check would run; show ID: a rule's YAML and where\n"
-	    "it is defined; lint FILE...: check rule files on their own.\n",
-	    { { ~0u, "list" }, { ~0u, "show\tid" }, { 0, "lint\tfile ..." } } },
+	    "it is defined; lint FILE...: check rule files on their own;\n"
+	    "sql [ID...]: the rules as ClickHouse SQL over the table that\n"
+	    "ztlog export fills.\n",
+	    { { ~OPT(ZT_OPT_DIALECT), "list" },
+	      { ~OPT(ZT_OPT_DIALECT), "show\tid" }, { 0, "lint\tfile ..." },
+	      { OPT(ZT_OPT_RULES) | OPT(ZT_OPT_DIALECT), "sql\t[id ...]" } } },
 	[ZT_CMD_INGEST] = { "ingest", zt_cli_ingest, NULL,
 	    "append the records of the inputs to a database file",
 	    "Append the records of the inputs to a database file, each source\n"
@@ -143,6 +157,13 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	    "line accounting per source and per pod",
 	    "Count the lines, records, other and malformed lines per source\n"
 	    "and per pod.\n",
+	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
+	[ZT_CMD_EXPORT] = { "export", zt_cli_export, zt_cli_render_export,
+	    "write the records for a log store (JSON Lines, CSV, ClickHouse)",
+	    "Write the records of the inputs (or of -d), or an inventory table,\n"
+	    "for a log store: jsonl (one JSON object a line), csv (with a\n"
+	    "header), clickhouse (TabSeparated, exact bytes).  --ddl prints\n"
+	    "ClickHouse's CREATE TABLE for it instead.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_COMPLETION] = { "completion", zt_cli_completion, NULL,
 	    "print a shell completion script",
@@ -170,9 +191,11 @@ static const struct {
 	const char	*name;
 	unsigned	 cmds;
 } fmts[] = {
+	{ "jsonl", EXPORT },
 	{ "text", LB | PAIRS | RULES },
 	{ "table", QUERY | STATS },
-	{ "csv", QUERY },
+	{ "csv", QUERY | EXPORT },
+	{ "clickhouse", EXPORT },
 	{ "json", LB | PAIRS | RULES | QUERY | STATS },
 	{ "ndjson", QUERY },
 };
@@ -580,6 +603,8 @@ check_outputs(struct parse *p)
 		    "others need =FILE)");
 	if (o->cmd == ZT_CMD_QUERY && o->nout > 1)
 		mistake(p, "query takes one -o: it runs the SQL once");
+	if (o->cmd == ZT_CMD_EXPORT && o->nout > 1)
+		mistake(p, "export takes one -o");
 }
 
 /* Apply one option the command accepts. */
@@ -692,6 +717,23 @@ apply(struct parse *p, const struct seen *s)
 			mistake(p, "%s: '%s' is not auto, always or never",
 			    s->as, s->val);
 		break;
+	case ZT_OPT_DIALECT:
+		if (strcmp(s->val, "clickhouse") != 0)
+			mistake(p, "%s: '%s' is not a dialect ztlog writes "
+			    "(clickhouse)", s->as, s->val);
+		break;
+	case ZT_OPT_DDL:
+		o->ddl = 1;
+		break;
+	case ZT_OPT_TABLE:
+		if (strcmp(s->val, "records") != 0 &&
+		    strcmp(s->val, "workloads") != 0 &&
+		    strcmp(s->val, "services") != 0 &&
+		    strcmp(s->val, "endpoints") != 0)
+			mistake(p, "%s: '%s' is not records, workloads, "
+			    "services or endpoints", s->as, s->val);
+		o->table = s->val;
+		break;
 	case ZT_OPT_HELP:
 	case ZT_OPT_VERSION:
 		break;
@@ -774,14 +816,10 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 		mistake(&p, "%s", zt_cli_filter_end(o));
 	if (o->cmd != ZT_CMD_NONE && p.err[0] == '\0')
 		check_outputs(&p);
-	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given)) {
-		zt_cli_help(o->cmd);
+	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given))
 		return 1;
-	}
-	if (p.version && p.err[0] == '\0') {
-		zt_cli_version();
-		return 1;
-	}
+	if (p.version && p.err[0] == '\0')
+		return 2;
 	if (p.err[0] == '\0' && o->cmd == ZT_CMD_NONE)
 		mistake(&p, "no command given");
 	if (p.err[0] != '\0') {

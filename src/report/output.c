@@ -13,10 +13,11 @@
 int
 zt_ofmt_parse(const char *s, unsigned allowed)
 {
-	static const char *const names[] = { "table", "csv", "json", "ndjson" };
+	static const char *const names[] = { "table", "csv", "json", "ndjson",
+	    "tsv" };
 	int	 i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0 && (allowed & (1u << i)))
 			return i;
 	return -1;
@@ -181,6 +182,36 @@ fit_widths(size_t *w, int nc)
 	}
 }
 
+/*
+ * Write the current row as one line of ClickHouse's TabSeparated format:
+ * NULL as \N, numbers as SQLite prints them, text escaped (ZT_ESC_TSV),
+ * a blob as its bytes, escaped alike.
+ */
+static void
+tsv_line(sqlite3_stmt *s, struct zt_buf *line, FILE *out)
+{
+	int	 nc = sqlite3_column_count(s);
+	int	 i, t;
+
+	line->n = 0;
+	for (i = 0; i < nc; i++) {
+		if (i > 0)
+			zt_buf_addc(line, '\t');
+		if ((t = sqlite3_column_type(s, i)) == SQLITE_NULL)
+			zt_buf_add(line, "\\N", 2);
+		else if (t == SQLITE_BLOB)
+			zt_escape(line, ZT_ESC_TSV,
+			    (const char *)sqlite3_column_blob(s, i),
+			    (size_t)sqlite3_column_bytes(s, i));
+		else
+			zt_escape(line, ZT_ESC_TSV,
+			    (const char *)sqlite3_column_text(s, i),
+			    (size_t)sqlite3_column_bytes(s, i));
+	}
+	zt_buf_addc(line, '\n');
+	fwrite(line->p, 1, line->n, out);
+}
+
 static void
 pad_to(struct zt_buf *b, size_t n)
 {
@@ -321,6 +352,10 @@ zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object, FILE *out,
 		rows++;
 		if (f == ZT_OUT_CSV) {
 			csv_line(s, 0, &b, &line, out);
+			continue;
+		}
+		if (f == ZT_OUT_TSV) {
+			tsv_line(s, &line, out);
 			continue;
 		}
 		b.n = 0;

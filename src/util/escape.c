@@ -40,7 +40,7 @@ static const char *
 ascii_esc(enum zt_esc how, unsigned char c)
 {
 	int	 cstyle = how == ZT_ESC_TEXT || how == ZT_ESC_JSON ||
-	    how == ZT_ESC_MD;
+	    how == ZT_ESC_MD || how == ZT_ESC_TSV;
 
 	if (how == ZT_ESC_MD) {
 		switch (c) {
@@ -97,7 +97,8 @@ ascii_esc(enum zt_esc how, unsigned char c)
 		break;
 	}
 	if (c < 0x20 || c == 0x7f)
-		return how == ZT_ESC_CSV || how == ZT_ESC_UTF8 ? NULL : "";
+		return how == ZT_ESC_CSV || how == ZT_ESC_UTF8 ||
+		    how == ZT_ESC_TSV ? NULL : "";
 	return NULL;
 }
 

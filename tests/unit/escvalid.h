@@ -125,7 +125,7 @@ ev_escape(enum zt_esc how, const unsigned char *p, size_t n)
 			return 2;
 		how = ZT_ESC_TEXT;
 	}
-	if (how == ZT_ESC_TEXT) {
+	if (how == ZT_ESC_TEXT || how == ZT_ESC_TSV) {
 		if (memchr("\\tnr", p[1], 4) != NULL)
 			return 2;
 		return p[1] == 'x' && ev_hex(p + 2, n - 2, 2, 1) ? 4 : 0;
@@ -181,6 +181,12 @@ esc_valid(enum zt_esc how, const char *s, size_t n)
 				return 0;
 			if ((cp == '\\' || cp == '&') &&
 			    (k = ev_escape(how, p + i, n - i)) == 0)
+				return 0;
+			break;
+		case ZT_ESC_TSV:
+			if (cp == '\t' || cp == '\n' || cp == '\r')
+				return 0;
+			if (cp == '\\' && (k = ev_escape(how, p + i, n - i)) == 0)
 				return 0;
 			break;
 		}
