@@ -319,8 +319,10 @@ want_ascii(enum zt_esc how, unsigned char c, char *out)
 			out[1] = c == '\t' ? 't' : c == '\n' ? 'n' :
 			    c == '\r' ? 'r' : (char)c;
 			out[2] = '\0';
-		} else if (how == ZT_ESC_TSV)
-			strcpy(out, c == 0 ? "\\x00" : out);
+		} else if (how == ZT_ESC_TSV) {
+			if (c == 0)
+				strcpy(out, "\\x00");
+		}
 		else if (ctl && how == ZT_ESC_JSON)
 			snprintf(out, 8, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
 		else if (ctl)
