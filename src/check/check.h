@@ -101,6 +101,42 @@ struct zt_result {
 	size_t			 nclk;
 };
 
+/* What the graphical reports draw (facts.h), of the records kept. */
+struct zt_facts_ns {
+	char		*name;		/* source namespace, "" none; owned */
+	int64_t		 outbound;
+	int64_t		 hbone;		/* of them through HBONE */
+};
+
+struct zt_facts_podrow {
+	char		*pod;		/* the ztunnel pod, "" none; owned */
+	int64_t		 records, outbound, inbound, errors;
+	int64_t		 first_us, last_us;
+};
+
+struct zt_facts_pair {
+	char		*client;	/* ztunnel pods; "" not in the input */
+	char		*server;
+	int64_t		 outbound;	/* HBONE records the client logged */
+	int64_t		 inbound;	/* those the server logged */
+};
+
+struct zt_facts {
+	struct zt_facts_ns	*ns;	/* by name */
+	size_t			 nns;
+	struct zt_facts_podrow	*pods;	/* by name */
+	size_t			 npods;
+	struct zt_facts_pair	*pairs;	/* by client, server */
+	size_t			 npairs;
+	int64_t			 t0_us;	/* the first bin's start */
+	int64_t			 step_us;	/* a bin's length */
+	size_t			 nbins;	/* at most 60 */
+	int64_t			*bin_records;	/* owned */
+	int64_t			*bin_errors;	/* owned */
+};
+
+void	zt_facts_free(struct zt_facts *f);
+
 struct zt_checkrun {
 	struct zt_result	*res;
 	size_t			 nres;
@@ -113,9 +149,14 @@ struct zt_checkrun {
 	int64_t			 malformed;
 	struct zt_pairrow	*pairs;		/* with keep_pairs */
 	size_t			 npairs;
+	int			 filtered;	/* a selection was given */
+	int64_t			 selected;	/* records it kept */
+	char			 select_err[256]; /* it failed, or "" */
+	struct zt_facts		 facts;
 };
 
 struct zt_inv;
+struct zt_select;
 
 struct zt_checkopts {
 	int		 examples;	/* per rule */
@@ -131,6 +172,11 @@ struct zt_checkopts {
 					   it may still grow while records
 					   are fed (bug-report config
 					   dumps): see zt_check_ctx */
+	int		 facts;		/* gather run->facts (html report) */
+	const struct zt_select *select;	/* the records the rules see
+					   (--since, -n, ...), or NULL:
+					   the others are skipped before
+					   anything looks at them */
 };
 
 /*

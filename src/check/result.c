@@ -103,5 +103,6 @@ zt_check_free(struct zt_checkrun *run)
 		free(run->warnings[i]);
 	free(run->warnings);
 	free(run->pairs);
+	zt_facts_free(&run->facts);
 	memset(run, 0, sizeof(*run));
 }

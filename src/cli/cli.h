@@ -26,6 +26,7 @@
 #include "ingest.h"
 #include "report/report.h"
 #include "check/rules.h"
+#include "rules/select.h"
 #include "store/store.h"
 
 #define DEFAULT_DB	"ztlog.db"
@@ -62,13 +63,19 @@ enum zt_cli_optid {
 	ZT_OPT_EXAMPLES,
 	ZT_OPT_SQL_TIMEOUT,
 	ZT_OPT_SQL_MEMORY,
+	ZT_OPT_SINCE,
+	ZT_OPT_UNTIL,
+	ZT_OPT_NAMESPACE,
+	ZT_OPT_WORKLOAD,
 	ZT_OPT_SERVICE,
+	ZT_OPT_NOT,
 	ZT_OPT_UNMATCHED,
 	ZT_OPT_MAX_LINE,
 	ZT_OPT_INVENTORY,
 	ZT_OPT_INCLUDE,
 	ZT_OPT_EXCLUDE,
 	ZT_OPT_FOLLOW,
+	ZT_OPT_COLOR,
 	ZT_OPT_DDL,
 	ZT_OPT_TABLE,
 	ZT_OPT_DIALECT,
@@ -158,7 +165,10 @@ struct zt_cli_opts {
 	struct zt_cli_out out[ZT_CLI_MAXOUT];	/* -o, in order */
 	int		 nout;
 	const char	*only;		/* --only, or NULL */
-	const char	*service;	/* --service, or NULL */
+	const char	*service;	/* the last --service, or NULL */
+	struct zt_select select;	/* --since, -n, --service, ... */
+	int		 negate;	/* --not waits for its filter */
+	int		 color;		/* --color: 0 auto, 1 always, 2 never */
 	size_t		 maxline;	/* --max-line */
 	int		 quiet;		/* -q */
 	int		 fail_warn;	/* --fail-on warning */
@@ -196,6 +206,23 @@ void	zt_cli_help(enum zt_cli_cmd cmd);
 void	zt_cli_version(void);
 int	zt_cli_cmd_help(struct zt_cli_opts *o);
 int	zt_cli_cmd_version(struct zt_cli_opts *o);
+
+/* filters.c */
+/*
+ * One of --since, --until, -n, --workload, --service, --not into
+ * o->select.  Returns NULL, or the mistake (in msg).
+ */
+const char *zt_cli_filter_opt(struct zt_cli_opts *o, enum zt_cli_optid id,
+	    const char *val, char *msg, size_t msgsize);
+/* After the line: a --not with no filter after it, or NULL. */
+const char *zt_cli_filter_end(const struct zt_cli_opts *o);
+/*
+ * Make the records view of db show what o->select keeps: a temporary
+ * view of the same name over main.records (query, sql rules).  Returns
+ * 0, or -1 with err set.
+ */
+int	zt_cli_select_sql(sqlite3 *db, const struct zt_select *s,
+	    struct zt_err *err);
 
 /* complete.c */
 int	zt_cli_completion(struct zt_cli_opts *o);
@@ -248,8 +275,17 @@ struct zt_store *zt_cli_open_store(const struct zt_cli_opts *o, int ninputs,
 int	zt_cli_finish_output(void);
 /* Built-in rules, then -r paths, then --only.  NULL-free; -1 on error. */
 int	zt_cli_load_rules(const struct zt_cli_opts *o, struct zt_ruleset *rs);
-/* Colour on f: a terminal, NO_COLOR unset or empty, TERM not dumb. */
-int	zt_cli_use_color(FILE *f);
+/*
+ * Colour on f: --color always, or (auto) a terminal, NO_COLOR unset or
+ * empty, TERM not dumb; never with --color never.
+ */
+int	zt_cli_use_color(FILE *f, const struct zt_cli_opts *o);
+/*
+ * The columns text on f must fit: $COLUMNS when it is a number (20 or
+ * more), else the terminal's width; 0 (no limit) when f is no terminal,
+ * and for any f but standard output and error (-o FORMAT=FILE).
+ */
+size_t	zt_cli_width(FILE *f);
 /*
  * The common front of check, lb and pairs: rules first (so a bad rule
  * file stops us before any input is read), then the data, then one run.

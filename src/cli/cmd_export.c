@@ -155,6 +155,7 @@ zt_cli_export(struct zt_cli_opts *o)
 {
 	struct zt_store		*st;
 	struct export_res	 x;
+	struct zt_err		 err;
 	int			 n;
 	int			 out;
 
@@ -166,6 +167,11 @@ zt_cli_export(struct zt_cli_opts *o)
 		zt_cli_load(st, o, o->nargs, o->args, NULL);
 	else
 		zt_cli_inventory_unread(o);
+	if (zt_cli_select_sql(zt_store_db(st), &o->select, &err) == -1) {
+		zt_diag_err(&err);
+		zt_store_close(st);
+		goto stopped;
+	}
 	x.db = zt_store_db(st);
 	x.table = o->table != NULL ? o->table : "records";
 	x.ddl = o->ddl;

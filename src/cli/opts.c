@@ -33,6 +33,7 @@
 #define STATS	ZT_CMD_BIT(ZT_CMD_STATS)
 #define EXPORT	ZT_CMD_BIT(ZT_CMD_EXPORT)
 #define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS | EXPORT)
+#define SELECT	(CHECK | LB | PAIRS | QUERY | EXPORT)	/* record filters */
 #define ALL	(ZT_CMD_BIT(ZT_CMD_COUNT) - 1)
 #define OPT(o)	(1u << (o))
 
@@ -60,8 +61,21 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    "time an sql rule may take (default 30s, 0: none)" },
 	{ 0, "sql-memory", ZT_OPT_SQL_MEMORY, ZT_VAL_ANY, "--sql-memory size",
 	    NULL, CHECK, 0, "memory an sql rule may add (default 512M, 0: none)" },
-	{ 0, "service", ZT_OPT_SERVICE, ZT_VAL_ANY, "--service pcre", NULL, LB,
-	    0, "only services matching the pattern" },
+	{ 0, "since", ZT_OPT_SINCE, ZT_VAL_ANY, "--since time", NULL, SELECT,
+	    0, "only records logged at or after time (RFC 3339; 10m: 10 "
+	    "minutes ago)" },
+	{ 0, "until", ZT_OPT_UNTIL, ZT_VAL_ANY, "--until time", NULL, SELECT,
+	    0, "only records logged before time" },
+	{ 'n', "namespace", ZT_OPT_NAMESPACE, ZT_VAL_ANY, "-n namespace", NULL,
+	    SELECT, 0, "only records from or to the namespace (repeatable)" },
+	{ 0, "workload", ZT_OPT_WORKLOAD, ZT_VAL_ANY, "--workload name",
+	    NULL, SELECT, 0, "only records from or to the workload, name or "
+	    "ns/name (repeatable)" },
+	{ 0, "service", ZT_OPT_SERVICE, ZT_VAL_ANY, "--service pcre", NULL,
+	    SELECT, 0, "only records to services matching the pattern "
+	    "(repeatable)" },
+	{ 0, "not", ZT_OPT_NOT, ZT_VAL_NONE, "--not", NULL, SELECT, 0,
+	    "drop the records the next filter matches" },
 	{ 0, "unmatched", ZT_OPT_UNMATCHED, ZT_VAL_NONE, "--unmatched", NULL,
 	    PAIRS, 0, "only records without a twin (exit 1 if any)" },
 	{ 0, "max-line", ZT_OPT_MAX_LINE, ZT_VAL_ANY, "--max-line size", NULL,
@@ -75,6 +89,9 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	{ 0, "exclude", ZT_OPT_EXCLUDE, ZT_VAL_ANY, "--exclude glob", NULL,
 	    INPUTS, 0, "do not read files and archive members matching glob "
 	    "(repeatable)" },
+	{ 0, "color", ZT_OPT_COLOR, ZT_VAL_WORDS, "--color auto | always | never",
+	    "auto always never", CHECK | LB, 0,
+	    "colour the text: on a terminal (default), always or never" },
 	{ 0, "table", ZT_OPT_TABLE, ZT_VAL_WORDS,
 	    "--table records | workloads | services | endpoints",
 	    "records workloads services endpoints", EXPORT, 0,
@@ -478,6 +495,7 @@ guess_format(enum zt_cli_cmd cmd, const char *file)
 	static const char *const ext[][2] = {
 		{ ".xml", "junit" }, { ".json", "json" }, { ".ndjson",
 		"ndjson" }, { ".jsonl", "ndjson" }, { ".csv", "csv" },
+		{ ".md", "markdown" }, { ".html", "html" },
 	};
 	const char	*v[16];
 	size_t		 n = zt_cli_formats(cmd, v, 16);
@@ -595,6 +613,7 @@ apply(struct parse *p, const struct seen *s)
 {
 	struct zt_cli_opts *o = p->o;
 	int64_t		 num;
+	char		 msg[256];
 
 	switch (s->d->id) {
 	case ZT_OPT_QUIET:
@@ -648,8 +667,15 @@ apply(struct parse *p, const struct seen *s)
 			mistake(p, "%s: bad size '%s' (1M to 1G, suffix M or G; "
 			    "0 for none)", s->as, s->val);
 		break;
+	case ZT_OPT_SINCE:
+	case ZT_OPT_UNTIL:
+	case ZT_OPT_NAMESPACE:
+	case ZT_OPT_WORKLOAD:
 	case ZT_OPT_SERVICE:
-		o->service = s->val;
+	case ZT_OPT_NOT:
+		if (zt_cli_filter_opt(o, s->d->id, s->val, msg,
+		    sizeof(msg)) != NULL)
+			mistake(p, "%s: %s", s->as, msg);
 		break;
 	case ZT_OPT_UNMATCHED:
 		o->unmatched = 1;
@@ -679,6 +705,17 @@ apply(struct parse *p, const struct seen *s)
 		break;
 	case ZT_OPT_FOLLOW:
 		o->follow = 1;
+		break;
+	case ZT_OPT_COLOR:
+		if (strcmp(s->val, "always") == 0)
+			o->color = 1;
+		else if (strcmp(s->val, "never") == 0)
+			o->color = 2;
+		else if (strcmp(s->val, "auto") == 0)
+			o->color = 0;
+		else
+			mistake(p, "%s: '%s' is not auto, always or never",
+			    s->as, s->val);
 		break;
 	case ZT_OPT_DIALECT:
 		if (strcmp(s->val, "clickhouse") != 0)
@@ -744,6 +781,7 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 	char		 b[128];
 
 	memset(o, 0, sizeof(*o));
+	zt_diag_width(zt_cli_width(stderr));
 	clock_gettime(CLOCK_REALTIME, &o->started);
 	clock_gettime(CLOCK_MONOTONIC, &o->mono);
 	o->cmd = ZT_CMD_NONE;
@@ -774,6 +812,8 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 			apply(&p, &p.seen[i]);
 	}
 	free(p.seen);
+	if (o->cmd != ZT_CMD_NONE && zt_cli_filter_end(o) != NULL)
+		mistake(&p, "%s", zt_cli_filter_end(o));
 	if (o->cmd != ZT_CMD_NONE && p.err[0] == '\0')
 		check_outputs(&p);
 	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given))
@@ -795,6 +835,7 @@ void
 zt_cli_opts_free(struct zt_cli_opts *o)
 {
 	free(o->args);
+	zt_select_free(&o->select);
 	o->args = NULL;
 	o->nargs = 0;
 }

@@ -49,5 +49,10 @@ int	zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
  */
 int	zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object,
 	    FILE *out, struct zt_err *err);
+/*
+ * Tables from now on fit width columns (0, the default: any): the widest
+ * columns are narrowed and their cells cut with "…".
+ */
+void	zt_output_width(size_t width);
 
 #endif

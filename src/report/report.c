@@ -9,6 +9,7 @@
 
 #include "report/report.h"
 #include "util/escape.h"
+#include "util/wrap.h"
 #include "util/xalloc.h"
 
 #ifndef ZTLOG_VERSION
@@ -27,6 +28,8 @@ const struct zt_report_fmt zt_report_fmts[] = {
 	{ "text", write_text },
 	{ "json", write_json },
 	{ "junit", write_junit },
+	{ "markdown", zt_report_markdown },
+	{ "html", zt_report_html },
 	{ NULL, NULL }
 };
 
@@ -222,9 +225,14 @@ write_text(FILE *f, const struct zt_report *r)
 	    "%zu skipped", verdict, run->nres,
 	    run->nres == 1 ? "" : "s", n[ZT_ST_PASS] + n[ZT_ST_INFO],
 	    n[ZT_ST_FAIL] + n[ZT_ST_ERROR], n[ZT_ST_WARN], n[ZT_ST_SKIP]);
-	fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
-	    run->records, run->records == 1 ? "" : "s", run->lines,
-	    run->lines == 1 ? "" : "s");
+	if (run->filtered)
+		fprintf(f, " (%" PRId64 " of %" PRId64 " records kept by the "
+		    "filters, from %" PRId64 " line%s", run->selected,
+		    run->records, run->lines, run->lines == 1 ? "" : "s");
+	else
+		fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
+		    run->records, run->records == 1 ? "" : "s", run->lines,
+		    run->lines == 1 ? "" : "s");
 	if (r->errs.all > 0)
 		fprintf(f, "; %zu error%s", r->errs.all,
 		    r->errs.all == 1 ? "" : "s");
@@ -320,8 +328,11 @@ write_json(FILE *f, const struct zt_report *r)
 	}
 	fprintf(f, ",\n\"input\":{\"sources\":%" PRId64 ",\"lines\":%" PRId64
 	    ",\"records\":%" PRId64 ",\"other\":%" PRId64 ",\"malformed\":%"
-	    PRId64 "},\n", run->sources, run->lines, run->records, run->other,
+	    PRId64, run->sources, run->lines, run->records, run->other,
 	    run->malformed);
+	if (run->filtered)
+		fprintf(f, ",\"selected\":%" PRId64, run->selected);
+	fputs("},\n", f);
 	fputs("\"warnings\":[", f);
 	for (i = 0; i < run->nwarn; i++) {
 		if (i > 0)
@@ -576,12 +587,15 @@ zt_report_write(FILE *f, const struct zt_report *r, const char *name)
 /* ---- lb and pairs ----------------------------------------------------------- */
 
 void
-zt_report_lb(FILE *f, const struct zt_result *bal, int color)
+zt_report_lb(FILE *f, const struct zt_result *bal, int color, size_t width)
 {
 	const struct zt_lbsvc	*sv;
+	struct zt_buf		 b = { NULL, 0, 0 };
 	size_t			 i;
 	size_t			 k;
 	size_t			 w;
+	size_t			 ew;
+	size_t			 bw;
 	int64_t			 mx;
 	int			 bar;
 
@@ -608,26 +622,37 @@ zt_report_lb(FILE *f, const struct zt_result *bal, int color)
 		w = 0;
 		mx = 0;
 		for (k = 0; k < sv->nep; k++) {
-			size_t ew = zt_escape_width(sv->ep[k].name,
+			ew = zt_escape_width(sv->ep[k].name,
 			    strlen(sv->ep[k].name));
-
 			if (ew > w)
 				w = ew;
 			if (sv->ep[k].n > mx)
 				mx = sv->ep[k].n;
 		}
+		/* "  name  bar  count  share": 20 columns besides the two. */
+		bw = 40;
+		if (width > 0 && w + bw + 20 > width)
+			bw = width > w + 30 ? width - w - 20 : 10;
+		if (width > 0 && w + bw + 20 > width)
+			w = width > 38 ? width - 30 : 8;
 		for (k = 0; k < sv->nep; k++) {
+			b.n = 0;
+			zt_escape(&b, ZT_ESC_TEXT, sv->ep[k].name,
+			    strlen(sv->ep[k].name));
 			fputs("  ", f);
-			esc(f, sv->ep[k].name);
-			fprintf(f, "%*s  ", (int)(w - zt_escape_width(
-			    sv->ep[k].name, strlen(sv->ep[k].name))), "");
-			bar = mx > 0 ? (int)((sv->ep[k].n * 40 + mx - 1) / mx) : 0;
-			fprintf(f, "%-40.*s  %6" PRId64 "  %5.1f%%\n", bar,
-			    "########################################",
-			    sv->ep[k].n, 100.0 * (double)sv->ep[k].n /
+			zt_wrap_cell(f, b.p, b.n, w, 1);
+			fputs("  ", f);
+			bar = mx > 0 ? (int)((sv->ep[k].n * (int64_t)bw + mx - 1) /
+			    mx) : 0;
+			fprintf(f, "%-*.*s  %6" PRId64 "  %5.1f%%\n", (int)bw, bar,
+			    "########################################"
+			    "########################################"
+			    "########################################", sv->ep[k].n,
+			    100.0 * (double)sv->ep[k].n /
 			    (double)(sv->total ? sv->total : 1));
 		}
 	}
+	zt_buf_free(&b);
 	if (bal->nsvc == 0)
 		fputs("no outbound connections to a service\n", f);
 }

@@ -54,6 +54,10 @@ struct zt_report_fmt {
 
 extern const struct zt_report_fmt zt_report_fmts[];
 
+/* The writers of their own files: markdown.c, html.c. */
+void	zt_report_markdown(FILE *f, const struct zt_report *r);
+void	zt_report_html(FILE *f, const struct zt_report *r);
+
 /* The format called name, or NULL. */
 const struct zt_report_fmt *zt_report_fmt_find(const char *name);
 /*
@@ -75,8 +79,13 @@ void	zt_report_json_head(FILE *f, const char *result, int status,
 /* The errors as "error: file:line:col: message" lines (none: nothing). */
 void	zt_report_errors_text(FILE *f, const struct zt_report_errs *e);
 
-/* `ztlog lb`: each service's distribution as bars. */
-void	zt_report_lb(FILE *f, const struct zt_result *bal, int color);
+/*
+ * `ztlog lb`: each service's distribution as bars, the bars scaled to
+ * fit width columns (0: 40 columns of bar) and endpoint names cut with
+ * "…" when even a 10-column bar would not fit.
+ */
+void	zt_report_lb(FILE *f, const struct zt_result *bal, int color,
+	    size_t width);
 /* The same as JSON; bal NULL: stopped before a result. */
 void	zt_report_lb_json(FILE *f, const struct zt_result *bal, int status,
 	    const struct zt_report_errs *e);

@@ -36,6 +36,8 @@ int	zt_err_at(struct zt_err *err, const char *file, unsigned long line,
 
 /* Quiet mode drops notices and warnings, never errors. */
 void	zt_diag_quiet(int on);
+/* Wrap each diagnostic at the words to w columns (wrap.h); 0: never. */
+void	zt_diag_width(size_t w);
 /* Print an error from err and raise the exit status to ZT_EXIT_ERROR. */
 void	zt_diag_err(const struct zt_err *err);
 void	zt_diag_error(const char *file, const char *fmt, ...) ZT_ATTR_PRINTF(2, 3);

@@ -43,6 +43,11 @@
  *                and backslash as \t \n \r \\, NUL as \x00.  ClickHouse
  *                reads \xNN back as the byte, so this one is reversible:
  *                the exact bytes arrive.
+ *   ZT_ESC_MD    GitHub-flavoured Markdown text and table cells: what
+ *                ZT_ESC_TEXT escapes, the same way; & < > as entities
+ *                (no HTML gets through); | ` * _ [ ] ~ with a backslash
+ *                (no table cell ends, no code span, emphasis or link
+ *                starts).
  *
  * A backslash from the input is not doubled in JSON, XML, CSV or UTF8,
  * so a literal "\xff" and the byte 0xff look alike there (exact bytes:
@@ -64,7 +69,8 @@ enum zt_esc {
 	ZT_ESC_XML,
 	ZT_ESC_CSV,
 	ZT_ESC_UTF8,
-	ZT_ESC_TSV
+	ZT_ESC_TSV,
+	ZT_ESC_MD
 };
 
 /* Append s[0..n) to b, escaped for how. */

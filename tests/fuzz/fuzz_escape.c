@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		 i;
 	int		 how;
 
-	for (how = ZT_ESC_TEXT; how <= ZT_ESC_TSV; how++) {
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 		b.n = 0;
 		zt_escape(&b, (enum zt_esc)how, s, size);
 		if (!esc_valid((enum zt_esc)how, b.n ? b.p : "", b.n))

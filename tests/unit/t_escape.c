@@ -319,8 +319,10 @@ want_ascii(enum zt_esc how, unsigned char c, char *out)
 			out[1] = c == '\t' ? 't' : c == '\n' ? 'n' :
 			    c == '\r' ? 'r' : (char)c;
 			out[2] = '\0';
-		} else if (how == ZT_ESC_TSV)
-			strcpy(out, c == 0 ? "\\x00" : out);
+		} else if (how == ZT_ESC_TSV) {
+			if (c == 0)
+				strcpy(out, "\\x00");
+		}
 		else if (ctl && how == ZT_ESC_JSON)
 			snprintf(out, 8, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
 		else if (ctl)
@@ -350,6 +352,18 @@ want_ascii(enum zt_esc how, unsigned char c, char *out)
 		if (c == 0)
 			strcpy(out, "\\x00");
 		break;
+	case ZT_ESC_MD:
+		if (c == '&')
+			strcpy(out, "&amp;");
+		else if (c == '<')
+			strcpy(out, "&lt;");
+		else if (c == '>')
+			strcpy(out, "&gt;");
+		else if (c != 0 && strchr("|`*_[]~", c) != NULL)
+			snprintf(out, 8, "\\%c", c);
+		else
+			want_ascii(ZT_ESC_TEXT, c, out);
+		break;
 	}
 }
 
@@ -365,7 +379,7 @@ every_ascii_byte_in_every_format(void)
 	int		 bad = 0;
 	size_t		 wn;
 
-	for (how = ZT_ESC_TEXT; how <= ZT_ESC_TSV; how++) {
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 		for (c = 0; c < 0x80; c++) {
 			want_ascii((enum zt_esc)how, (unsigned char)c, want);
 			wn = strlen(want);
@@ -436,10 +450,10 @@ width_counts_escaped_characters(void)
 }
 
 /* Bits of enum zt_esc, for the formats that write a character as bytes. */
-#define T	(1u << ZT_ESC_TEXT)
+#define T	((1u << ZT_ESC_TEXT) | (1u << ZT_ESC_MD))
 #define X	(1u << ZT_ESC_XML)
 #define ALL	(T | (1u << ZT_ESC_JSON) | X | (1u << ZT_ESC_CSV) | \
-		    (1u << ZT_ESC_UTF8) | (1u << ZT_ESC_TSV))
+		    (1u << ZT_ESC_UTF8) | (1u << ZT_ESC_TSV) | (1u << ZT_ESC_MD))
 
 static const struct {
 	const char	*s;
@@ -537,7 +551,7 @@ every_class_in_every_format(void)
 	int		 bad = 0;
 
 	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
-		for (how = ZT_ESC_TEXT; how <= ZT_ESC_TSV; how++) {
+		for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 			/* Alone, then between ASCII (resynchronised). */
 			got.n = want.n = 0;
 			zt_escape(&got, (enum zt_esc)how, classes[i].s,
@@ -583,7 +597,7 @@ holds(const char *s, size_t n)
 	int		 how;
 	int		 bad = 0;
 
-	for (how = ZT_ESC_TEXT; how <= ZT_ESC_TSV; how++) {
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 		b.n = 0;
 		zt_escape(&b, (enum zt_esc)how, s, n);
 		if (!esc_valid((enum zt_esc)how, b.n ? b.p : "", b.n))
