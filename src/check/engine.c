@@ -416,7 +416,9 @@ int
 zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
     struct zt_err *err)
 {
-	struct zt_check_ctx	 cx = context(c, &c->all);
+	/* While the first source is read (a stream), what it has so far. */
+	const struct stage	*sg = c->open && !c->merged ? &c->cur : &c->all;
+	struct zt_check_ctx	 cx = context(c, sg);
 	const struct zt_rule	*r;
 	struct zt_result	*res;
 	const struct slot	*sl;
@@ -433,7 +435,7 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 	for (i = 0; i < c->rs->n; i++) {
 		r = &c->rs->r[i];
 		res = &run->res[i];
-		sl = &c->all.slot[c->state[i]];
+		sl = &sg->slot[c->state[i]];
 		res->rule = r;
 		if (sl->err) {
 			res->status = ZT_ST_ERROR;
@@ -443,7 +445,7 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 		}
 		r->type->snapshot(sl->st, r, &cx, res);
 	}
-	coverage(db, run, &c->all.ob, &c->dm);
+	coverage(db, run, &sg->ob, &c->dm);
 	return 0;
 }
 

@@ -65,7 +65,11 @@ zt_cli_render_check(FILE *f, const char *fmt, const void *res,
 	r.hostname = hostname();
 	r.started = o->started.tv_sec;
 	r.elapsed = zt_cli_elapsed(o);
-	zt_report_write(f, &r, fmt);
+	r.live = zt_cli_live();
+	if (o->follow && f == stdout)
+		zt_cli_follow_final(f, fmt, &r);
+	else
+		zt_report_write(f, &r, fmt);
 }
 
 int
@@ -80,12 +84,8 @@ zt_cli_check(struct zt_cli_opts *o)
 
 	if (zt_cli_outputs_begin(o) == -1)
 		goto stopped;
-	if (o->follow) {
-		/* Reserved for follow mode (issue 9). */
-		zt_diag_error(NULL, "-f, --follow: follow mode is not "
-		    "available in this version of ztlog");
+	if (o->follow && zt_cli_follow_usable(o) == -1)
 		goto stopped;
-	}
 	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 0, &rd);
 	if (st == NULL)
 		goto stopped;

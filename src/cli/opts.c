@@ -74,8 +74,10 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	{ 0, "exclude", ZT_OPT_EXCLUDE, ZT_VAL_ANY, "--exclude glob", NULL,
 	    INPUTS, 0, "do not read files and archive members matching glob "
 	    "(repeatable)" },
-	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
-	    "follow a stream (not available yet)" },
+	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 0,
+	    "follow a stream: a verdict every --interval, and at its end" },
+	{ 0, "interval", ZT_OPT_INTERVAL, ZT_VAL_ANY, "--interval duration",
+	    NULL, CHECK, 0, "--follow: time between verdicts (default 5s)" },
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
 	    "this help" },
 	{ 'V', "version", ZT_OPT_VERSION, ZT_VAL_NONE, "-V", NULL, ALL, 0,
@@ -655,6 +657,12 @@ apply(struct parse *p, const struct seen *s)
 	case ZT_OPT_FOLLOW:
 		o->follow = 1;
 		break;
+	case ZT_OPT_INTERVAL:
+		if (zt_parse_duration(s->val, &o->interval_ms) != 0 ||
+		    o->interval_ms < 100)
+			mistake(p, "%s: bad duration '%s' (such as 5s, 1m; at "
+			    "least 100ms)", s->as, s->val);
+		break;
 	case ZT_OPT_HELP:
 	case ZT_OPT_VERSION:
 		break;
@@ -707,6 +715,7 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 	o->cmd = ZT_CMD_NONE;
 	o->maxline = DEFAULT_MAXLINE;
 	o->examples = 5;
+	o->interval_ms = 5000;
 	o->sql_ms = 30000;
 	o->sql_bytes = (int64_t)512 << 20;
 	o->args = zt_xcalloc((size_t)argc + 1, sizeof(*o->args));

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/rec_time.h"
 #include "report/report.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
@@ -150,6 +151,9 @@ write_text(FILE *f, const struct zt_report *r)
 	size_t			 n[6];
 	const char		*verdict;
 
+	if (r->live != NULL && r->live->interrupted)
+		fputs("INTERRUPTED: reading stopped on a signal; the verdicts "
+		    "cover what was read before it\n\n", f);
 	if (run == NULL) {
 		zt_report_errors_text(f, &r->errs);
 		fprintf(f, "\nERROR: no verdict: the run stopped before the "
@@ -273,6 +277,29 @@ zt_report_json_head(FILE *f, const char *result, int status,
 	fprintf(f, "],\"more_errors\":%zu", e->all - e->n);
 }
 
+/* ,"interrupted":true; a follow snapshot's "final" and log-time "span". */
+static void
+json_live(FILE *f, const struct zt_report_live *lv)
+{
+	char	 a[28];
+	char	 b[28];
+
+	if (lv == NULL)
+		return;
+	if (lv->interrupted)
+		fputs(",\"interrupted\":true", f);
+	if (!lv->follow)
+		return;
+	fprintf(f, ",\"final\":%s,\"span\":", lv->final ? "true" : "false");
+	if (lv->first_us == 0 && lv->last_us == 0) {
+		fputs("null", f);
+		return;
+	}
+	zt_format_ts(lv->first_us, a);
+	zt_format_ts(lv->last_us, b);
+	fprintf(f, "{\"first\":\"%s\",\"last\":\"%s\"}", a, b);
+}
+
 static void
 write_json(FILE *f, const struct zt_report *r)
 {
@@ -284,6 +311,7 @@ write_json(FILE *f, const struct zt_report *r)
 	char			 low[8];
 
 	zt_report_json_head(f, result_name(r->status), r->status, &r->errs);
+	json_live(f, r->live);
 	if (run == NULL) {
 		fputs(",\n\"input\":null,\n\"warnings\":[],\n\"rules\":[]}\n", f);
 		return;
@@ -502,6 +530,8 @@ write_junit(FILE *f, const struct zt_report *r)
 	    "name=\"fail_on\" value=\"%s\"/>\n", ZTLOG_VERSION,
 	    result_name(r->status), r->status, r->fail_on_warning ?
 	    "warning" : "error");
+	if (r->live != NULL && r->live->interrupted)
+		fputs("<property name=\"interrupted\" value=\"true\"/>\n", f);
 	if (run != NULL)
 		fprintf(f, "<property name=\"input.sources\" value=\"%" PRId64
 		    "\"/>\n<property name=\"input.lines\" value=\"%" PRId64

@@ -30,6 +30,19 @@ struct zt_report_errs {
 	size_t		 all;		/* in all (>= n) */
 };
 
+/*
+ * A run that read a stream: stopped by a signal (interrupted), or a
+ * snapshot of `check --follow` (follow; the last one final), with the
+ * log time of the records it judged (first_us, last_us; 0 when none).
+ */
+struct zt_report_live {
+	int		 interrupted;
+	int		 follow;
+	int		 final;
+	int64_t		 first_us;
+	int64_t		 last_us;
+};
+
 /* What a check report shows. */
 struct zt_report {
 	const struct zt_checkrun *run;	/* NULL: stopped before judging */
@@ -40,6 +53,7 @@ struct zt_report {
 	const char	*hostname;	/* JUnit */
 	time_t		 started;	/* JUnit timestamp (UTC) */
 	double		 elapsed;	/* JUnit time, seconds */
+	const struct zt_report_live *live;	/* NULL: a whole finite run */
 };
 
 /*
