@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/diag.h"
 
 static struct zt_report_live	 live;
 
@@ -153,6 +154,10 @@ zt_cli_live_end(const struct zt_ingest *ig)
 		fflush(stderr);
 		pg.shown = 0;
 	}
-	if (ig->interrupted)
+	if (ig->interrupted) {
 		live.interrupted = 1;
+		zt_diag_notice(NULL, "interrupted: reading stopped on a "
+		    "signal; what was read is kept (a second Ctrl-C ends "
+		    "ztlog at once)");
+	}
 }
