@@ -433,7 +433,8 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&pp.cv, &ca);
 	pthread_condattr_destroy(&ca);
-	pp.eager = ig->eager;
+	/* A pipe's lines may come slowly: hand each on as it is read. */
+	pp.eager = ig->eager || source_size(info->name) < 0;
 	for (i = 0; i < NBATCH; i++)
 		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
 	pp.in = in;

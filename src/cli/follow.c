@@ -189,9 +189,10 @@ screen(FILE *f, const struct zt_report *r, double lps, int final)
 	fprintf(f, "ztlog check --follow: %s %d, every %" PRId64 ".%03" PRId64
 	    "s\n", final ? "final report after snapshot" : "snapshot",
 	    fw.nsnap, fw.o->interval_ms / 1000, fw.o->interval_ms % 1000);
-	fprintf(f, "%.0f lines/s, %" PRId64 " records, %" PRId64 " pods, %"
-	    PRId64 " sources; log time ", lps, run->records, fw.pods,
-	    run->sources);
+	fprintf(f, "%.0f lines/s, %" PRId64 " record%s, %" PRId64 " pod%s, %"
+	    PRId64 " source%s; log time ", lps, run->records, run->records ==
+	    1 ? "" : "s", fw.pods, fw.pods == 1 ? "" : "s", run->sources,
+	    run->sources == 1 ? "" : "s");
 	span_text(f);
 	fputs("\n\n", f);
 	if (final) {
