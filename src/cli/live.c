@@ -128,6 +128,15 @@ progress_tick(void *ctx, const struct zt_ingest_live *lv)
 	pg.shown = 1;
 }
 
+static void
+progress_clear(void)
+{
+	if (pg.shown) {
+		fputs("\r\033[K", stderr);
+		pg.shown = 0;
+	}
+}
+
 void
 zt_cli_live_begin(struct zt_ingest *ig, const struct zt_cli_opts *o)
 {
@@ -144,16 +153,15 @@ zt_cli_live_begin(struct zt_ingest *ig, const struct zt_cli_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &pg.t0);
 	ig->tick = progress_tick;
 	ig->tick_ms = 250;
+	zt_diag_clear_hook(progress_clear);
 }
 
 void
 zt_cli_live_end(const struct zt_ingest *ig)
 {
-	if (pg.shown) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
-		pg.shown = 0;
-	}
+	progress_clear();
+	fflush(stderr);
+	zt_diag_clear_hook(NULL);
 	if (ig->interrupted) {
 		live.interrupted = 1;
 		zt_diag_notice(NULL, "interrupted: reading stopped on a "

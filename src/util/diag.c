@@ -117,6 +117,15 @@ zt_diag_status(void)
 static void emit(const char *, unsigned long, unsigned long, const char *,
     const char *, va_list) __attribute__((format(printf, 5, 0)));
 
+/* What clears a line drawn in place on stderr (progress), or NULL. */
+static void	(*clear_line)(void);
+
+void
+zt_diag_clear_hook(void (*fn)(void))
+{
+	clear_line = fn;
+}
+
 static void
 emit(const char *file, unsigned long line, unsigned long col,
     const char *level, const char *fmt, va_list ap)
@@ -130,6 +139,8 @@ emit(const char *file, unsigned long line, unsigned long col,
 	if ((size_t)n >= sizeof(buf))
 		n = sizeof(buf) - 1;
 	fflush(stdout);
+	if (clear_line != NULL)
+		clear_line();
 	fputs("ztlog: ", stderr);
 	if (file != NULL) {
 		zt_escape_fput(stderr, ZT_ESC_TEXT, file, strlen(file));
@@ -163,6 +174,8 @@ zt_diag_err(const struct zt_err *err)
 {
 	zt_diag_raise(ZT_EXIT_ERROR);
 	fflush(stdout);
+	if (clear_line != NULL)
+		clear_line();
 	fputs("ztlog: ", stderr);
 	if (err->file != NULL) {
 		zt_escape_fput(stderr, ZT_ESC_TEXT, err->file,
