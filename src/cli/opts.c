@@ -227,6 +227,7 @@ struct parse {
 	int		 help;
 	int		 version;
 	int		 cmd_given;	/* a first operand was read */
+	int		 interval;	/* --interval was given */
 };
 
 static void mistake(struct parse *, const char *, ...)
@@ -658,6 +659,7 @@ apply(struct parse *p, const struct seen *s)
 		o->follow = 1;
 		break;
 	case ZT_OPT_INTERVAL:
+		p->interval = 1;
 		if (zt_parse_duration(s->val, &o->interval_ms) != 0 ||
 		    o->interval_ms < 100)
 			mistake(p, "%s: bad duration '%s' (such as 5s, 1m; at "
@@ -741,6 +743,8 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 			apply(&p, &p.seen[i]);
 	}
 	free(p.seen);
+	if (p.interval && !o->follow)
+		mistake(&p, "--interval goes with --follow");
 	if (o->cmd != ZT_CMD_NONE && p.err[0] == '\0')
 		check_outputs(&p);
 	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given)) {
