@@ -312,6 +312,7 @@ zt_cli_follow_start(const struct zt_cli_opts *o, struct zt_checker *c,
     struct zt_store *st, struct zt_ingest_sink *sink)
 {
 	const char	*fmt = zt_cli_stdout_format(o);
+	const char	*term;
 
 	memset(&fw, 0, sizeof(fw));
 	fw.o = o;
@@ -319,7 +320,10 @@ zt_cli_follow_start(const struct zt_cli_opts *o, struct zt_checker *c,
 	fw.st = st;
 	fw.inner = *sink;
 	fw.fmt = fmt != NULL ? fmt : "text";
-	fw.tty = isatty(STDOUT_FILENO) && strcmp(fw.fmt, "text") == 0;
+	term = getenv("TERM");
+	/* In place needs a terminal that knows cursor home and clear. */
+	fw.tty = isatty(STDOUT_FILENO) && strcmp(fw.fmt, "text") == 0 &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
 	fw.color = fw.tty && zt_cli_use_color(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &fw.t_prev);
 	sink->ctx = &fw;
