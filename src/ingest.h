@@ -36,7 +36,7 @@ struct zt_ingest;
 /* A source being read, for ticks: check --follow, the progress line. */
 struct zt_ingest_live {
 	const struct zt_ingest	*ig;	/* the sources before this one */
-	const char		*name;	/* this source */
+	const char		*name;	/* this source (NULL: none yet) */
 	const struct zt_source_stats *ss;	/* its counts so far */
 	uint64_t		 pods;	/* its pods so far */
 	uint64_t		 raw;	/* its raw bytes read so far */

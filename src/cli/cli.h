@@ -285,6 +285,12 @@ void	zt_cli_live_end(const struct zt_ingest *ig);
  */
 void	zt_cli_follow_start(const struct zt_cli_opts *o, struct zt_checker *c,
 	    struct zt_store *st, struct zt_ingest_sink *sink);
+/*
+ * Before reading standard input (n operands v: none or "-"), a pipe or a
+ * terminal: a snapshot (of nothing yet) each interval until the first
+ * bytes come, or a signal.
+ */
+void	zt_cli_follow_wait(int n, char **v);
 /* The final report of a follow run on standard output. */
 void	zt_cli_follow_final(FILE *f, const char *fmt, const struct zt_report *r);
 /* Can --follow run with these options?  0, or -1 after a usage error. */

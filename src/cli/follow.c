@@ -16,12 +16,15 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "in/input.h"
 #include "parse/rec_time.h"
 #include "util/diag.h"
 #include "util/escape.h"
+#include "util/sig.h"
 #include "util/xalloc.h"
 
 struct follow {
@@ -287,7 +290,7 @@ tick(void *ctx, const struct zt_ingest_live *lv)
 		return;
 	}
 	/* The source being read is not in the sources table yet. */
-	run.sources = (int64_t)(ig->sources + 1);
+	run.sources = (int64_t)(ig->sources + (lv->name != NULL));
 	run.lines = (int64_t)(ig->lines + lv->ss->lines);
 	run.records = (int64_t)(ig->records + lv->ss->records);
 	run.other = (int64_t)(ig->other + lv->ss->other);
@@ -333,6 +336,30 @@ zt_cli_follow_start(const struct zt_cli_opts *o, struct zt_checker *c,
 	zt_cli_live_edit()->follow = 1;
 	zt_cli_live_edit()->final = 1;
 	zt_cli_set_tick(tick, &fw, o->interval_ms, 1);
+}
+
+void
+zt_cli_follow_wait(int n, char **v)
+{
+	struct zt_source_stats	 ss;
+	struct zt_ingest_live	 lv;
+	struct zt_ingest	 ig;
+	struct stat		 sb;
+
+	if (fw.o == NULL || (n > 1 || (n == 1 && strcmp(v[0], "-") != 0)) ||
+	    zt_input_stdin_closed() || fstat(STDIN_FILENO, &sb) == -1 ||
+	    S_ISREG(sb.st_mode))
+		return;
+	memset(&ig, 0, sizeof(ig));
+	memset(&ss, 0, sizeof(ss));
+	memset(&lv, 0, sizeof(lv));
+	lv.ig = &ig;
+	lv.name = NULL;		/* no source begun */
+	lv.ss = &ss;
+	lv.size = -1;
+	zt_sig_catch();
+	while (zt_sig_wait(STDIN_FILENO, (int)fw.o->interval_ms) == 0)
+		tick(&fw, &lv);
 }
 
 void

@@ -272,8 +272,10 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 			return NULL;
 		}
 		sink.ctx = c = zt_checker_new(rs, &co, zt_store_names(st));
-		if (o->follow)
+		if (o->follow) {
 			zt_cli_follow_start(o, c, st, &sink);
+			zt_cli_follow_wait(n, v);
+		}
 		zt_cli_load(st, o, n, v, &sink);
 		if (zt_checker_finish(c, zt_store_db(st), run, &err) == -1)
 			goto bad;
