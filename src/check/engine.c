@@ -417,7 +417,8 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
     struct zt_err *err)
 {
 	/* While the first source is read (a stream), what it has so far. */
-	const struct stage	*sg = c->open && !c->merged ? &c->cur : &c->all;
+	const struct stage	*sg = c->open && !c->merged ? &c->cur :
+				    &c->all;
 	struct zt_check_ctx	 cx = context(c, sg);
 	const struct zt_rule	*r;
 	struct zt_result	*res;

@@ -275,7 +275,8 @@ struct zt_report_live *zt_cli_live_edit(void);
 void	zt_cli_set_tick(void (*fn)(void *, const struct zt_ingest_live *),
 	    void *ctx, int64_t ms, int eager);
 /* Around zt_cli_load's reading: the tick or the progress line; the end. */
-void	zt_cli_live_begin(struct zt_ingest *ig, const struct zt_cli_opts *o);
+void	zt_cli_live_begin(struct zt_ingest *ig,
+	    const struct zt_cli_opts *o);
 void	zt_cli_live_end(const struct zt_ingest *ig);
 
 /* follow.c: check --follow */
@@ -283,8 +284,9 @@ void	zt_cli_live_end(const struct zt_ingest *ig);
  * Make the run of c (over st) a follow run: wrap sink (check's, fed to
  * zt_cli_load) and set the tick that renders a snapshot each interval.
  */
-void	zt_cli_follow_start(const struct zt_cli_opts *o, struct zt_checker *c,
-	    struct zt_store *st, struct zt_ingest_sink *sink);
+void	zt_cli_follow_start(const struct zt_cli_opts *o,
+	    struct zt_checker *c, struct zt_store *st,
+	    struct zt_ingest_sink *sink);
 /*
  * Before reading standard input (n operands v: none or "-"), a pipe or a
  * terminal: a snapshot (of nothing yet) each interval until the first
@@ -292,7 +294,8 @@ void	zt_cli_follow_start(const struct zt_cli_opts *o, struct zt_checker *c,
  */
 void	zt_cli_follow_wait(int n, char **v);
 /* The final report of a follow run on standard output. */
-void	zt_cli_follow_final(FILE *f, const char *fmt, const struct zt_report *r);
+void	zt_cli_follow_final(FILE *f, const char *fmt,
+	    const struct zt_report *r);
 /* Can --follow run with these options?  0, or -1 after a usage error. */
 int	zt_cli_follow_usable(const struct zt_cli_opts *o);
 

@@ -31,19 +31,19 @@ struct follow {
 	const struct zt_cli_opts *o;
 	struct zt_checker	*c;
 	struct zt_store		*st;
-	struct zt_ingest_sink	 inner;		/* check's own sink */
+	struct zt_ingest_sink	 inner;		/* check's */
 	const char		*fmt;		/* on standard output */
 	int			 tty;		/* redraw in place */
 	int			 color;
 	int			 nsnap;
-	enum zt_status		*prev;		/* per rule, last snapshot */
+	enum zt_status		*prev;		/* per rule, last time */
 	size_t			 nprev;
 	uint64_t		 lines_prev;
 	struct timespec		 t_prev;
-	int64_t			 first_us;	/* log time span seen */
+	int64_t			 first_us;	/* log time seen */
 	int64_t			 last_us;
 	int			 timed;
-	unsigned char		*pod;		/* pod ids seen, a bit each */
+	unsigned char		*pod;		/* pod ids seen, bits */
 	size_t			 npod;		/* bytes of pod */
 	int64_t			 pods;
 };
@@ -117,7 +117,7 @@ f_end(void *ctx, int committed)
 	fw.inner.end(fw.inner.ctx, committed);
 }
 
-/* ---- rendering ------------------------------------------------------------ */
+/* ---- rendering -------------------------------------------------------- */
 
 static void
 span_of(struct zt_report_live *lv)
