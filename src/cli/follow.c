@@ -250,7 +250,9 @@ rate(uint64_t lines)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	dt = (double)(now.tv_sec - fw.t_prev.tv_sec) +
 	    (double)(now.tv_nsec - fw.t_prev.tv_nsec) / 1e9;
-	v = dt > 0 ? (double)(lines - fw.lines_prev) / dt : 0;
+	/* (Fewer lines than before: a source was dropped as a duplicate.) */
+	v = dt > 0 && lines >= fw.lines_prev ? (double)(lines -
+	    fw.lines_prev) / dt : 0;
 	fw.t_prev = now;
 	fw.lines_prev = lines;
 	return v;
