@@ -187,7 +187,11 @@ screen(FILE *f, const struct zt_report *r, double lps, int final)
 	const struct zt_result	*res;
 	size_t			 i;
 	int			 changed;
+	int			 w = 0;
 
+	for (i = 0; i < run->nres; i++)
+		if ((int)strlen(run->res[i].rule->id) > w)
+			w = (int)strlen(run->res[i].rule->id);
 	fputs("\033[H\033[2J", f);
 	fprintf(f, "ztlog check --follow: %s %d, every %" PRId64 ".%03" PRId64
 	    "s\n", final ? "final report after snapshot" : "snapshot",
@@ -210,9 +214,17 @@ screen(FILE *f, const struct zt_report *r, double lps, int final)
 			    zt_status_names[res->status]);
 		else
 			fprintf(f, "%-5s", zt_status_names[res->status]);
-		fprintf(f, " %c %s  ", changed ? '*' : ' ', res->rule->id);
+		fprintf(f, " %c %-*s  ", changed ? '*' : ' ', w, res->rule->id);
 		zt_escape_fput(f, ZT_ESC_TEXT, res->summary,
 		    strlen(res->summary));
+		putc('\n', f);
+	}
+	if (run->nwarn > 0)
+		putc('\n', f);
+	for (i = 0; i < run->nwarn; i++) {
+		fputs("warning: ", f);
+		zt_escape_fput(f, ZT_ESC_TEXT, run->warnings[i],
+		    strlen(run->warnings[i]));
 		putc('\n', f);
 	}
 	fprintf(f, "\n%s (* changed since the last snapshot; Ctrl-C ends "
