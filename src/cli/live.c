@@ -164,6 +164,7 @@ zt_cli_live_end(const struct zt_ingest *ig)
 	zt_diag_clear_hook(NULL);
 	if (ig->interrupted) {
 		live.interrupted = 1;
+		zt_report_interrupted();
 		zt_diag_notice(NULL, "interrupted: reading stopped on a "
 		    "signal; what was read is kept (a second Ctrl-C ends "
 		    "ztlog at once)");

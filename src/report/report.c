@@ -251,6 +251,14 @@ jstr(FILE *f, const char *s)
 	zt_buf_free(&b);
 }
 
+static int	 interrupted_run;
+
+void
+zt_report_interrupted(void)
+{
+	interrupted_run = 1;
+}
+
 void
 zt_report_json_head(FILE *f, const char *result, int status,
     const struct zt_report_errs *e)
@@ -275,20 +283,18 @@ zt_report_json_head(FILE *f, const char *result, int status,
 		putc('}', f);
 	}
 	fprintf(f, "],\"more_errors\":%zu", e->all - e->n);
+	if (interrupted_run)
+		fputs(",\"interrupted\":true", f);
 }
 
-/* ,"interrupted":true; a follow snapshot's "final" and log-time "span". */
+/* A follow snapshot's "final" and log-time "span". */
 static void
 json_live(FILE *f, const struct zt_report_live *lv)
 {
 	char	 a[28];
 	char	 b[28];
 
-	if (lv == NULL)
-		return;
-	if (lv->interrupted)
-		fputs(",\"interrupted\":true", f);
-	if (!lv->follow)
+	if (lv == NULL || !lv->follow)
 		return;
 	fprintf(f, ",\"final\":%s,\"span\":", lv->final ? "true" : "false");
 	if (lv->first_us == 0 && lv->last_us == 0) {

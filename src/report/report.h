@@ -86,6 +86,11 @@ void	zt_report_write(FILE *f, const struct zt_report *r, const char *name);
  */
 void	zt_report_json_head(FILE *f, const char *result, int status,
 	    const struct zt_report_errs *e);
+/*
+ * The run's reading stopped on a signal: every JSON document written from
+ * now on says "interrupted": true after "more_errors".
+ */
+void	zt_report_interrupted(void);
 /* The errors as "error: file:line:col: message" lines (none: nothing). */
 void	zt_report_errors_text(FILE *f, const struct zt_report_errs *e);
 
