@@ -296,6 +296,8 @@ void	zt_cli_follow_wait(int n, char **v);
 /* The final report of a follow run on standard output. */
 void	zt_cli_follow_final(FILE *f, const char *fmt,
 	    const struct zt_report *r);
+/* Free what the follow run kept, after its outputs. */
+void	zt_cli_follow_free(void);
 /* Can --follow run with these options?  0, or -1 after a usage error. */
 int	zt_cli_follow_usable(const struct zt_cli_opts *o);
 

@@ -94,10 +94,12 @@ zt_cli_check(struct zt_cli_opts *o)
 	res.status = max2(zt_report_status(&run, o->fail_warn),
 	    zt_diag_status());
 	out = zt_cli_outputs_end(o, &res);
+	zt_cli_follow_free();
 	zt_cli_release(&run, rd, st, &rs);
 	return max2(res.status, out);
 stopped:
 	zt_cli_outputs_end(o, NULL);
+	zt_cli_follow_free();
 	return ZT_EXIT_ERROR;
 }
 

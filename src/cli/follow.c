@@ -389,15 +389,16 @@ zt_cli_follow_final(FILE *f, const char *fmt, const struct zt_report *r)
 	live.final = 1;
 	fr.live = &live;
 	fw.fmt = fmt;
-	if (fw.o != NULL)
-		render(f, &fr, rate(fr.run != NULL ? (uint64_t)fr.run->lines :
-		    0), 1);
+	if (fw.o != NULL && fr.run != NULL)
+		render(f, &fr, rate((uint64_t)fr.run->lines), 1);
 	else
 		zt_report_write(f, &fr, fmt);
+}
+
+void
+zt_cli_follow_free(void)
+{
 	free(fw.prev);
 	free(fw.pod);
-	fw.prev = NULL;
-	fw.pod = NULL;
-	fw.nprev = 0;
-	fw.npod = 0;
+	memset(&fw, 0, sizeof(fw));
 }
