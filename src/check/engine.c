@@ -448,7 +448,10 @@ int
 zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
     struct zt_err *err)
 {
-	struct zt_check_ctx	 cx = context(c, &c->all);
+	/* While the first source is read (a stream), what it has so far. */
+	const struct stage	*sg = c->open && !c->merged ? &c->cur :
+				    &c->all;
+	struct zt_check_ctx	 cx = context(c, sg);
 	const struct zt_rule	*r;
 	struct zt_result	*res;
 	const struct slot	*sl;
@@ -465,7 +468,7 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 	for (i = 0; i < c->rs->n; i++) {
 		r = &c->rs->r[i];
 		res = &run->res[i];
-		sl = &c->all.slot[c->state[i]];
+		sl = &sg->slot[c->state[i]];
 		res->rule = r;
 		if (sl->err) {
 			res->status = ZT_ST_ERROR;
@@ -475,12 +478,12 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 		}
 		r->type->snapshot(sl->st, r, &cx, res);
 	}
-	coverage(db, run, &c->all.ob, &c->dm);
+	coverage(db, run, &sg->ob, &c->dm);
 	if (c->o.facts)
-		zt_facts_make(&c->all.fa, &c->all.ob, &c->dm, &run->facts);
+		zt_facts_make(&sg->fa, &sg->ob, &c->dm, &run->facts);
 	if (zt_select_active(c->o.select)) {
 		run->filtered = 1;
-		run->selected = c->all.ob.records;
+		run->selected = sg->ob.records;
 		memcpy(run->select_err, c->selerr, sizeof(run->select_err));
 	}
 	return 0;

@@ -79,6 +79,7 @@ enum zt_cli_optid {
 	ZT_OPT_DDL,
 	ZT_OPT_TABLE,
 	ZT_OPT_DIALECT,
+	ZT_OPT_INTERVAL,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
 };
@@ -173,7 +174,8 @@ struct zt_cli_opts {
 	int		 quiet;		/* -q */
 	int		 fail_warn;	/* --fail-on warning */
 	int		 unmatched;	/* --unmatched */
-	int		 follow;	/* -f, --follow (issue 9) */
+	int		 follow;	/* -f, --follow */
+	int64_t		 interval_ms;	/* --interval */
 	int		 ddl;		/* export --ddl */
 	const char	*table;		/* export --table, or NULL */
 	int		 examples;	/* --examples */
@@ -304,6 +306,43 @@ void	zt_cli_release(struct zt_checkrun *run, sqlite3 *rd,
 	    struct zt_store *st, struct zt_ruleset *rs);
 /* Seconds since o->mono. */
 double	zt_cli_elapsed(const struct zt_cli_opts *o);
+
+/* live.c */
+/*
+ * What the reports of this run state about reading (live.h's struct in
+ * report.h): NULL for a whole, finite, uninterrupted run.
+ */
+const struct zt_report_live *zt_cli_live(void);
+struct zt_report_live *zt_cli_live_edit(void);
+/* The tick zt_cli_load gives ingest instead of the progress line. */
+void	zt_cli_set_tick(void (*fn)(void *, const struct zt_ingest_live *),
+	    void *ctx, int64_t ms, int eager);
+/* Around zt_cli_load's reading: the tick or the progress line; the end. */
+void	zt_cli_live_begin(struct zt_ingest *ig,
+	    const struct zt_cli_opts *o);
+void	zt_cli_live_end(const struct zt_ingest *ig);
+
+/* follow.c: check --follow */
+/*
+ * Make the run of c (over st) a follow run: wrap sink (check's, fed to
+ * zt_cli_load) and set the tick that renders a snapshot each interval.
+ */
+void	zt_cli_follow_start(const struct zt_cli_opts *o,
+	    struct zt_checker *c, struct zt_store *st,
+	    struct zt_ingest_sink *sink);
+/*
+ * Before reading standard input (n operands v: none or "-"), a pipe or a
+ * terminal: a snapshot (of nothing yet) each interval until the first
+ * bytes come, or a signal.
+ */
+void	zt_cli_follow_wait(int n, char **v);
+/* The final report of a follow run on standard output. */
+void	zt_cli_follow_final(FILE *f, const char *fmt,
+	    const struct zt_report *r);
+/* Free what the follow run kept, after its outputs. */
+void	zt_cli_follow_free(void);
+/* Can --follow run with these options?  0, or -1 after a usage error. */
+int	zt_cli_follow_usable(const struct zt_cli_opts *o);
 
 /* The commands (cmd_*.c) and their renderers. */
 int	zt_cli_ingest(struct zt_cli_opts *o);

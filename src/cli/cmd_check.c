@@ -96,7 +96,10 @@ zt_cli_render_check(FILE *f, const char *fmt, const void *res,
 	r.hostname = hostname();
 	r.started = o->started.tv_sec;
 	r.elapsed = zt_cli_elapsed(o);
-	if (strcmp(fmt, "text") == 0) {
+	r.live = zt_cli_live();
+	if (o->follow && f == stdout)
+		zt_cli_follow_final(f, fmt, &r);
+	else if (strcmp(fmt, "text") == 0) {
 		struct fit	 ft;
 
 		fit_begin(&ft, f);
@@ -118,12 +121,8 @@ zt_cli_check(struct zt_cli_opts *o)
 
 	if (zt_cli_outputs_begin(o) == -1)
 		goto stopped;
-	if (o->follow) {
-		/* Reserved for follow mode (issue 9). */
-		zt_diag_error(NULL, "-f, --follow: follow mode is not "
-		    "available in this version of ztlog");
+	if (o->follow && zt_cli_follow_usable(o) == -1)
 		goto stopped;
-	}
 	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 0, &rd);
 	if (st == NULL)
 		goto stopped;
@@ -132,10 +131,12 @@ zt_cli_check(struct zt_cli_opts *o)
 	res.status = max2(zt_report_status(&run, o->fail_warn),
 	    zt_diag_status());
 	out = zt_cli_outputs_end(o, &res);
+	zt_cli_follow_free();
 	zt_cli_release(&run, rd, st, &rs);
 	return max2(res.status, out);
 stopped:
 	zt_cli_outputs_end(o, NULL);
+	zt_cli_follow_free();
 	return ZT_EXIT_ERROR;
 }
 

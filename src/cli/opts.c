@@ -101,8 +101,10 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    "rules sql: the SQL dialect (clickhouse, the default)" },
 	{ 0, "ddl", ZT_OPT_DDL, ZT_VAL_NONE, "--ddl", NULL, EXPORT, 0,
 	    "print ClickHouse's CREATE TABLE for the table, not its rows" },
-	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
-	    "follow a stream (not available yet)" },
+	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 0,
+	    "follow a stream: a verdict every --interval, and at its end" },
+	{ 0, "interval", ZT_OPT_INTERVAL, ZT_VAL_ANY, "--interval duration",
+	    NULL, CHECK, 0, "--follow: time between verdicts (default 5s)" },
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
 	    "this help" },
 	{ 'V', "version", ZT_OPT_VERSION, ZT_VAL_NONE, "-V", NULL, ALL, 0,
@@ -265,6 +267,7 @@ struct parse {
 	int		 help;
 	int		 version;
 	int		 cmd_given;	/* a first operand was read */
+	int		 interval;	/* --interval was given */
 };
 
 static void mistake(struct parse *, const char *, ...)
@@ -734,6 +737,13 @@ apply(struct parse *p, const struct seen *s)
 			    "services or endpoints", s->as, s->val);
 		o->table = s->val;
 		break;
+	case ZT_OPT_INTERVAL:
+		p->interval = 1;
+		if (zt_parse_duration(s->val, &o->interval_ms) != 0 ||
+		    o->interval_ms < 100)
+			mistake(p, "%s: bad duration '%s' (such as 5s, 1m; at "
+			    "least 100ms)", s->as, s->val);
+		break;
 	case ZT_OPT_HELP:
 	case ZT_OPT_VERSION:
 		break;
@@ -787,6 +797,7 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 	o->cmd = ZT_CMD_NONE;
 	o->maxline = DEFAULT_MAXLINE;
 	o->examples = 5;
+	o->interval_ms = 5000;
 	o->sql_ms = 30000;
 	o->sql_bytes = (int64_t)512 << 20;
 	o->args = zt_xcalloc((size_t)argc + 1, sizeof(*o->args));
@@ -814,6 +825,8 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 	free(p.seen);
 	if (o->cmd != ZT_CMD_NONE && zt_cli_filter_end(o) != NULL)
 		mistake(&p, "%s", zt_cli_filter_end(o));
+	if (p.interval && !o->follow)
+		mistake(&p, "--interval goes with --follow");
 	if (o->cmd != ZT_CMD_NONE && p.err[0] == '\0')
 		check_outputs(&p);
 	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given))

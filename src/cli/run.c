@@ -12,6 +12,7 @@
 #include "inv/inv.h"
 #include "store/regexp.h"
 #include "util/diag.h"
+#include "util/sig.h"
 #include "util/text.h"
 
 /* What the last zt_cli_load() read, for the hint when it held no record. */
@@ -115,8 +116,13 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 	ig->nexclude = o->nexclude;
 	ig->inventory = inventory_member;
 	ig->inventory_ctx = zt_cli_inventory(o);
-	for (i = 0; i < n; i++)
+	zt_sig_catch();
+	zt_cli_live_begin(ig, o);
+	for (i = 0; i < n && !zt_sig_caught(); i++)
 		zt_ingest_operand(ig, v[i]);
+	/* Stopped by Ctrl-C: what was read is kept and judged, marked. */
+	ig->interrupted = zt_sig_caught() != 0;
+	zt_cli_live_end(ig);
 	zt_ingest_summary(ig);
 	did_load = 1;
 	inventory_done(st, ig->inventory_ctx);
@@ -270,6 +276,13 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	co.sql_ms = o->sql_ms;
 	co.sql_bytes = o->sql_bytes;
 	co.inv = zt_cli_inventory(o);
+	if (o->follow && has_sql(rs)) {
+		zt_diag_error(NULL, "--follow: sql rules need the records "
+		    "stored, which --follow does not do (leave them out with "
+		    "--only)");
+		zt_rules_free(rs);
+		return NULL;
+	}
 	co.select = &o->select;
 	for (i = 0; i < o->nout; i++)
 		if (strcmp(o->out[i].fmt, "html") == 0)
@@ -285,6 +298,10 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 			return NULL;
 		}
 		sink.ctx = c = zt_checker_new(rs, &co, zt_store_names(st));
+		if (o->follow) {
+			zt_cli_follow_start(o, c, st, &sink);
+			zt_cli_follow_wait(n, v);
+		}
 		zt_cli_load(st, o, n, v, &sink);
 		if (zt_checker_finish(c, zt_store_db(st), run, &err) == -1)
 			goto bad;

@@ -29,6 +29,7 @@
 
 #include "in/input.h"
 #include "in/sha256.h"
+#include "util/sig.h"
 #include "util/xalloc.h"
 
 #define INBUF	(256 * 1024)
@@ -62,6 +63,7 @@ struct zt_input {
 	size_t			 inlen;	/* bytes in it */
 	size_t			 inoff;	/* first unused byte */
 	uint64_t		 bytes;	/* decompressed bytes so far */
+	uint64_t		 raw;	/* raw bytes so far */
 	struct zt_sha256	 sha;	/* of those bytes */
 	int			 pend;	/* an error to report next call */
 	struct zt_err		 perr;
@@ -286,9 +288,8 @@ fd_read(void *ctx, void *buf, size_t n, struct zt_err *err)
 	struct zt_input	*in = ctx;
 	ssize_t		 got;
 
-	do
-		got = read(in->fd, buf, n);
-	while (got == -1 && errno == EINTR);
+	/* Ends early (0) after Ctrl-C: what was read is kept (sig.h). */
+	got = zt_sig_read(in->fd, buf, n);
 	if (got == -1)
 		return zt_err_at(err, in->path, 0, 0, "read error: %s",
 		    strerror(errno));
@@ -358,6 +359,8 @@ read_some(struct zt_input *in, void *buf, size_t n, struct zt_err *err)
 	got = in->rd.read(in->rd.ctx, buf, n, err);
 	if (got <= 0)
 		in->ineof = 1;
+	else
+		in->raw += (uint64_t)got;
 	return got;
 }
 
@@ -573,6 +576,12 @@ uint64_t
 zt_input_bytes(const struct zt_input *in)
 {
 	return in->bytes;
+}
+
+uint64_t
+zt_input_raw_bytes(const struct zt_input *in)
+{
+	return in->raw;
 }
 
 void

@@ -65,6 +65,8 @@ long	zt_input_read(struct zt_input *in, char *buf, size_t n,
 int	zt_input_gzip(const struct zt_input *in);
 /* Decompressed bytes read so far. */
 uint64_t zt_input_bytes(const struct zt_input *in);
+/* Raw (compressed) bytes read so far, for progress against a file's size. */
+uint64_t zt_input_raw_bytes(const struct zt_input *in);
 /*
  * Hex SHA-256 of all bytes read, into out[65]: call once, at the end.
  * After zt_input_fast_fingerprint: "xxh3-" and 32 hex digits instead.

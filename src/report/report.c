@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/rec_time.h"
 #include "report/report.h"
 #include "util/escape.h"
 #include "util/wrap.h"
@@ -153,6 +154,9 @@ write_text(FILE *f, const struct zt_report *r)
 	size_t			 n[6];
 	const char		*verdict;
 
+	if (r->live != NULL && r->live->interrupted)
+		fputs("INTERRUPTED: reading stopped on a signal; the verdicts "
+		    "cover what was read before it\n\n", f);
 	if (run == NULL) {
 		zt_report_errors_text(f, &r->errs);
 		fprintf(f, "\nERROR: no verdict: the run stopped before the "
@@ -285,6 +289,14 @@ pairs_result(const struct zt_checkrun *run)
 	return NULL;
 }
 
+static int	 interrupted_run;
+
+void
+zt_report_interrupted(void)
+{
+	interrupted_run = 1;
+}
+
 void
 zt_report_json_head(FILE *f, const char *result, int status,
     const struct zt_report_errs *e)
@@ -309,6 +321,27 @@ zt_report_json_head(FILE *f, const char *result, int status,
 		putc('}', f);
 	}
 	fprintf(f, "],\"more_errors\":%zu", e->all - e->n);
+	if (interrupted_run)
+		fputs(",\"interrupted\":true", f);
+}
+
+/* A follow snapshot's "final" and log-time "span". */
+static void
+json_live(FILE *f, const struct zt_report_live *lv)
+{
+	char	 a[28];
+	char	 b[28];
+
+	if (lv == NULL || !lv->follow)
+		return;
+	fprintf(f, ",\"final\":%s,\"span\":", lv->final ? "true" : "false");
+	if (lv->first_us == 0 && lv->last_us == 0) {
+		fputs("null", f);
+		return;
+	}
+	zt_format_ts(lv->first_us, a);
+	zt_format_ts(lv->last_us, b);
+	fprintf(f, "{\"first\":\"%s\",\"last\":\"%s\"}", a, b);
 }
 
 static void
@@ -322,6 +355,7 @@ write_json(FILE *f, const struct zt_report *r)
 	char			 low[8];
 
 	zt_report_json_head(f, result_name(r->status), r->status, &r->errs);
+	json_live(f, r->live);
 	if (run == NULL) {
 		fputs(",\n\"input\":null,\n\"warnings\":[],\n\"rules\":[]}\n", f);
 		return;
@@ -548,6 +582,8 @@ write_junit(FILE *f, const struct zt_report *r)
 	    "name=\"fail_on\" value=\"%s\"/>\n", ZTLOG_VERSION,
 	    result_name(r->status), r->status, r->fail_on_warning ?
 	    "warning" : "error");
+	if (r->live != NULL && r->live->interrupted)
+		fputs("<property name=\"interrupted\" value=\"true\"/>\n", f);
 	if (run != NULL)
 		fprintf(f, "<property name=\"input.sources\" value=\"%" PRId64
 		    "\"/>\n<property name=\"input.lines\" value=\"%" PRId64

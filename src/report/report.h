@@ -30,6 +30,19 @@ struct zt_report_errs {
 	size_t		 all;		/* in all (>= n) */
 };
 
+/*
+ * A run that read a stream: stopped by a signal (interrupted), or a
+ * snapshot of `check --follow` (follow; the last one final), with the
+ * log time of the records it judged (first_us, last_us; 0 when none).
+ */
+struct zt_report_live {
+	int		 interrupted;
+	int		 follow;
+	int		 final;
+	int64_t		 first_us;
+	int64_t		 last_us;
+};
+
 /* What a check report shows. */
 struct zt_report {
 	const struct zt_checkrun *run;	/* NULL: stopped before judging */
@@ -40,6 +53,7 @@ struct zt_report {
 	const char	*hostname;	/* JUnit */
 	time_t		 started;	/* JUnit timestamp (UTC) */
 	double		 elapsed;	/* JUnit time, seconds */
+	const struct zt_report_live *live;	/* NULL: a whole finite run */
 };
 
 /*
@@ -76,6 +90,11 @@ void	zt_report_write(FILE *f, const struct zt_report *r, const char *name);
  */
 void	zt_report_json_head(FILE *f, const char *result, int status,
 	    const struct zt_report_errs *e);
+/*
+ * The run's reading stopped on a signal: every JSON document written from
+ * now on says "interrupted": true after "more_errors".
+ */
+void	zt_report_interrupted(void);
 /* The errors as "error: file:line:col: message" lines (none: nothing). */
 void	zt_report_errors_text(FILE *f, const struct zt_report_errs *e);
 

@@ -124,11 +124,17 @@ zt_diag_width(size_t w)
 	width = w;
 }
 
+/* What clears a line drawn in place on stderr (progress), or NULL. */
+static void	(*clear_line)(void);
+
 /* Write one diagnostic (no newline in b) to stderr, wrapped; free b. */
 static void
 put(struct zt_buf *b)
 {
 	fflush(stdout);
+	/* A progress line on the terminal goes first (zt_diag_clear_hook). */
+	if (clear_line != NULL)
+		clear_line();
 	zt_wrap_fput(stderr, b->p, b->n, width);
 	putc('\n', stderr);
 	zt_buf_free(b);
@@ -136,6 +142,12 @@ put(struct zt_buf *b)
 
 static void emit(const char *, unsigned long, unsigned long, const char *,
     const char *, va_list) __attribute__((format(printf, 5, 0)));
+
+void
+zt_diag_clear_hook(void (*fn)(void))
+{
+	clear_line = fn;
+}
 
 static void
 emit(const char *file, unsigned long line, unsigned long col,

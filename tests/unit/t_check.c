@@ -304,6 +304,50 @@ checker_drops_rolled_back_pairs(void)
 }
 
 /*
+ * t_check-3.3: while the first source is read (check --follow on a
+ * stream), a snapshot shows what it has read so far, and changes nothing:
+ * the next snapshot and the final result go on from the same state.
+ */
+static void
+checker_snapshots_open_first_source(void)
+{
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	struct zt_checker	*c = setup(&rs, &st);
+	const struct zt_result	*r;
+	int			 k;
+
+	source(st, c, "-");
+	feed(st, c, 1, OUT(1, 10));
+	for (k = 0; k < 2; k++) {	/* twice: the same */
+		TT_EQ_INT(zt_checker_snapshot(c, zt_store_db(st), &run, &err),
+		    0);
+		r = result(&run, "hbone");
+		TT_CHECK(r != NULL && r->counts[0].v == 1);
+		r = result(&run, "pairing");
+		TT_CHECK(r != NULL && r->counts[0].v == 0);
+		zt_check_free(&run);
+	}
+	feed(st, c, 2, IN(1, 10));
+	TT_EQ_INT(zt_checker_snapshot(c, zt_store_db(st), &run, &err), 0);
+	r = result(&run, "pairing");
+	TT_CHECK(r != NULL && r->status == ZT_ST_PASS && r->counts[0].v == 1);
+	zt_check_free(&run);
+	commit(st, c, 2);
+	TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
+	r = result(&run, "pairing");
+	TT_CHECK(r != NULL && r->status == ZT_ST_PASS && r->counts[0].v == 1);
+	r = result(&run, "hbone");
+	TT_CHECK(r != NULL && r->counts[0].v == 1);
+	TT_EQ_INT(run.records, 2);
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+}
+
+/*
  * t_check-2.2: a database is not bound to ingest's line numbers: two
  * records on the same line (byte counts that agree in their low 32 bits
  * only) stay two records and do not pair.
@@ -779,6 +823,7 @@ main(void)
 	check_run_pairs_and_passes();
 	checker_stages_sources();
 	checker_drops_rolled_back_pairs();
+	checker_snapshots_open_first_source();
 	describe_long_addresses();
 	checker_pairs_big_byte_counts();
 	check_run_repeated_lines();
