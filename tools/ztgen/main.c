@@ -1,5 +1,6 @@
 /*
- * ztgen.c -- deterministic generator of synthetic Istio ambient ztunnel logs.
+ * main.c -- ztgen: a deterministic generator of synthetic Istio ambient
+ * ztunnel logs.
  *
  * What it produces
  *   The text that `kubectl -n istio-system logs -l app=ztunnel --tail=-1`
