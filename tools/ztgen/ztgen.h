@@ -288,4 +288,105 @@ void		 rname(struct rng_state *r, char *out, size_t n);
 void		 ruuid(struct rng_state *r, char *out);
 void		 mk_tables(struct gen *g);
 
+/* ------------------------------------------------------------------ */
+/* formatting: fmt.c, and the writers of one field into a line */
+
+extern char	 octs[256][4];
+extern uint8_t	 octn[256];
+
+_Noreturn void	 die(const char *msg);
+void		*xmalloc(size_t n);
+void		*xrealloc(void *p, size_t n);
+void		 init_octets(void);
+char		*put_ts(struct zpod *p, char *o, uint64_t us);
+char		*put_deco(const struct gen *g, struct zpod *p, char *o,
+		    uint64_t us);
+void		 ob_flush(struct obuf *ob);
+size_t		 esc(char *out, const char *s);
+struct frag	 field(const struct gen *g, const char *key, const char *v,
+		    int bare);
+void		 wl_frags(const struct gen *g, struct wl *w);
+void		 svc_frag(const struct gen *g, struct svc *s);
+
+static inline char *
+put(char *o, const void *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+#define PUTL(o, lit) put((o), (lit), sizeof(lit) - 1)
+
+static inline char *
+putf(char *o, const struct frag *f)
+{
+	return put(o, f->p, f->n);
+}
+
+static inline char *
+put_u64(char *o, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*o++ = t[--n];
+	return o;
+}
+
+/* fixed-width decimal */
+static inline char *
+put_dig(char *o, uint64_t v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		o[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return o + width;
+}
+
+static inline char *
+put_ip(char *o, uint32_t ip)
+{
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned b = (ip >> (24 - 8 * i)) & 0xff;
+
+		if (i > 0)
+			*o++ = '.';
+		o = put(o, octs[b], octn[b]);
+	}
+	return o;
+}
+
+static inline char *
+put_ipport(char *o, uint32_t ip, uint16_t port)
+{
+	o = put_ip(o, ip);
+	*o++ = ':';
+	return put_u64(o, port);
+}
+
+/* room for one more line */
+static inline char *
+ob_line(struct obuf *ob)
+{
+	if (ob->len > OBUF_CAP - OBUF_SLACK)
+		ob_flush(ob);
+	return ob->buf + ob->len;
+}
+
+static inline void
+ob_done(struct obuf *ob, const char *end)
+{
+	ob->len = (size_t)(end - ob->buf);
+}
+
 #endif
