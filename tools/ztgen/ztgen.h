@@ -389,4 +389,7 @@ ob_done(struct obuf *ob, const char *end)
 	ob->len = (size_t)(end - ob->buf);
 }
 
+/* cluster.c */
+void		 build_cluster(struct gen *g);
+
 #endif
