@@ -392,4 +392,9 @@ ob_done(struct obuf *ob, const char *end)
 /* cluster.c */
 void		 build_cluster(struct gen *g);
 
+/* emit.c */
+void		 mk_heads(struct gen *g);
+uint64_t	 config_lines(const struct gen *g);
+void		 emit(struct gen *g, struct zpod *p, const struct rec *r);
+
 #endif
