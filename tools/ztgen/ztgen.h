@@ -397,4 +397,7 @@ void		 mk_heads(struct gen *g);
 uint64_t	 config_lines(const struct gen *g);
 void		 emit(struct gen *g, struct zpod *p, const struct rec *r);
 
+/* traffic.c */
+void		 run_pass(struct gen *g);
+
 #endif
