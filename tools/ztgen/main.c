@@ -77,6 +77,10 @@
  * approximated in rng.c; only the shape of the distributions matters).
  * Speed: ~4 M lines/s to /dev/null at the defaults (-O2); the time goes
  * into formatting with memcpy from preformatted per-pod/service pieces.
+ *
+ * Modules (tools/ztgen/; ztgen.h maps them): main.c the options and the
+ * passes, traffic.c the simulation, cluster.c the cluster, emit.c the
+ * lines, fmt.c formatting and output buffers, rng.c random numbers.
  */
 
 #include <errno.h>
@@ -88,7 +92,7 @@
 #include "ztgen.h"
 
 /* ------------------------------------------------------------------ */
-/* driver */
+/* driver: one pass per group of pods, blocks in kubectl's pod order */
 
 static void
 copy_out(FILE *from, FILE *to, char *buf)
@@ -173,6 +177,9 @@ run(struct gen *g)
 	free(order);
 	free(cbuf);
 }
+
+/* ------------------------------------------------------------------ */
+/* options and --help */
 
 static const char synopsis[] =
 "usage: ztgen [-n LINES] [-s SEED] [--nodes N] [--services N]\n"

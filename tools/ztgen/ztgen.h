@@ -1,7 +1,7 @@
 /*
  * ztgen.h -- shared by the ztgen modules: constants, the options, the
  * simulated cluster, the pending records and the generator state, the
- * small hot helpers (static inline) and the prototypes.
+ * small hot helpers and the prototypes.
  *
  * main.c explains what ztgen writes and how.  Modules (tools/ztgen/),
  * each calling only the ones listed below it:
@@ -13,6 +13,9 @@
  *   fmt.c      timestamps, kubectl decorations, output buffers, the
  *              preformatted per-mode fragments; die() and xmalloc()
  *   rng.c      the seeded generator's distributions, the factor tables
+ * The draws of xoshiro256** (rnext, rbelow, ...) and the writers of one
+ * field (put, put_ip, ..., ob_line) are static inline below: they run
+ * several times per line, and a call across files would cost speed.
  */
 
 #ifndef ZTGEN_H
