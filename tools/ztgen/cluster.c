@@ -120,20 +120,12 @@ deploy_name(struct rng_state *r, char *out, size_t cap, const char *base,
 	snprintf(out, cap, "%s-%s-%s", base, hash, sfx);
 }
 
-void
-build_cluster(struct gen *g)
+/* one ztunnel pod per node: ztunnel-xxxxx on worker-N */
+static void
+mk_pods(struct gen *g, struct rng_state *r)
 {
-	struct rng_state r;
 	size_t i;
-	size_t j;
-	char name[128];
-	char base[80];
-	char hash[16];
-	char sa[64];
-	uint32_t vips[4096];
-	size_t nvips = 0;
 
-	rng_seed(&r, g->o.seed, 1);
 	g->npod = g->o.nodes;
 	g->pod = xmalloc(g->npod * sizeof(*g->pod));
 	memset(g->pod, 0, g->npod * sizeof(*g->pod));
@@ -143,12 +135,75 @@ build_cluster(struct gen *g)
 		char sfx[8];
 
 		g->podips[i] = 0;
-		rname(&r, sfx, 5);
+		rname(r, sfx, 5);
 		snprintf(p->name, sizeof(p->name), "ztunnel-%s", sfx);
 		snprintf(p->node, sizeof(p->node), "worker-%zu", i + 1);
 		p->decon = (size_t)snprintf(p->deco, sizeof(p->deco),
 		    "[pod/%s/istio-proxy] ", p->name);
 	}
+}
+
+/* a VIP in 10.96.0.0/16 not in vips[] (the first cap are remembered) */
+static uint32_t
+unique_vip(struct rng_state *r, uint32_t *vips, size_t *nvips, size_t cap)
+{
+	uint32_t vip;
+	size_t n;
+
+	do {
+		uint32_t c = rrange(r, 0, 255);
+
+		vip = mkip(10, 96, c, rrange(r, 1, 254));
+		for (n = 0; n < *nvips && vips[n] != vip; n++)
+			;
+	} while (n < *nvips);
+	if (*nvips < cap)
+		vips[(*nvips)++] = vip;
+	return vip;
+}
+
+/* the endpoint pods of service s */
+static void
+mk_endpoints(struct gen *g, struct rng_state *r, const struct svcdef *d,
+    struct svc *s)
+{
+	char name[128];
+	char base[80];
+	char hash[16];
+	char sa[64];
+	size_t j;
+
+	s->ep0 = g->nwl;
+	s->nep = rrange(r, 1, g->o.endpoints);
+	if (d->versioned && s->nep < 3 && g->o.endpoints >= 3)
+		s->nep = 3;
+	if (strcmp(d->ns, "bookinfo") == 0)
+		snprintf(sa, sizeof(sa), "bookinfo-%s", s->name);
+	else
+		snprintf(sa, sizeof(sa), "%s", s->name);
+	rname(r, hash, 10);
+	for (j = 0; j < s->nep; j++) {
+		if (d->kind == SK_DB) {
+			snprintf(name, sizeof(name), "%s-%zu", s->name, j);
+		} else if (d->versioned) {
+			snprintf(base, sizeof(base), "%s-v%zu", s->name,
+			    j + 1);
+			rname(r, hash, 10);
+			deploy_name(r, name, sizeof(name), base, hash);
+		} else {
+			snprintf(base, sizeof(base), "%s-v1", s->name);
+			deploy_name(r, name, sizeof(name), base, hash);
+		}
+		add_wl(g, r, name, s->ns, sa, 1);
+	}
+}
+
+static void
+mk_services(struct gen *g, struct rng_state *r)
+{
+	uint32_t vips[4096];
+	size_t nvips = 0;
+	size_t i;
 
 	g->nsvc = g->o.services;
 	g->svc = xmalloc(g->nsvc * sizeof(*g->svc));
@@ -157,8 +212,6 @@ build_cluster(struct gen *g)
 		const struct svcdef *d = &svcdefs[i % NSVCDEFS];
 		struct svc *s = &g->svc[i];
 		size_t k = i / NSVCDEFS;
-		uint32_t vip;
-		size_t n;
 
 		if (k == 0)
 			snprintf(s->name, sizeof(s->name), "%s", d->name);
@@ -166,57 +219,32 @@ build_cluster(struct gen *g)
 			snprintf(s->name, sizeof(s->name), "%s-%zu", d->name,
 			    k + 1);
 		snprintf(s->ns, sizeof(s->ns), "%s", d->ns);
-		/* unique VIP in 10.96.0.0/16 */
-		do {
-			uint32_t c = rrange(&r, 0, 255);
-
-			vip = mkip(10, 96, c, rrange(&r, 1, 254));
-			for (n = 0; n < nvips && vips[n] != vip; n++)
-				;
-		} while (n < nvips);
-		if (nvips < sizeof(vips) / sizeof(vips[0]))
-			vips[nvips++] = vip;
-		s->vip = vip;
+		s->vip = unique_vip(r, vips, &nvips,
+		    sizeof(vips) / sizeof(vips[0]));
 		s->port = d->port;
 		s->tport = d->tport;
 		s->kind = d->kind;
 		s->wp0 = -1;
-		s->lat_us = d->kind == SK_DB ? rlogu(&r, 300, 4000)
-					     : rlogu(&r, 800, 25000);
-		s->req = d->kind == SK_DB ? rlogu(&r, 60, 1500)
-					  : rlogu(&r, 80, 900);
-		s->resp = d->kind == SK_DB ? rlogu(&r, 100, 60000)
-					   : rlogu(&r, 150, 20000);
+		s->lat_us = d->kind == SK_DB ? rlogu(r, 300, 4000)
+					     : rlogu(r, 800, 25000);
+		s->req = d->kind == SK_DB ? rlogu(r, 60, 1500)
+					  : rlogu(r, 80, 900);
+		s->resp = d->kind == SK_DB ? rlogu(r, 100, 60000)
+					   : rlogu(r, 150, 20000);
 		svc_frag(g, s);
-
-		/* endpoints */
-		s->ep0 = g->nwl;
-		s->nep = rrange(&r, 1, g->o.endpoints);
-		if (d->versioned && s->nep < 3 && g->o.endpoints >= 3)
-			s->nep = 3;
-		if (strcmp(d->ns, "bookinfo") == 0)
-			snprintf(sa, sizeof(sa), "bookinfo-%s", s->name);
-		else
-			snprintf(sa, sizeof(sa), "%s", s->name);
-		rname(&r, hash, 10);
-		for (j = 0; j < s->nep; j++) {
-			if (d->kind == SK_DB) {
-				snprintf(name, sizeof(name), "%s-%zu", s->name,
-				    j);
-			} else if (d->versioned) {
-				snprintf(base, sizeof(base), "%s-v%zu",
-				    s->name, j + 1);
-				rname(&r, hash, 10);
-				deploy_name(&r, name, sizeof(name), base, hash);
-			} else {
-				snprintf(base, sizeof(base), "%s-v1", s->name);
-				deploy_name(&r, name, sizeof(name), base, hash);
-			}
-			add_wl(g, &r, name, s->ns, sa, 1);
-		}
+		mk_endpoints(g, r, d, s);
 	}
+}
 
-	/* one waypoint deployment per namespace with waypoint services */
+/* one waypoint deployment per namespace with waypoint services */
+static void
+mk_waypoints(struct gen *g, struct rng_state *r)
+{
+	char name[128];
+	char hash[16];
+	size_t i;
+	size_t j;
+
 	for (i = 0; i < g->nsvc; i++) {
 		struct svc *s = &g->svc[i];
 		size_t nwp;
@@ -226,10 +254,10 @@ build_cluster(struct gen *g)
 		nwp = g->nsvc >= 40 ? 2 : 1;
 		s->wp0 = (long)g->nwl;
 		s->nwp = nwp;
-		rname(&r, hash, 10);
+		rname(r, hash, 10);
 		for (j = 0; j < nwp; j++) {
-			deploy_name(&r, name, sizeof(name), "waypoint", hash);
-			add_wl(g, &r, name, s->ns, "waypoint", 0);
+			deploy_name(r, name, sizeof(name), "waypoint", hash);
+			add_wl(g, r, name, s->ns, "waypoint", 0);
 		}
 		for (j = i + 1; j < g->nsvc; j++) {
 			if (svcdefs[j % NSVCDEFS].waypoint &&
@@ -239,8 +267,16 @@ build_cluster(struct gen *g)
 			}
 		}
 	}
+}
 
-	/* clients */
+static void
+mk_clients(struct gen *g, struct rng_state *r)
+{
+	char name[128];
+	char base[80];
+	char hash[16];
+	size_t i;
+
 	g->ncli = g->o.clients;
 	g->cli = xmalloc(g->ncli * sizeof(*g->cli));
 	for (i = 0; i < g->ncli; i++) {
@@ -251,13 +287,19 @@ build_cluster(struct gen *g)
 			snprintf(base, sizeof(base), "%s", d->name);
 		else
 			snprintf(base, sizeof(base), "%s-%zu", d->name, k + 1);
-		rname(&r, hash, 10);
-		deploy_name(&r, name, sizeof(name), base, hash);
+		rname(r, hash, 10);
+		deploy_name(r, name, sizeof(name), base, hash);
 		g->cli[i] = g->nwl;
-		add_wl(g, &r, name, d->ns, d->sa, 1);
+		add_wl(g, r, name, d->ns, d->sa, 1);
 	}
+}
 
-	/* popularity: Zipf-like, s = 0.9 for services, 0.7 for clients */
+/* popularity: Zipf-like, s = 0.9 for services, 0.7 for clients */
+static void
+mk_popularity(struct gen *g)
+{
+	size_t i;
+
 	g->svccum = xmalloc(g->nsvc * sizeof(*g->svccum));
 	for (i = 0; i < g->nsvc; i++)
 		g->svccum[i] = (i ? g->svccum[i - 1] : 0) +
@@ -266,4 +308,17 @@ build_cluster(struct gen *g)
 	for (i = 0; i < g->ncli; i++)
 		g->clicum[i] = (i ? g->clicum[i - 1] : 0) +
 		    xexp(-0.7 * xln((double)(i + 1)));
+}
+
+void
+build_cluster(struct gen *g)
+{
+	struct rng_state r;
+
+	rng_seed(&r, g->o.seed, 1);
+	mk_pods(g, &r);
+	mk_services(g, &r);
+	mk_waypoints(g, &r);
+	mk_clients(g, &r);
+	mk_popularity(g);
 }
