@@ -421,8 +421,10 @@ listener_fields(struct oline *l, const char *addr, const char *comp, int tr)
 	    comp, tr ? "true" : "false");
 }
 
-static void
-emit_other(struct gen *g, struct zpod *p, const struct rec *r)
+/* the lines of ztunnel's own startup; 0: r is not one of them */
+static int
+startup_oline(const struct gen *g, const struct zpod *p, const struct rec *r,
+    struct oline *l)
 {
 	static const char *const listeners[][3] = {
 		{ "127.0.0.1:15000", "admin", "0" },
@@ -432,19 +434,13 @@ emit_other(struct gen *g, struct zpod *p, const struct rec *r)
 		{ "[::]:15006", "inbound plaintext", "1" },
 		{ "127.0.0.1:15001", "outbound", "1" },
 	};
-	static const char *const types[] = {
-		"type.googleapis.com/istio.workload.Address",
-		"type.googleapis.com/istio.security.Authorization",
-	};
-	struct oline l;
 	const struct wl *w = r->src_wl >= 0 ? &g->wl[r->src_wl] : NULL;
 	uint64_t a = r->bsent;
-	uint64_t b = r->brecv;
 
 	switch ((enum other)r->err) {
 	case OT_VERSION:
-		oline_init(&l, LV_INFO, "ztunnel");
-		snprintf(l.msg, sizeof(l.msg),
+		oline_init(l, LV_INFO, "ztunnel");
+		snprintf(l->msg, sizeof(l->msg),
 		    "version: version.BuildInfo{Version:\"%s\", "
 		    "GitRevision:\"%s\", RustVersion:\"1.79.0\", "
 		    "BuildProfile:\"release\", BuildStatus:\"Clean\", "
@@ -454,29 +450,52 @@ emit_other(struct gen *g, struct zpod *p, const struct rec *r)
 			? "a3bb4bd3bf5ec0a4df0d1e8e1c4e0bc66ab2c2e7"
 			: "32ae0b4e8d1ac6fb2c2a7e7d4f5bc6e0f4a6fbc1",
 		    g->o.layout == LAYOUT_V1220 ? "1.22.0" : "1.23.2");
-		break;
+		return 1;
 	case OT_CONFIG: {
 		char yaml[sizeof(config_yaml) + 32];
 
-		oline_init(&l, LV_INFO, "ztunnel");
+		oline_init(l, LV_INFO, "ztunnel");
 		snprintf(yaml, sizeof(yaml), config_yaml, p->node);
-		snprintf(l.msg, sizeof(l.msg), "running with config: %s", yaml);
-		break;
+		snprintf(l->msg, sizeof(l->msg), "running with config: %s",
+		    yaml);
+		return 1;
 	}
 	case OT_LISTENER:
-		oline_init(&l, LV_INFO, "ztunnel::hyper_util");
-		listener_fields(&l, listeners[a][0], listeners[a][1], 0);
-		snprintf(l.msg, sizeof(l.msg), "listener established");
-		break;
+		oline_init(l, LV_INFO, "ztunnel::hyper_util");
+		listener_fields(l, listeners[a][0], listeners[a][1], 0);
+		snprintf(l->msg, sizeof(l->msg), "listener established");
+		return 1;
 	case OT_POD_LISTENER:
-		oline_init(&l, LV_INFO,
+		oline_init(l, LV_INFO,
 		    a == 3 ? "ztunnel::proxy::inbound"
 		    : a == 4 ? "ztunnel::proxy::inbound_passthrough"
 			     : "ztunnel::proxy::outbound");
-		span_wl(&l, "proxy", w);
-		listener_fields(&l, listeners[a][0], listeners[a][1], 1);
-		snprintf(l.msg, sizeof(l.msg), "listener established");
-		break;
+		span_wl(l, "proxy", w);
+		listener_fields(l, listeners[a][0], listeners[a][1], 1);
+		snprintf(l->msg, sizeof(l->msg), "listener established");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+emit_other(struct gen *g, struct zpod *p, const struct rec *r)
+{
+	static const char *const types[] = {
+		"type.googleapis.com/istio.workload.Address",
+		"type.googleapis.com/istio.security.Authorization",
+	};
+	struct oline l;
+	const struct wl *w = r->src_wl >= 0 ? &g->wl[r->src_wl] : NULL;
+	uint64_t a = r->bsent;
+	uint64_t b = r->brecv;
+
+	if (startup_oline(g, p, r, &l)) {
+		emit_oline(g, p, r->ts, &l);
+		return;
+	}
+	switch ((enum other)r->err) {
 	case OT_POD_RECEIVED:
 		oline_init(&l, LV_INFO, "ztunnel::inpod::statemanager");
 		snprintf(l.msg, sizeof(l.msg), "pod received, starting proxy");
