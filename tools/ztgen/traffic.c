@@ -381,6 +381,48 @@ conn_plain(struct gen *g, const struct conn *k)
 	return 1;
 }
 
+/* the error case of an HBONE connection on its two records; 1: no inbound */
+static int
+hbone_error(struct gen *g, const struct conn *k, struct rec *out,
+    struct rec *in)
+{
+	struct rng_state *r = &g->rng;
+	uint64_t dur;
+
+	switch (k->ec) {
+	case EC_NONE:
+	case EC_FAILED:
+		break;
+	case EC_TIMEOUT:
+		/* HBONE connect timed out: nothing reached the server */
+		out->level = LV_ERROR;
+		out->err = ER_TIMEOUT;
+		out->bsent = out->brecv = 0;
+		out->ts = k->start + 10000000 + rrange(r, 0, 9000);
+		out->dur_ms = (uint32_t)((out->ts - k->start) / 1000);
+		return 1;
+	case EC_POLICY:
+	case EC_REFUSED:
+		out->level = in->level = LV_ERROR;
+		out->err = k->ec == EC_POLICY ? ER_HTTP401 : ER_HTTP503;
+		in->err = k->ec == EC_POLICY ? ER_POLICY : ER_INREFUSED;
+		out->bsent = out->brecv = in->bsent = in->brecv = 0;
+		dur = rrange(r, 900, 4000);
+		in->ts = k->start + dur - rrange(r, 50, 700);
+		in->dur_ms = 0;
+		out->ts = k->start + dur;
+		out->dur_ms = (uint32_t)(dur / 1000);
+		break;
+	case EC_RESET:
+		out->level = LV_ERROR;
+		out->err = ER_RESET;
+		out->brecv /= 3;
+		in->bsent = out->brecv;
+		break;
+	}
+	return 0;
+}
+
 /*
  * HBONE, direct or via the service's waypoint: the outbound record on the
  * client's node and, unless dropped, the inbound one on the endpoint's
@@ -442,38 +484,8 @@ conn_hbone(struct gen *g, const struct conn *k, int via_wp, size_t hop,
 		in.bsent += rrange(r, 0, 60);
 	}
 
-	switch (k->ec) {
-	case EC_NONE:
-	case EC_FAILED:
-		break;
-	case EC_TIMEOUT:
-		/* HBONE connect timed out: nothing reached the server */
-		out.level = LV_ERROR;
-		out.err = ER_TIMEOUT;
-		out.bsent = out.brecv = 0;
-		out.ts = k->start + 10000000 + rrange(r, 0, 9000);
-		out.dur_ms = (uint32_t)((out.ts - k->start) / 1000);
+	if (hbone_error(g, k, &out, &in))
 		drop = 1;
-		break;
-	case EC_POLICY:
-	case EC_REFUSED:
-		out.level = in.level = LV_ERROR;
-		out.err = k->ec == EC_POLICY ? ER_HTTP401 : ER_HTTP503;
-		in.err = k->ec == EC_POLICY ? ER_POLICY : ER_INREFUSED;
-		out.bsent = out.brecv = in.bsent = in.brecv = 0;
-		dur = rrange(r, 900, 4000);
-		in.ts = k->start + dur - rrange(r, 50, 700);
-		in.dur_ms = 0;
-		out.ts = k->start + dur;
-		out.dur_ms = (uint32_t)(dur / 1000);
-		break;
-	case EC_RESET:
-		out.level = LV_ERROR;
-		out.err = ER_RESET;
-		out.brecv /= 3;
-		in.bsent = out.brecv;
-		break;
-	}
 
 	g->left--;
 	submit(g, k->c->node, &out);
