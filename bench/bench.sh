@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # bench/bench.sh -- throughput and memory of ztlog against plain baselines.
 #
-#   bench/bench.sh [BUILD_DIR] [LINES] [LINES2]
+#   bench/bench.sh [BUILD_DIR] [LINES] [LINES2[,LINES3...]]
 #
 # BUILD_DIR (default build) must hold tools/ztgen and tools/peakrss; ztlog
 # is BUILD_DIR/ztlog (rows for a missing ztlog, or a missing subcommand,
 # are reported as skipped).  LINES (default 1000000) is the size of the
-# synthetic log.  With LINES2 (e.g. 4000000) ztlog ingest runs again on a
-# log of that size and both peak RSS figures are printed side by side:
-# ingest memory must not grow with the input.
+# synthetic log.  With LINES2 (e.g. 4000000,16000000) ztlog ingest and
+# check run again on logs of those sizes and the peak RSS figures are
+# printed side by side: memory must not grow with the input.
 #
 # In a temporary directory (removed on exit) it generates the log with
 # ztgen --prefix (the exact arguments are printed), a gzip copy and the
@@ -17,6 +17,8 @@
 #   ztgen                  the generator itself (writing the log file)
 #   wc -l                  the floor for reading the text
 #   zcat > /dev/null       the zlib inflate floor for the .gz input
+#   lnav                   when installed: the log viewer, with the format
+#                          bench/ztunnel.lnav.json, counting access lines
 #   sqlite3 .import        naive baseline: CSV into an all-TEXT table
 #   ztlog ingest           text and gzip input, each into a fresh DB
 #   ztlog stats            > /dev/null
@@ -41,7 +43,7 @@ case "${1:-}" in -h | --help) usage 0 ;; esac
 build=${1:-build}
 lines=${2:-1000000}
 lines2=${3:-}
-for n in "$lines" ${lines2:+"$lines2"}; do
+for n in "$lines" ${lines2:+${lines2//,/ }}; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: not a line count: $n" >&2; exit 2; }
 done
 
@@ -184,6 +186,25 @@ fi
 measure /dev/null zcat "$log.gz"
 if [ "$rc" = 0 ]; then row "zcat .gz >/dev/null (inflate)" "$lines" "$log_bytes"; else failed zcat; fi
 
+# lnav, the log viewer people reach for: the same log with a format for
+# ztunnel's lines (bench/ztunnel.lnav.json, installed into a throw-away
+# HOME), counting the access lines in its SQL.
+if command -v lnav >/dev/null; then
+	mkdir -p "$tmp/lnav-home"
+	HOME=$tmp/lnav-home lnav -i "$(dirname "$0")/ztunnel.lnav.json" >/dev/null 2>&1 || true
+	HOME=$tmp/lnav-home measure "$tmp/lnav.out" lnav -n -c \
+	    ";SELECT count(*) AS access FROM ztunnel_log WHERE target = 'access'" "$log"
+	if [ "$rc" = 0 ]; then
+		row "lnav (format, SQL count)" "$lines" "$log_bytes"
+		got=$(awk 'NR == 2 { print $1 }' "$tmp/lnav.out")
+		[ "$got" = "$csv_rows" ] || echo "   (lnav counted ${got:-nothing}, the log has $csv_rows access records)"
+	else
+		failed lnav
+	fi
+else
+	skip "lnav" "not installed (apt-get install lnav)"
+fi
+
 base_db=$tmp/baseline.db
 measure /dev/null sqlite3 "$base_db" ".mode csv" ".import \"$tmp/records.csv\" records"
 n=$(count_records "$base_db")
@@ -240,6 +261,7 @@ if [ $have_ztlog = 1 ]; then
 
 	if "$ztlog" check --help >/dev/null 2>&1; then
 		check_row "ztlog check" "$lines" "$log_bytes" "$log"
+		check_rss_1=$rss_mb
 		check_row "ztlog check (.gz)" "$lines" "$log_bytes" "$log.gz"
 		if [ "$ok_1" = 1 ]; then
 			check_row "ztlog check -d (stored)" "$lines" \
@@ -259,23 +281,31 @@ fi
 if [ -n "$lines2" ]; then
 	echo
 	if [ $have_ztlog = 1 ]; then
-		gen2=(-n "$lines2" -s 1 --prefix)
-		echo "memory bound: ztgen ${gen2[*]}"
+		ing_rss="$rss_1 MB at $lines"
+		chk_rss="${check_rss_1:-?} MB at $lines"
+		ok_all=$ok_1
 		rm -f "$log" "$log.gz" "$tmp/records.csv" "$base_db" "$tmp"/z*.db
-		"$ztgen" "${gen2[@]}" >"$tmp/big.log"
-		want2=$("$ztgen" "${gen2[@]}" --csv | wc -l)
 		header
-		ingest_row "ztlog ingest (text, $lines2)" "$tmp/z3.db" \
-		    "$tmp/big.log" "$lines2" "$(size_of "$tmp/big.log")" \
-		    "$((want2 - 1))"
-		if [ "$ingest_ok" = 1 ] && [ "$ok_1" = 1 ]; then
-			printf 'peak RSS of ztlog ingest: %s MB at %d lines, %s MB at %d lines\n' \
-			    "$rss_1" "$lines" "$rss_mb" "$lines2"
-		fi
-		if "$ztlog" check --help >/dev/null 2>&1; then
-			check_row "ztlog check (text, $lines2)" "$lines2" \
-			    "$(size_of "$tmp/big.log")" "$tmp/big.log"
-		fi
+		for n2 in ${lines2//,/ }; do
+			gen2=(-n "$n2" -s 1 --prefix)
+			echo "memory bound: ztgen ${gen2[*]}"
+			"$ztgen" "${gen2[@]}" >"$tmp/big.log"
+			want2=$("$ztgen" "${gen2[@]}" --csv | wc -l)
+			ingest_row "ztlog ingest (text, $n2)" "$tmp/z3.db" \
+			    "$tmp/big.log" "$n2" "$(size_of "$tmp/big.log")" \
+			    "$((want2 - 1))"
+			[ "$ingest_ok" = 1 ] || ok_all=0
+			ing_rss="$ing_rss, $rss_mb MB at $n2"
+			rm -f "$tmp"/z3.db*
+			if "$ztlog" check --help >/dev/null 2>&1; then
+				check_row "ztlog check (text, $n2)" "$n2" \
+				    "$(size_of "$tmp/big.log")" "$tmp/big.log"
+				chk_rss="$chk_rss, $rss_mb MB at $n2"
+			fi
+			rm -f "$tmp/big.log"
+		done
+		[ "$ok_all" = 1 ] && echo "peak RSS of ztlog ingest: $ing_rss lines"
+		echo "peak RSS of ztlog check:  $chk_rss lines"
 	else
 		skip "ztlog ingest ($lines2 lines)" "no $ztlog"
 	fi

@@ -5,12 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ingest.h"
 #include "in/input.h"
 #include "in/lines.h"
 #include "in/source.h"
 #include "parse/record.h"
+#include "util/sig.h"
 #include "util/xalloc.h"
 
 #define WARN_MAX	10
@@ -95,6 +100,9 @@ struct pipe {
 	size_t			 consumed;	/* batches given back */
 	int			 done;		/* reader finished */
 	int			 cancel;	/* store failed: stop reading */
+	int			 eager;		/* hand each line on */
+	uint64_t		 raw;		/* raw bytes read, at the last
+						   batch handed over */
 	/* Reader side, read by the store side after done. */
 	struct zt_input		*in;
 	const struct zt_srcinfo	*info;		/* what the parser is told */
@@ -153,6 +161,7 @@ static void
 reader_give(struct pipe *pp, int last)
 {
 	pthread_mutex_lock(&pp->mu);
+	pp->raw = zt_input_raw_bytes(pp->in);
 	pp->produced++;
 	if (last)
 		pp->done = 1;
@@ -232,7 +241,8 @@ reader(void *arg)
 		}
 		if (pack_item(pp, b, lr.lineno, cls, &rec, line) == -1)
 			break;
-		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES) {
+		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES ||
+		    (pp->eager && !zt_lines_ready(&lr))) {
 			reader_give(pp, 0);
 			b = reader_take(pp);
 		}
@@ -258,19 +268,74 @@ reader(void *arg)
 	return NULL;
 }
 
-/* Next full batch, or NULL when the reader is done and all are taken. */
+/*
+ * Next full batch, or NULL when the reader is done and all are taken, or
+ * (*late set) when the monotonic time until (NULL: none) has come.
+ */
 static struct batch *
-store_take(struct pipe *pp)
+store_take(struct pipe *pp, const struct timespec *until, int *late)
 {
 	struct batch	*b = NULL;
 
+	*late = 0;
 	pthread_mutex_lock(&pp->mu);
-	while (pp->consumed == pp->produced && !pp->done)
-		pthread_cond_wait(&pp->cv, &pp->mu);
-	if (pp->consumed < pp->produced)
+	while (pp->consumed == pp->produced && !pp->done && !*late) {
+		if (until == NULL)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		else
+			*late = pthread_cond_timedwait(&pp->cv, &pp->mu,
+			    until) != 0;
+	}
+	if (pp->consumed < pp->produced) {
 		b = pp->ring[pp->consumed % NBATCH];
+		*late = 0;
+	}
 	pthread_mutex_unlock(&pp->mu);
 	return b;
+}
+
+/* The size of the source, when it is a file (or stdin redirected from one). */
+static int64_t
+source_size(const char *name)
+{
+	struct stat	 sb;
+	int		 rc;
+
+	rc = strcmp(name, "-") == 0 ? fstat(STDIN_FILENO, &sb) :
+	    stat(name, &sb);
+	return rc == 0 && S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : -1;
+}
+
+/* Give ig's tick the source so far, if its time has come; set the next. */
+static void
+tick(struct zt_ingest *ig, struct pipe *pp, const char *name,
+    const struct zt_source_stats *ss, struct timespec *next, int force)
+{
+	struct zt_ingest_live	 lv;
+	struct timespec		 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!force && (now.tv_sec < next->tv_sec || (now.tv_sec ==
+	    next->tv_sec && now.tv_nsec < next->tv_nsec)))
+		return;
+	if (!force) {
+		lv.ig = ig;
+		lv.name = name;
+		lv.ss = ss;
+		lv.pods = zt_store_npods(ig->st);
+		pthread_mutex_lock(&pp->mu);
+		lv.raw = pp->raw;
+		pthread_mutex_unlock(&pp->mu);
+		lv.size = source_size(name);
+		ig->tick(ig->tick_ctx, &lv);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	}
+	next->tv_sec = now.tv_sec + ig->tick_ms / 1000;
+	next->tv_nsec = now.tv_nsec + ig->tick_ms % 1000 * 1000000L;
+	if (next->tv_nsec >= 1000000000L) {
+		next->tv_sec++;
+		next->tv_nsec -= 1000000000L;
+	}
 }
 
 static void
@@ -354,13 +419,22 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 {
 	struct pipe	 pp;
 	struct batch	*b;
+	pthread_condattr_t ca;
+	struct timespec	 next;
 	pthread_t	 tid;
 	size_t		 i;
+	int		 late;
 	int		 rc = 0;
 
 	memset(&pp, 0, sizeof(pp));
 	pthread_mutex_init(&pp.mu, NULL);
-	pthread_cond_init(&pp.cv, NULL);
+	/* Ticks wait on the monotonic clock: wall clock jumps do not count. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pp.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	/* A pipe's lines may come slowly: hand each on as it is read. */
+	pp.eager = ig->eager || source_size(info->name) < 0;
 	for (i = 0; i < NBATCH; i++)
 		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
 	pp.in = in;
@@ -372,7 +446,16 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 		rc = -2;
 		goto out;
 	}
-	while ((b = store_take(&pp)) != NULL) {
+	if (ig->tick != NULL)
+		tick(ig, &pp, info->name, ss, &next, 1);
+	for (;;) {
+		b = store_take(&pp, ig->tick != NULL ? &next : NULL, &late);
+		if (ig->tick != NULL && rc == 0)
+			tick(ig, &pp, info->name, ss, &next, 0);
+		if (b == NULL && late)
+			continue;
+		if (b == NULL)
+			break;
 		if (rc == 0 && zt_store_fresh(ig->st, b->fresh.p, b->fresh.n,
 		    err) == -1)
 			rc = -2;
@@ -545,6 +628,9 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		ig->failed++;
 		return -1;
 	}
+	/* Fingerprints that no table keeps need not be SHA-256. */
+	if (!zt_store_keeps_tables(ig->st))
+		zt_input_fast_fingerprint(in);
 	if (zt_store_begin(ig->st, name, &err) == -1) {
 		zt_input_close(in);
 		zt_diag_err(&err);
@@ -626,6 +712,9 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 static int
 ingest_each(void *ctx, const struct zt_source *src)
 {
+	/* After Ctrl-C: the sources not begun are not read (sig.h). */
+	if (zt_sig_caught())
+		return 0;
 	return zt_ingest_source(ctx, src);
 }
 
@@ -702,6 +791,8 @@ ingest_wanted(void *ctx, const struct zt_source *src, const char *head,
 	int			 lines = 0;
 	int			 yes = n == 0;
 
+	if (zt_sig_caught())
+		return 0;
 	if (memchr(head, '\0', n < 8192 ? n : 8192) != NULL) {
 		ingest_skip(ig, src->info.name, "binary, not a log");
 		return 0;

@@ -31,6 +31,18 @@ struct zt_ingest_sink {
 
 #define ZT_INGEST_REASONS	16
 
+struct zt_ingest;
+
+/* A source being read, for ticks: check --follow, the progress line. */
+struct zt_ingest_live {
+	const struct zt_ingest	*ig;	/* the sources before this one */
+	const char		*name;	/* this source (NULL: none yet) */
+	const struct zt_source_stats *ss;	/* its counts so far */
+	uint64_t		 pods;	/* its pods so far */
+	uint64_t		 raw;	/* its raw bytes read so far */
+	int64_t			 size;	/* its size in bytes, or -1 */
+};
+
 struct zt_ingest {
 	struct zt_store	*st;		/* borrowed */
 	const struct zt_ingest_sink *sink;	/* borrowed; NULL: none */
@@ -70,6 +82,17 @@ struct zt_ingest {
 	void		(*inventory)(void *ctx, const struct zt_srcinfo *info,
 			    const char *bytes, size_t n);
 	void		*inventory_ctx;
+	/*
+	 * Live work: tick runs on the storing thread every tick_ms of wall
+	 * time while a source is read, also while its input is quiet (NULL:
+	 * never).  eager hands each line on as soon as it is read, not by
+	 * the batch (a stream whose lines come slowly).
+	 */
+	void		(*tick)(void *ctx, const struct zt_ingest_live *lv);
+	void		*tick_ctx;
+	int64_t		 tick_ms;
+	int		 eager;
+	int		 interrupted;	/* reading stopped on a signal */
 	uint64_t	 scoped;	/* other lines of ztunnel's own log */
 	int		 untailed;	/* some source is no kubectl -l
 					   capture of 10 lines a pod */

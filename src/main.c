@@ -27,6 +27,11 @@ main(int argc, char **argv)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	switch (zt_cli_parse(argc, argv, &o)) {
 	case 1:
+		zt_cli_help(o.cmd);
+		rc = zt_cli_finish_output();
+		break;
+	case 2:
+		zt_cli_version();
 		rc = zt_cli_finish_output();
 		break;
 	case -1:

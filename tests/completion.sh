@@ -51,7 +51,11 @@ b "check " -q ch
 b "--examples " check --exa
 b "--service " lb --se
 b "" ingest --se
-b "json junit text " check -o ""
+b "--since " query --sin
+b "--namespace --not " check --n
+b "always auto never " check --color ""
+b "" stats --sin
+b "html json junit markdown text " check -o ""
 b "csv json ndjson table " query -o ""
 b "json table " stats --output ""
 b "json text " rules -o ""
@@ -75,12 +79,14 @@ if command -v fish >/dev/null; then
 		    bad "fish: $2: got '$got', want '$want'"
 	}
 	f "check " "ztlog che"
-	f "json junit text " "ztlog check -o "
+	f "html json junit markdown text " "ztlog check -o "
 	f "csv json ndjson table " "ztlog query --output "
 	f "balance endpoints errors hbone pairing waypoint " "ztlog check --only "
 	f "pairing " "ztlog rules show pai"
 	f "--unmatched " "ztlog pairs --unm"
 	f "" "ztlog ingest --unm"
+	f "--workload " "ztlog pairs --work"
+	f "always auto never " "ztlog lb --color "
 fi
 if command -v zsh >/dev/null; then
 	# The function loads and registers itself for ztlog.

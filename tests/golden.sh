@@ -10,8 +10,9 @@
 #   - with $T = a fresh empty temporary directory, removed afterwards, also
 #     on failure or interrupt;
 #   - with stdin from /dev/null unless the snippet redirects it;
-#   - with LC_ALL=C TZ=UTC NO_COLOR=1 TERM=dumb and every ZTLOG_* variable
-#     unset; the rest of the environment (PATH, ASAN_OPTIONS, ...) is kept.
+#   - with LC_ALL=C TZ=UTC NO_COLOR=1 TERM=dumb, and COLUMNS and every
+#     ZTLOG_* variable unset (a case sets COLUMNS itself to test widths);
+#     the rest of the environment (PATH, ASAN_OPTIONS, ...) is kept.
 # Its stdout, stderr and exit status (that of its last command) are compared
 # byte for byte with <case>.out, <case>.err and <case>.rc (the number and a
 # newline).  Match: exit 0, silently.  Mismatch or missing expected file: a
@@ -47,7 +48,7 @@ mkdir "$work/t" || exit 2
 (
 	cd "$dir" || exit 2
 	for v in "${!ZTLOG_@}"; do unset "$v"; done
-	unset BASH_ENV ENV CDPATH
+	unset BASH_ENV ENV CDPATH COLUMNS
 	export LC_ALL=C TZ=UTC NO_COLOR=1 TERM=dumb T="$work/t"
 	eval "ztlog() { $(printf '%q' "$bin") \"\$@\"; }"
 	export -f ztlog

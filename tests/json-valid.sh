@@ -2,7 +2,8 @@
 # json-valid.sh BIN: every JSON document ztlog writes is valid JSON (jq)
 # with the shape ztlog(1) gives it, and its "exit_status" and "result"
 # are those of the run, in every situation: check passing, failing, with
-# source errors, with a rule-file mistake, with a usage mistake, killed;
+# source errors, with a rule-file mistake, with a usage mistake, killed,
+# terminated (SIGTERM: a finished report, marked interrupted);
 # lb, pairs, stats, rules list and show; query with one and several
 # statements, in json and ndjson.
 set -u
@@ -52,8 +53,17 @@ is "check 40 errors" r.json "$head and (.errors | length) == 32 and .more_errors
 mkfifo fifo
 "$bin" check -q -o json=r.json fifo & pid=$!
 for _ in $(seq 100); do grep -q 'did not finish' r.json 2>/dev/null && break; sleep 0.1; done
-kill -TERM $pid; wait $pid 2>/dev/null
+kill -KILL $pid; wait $pid 2>/dev/null
 is "check killed" r.json "$head and .result == \"error\" and (.errors[0].message | test(\"did not finish\"))"
+# SIGTERM stops the reading: the report is finished, marked interrupted.
+# (The pause: the signal is caught once reading begins, just after the
+# "did not finish" report is written.)
+rm -f r.json
+"$bin" check -q -o json=r.json fifo & pid=$!
+for _ in $(seq 100); do grep -q 'did not finish' r.json 2>/dev/null && break; sleep 0.1; done
+sleep 1
+kill -TERM $pid; wait $pid 2>/dev/null
+is "check terminated" r.json "$head and .result == \"error\" and .interrupted == true and .exit_status == 2"
 ls -A | grep -q '^\.r\.json\.' && { echo "FAIL check killed: temporary left"; fail=$((fail + 1)); }
 
 run lb -q -o json=r.json "$fx/check/skew.log"

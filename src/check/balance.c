@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "check/balance.h"
+#include "check/chsql.h"
 #include "check/result.h"
 #include "util/xalloc.h"
 
@@ -281,6 +282,86 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 	verdict(r, &t, cx->inv != NULL, res);
 }
 
+/*
+ * As SQL: the connections per (service, endpoint), an endpoint being a
+ * workload (name, namespace), else the HBONE host, else the destination
+ * host; a service's connections through its waypoint apart.  The SQL
+ * judges them against a uniform spread, per service, without the model
+ * (presence of endpoints over time, capacity, locality, the per-client
+ * view, Holm, effect size): its columns say _uniform, and agree with
+ * ztlog's verdict only where every endpoint was there all along.  The
+ * chi-square tail is the Wilson-Hilferty approximation (ClickHouse has
+ * erfc, not the incomplete gamma function ztlog uses): p agrees to about
+ * two digits, which only matters for p right at alpha.
+ */
+static const char ch_counts[] =
+    "  c AS (\n"
+    "    SELECT concat(dst_service,\n"
+    "        if(via_waypoint = 1, ' via waypoint', '')) AS service,\n"
+    "      multiIf(dst_workload IS NOT NULL, dst_workload,\n"
+    "        dst_hbone_host IS NOT NULL AND via_waypoint = 0, dst_hbone_host,\n"
+    "        ifNull(dst_ip, '?')) AS endpoint,\n"
+    "      count() AS connections\n"
+    "    FROM records\n"
+    "    WHERE direction = 'outbound' AND message = 'connection complete'\n"
+    "      AND dst_service IS NOT NULL\n"
+    "    GROUP BY service, endpoint, dst_workload IS NOT NULL,\n"
+    "      ifNull(dst_namespace, '')),\n";
+
+static void
+ch_judged(struct zt_buf *b, const struct zt_lbcfg *cf)
+{
+	zt_buf_add(b, ch_counts, sizeof(ch_counts) - 1);
+	zt_chsql_add(b, "  s AS (\n"
+	    "    SELECT service, count() AS k, sum(connections) AS n,\n"
+	    "      sum(connections * connections) * k / n - n AS chi2,\n"
+	    "      max(connections) / min(connections) AS ratio\n"
+	    "    FROM c GROUP BY service),\n"
+	    "  j AS (\n"
+	    "    SELECT *, k < 2 OR n / k < %.17g AS skip,\n"
+	    "      if(k < 2, 1, 0.5 * erfc((pow(chi2 / (k - 1), 1 / 3)\n"
+	    "        - (1 - 2 / (9 * (k - 1)))) / sqrt(2 / (9 * (k - 1)))\n"
+	    "        / sqrt(2))) AS p,\n"
+	    "      NOT skip AND (p < %.17g OR (%.17g > 0 AND ratio > %.17g))\n"
+	    "        AS unbalanced_uniform\n"
+	    "    FROM s)\n", cf->min_expected, cf->alpha, cf->max_ratio,
+	    cf->max_ratio);
+}
+
+static int
+clickhouse(const struct zt_rule *r, struct zt_buf *b, char *msg,
+    size_t msgsize)
+{
+	const struct zt_lbcfg	*cf = r->cfg;
+	const char		*failed = zt_chsql_head(b, r);
+
+	(void)msg;
+	(void)msgsize;
+	zt_chsql_add(b, "WITH\n");
+	ch_judged(b, cf);
+	zt_chsql_add(b, "SELECT count() AS services,\n"
+	    "  countIf(unbalanced_uniform) AS unbalanced_uniform,\n"
+	    "  countIf(skip) AS skipped,\n"
+	    "  sum(n) AS connections,\n"
+	    "  multiIf(unbalanced_uniform > 0, '%s', services = skipped,\n"
+	    "    'skip', 'pass') AS status_uniform\n"
+	    "FROM j;\n", failed);
+	zt_chsql_add(b, "-- each service judged, with the Benjamini-Hochberg "
+	    "q-value\n-- over the services judged\nWITH\n");
+	ch_judged(b, cf);
+	zt_chsql_add(b, "SELECT service, k AS endpoints, n AS connections,\n"
+	    "  chi2 AS chi2_uniform, k - 1 AS df, p AS p_uniform, skip,\n"
+	    "  unbalanced_uniform,\n"
+	    "  if(skip, NULL, least(1, min(p * m / rank) OVER (PARTITION BY skip\n"
+	    "    ORDER BY p DESC, service DESC ROWS BETWEEN UNBOUNDED PRECEDING\n"
+	    "    AND CURRENT ROW))) AS q_bh\n"
+	    "FROM (SELECT *, row_number() OVER (PARTITION BY skip ORDER BY p,\n"
+	    "    service) AS rank, count() OVER (PARTITION BY skip) AS m\n"
+	    "  FROM j)\n"
+	    "ORDER BY service;\n");
+	return 0;
+}
+
 const struct zt_check_type zt_check_balance = {
 	.name = "balance",
 	.keys = keys,
@@ -292,4 +373,5 @@ const struct zt_check_type zt_check_balance = {
 	.merge = merge,
 	.snapshot = snapshot,
 	.free = state_free,
+	.clickhouse = clickhouse,
 };

@@ -83,6 +83,14 @@ struct zt_pairrow {
 	int		 verifiable;	/* unmatched: the other side was observable */
 };
 
+/* pairing: the clock offset of one pair of ztunnels, as estimated. */
+struct zt_clockoff {
+	char		*out;		/* the outbound side's pod (or host) */
+	char		*in;		/* the inbound side's; owned */
+	int64_t		 off_us;	/* inbound minus outbound clock */
+	int64_t		 n;		/* unambiguous connections measured */
+};
+
 struct zt_result {
 	const struct zt_rule	*rule;
 	enum zt_status		 status;
@@ -95,7 +103,45 @@ struct zt_result {
 	int64_t			 more;		/* examples not kept */
 	struct zt_lbsvc		*svc;		/* balance */
 	size_t			 nsvc;
+	struct zt_clockoff	*clk;		/* pairing; owned */
+	size_t			 nclk;
 };
+
+/* What the graphical reports draw (facts.h), of the records kept. */
+struct zt_facts_ns {
+	char		*name;		/* source namespace, "" none; owned */
+	int64_t		 outbound;
+	int64_t		 hbone;		/* of them through HBONE */
+};
+
+struct zt_facts_podrow {
+	char		*pod;		/* the ztunnel pod, "" none; owned */
+	int64_t		 records, outbound, inbound, errors;
+	int64_t		 first_us, last_us;
+};
+
+struct zt_facts_pair {
+	char		*client;	/* ztunnel pods; "" not in the input */
+	char		*server;
+	int64_t		 outbound;	/* HBONE records the client logged */
+	int64_t		 inbound;	/* those the server logged */
+};
+
+struct zt_facts {
+	struct zt_facts_ns	*ns;	/* by name */
+	size_t			 nns;
+	struct zt_facts_podrow	*pods;	/* by name */
+	size_t			 npods;
+	struct zt_facts_pair	*pairs;	/* by client, server */
+	size_t			 npairs;
+	int64_t			 t0_us;	/* the first bin's start */
+	int64_t			 step_us;	/* a bin's length */
+	size_t			 nbins;	/* at most 60 */
+	int64_t			*bin_records;	/* owned */
+	int64_t			*bin_errors;	/* owned */
+};
+
+void	zt_facts_free(struct zt_facts *f);
 
 struct zt_checkrun {
 	struct zt_result	*res;
@@ -109,9 +155,14 @@ struct zt_checkrun {
 	int64_t			 malformed;
 	struct zt_pairrow	*pairs;		/* with keep_pairs */
 	size_t			 npairs;
+	int			 filtered;	/* a selection was given */
+	int64_t			 selected;	/* records it kept */
+	char			 select_err[256]; /* it failed, or "" */
+	struct zt_facts		 facts;
 };
 
 struct zt_inv;
+struct zt_select;
 
 struct zt_checkopts {
 	int		 examples;	/* per rule */
@@ -120,10 +171,18 @@ struct zt_checkopts {
 					   the records fed: sql rules run */
 	int64_t		 sql_ms;	/* sql rules: time per rule, 0: none */
 	int64_t		 sql_bytes;	/* sql rules: memory growth, 0: none */
+	int64_t		 window_us;	/* --window: judge only the records
+					   this close to the newest (log
+					   time); 0: all */
 	struct zt_inv	*inv;		/* the workload inventory, or NULL;
 					   it may still grow while records
 					   are fed (bug-report config
 					   dumps): see zt_check_ctx */
+	int		 facts;		/* gather run->facts (html report) */
+	const struct zt_select *select;	/* the records the rules see
+					   (--since, -n, ...), or NULL:
+					   the others are skipped before
+					   anything looks at them */
 };
 
 /*
@@ -147,7 +206,8 @@ void	zt_check_free(struct zt_checkrun *run);
  * thread ingest hands records to); the store may truncate them when a
  * source is rolled back, but not reload them (a store of a database
  * file, which reloads its names at each source, cannot feed a checker).  A snapshot renders the committed
- * sources only, reads the sources and pods tables of db (the store's
+ * sources only (but while the first source is still read, what it
+ * has read so far: check --follow on a stream), reads the sources and pods tables of db (the store's
  * connection) for the accounting and coverage warnings, and leaves the
  * checker as it was.  sql rules cannot run on fed records unless
  * o->stored says db holds them; they get ZT_ST_ERROR, so callers choose
@@ -187,6 +247,14 @@ void	zt_check_describer_free(struct zt_describer *d);
 const char *zt_check_type_name(const struct zt_rule *r);
 /* Does rule r read the stored records (an sql rule) instead of being fed? */
 int	zt_check_needs_records(const struct zt_rule *r);
+struct zt_buf;
+/*
+ * Rule r as ClickHouse SQL over the records table of `ztlog export`
+ * (check/chsql.h), appended to b: 0, or -1 with why in msg when it has
+ * none (its type has no SQL form, or a where: filter).
+ */
+int	zt_check_clickhouse(const struct zt_rule *r, struct zt_buf *b,
+	    char *msg, size_t msgsize);
 
 /* Upper tail of the chi-square distribution: P(X >= x), df degrees. */
 double	zt_chi2_q(double x, double df);

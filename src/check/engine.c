@@ -20,9 +20,11 @@
 #include <string.h>
 
 #include "check/engine.h"
+#include "check/facts.h"
 #include "check/result.h"
 #include "check/type.h"
 #include "inv/inv.h"
+#include "rules/select.h"
 #include "util/dict.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -38,6 +40,7 @@ struct slot {
 struct stage {
 	struct slot	*slot;		/* one per state */
 	struct zt_observe ob;
+	struct zt_facts_acc fa;		/* for the graphical reports */
 };
 
 struct zt_checker {
@@ -60,6 +63,7 @@ struct zt_checker {
 	struct zt_peercache	*pc;
 	struct zt_rowfill	 rf;
 	struct zt_row		 row;
+	char			 selerr[256];	/* the selection failed */
 };
 
 static void
@@ -75,6 +79,7 @@ stage_init(struct zt_checker *c, struct stage *sg)
 			sg->slot[i].st = r->type->new(r);
 	}
 	zt_observe_init(&sg->ob);
+	zt_facts_init(&sg->fa);
 }
 
 static void
@@ -89,6 +94,7 @@ stage_free(struct zt_checker *c, struct stage *sg)
 			c->rs->r[c->rep[i]].type->free(sg->slot[i].st);
 	free(sg->slot);
 	zt_observe_fini(&sg->ob);
+	zt_facts_fini(&sg->fa);
 	memset(sg, 0, sizeof(*sg));
 }
 
@@ -106,6 +112,7 @@ context(struct zt_checker *c, const struct stage *sg)
 	cx.budget = &c->budget;
 	cx.sql_ms = c->o.sql_ms;
 	cx.sql_bytes = c->o.sql_bytes;
+	cx.window_us = c->o.window_us;
 	if (c->o.inv != NULL && (zt_inv_nworkloads(c->o.inv) > 0 ||
 	    zt_inv_nservices(c->o.inv) > 0))
 		cx.inv = c->o.inv;
@@ -131,6 +138,7 @@ stage_merge(struct zt_checker *c)
 			c->rs->r[c->rep[i]].type->merge(a->st, b->st, &cx);
 	}
 	zt_observe_merge(&c->all.ob, &c->cur.ob);
+	zt_facts_merge(&c->all.fa, &c->cur.fa);
 }
 
 /* Give each rule its state: the first rule's with the same share key. */
@@ -170,6 +178,8 @@ zt_checker_new(const struct zt_ruleset *rs, const struct zt_checkopts *o,
 
 	c->rs = rs;
 	c->o = *o;
+	if (!zt_select_active(o->select))
+		c->o.select = NULL;
 	share_states(c);
 	zt_dims_init(&c->dm, names);
 	c->pc = zt_xcalloc(1, sizeof(*c->pc));
@@ -253,6 +263,8 @@ feed(struct zt_checker *c, const struct zt_row *row)
 	int			 pass;
 
 	zt_observe_row(&sg->ob, row, &c->dm);
+	if (c->o.facts)
+		zt_facts_row(&sg->fa, row, &c->dm);
 	for (i = 0; i < c->nstate; i++) {
 		r = &c->rs->r[c->rep[i]];
 		sl = &sg->slot[i];
@@ -274,6 +286,25 @@ feed(struct zt_checker *c, const struct zt_row *row)
 			snprintf(sl->emsg, sizeof(sl->emsg), "%s", msg);
 		}
 	}
+}
+
+/*
+ * Does the run's selection keep row?  A record it cannot judge (a
+ * pattern over its limits) is dropped and the run is told.
+ */
+static int
+selected(struct zt_checker *c, const struct zt_row *row)
+{
+	char	 msg[256];
+	int	 r;
+
+	if (c->o.select == NULL)
+		return 1;
+	r = zt_select_eval(c->o.select, row->ts_us, row->s, &c->budget, msg,
+	    sizeof(msg));
+	if (r == -1 && c->selerr[0] == '\0')
+		snprintf(c->selerr, sizeof(c->selerr), "%s", msg);
+	return r == 1;
 }
 
 /* The largest str, peer and kind ids of a record. */
@@ -313,7 +344,8 @@ zt_checker_row(struct zt_checker *c, int64_t src, int64_t line,
 		zt_dims_sync(&c->dm, m[0], m[1], m[2]);
 	zt_row_fill(&c->row, &c->rf, src, line, v);
 	c->row.ref = zt_refs_next(&c->refs, src, line);
-	feed(c, &c->row);
+	if (selected(c, &c->row))
+		feed(c, &c->row);
 }
 
 void
@@ -416,7 +448,10 @@ int
 zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
     struct zt_err *err)
 {
-	struct zt_check_ctx	 cx = context(c, &c->all);
+	/* While the first source is read (a stream), what it has so far. */
+	const struct stage	*sg = c->open && !c->merged ? &c->cur :
+				    &c->all;
+	struct zt_check_ctx	 cx = context(c, sg);
 	const struct zt_rule	*r;
 	struct zt_result	*res;
 	const struct slot	*sl;
@@ -433,7 +468,7 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 	for (i = 0; i < c->rs->n; i++) {
 		r = &c->rs->r[i];
 		res = &run->res[i];
-		sl = &c->all.slot[c->state[i]];
+		sl = &sg->slot[c->state[i]];
 		res->rule = r;
 		if (sl->err) {
 			res->status = ZT_ST_ERROR;
@@ -443,7 +478,14 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
 		}
 		r->type->snapshot(sl->st, r, &cx, res);
 	}
-	coverage(db, run, &c->all.ob, &c->dm);
+	coverage(db, run, &sg->ob, &c->dm);
+	if (c->o.facts)
+		zt_facts_make(&sg->fa, &sg->ob, &c->dm, &run->facts);
+	if (zt_select_active(c->o.select)) {
+		run->filtered = 1;
+		run->selected = sg->ob.records;
+		memcpy(run->select_err, c->selerr, sizeof(run->select_err));
+	}
 	return 0;
 }
 

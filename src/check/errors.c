@@ -4,14 +4,17 @@
  *
  * Counts the records with an error by error text and by flow (source
  * workload or address, destination workload, service or address); a
- * result shows the most frequent texts and the busiest flows, each with
- * its first record.
+ * result shows the errors by ztunnel's failure kind (errcat.h), the
+ * largest first, each with its texts and a next step, then the texts no
+ * kind claims, then the busiest flows, each with its first record.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/chsql.h"
+#include "check/errcat.h"
 #include "check/imap.h"
 #include "check/result.h"
 #include "check/type.h"
@@ -192,24 +195,115 @@ top(const int64_t *count, int64_t n, int max, size_t *ntop)
 	return v;
 }
 
-/* The most frequent error texts, then the busiest flows. */
+/* The texts of kind k shown on its line: a few, the most frequent. */
+#define KIND_TEXTS	3
+
+/*
+ * One line for kind k: its count, meaning, id and flag, its texts, the
+ * next step (but for the first).  v ranks the error texts; cat[ix] is
+ * each text's kind.
+ */
 static void
+kind_line(const struct state *s, const struct zt_check_ctx *cx,
+    struct zt_result *res, int k, int64_t n, const struct ranked *v,
+    const int *cat, int first)
+{
+	const struct zt_errcat	*c = &zt_errcats[k];
+	struct zt_buf		 b = { NULL, 0, 0 };
+	struct zt_str		 e;
+	char			 num[48];
+	int64_t			 i, shown = 0, more = 0;
+
+	for (i = 0; i < s->eix.n; i++) {
+		if (cat[v[i].ix] != k)
+			continue;
+		if (shown++ == KIND_TEXTS) {
+			more++;
+			shown--;
+			continue;
+		}
+		e = zt_dims_str(cx->dm, zt_imap_key(&s->eix, v[i].ix)[0]);
+		zt_buf_add(&b, shown > 1 ? ", \"" : "\"", shown > 1 ? 3 : 1);
+		if (e.p != NULL)
+			zt_buf_add(&b, e.p, e.n);
+		snprintf(num, sizeof(num), "\" x%" PRId64, v[i].count);
+		zt_buf_add(&b, num, strlen(num));
+	}
+	if (more > 0) {
+		snprintf(num, sizeof(num), " and %" PRId64 " more text%s", more,
+		    more == 1 ? "" : "s");
+		zt_buf_add(&b, num, strlen(num));
+	}
+	zt_buf_addc(&b, '\0');
+	/* The first kind's next step is the result's hint. */
+	zt_result_example(res, NULL, 0, "%" PRId64 " x %s [%s; flag %s]: %s%s%s",
+	    n, c->what, c->id, c->flag, b.p, first ? "" : "; next: ",
+	    first ? "" : c->next);
+	zt_buf_free(&b);
+}
+
+/*
+ * The errors by kind, the largest first, then the texts no kind claims.
+ * Returns the largest kind, or -1 when no text has one.
+ */
+static int
+kinds(const struct state *s, const struct zt_check_ctx *cx,
+    struct zt_result *res)
+{
+	int64_t		 kc[ZT_ERRCAT_N];
+	struct ranked	*v, kr[ZT_ERRCAT_N];
+	int		*cat;
+	size_t		 n, i, nk;
+	int64_t		 j;
+	int		 shown;
+
+	v = top(s->ecount, s->eix.n, cx->examples, &n);
+	cat = zt_xcalloc(s->eix.n > 0 ? (size_t)s->eix.n : 1, sizeof(*cat));
+	memset(kc, 0, sizeof(kc));
+	for (j = 0; j < s->eix.n; j++) {
+		cat[j] = zt_errcat_of(zt_dims_str(cx->dm,
+		    zt_imap_key(&s->eix, j)[0]));
+		if (cat[j] >= 0)
+			kc[cat[j]] += s->ecount[j];
+	}
+	for (i = nk = 0; i < ZT_ERRCAT_N; i++)
+		if (kc[i] > 0) {
+			kr[nk].count = kc[i];
+			kr[nk++].ix = (int64_t)i;
+		}
+	if (nk > 1)
+		qsort(kr, nk, sizeof(*kr), by_count);
+	/* Every kind (seven at most), unless no examples are wanted. */
+	for (i = 0; i < nk && cx->examples > 0; i++)
+		kind_line(s, cx, res, (int)kr[i].ix, kr[i].count, v, cat,
+		    i == 0);
+	for (j = 0, shown = 0; j < s->eix.n && shown < cx->examples; j++) {
+		struct zt_str e;
+
+		if (cat[v[j].ix] >= 0)
+			continue;
+		e = zt_dims_str(cx->dm, zt_imap_key(&s->eix, v[j].ix)[0]);
+		zt_result_example(res, NULL, 0, "%" PRId64 " x error \"%s\"",
+		    v[j].count, e.p != NULL ? e.p : "?");
+		shown++;
+	}
+	free(cat);
+	free(v);
+	return nk > 0 ? (int)kr[0].ix : -1;
+}
+
+/* The errors by kind and text, then the busiest flows. */
+static int
 examples(const struct state *s, const struct zt_check_ctx *cx,
     struct zt_result *res)
 {
 	const struct zt_exitem	*x;
-	struct zt_str		 e;
 	struct ranked		*v;
 	size_t			 n, i;
 	char			*text;
+	int			 k;
 
-	v = top(s->ecount, s->eix.n, cx->examples, &n);
-	for (i = 0; i < n; i++) {
-		e = zt_dims_str(cx->dm, zt_imap_key(&s->eix, v[i].ix)[0]);
-		zt_result_example(res, NULL, 0, "%" PRId64 " x error \"%s\"",
-		    v[i].count, e.p != NULL ? e.p : "?");
-	}
-	free(v);
+	k = kinds(s, cx, res);
 	v = top(s->fcount, s->fix.n, cx->examples, &n);
 	for (i = 0; i < n; i++) {
 		if (s->fex[v[i].ix].n == 0)
@@ -222,6 +316,7 @@ examples(const struct state *s, const struct zt_check_ctx *cx,
 		free(text);
 	}
 	free(v);
+	return k;
 }
 
 static void
@@ -232,10 +327,11 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 	const struct state	*s = p;
 	int64_t			 total = 0;
 	int64_t			 i;
+	int			 k;
 
 	for (i = 0; i < s->eix.n; i++)
 		total += s->ecount[i];
-	examples(s, cx, res);
+	k = examples(s, cx, res);
 	zt_result_count(res, "records", s->checked);
 	zt_result_count(res, "errors", total);
 	zt_result_count(res, "distinct_errors", s->eix.n);
@@ -246,11 +342,12 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 		    PRId64 " connection%s ended in an error (%" PRId64
 		    " allowed)", total, s->checked, s->checked == 1 ? "" : "s",
 		    cf->max);
-		res->hint = "read the error texts: \"connection refused\" is the "
-		    "application port, \"timed out ... 15008\" a NetworkPolicy "
-		    "on the HBONE port, \"policy rejection\" an "
-		    "AuthorizationPolicy, \"no healthy upstream\" a service "
-		    "without ready endpoints";
+		/* The largest kind's next step (each kind's is on its line). */
+		res->hint = k >= 0 ? zt_errcats[k].next : "read the error "
+		    "texts: \"connection refused\" is the application port, "
+		    "\"timed out ... 15008\" a NetworkPolicy on the HBONE port, "
+		    "\"policy rejection\" an AuthorizationPolicy, \"no healthy "
+		    "upstream\" a service without ready endpoints";
 	} else if (s->checked == 0) {
 		res->status = ZT_ST_SKIP;
 		snprintf(res->summary, sizeof(res->summary), "no records");
@@ -261,6 +358,66 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 		    " allowed)", total, s->checked, s->checked == 1 ? "" : "s",
 		    cf->max);
 	}
+}
+
+/*
+ * The error texts by ztunnel's failure kind (errcat.c: the first kind
+ * one of whose texts the error holds, ASCII case ignored; '' for none).
+ */
+static void
+ch_kinds(struct zt_buf *b)
+{
+	const char *const	*p;
+	int			 k;
+
+	zt_chsql_add(b, "-- the error texts by ztunnel's failure kind\n"
+	    "SELECT multiIf(\n");
+	for (k = 0; k < ZT_ERRCAT_N; k++) {
+		zt_chsql_add(b, "    ");
+		for (p = zt_errcats[k].pat; *p != NULL; p++) {
+			zt_chsql_add(b, "%spositionCaseInsensitive(error, ",
+			    p == zt_errcats[k].pat ? "" : "\n      OR ");
+			zt_chsql_str(b, *p);
+			zt_chsql_add(b, ") > 0");
+		}
+		zt_chsql_add(b, ",\n      ");
+		zt_chsql_str(b, zt_errcats[k].id);
+		zt_chsql_add(b, ",\n");
+	}
+	zt_chsql_add(b, "    '') AS kind,\n"
+	    "  error, count() AS records FROM records\n"
+	    "WHERE ifNull(message, '') != 'connection opened'\n"
+	    "  AND error IS NOT NULL\n"
+	    "GROUP BY kind, error\n"
+	    "ORDER BY kind = '', sum(records) OVER (PARTITION BY kind) DESC,\n"
+	    "  kind, records DESC, error;\n");
+}
+
+/*
+ * As SQL: the records other than `connection opened`, those with an
+ * error, and the error texts by failure kind and count (a second
+ * statement).
+ */
+static int
+clickhouse(const struct zt_rule *r, struct zt_buf *b, char *msg,
+    size_t msgsize)
+{
+	const struct cfg	*cf = r->cfg;
+	const char		*failed = zt_chsql_head(b, r);
+
+	(void)msg;
+	(void)msgsize;
+	zt_chsql_add(b, "SELECT\n"
+	    "  countIf(ifNull(message, '') != 'connection opened') AS records,\n"
+	    "  countIf(ifNull(message, '') != 'connection opened'\n"
+	    "    AND error IS NOT NULL) AS errors,\n"
+	    "  uniqExactIf(error, ifNull(message, '') != 'connection opened'\n"
+	    "    AND error IS NOT NULL) AS distinct_errors,\n"
+	    "  %lld AS max,\n"
+	    "  if(errors > max, '%s', 'pass') AS status\n"
+	    "FROM records;\n", (long long)cf->max, failed);
+	ch_kinds(b);
+	return 0;
 }
 
 const struct zt_check_type zt_check_errors = {
@@ -274,4 +431,5 @@ const struct zt_check_type zt_check_errors = {
 	.merge = merge,
 	.snapshot = snapshot,
 	.free = state_free,
+	.clickhouse = clickhouse,
 };

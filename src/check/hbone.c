@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/chsql.h"
 #include "check/imap.h"
 #include "check/result.h"
 #include "check/type.h"
@@ -404,6 +405,61 @@ snapshot(const void *p, const struct zt_rule *r, const struct zt_check_ctx *cx,
 	verdict(s, r, n, cx, res);
 }
 
+/*
+ * As SQL: the same sets (workloads at either end of an HBONE record,
+ * services reached over HBONE, workloads receiving HBONE), failed
+ * connections left out; a workload is (name, namespace).
+ */
+static const char ch_sql[] =
+    "WITH\n"
+    "  ok AS (SELECT * FROM records\n"
+    "    WHERE ifNull(message, '') != 'connection failed'),\n"
+    "  mesh_wl AS (\n"
+    "    SELECT src_workload AS w, ifNull(src_namespace, '') AS ns FROM ok\n"
+    "    WHERE dst_hbone_addr IS NOT NULL AND src_workload IS NOT NULL\n"
+    "    UNION DISTINCT\n"
+    "    SELECT dst_workload, ifNull(dst_namespace, '') FROM ok\n"
+    "    WHERE dst_hbone_addr IS NOT NULL AND dst_workload IS NOT NULL),\n"
+    "  mesh_svc AS (SELECT DISTINCT dst_service AS s FROM ok\n"
+    "    WHERE dst_hbone_addr IS NOT NULL AND direction = 'outbound'\n"
+    "      AND dst_service IS NOT NULL),\n"
+    "  hb_in AS (\n"
+    "    SELECT DISTINCT dst_workload AS w, ifNull(dst_namespace, '') AS ns\n"
+    "    FROM ok WHERE dst_hbone_addr IS NOT NULL AND direction = 'inbound'\n"
+    "      AND dst_workload IS NOT NULL),\n"
+    "  plain AS (SELECT * FROM ok WHERE dst_hbone_addr IS NULL)\n"
+    "SELECT\n"
+    "  (SELECT count() FROM ok WHERE direction = 'outbound') AS outbound,\n"
+    "  (SELECT count() FROM plain WHERE direction = 'outbound' AND (\n"
+    "      (dst_workload IS NOT NULL AND (dst_workload,\n"
+    "        ifNull(dst_namespace, '')) IN (SELECT w, ns FROM mesh_wl))\n"
+    "      OR (dst_service IS NOT NULL\n"
+    "        AND dst_service IN (SELECT s FROM mesh_svc))))\n"
+    "    AS plaintext_to_mesh,\n"
+    "  (SELECT count() FROM plain WHERE direction = 'inbound'\n"
+    "      AND dst_workload IS NOT NULL AND (dst_workload,\n"
+    "        ifNull(dst_namespace, '')) IN (SELECT w, ns FROM hb_in))\n"
+    "    AS inbound_plaintext_to_mesh,\n";
+
+static int
+clickhouse(const struct zt_rule *r, struct zt_buf *b, char *msg,
+    size_t msgsize)
+{
+	const struct cfg	*cf = r->cfg;
+	const char		*failed;
+
+	if (cf->has_require) {
+		snprintf(msg, msgsize, "require: has no SQL form");
+		return -1;
+	}
+	failed = zt_chsql_head(b, r);
+	zt_buf_add(b, ch_sql, sizeof(ch_sql) - 1);
+	zt_chsql_add(b, "  multiIf(plaintext_to_mesh > 0, '%s',\n"
+	    "    inbound_plaintext_to_mesh > 0, 'warn',\n"
+	    "    outbound = 0, 'skip', 'pass') AS status;\n", failed);
+	return 0;
+}
+
 const struct zt_check_type zt_check_hbone = {
 	.name = "hbone",
 	.keys = keys,
@@ -416,4 +472,5 @@ const struct zt_check_type zt_check_hbone = {
 	.merge = merge,
 	.snapshot = snapshot,
 	.free = state_free,
+	.clickhouse = clickhouse,
 };

@@ -12,11 +12,15 @@
 
 /* ---- presence: endpoints that come and go ----------------------------------- */
 
+/* Mean gaps past which a late first (early last) connection is absence. */
+#define ABSENT	5
+
 /*
- * Each endpoint's presence [lo, hi]: from first to last seen, widened by
- * its mean gap between connections (the first connection comes about a
- * gap after the endpoint does), within the service's span [*s0, *s1].
- * An endpoint never seen (from the inventory) is there all along.
+ * Each endpoint's presence [lo, hi]: the service's span [*s0, *s1], or,
+ * when it was seen first (last) clearly later (earlier), from first to
+ * last seen widened by its mean gap between connections (the first
+ * connection comes about a gap after the endpoint does).  An endpoint
+ * never seen (from the inventory) is there all along.
  */
 static void
 presence(const struct zt_lbm *m, int64_t *s0, int64_t *s1, int64_t *lo,
@@ -25,6 +29,7 @@ presence(const struct zt_lbm *m, int64_t *s0, int64_t *s1, int64_t *lo,
 	const struct zt_lbm_ep	*p;
 	double			 G;
 	double			 g;
+	double			 gap;
 	size_t			 i;
 	int			 any = 0;
 
@@ -48,11 +53,19 @@ presence(const struct zt_lbm *m, int64_t *s0, int64_t *s1, int64_t *lo,
 		hi[i] = *s1;
 		if (p->n == 0)
 			continue;
-		g = ((double)(p->last - p->first) + G) / (double)p->n;
-		if ((double)p->first - g > (double)*s0)
-			lo[i] = p->first - (int64_t)g;
-		if ((double)p->last + g < (double)*s1)
-			hi[i] = p->last + (int64_t)g;
+		/*
+		 * Absent at the start (end) only when the first (last)
+		 * connection comes later than ABSENT mean gaps of an
+		 * endpoint there all along would make likely (e^-ABSENT):
+		 * small counts do not move expected counts onto what was
+		 * observed.
+		 */
+		g = (double)(*s1 - *s0) / (double)p->n;
+		gap = ((double)(p->last - p->first) + G) / (double)p->n;
+		if ((double)(p->first - *s0) > ABSENT * g)
+			lo[i] = p->first - (int64_t)gap;
+		if ((double)(*s1 - p->last) > ABSENT * g)
+			hi[i] = p->last + (int64_t)gap;
 	}
 }
 

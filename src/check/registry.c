@@ -1,6 +1,7 @@
 /*
  * registry.c -- the check types; see type.h.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "check/type.h"
@@ -56,4 +57,21 @@ int
 zt_check_needs_records(const struct zt_rule *r)
 {
 	return r->type->feed == NULL;
+}
+
+int
+zt_check_clickhouse(const struct zt_rule *r, struct zt_buf *b, char *msg,
+    size_t msgsize)
+{
+	if (r->type->clickhouse == NULL) {
+		snprintf(msg, msgsize, "type %s has no SQL form here%s",
+		    r->type->name, strcmp(r->type->name, "sql") == 0 ?
+		    " (its SQL is SQLite's, run by ztlog)" : "");
+		return -1;
+	}
+	if (r->where.n > 0) {
+		snprintf(msg, msgsize, "where: has no SQL form");
+		return -1;
+	}
+	return r->type->clickhouse(r, b, msg, msgsize);
 }

@@ -92,11 +92,17 @@ zt_check_free(struct zt_checkrun *run)
 			free(res->svc[k].service);
 		}
 		free(res->svc);
+		for (k = 0; k < res->nclk; k++) {
+			free(res->clk[k].out);
+			free(res->clk[k].in);
+		}
+		free(res->clk);
 	}
 	free(run->res);
 	for (i = 0; i < run->nwarn; i++)
 		free(run->warnings[i]);
 	free(run->warnings);
 	free(run->pairs);
+	zt_facts_free(&run->facts);
 	memset(run, 0, sizeof(*run));
 }

@@ -126,6 +126,7 @@ zt_row_fill(struct zt_row *row, const struct zt_rowfill *rf, int64_t source,
 	row->pod_id = v->pod;
 	row->s[ZT_COL_POD] = zt_dims_str(dm, v->pod);
 	row->ts_us = v->ts_us;
+	set_opt(row, ZT_COL_TS, v->ts_us >= 0, v->ts_us);
 	set_kind(row, dm, v->kind);
 	row->src_ip_id = v->src_ip;
 	row->s[ZT_COL_SRC_IP] = zt_dims_str(dm, v->src_ip);

@@ -18,16 +18,65 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-/* Load one table's names (id, text) into t. */
+/*
+ * A table's names in the run's own ids.  Ingest hands ids out densely,
+ * and they are kept; a database altered by hand may have any ids, and
+ * the engine sizes its tables by the largest id, so sparse ids are
+ * renumbered 1..n and map (sorted) gives each run id's database id.
+ */
+struct idmap {
+	int64_t	*db;		/* db[i] is the database id of run id i+1 */
+	size_t	 n;
+	int	 renumber;	/* 0: run ids are the database's */
+};
+
+/* The run id of database id v (0 stays 0), or -1 when it names nothing. */
+static int64_t
+map_id(const struct idmap *m, const struct zt_names *t, int64_t v)
+{
+	size_t	 lo = 0, hi, mid;
+
+	if (v == 0)
+		return 0;
+	if (!m->renumber)
+		return zt_names_get(t, v).p != NULL ? v : -1;
+	hi = m->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->db[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->db[lo] == v ? (int64_t)lo + 1 : -1;
+}
+
+/* Load one table's names (id, text) into t, in ids as map says. */
 static int
-load_table(sqlite3 *db, const char *q, struct zt_names *t, struct zt_err *err)
+load_table(sqlite3 *db, const char *tab, struct zt_names *t,
+    struct idmap *m, struct zt_err *err)
 {
 	sqlite3_stmt	*s;
 	const void	*k;
-	size_t		 n;
-	int64_t		 id;
+	char		 q[96];
+	size_t		 n, cap = 0;
+	int64_t		 id, max = 0;
 	int		 rc;
 
+	/* First the ids: are they dense? */
+	snprintf(q, sizeof(q), "SELECT count(*), max(id) FROM %s", tab);
+	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
+		return zt_err_set(err, "database: %s", sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		cap = (size_t)sqlite3_column_int64(s, 0);
+		max = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	m->renumber = max > (int64_t)(2 * cap + ZT_NAMES_PAGE) || max < 0;
+	if (m->renumber)
+		m->db = zt_xcalloc(cap + 1, sizeof(*m->db));
+	snprintf(q, sizeof(q), "SELECT id, %s FROM %s ORDER BY id",
+	    strcmp(tab, "str") == 0 ? "s" : "k", tab);
 	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
 		return zt_err_set(err, "database: %s", sqlite3_errmsg(db));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -38,24 +87,36 @@ load_table(sqlite3 *db, const char *q, struct zt_names *t, struct zt_err *err)
 		if ((k = sqlite3_column_blob(s, 1)) == NULL)
 			k = "";
 		n = (size_t)sqlite3_column_bytes(s, 1);
+		if (m->renumber) {
+			if (m->n >= cap)
+				break;	/* rows added meanwhile: not ours */
+			m->db[m->n++] = id;
+			id = (int64_t)m->n;
+		}
 		if (zt_names_put(t, k, n, zt_hash(k, n), id) == -1) {
 			sqlite3_finalize(s);
-			return zt_err_set(err, "database: name id %lld out of "
-			    "range or repeated", (long long)id);
+			return zt_err_set(err, "database: %s: name id %lld "
+			    "out of range or repeated", tab, (long long)id);
 		}
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return zt_err_set(err, "database: %s", sqlite3_errmsg(db));
 	return 0;
 }
 
+/* The run's names, and how database ids map to them. */
+struct names {
+	struct zt_nameset	 set;
+	struct idmap		 str, peer, kind;
+};
+
 static int
-load_names(sqlite3 *db, struct zt_nameset *ns, struct zt_err *err)
+load_names(sqlite3 *db, struct names *nm, struct zt_err *err)
 {
-	if (load_table(db, "SELECT id, s FROM str", &ns->str, err) == -1 ||
-	    load_table(db, "SELECT id, k FROM peer", &ns->peer, err) == -1 ||
-	    load_table(db, "SELECT id, k FROM kind", &ns->kind, err) == -1)
+	if (load_table(db, "str", &nm->set.str, &nm->str, err) == -1 ||
+	    load_table(db, "peer", &nm->set.peer, &nm->peer, err) == -1 ||
+	    load_table(db, "kind", &nm->set.kind, &nm->kind, err) == -1)
 		return -1;
 	return 0;
 }
@@ -112,18 +173,58 @@ scan_ids(sqlite3_stmt *s, struct zt_recids *v)
 	v->error = sqlite3_column_int64(s, 17);
 }
 
+/*
+ * Map record v's ids to the run's; each must name a row of its table.
+ * Ingest writes only such ids; a database altered by hand may hold any
+ * number (a peer id of 1e8 once cost 7 GB of tables).  Returns NULL, or
+ * the name of the column at fault.
+ */
+static const char *
+map_ids(const struct names *nm, struct zt_recids *v)
+{
+	const struct { const char *col; int64_t *id;
+	    const struct idmap *m; const struct zt_names *t; } c[] = {
+		{ "kind", &v->kind, &nm->kind, &nm->set.kind },
+		{ "pod", &v->pod, &nm->str, &nm->set.str },
+		{ "src_ip", &v->src_ip, &nm->str, &nm->set.str },
+		{ "dst", &v->dst, &nm->str, &nm->set.str },
+		{ "hbone", &v->hbone, &nm->str, &nm->set.str },
+		{ "dst_service", &v->service, &nm->str, &nm->set.str },
+		{ "error", &v->error, &nm->str, &nm->set.str },
+		{ "src_peer", &v->src_peer, &nm->peer, &nm->set.peer },
+		{ "dst_peer", &v->dst_peer, &nm->peer, &nm->set.peer },
+	};
+	size_t	 i;
+
+	if (v->kind == 0)
+		return "kind";
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if ((*c[i].id = map_id(c[i].m, c[i].t, *c[i].id)) == -1)
+			return c[i].col;
+	return NULL;
+}
+
 /* Feed every record of rec to c. */
 static int
-scan(sqlite3 *db, struct zt_checker *c, struct zt_err *err)
+scan(sqlite3 *db, const struct names *nm, struct zt_checker *c,
+    struct zt_err *err)
 {
 	sqlite3_stmt		*s;
 	struct zt_recids	 v;
+	const char		*bad;
 	int			 rc;
 
 	if (sqlite3_prepare_v2(db, scan_sql, -1, &s, NULL) != SQLITE_OK)
 		return zt_err_set(err, "database: %s", sqlite3_errmsg(db));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		scan_ids(s, &v);
+		if ((bad = map_ids(nm, &v)) != NULL) {
+			zt_err_set(err, "database: record %lld: its %s id "
+			    "names nothing (a damaged or altered database)",
+			    (long long)sqlite3_column_int64(s, 0), bad);
+			sqlite3_finalize(s);
+			return -1;
+		}
 		zt_checker_row(c, sqlite3_column_int64(s, 1),
 		    sqlite3_column_int64(s, 2), &v);
 	}
@@ -236,17 +337,18 @@ int
 zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
     const struct zt_checkopts *o, struct zt_checkrun *run, struct zt_err *err)
 {
-	struct zt_nameset	 names;
+	struct names		 names;
 	struct zt_checker	*c;
 	struct zt_checkopts	 so = *o;
 	int			 rc = -1;
 
 	memset(run, 0, sizeof(*run));
-	zt_nameset_init(&names, SIZE_MAX / 4);
+	memset(&names, 0, sizeof(names));
+	zt_nameset_init(&names.set, SIZE_MAX / 4);
 	so.stored = 1;
-	c = zt_checker_new(rs, &so, &names);
+	c = zt_checker_new(rs, &so, &names.set);
 	if (load_names(db, &names, err) == -1 ||
-	    load_sources(db, c, err) == -1 || scan(db, c, err) == -1) {
+	    load_sources(db, c, err) == -1 || scan(db, &names, c, err) == -1) {
 		zt_checker_free(c);
 		goto out;
 	}
@@ -258,7 +360,10 @@ zt_check_run(sqlite3 *db, const struct zt_ruleset *rs,
 	}
 	rc = 0;
 out:
-	zt_nameset_fini(&names);
+	zt_nameset_fini(&names.set);
+	free(names.str.db);
+	free(names.peer.db);
+	free(names.kind.db);
 	return rc;
 }
 

@@ -56,6 +56,15 @@ struct zt_check_ctx {
 	 * queries build indexes on first use, hence not const.
 	 */
 	struct zt_inv		*inv;
+	/*
+	 * check --window: only records within window_us of log time
+	 * before the newest record are judged (0: no window, all are).
+	 * The engine feeds a windowed snapshot only the records inside
+	 * it; a type that keeps entries across records (pairing) may
+	 * also forget entries older than the window (plus its own
+	 * tolerance) as it is fed.
+	 */
+	int64_t			 window_us;
 };
 
 struct zt_check_type {
@@ -92,6 +101,13 @@ struct zt_check_type {
 	void	(*snapshot)(const void *st, const struct zt_rule *r,
 		    const struct zt_check_ctx *cx, struct zt_result *res);
 	void	(*free)(void *st);
+	/*
+	 * The rule as ClickHouse SQL over the table `ztlog export` fills
+	 * (chsql.h), appended to b: 0, or -1 with why in msg when its
+	 * parameters cannot be said in SQL.  NULL: no SQL form.
+	 */
+	int	(*clickhouse)(const struct zt_rule *r, struct zt_buf *b,
+		    char *msg, size_t msgsize);
 };
 
 /* The type named name, or NULL. */

@@ -26,6 +26,7 @@
 #include "ingest.h"
 #include "report/report.h"
 #include "check/rules.h"
+#include "rules/select.h"
 #include "store/store.h"
 
 #define DEFAULT_DB	"ztlog.db"
@@ -42,6 +43,7 @@ enum zt_cli_cmd {
 	ZT_CMD_INGEST,
 	ZT_CMD_QUERY,
 	ZT_CMD_STATS,
+	ZT_CMD_EXPORT,
 	ZT_CMD_COMPLETION,
 	ZT_CMD_HELP,
 	ZT_CMD_VERSION,
@@ -61,13 +63,23 @@ enum zt_cli_optid {
 	ZT_OPT_EXAMPLES,
 	ZT_OPT_SQL_TIMEOUT,
 	ZT_OPT_SQL_MEMORY,
+	ZT_OPT_SINCE,
+	ZT_OPT_UNTIL,
+	ZT_OPT_NAMESPACE,
+	ZT_OPT_WORKLOAD,
 	ZT_OPT_SERVICE,
+	ZT_OPT_NOT,
 	ZT_OPT_UNMATCHED,
 	ZT_OPT_MAX_LINE,
 	ZT_OPT_INVENTORY,
 	ZT_OPT_INCLUDE,
 	ZT_OPT_EXCLUDE,
 	ZT_OPT_FOLLOW,
+	ZT_OPT_COLOR,
+	ZT_OPT_DDL,
+	ZT_OPT_TABLE,
+	ZT_OPT_DIALECT,
+	ZT_OPT_INTERVAL,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
 };
@@ -118,7 +130,7 @@ struct zt_cli_cmddef {
 	zt_cli_render	 render;	/* NULL: no -o */
 	const char	*summary;	/* one line for ztlog -h */
 	const char	*about;		/* the paragraph of ztlog CMD -h */
-	struct zt_cli_use use[3];	/* usage lines; operands NULL: end */
+	struct zt_cli_use use[4];	/* usage lines; operands NULL: end */
 };
 
 extern const struct zt_cli_cmddef	 zt_cli_cmds[ZT_CMD_COUNT];
@@ -154,12 +166,18 @@ struct zt_cli_opts {
 	struct zt_cli_out out[ZT_CLI_MAXOUT];	/* -o, in order */
 	int		 nout;
 	const char	*only;		/* --only, or NULL */
-	const char	*service;	/* --service, or NULL */
+	const char	*service;	/* the last --service, or NULL */
+	struct zt_select select;	/* --since, -n, --service, ... */
+	int		 negate;	/* --not waits for its filter */
+	int		 color;		/* --color: 0 auto, 1 always, 2 never */
 	size_t		 maxline;	/* --max-line */
 	int		 quiet;		/* -q */
 	int		 fail_warn;	/* --fail-on warning */
 	int		 unmatched;	/* --unmatched */
-	int		 follow;	/* -f, --follow (issue 9) */
+	int		 follow;	/* -f, --follow */
+	int64_t		 interval_ms;	/* --interval */
+	int		 ddl;		/* export --ddl */
+	const char	*table;		/* export --table, or NULL */
 	int		 examples;	/* --examples */
 	int64_t		 sql_ms;	/* --sql-timeout, 0: none */
 	int64_t		 sql_bytes;	/* --sql-memory, 0: none */
@@ -171,8 +189,9 @@ struct zt_cli_opts {
 
 /*
  * Parse argv (options anywhere, `--` ends them) into o.  Returns 0 to
- * run o->cmd; 1 when help or the version was printed (exit 0); -1 after
- * a usage error, printed with a one-line hint.  o is filled as far as
+ * run o->cmd; 1 when -h asks for the help of o->cmd (ZT_CMD_NONE: all),
+ * 2 when -V asks for the version (print them: zt_cli_help, zt_cli_version;
+ * exit 0); -1 after a usage error, printed with a one-line hint.  o is filled as far as
  * the line could be read (o->out for the error reports) and must be
  * released with zt_cli_opts_free() whatever the result.
  */
@@ -189,6 +208,23 @@ void	zt_cli_help(enum zt_cli_cmd cmd);
 void	zt_cli_version(void);
 int	zt_cli_cmd_help(struct zt_cli_opts *o);
 int	zt_cli_cmd_version(struct zt_cli_opts *o);
+
+/* filters.c */
+/*
+ * One of --since, --until, -n, --workload, --service, --not into
+ * o->select.  Returns NULL, or the mistake (in msg).
+ */
+const char *zt_cli_filter_opt(struct zt_cli_opts *o, enum zt_cli_optid id,
+	    const char *val, char *msg, size_t msgsize);
+/* After the line: a --not with no filter after it, or NULL. */
+const char *zt_cli_filter_end(const struct zt_cli_opts *o);
+/*
+ * Make the records view of db show what o->select keeps: a temporary
+ * view of the same name over main.records (query, sql rules).  Returns
+ * 0, or -1 with err set.
+ */
+int	zt_cli_select_sql(sqlite3 *db, const struct zt_select *s,
+	    struct zt_err *err);
 
 /* complete.c */
 int	zt_cli_completion(struct zt_cli_opts *o);
@@ -241,8 +277,17 @@ struct zt_store *zt_cli_open_store(const struct zt_cli_opts *o, int ninputs,
 int	zt_cli_finish_output(void);
 /* Built-in rules, then -r paths, then --only.  NULL-free; -1 on error. */
 int	zt_cli_load_rules(const struct zt_cli_opts *o, struct zt_ruleset *rs);
-/* Colour on f: a terminal, NO_COLOR unset or empty, TERM not dumb. */
-int	zt_cli_use_color(FILE *f);
+/*
+ * Colour on f: --color always, or (auto) a terminal, NO_COLOR unset or
+ * empty, TERM not dumb; never with --color never.
+ */
+int	zt_cli_use_color(FILE *f, const struct zt_cli_opts *o);
+/*
+ * The columns text on f must fit: $COLUMNS when it is a number (20 or
+ * more), else the terminal's width; 0 (no limit) when f is no terminal,
+ * and for any f but standard output and error (-o FORMAT=FILE).
+ */
+size_t	zt_cli_width(FILE *f);
 /*
  * The common front of check, lb and pairs: rules first (so a bad rule
  * file stops us before any input is read), then the data, then one run.
@@ -262,10 +307,48 @@ void	zt_cli_release(struct zt_checkrun *run, sqlite3 *rd,
 /* Seconds since o->mono. */
 double	zt_cli_elapsed(const struct zt_cli_opts *o);
 
+/* live.c */
+/*
+ * What the reports of this run state about reading (live.h's struct in
+ * report.h): NULL for a whole, finite, uninterrupted run.
+ */
+const struct zt_report_live *zt_cli_live(void);
+struct zt_report_live *zt_cli_live_edit(void);
+/* The tick zt_cli_load gives ingest instead of the progress line. */
+void	zt_cli_set_tick(void (*fn)(void *, const struct zt_ingest_live *),
+	    void *ctx, int64_t ms, int eager);
+/* Around zt_cli_load's reading: the tick or the progress line; the end. */
+void	zt_cli_live_begin(struct zt_ingest *ig,
+	    const struct zt_cli_opts *o);
+void	zt_cli_live_end(const struct zt_ingest *ig);
+
+/* follow.c: check --follow */
+/*
+ * Make the run of c (over st) a follow run: wrap sink (check's, fed to
+ * zt_cli_load) and set the tick that renders a snapshot each interval.
+ */
+void	zt_cli_follow_start(const struct zt_cli_opts *o,
+	    struct zt_checker *c, struct zt_store *st,
+	    struct zt_ingest_sink *sink);
+/*
+ * Before reading standard input (n operands v: none or "-"), a pipe or a
+ * terminal: a snapshot (of nothing yet) each interval until the first
+ * bytes come, or a signal.
+ */
+void	zt_cli_follow_wait(int n, char **v);
+/* The final report of a follow run on standard output. */
+void	zt_cli_follow_final(FILE *f, const char *fmt,
+	    const struct zt_report *r);
+/* Free what the follow run kept, after its outputs. */
+void	zt_cli_follow_free(void);
+/* Can --follow run with these options?  0, or -1 after a usage error. */
+int	zt_cli_follow_usable(const struct zt_cli_opts *o);
+
 /* The commands (cmd_*.c) and their renderers. */
 int	zt_cli_ingest(struct zt_cli_opts *o);
 int	zt_cli_query(struct zt_cli_opts *o);
 int	zt_cli_stats(struct zt_cli_opts *o);
+int	zt_cli_export(struct zt_cli_opts *o);
 int	zt_cli_check(struct zt_cli_opts *o);
 int	zt_cli_lb(struct zt_cli_opts *o);
 int	zt_cli_pairs(struct zt_cli_opts *o);
@@ -273,6 +356,8 @@ int	zt_cli_rules(struct zt_cli_opts *o);
 void	zt_cli_render_query(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);
 void	zt_cli_render_stats(FILE *, const char *, const void *,
+	    const struct zt_report_errs *, const struct zt_cli_opts *);
+void	zt_cli_render_export(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);
 void	zt_cli_render_check(FILE *, const char *, const void *,
 	    const struct zt_report_errs *, const struct zt_cli_opts *);

@@ -8,11 +8,10 @@
 
 #include <unistd.h>
 
-#include <pcre2.h>
-
 #include "cli/cli.h"
 #include "rules/filter.h"
 #include "util/diag.h"
+#include "util/wrap.h"
 #include "util/xalloc.h"
 
 /* What check, lb and pairs hand their renderers. */
@@ -49,6 +48,38 @@ hostname(void)
 	return name[0] != '\0' ? name : "localhost";
 }
 
+/*
+ * Text for a terminal: made into memory first when f has a width (and
+ * then wrapped to it at word boundaries), else written straight to f.
+ */
+struct fit {
+	FILE		*f;		/* where to write now */
+	FILE		*out;		/* the real output */
+	char		*p;
+	size_t		 n;
+	size_t		 width;
+};
+
+static void
+fit_begin(struct fit *ft, FILE *f)
+{
+	memset(ft, 0, sizeof(*ft));
+	ft->f = ft->out = f;
+	ft->width = zt_cli_width(f);
+	if (ft->width > 0 && (ft->f = open_memstream(&ft->p, &ft->n)) == NULL)
+		ft->f = f;
+}
+
+static void
+fit_end(struct fit *ft)
+{
+	if (ft->f == ft->out)
+		return;
+	fclose(ft->f);
+	zt_wrap_fput(ft->out, ft->p, ft->n, ft->width);
+	free(ft->p);
+}
+
 void
 zt_cli_render_check(FILE *f, const char *fmt, const void *res,
     const struct zt_report_errs *e, const struct zt_cli_opts *o)
@@ -61,11 +92,21 @@ zt_cli_render_check(FILE *f, const char *fmt, const void *res,
 	r.errs = *e;
 	r.status = cr != NULL ? cr->status : ZT_EXIT_ERROR;
 	r.fail_on_warning = o->fail_warn;
-	r.color = strcmp(fmt, "text") == 0 && zt_cli_use_color(f);
+	r.color = strcmp(fmt, "text") == 0 && zt_cli_use_color(f, o);
 	r.hostname = hostname();
 	r.started = o->started.tv_sec;
 	r.elapsed = zt_cli_elapsed(o);
-	zt_report_write(f, &r, fmt);
+	r.live = zt_cli_live();
+	if (o->follow && f == stdout)
+		zt_cli_follow_final(f, fmt, &r);
+	else if (strcmp(fmt, "text") == 0) {
+		struct fit	 ft;
+
+		fit_begin(&ft, f);
+		zt_report_write(ft.f, &r, fmt);
+		fit_end(&ft);
+	} else
+		zt_report_write(f, &r, fmt);
 }
 
 int
@@ -80,12 +121,8 @@ zt_cli_check(struct zt_cli_opts *o)
 
 	if (zt_cli_outputs_begin(o) == -1)
 		goto stopped;
-	if (o->follow) {
-		/* Reserved for follow mode (issue 9). */
-		zt_diag_error(NULL, "-f, --follow: follow mode is not "
-		    "available in this version of ztlog");
+	if (o->follow && zt_cli_follow_usable(o) == -1)
 		goto stopped;
-	}
 	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 0, &rd);
 	if (st == NULL)
 		goto stopped;
@@ -94,10 +131,12 @@ zt_cli_check(struct zt_cli_opts *o)
 	res.status = max2(zt_report_status(&run, o->fail_warn),
 	    zt_diag_status());
 	out = zt_cli_outputs_end(o, &res);
+	zt_cli_follow_free();
 	zt_cli_release(&run, rd, st, &rs);
 	return max2(res.status, out);
 stopped:
 	zt_cli_outputs_end(o, NULL);
+	zt_cli_follow_free();
 	return ZT_EXIT_ERROR;
 }
 
@@ -114,43 +153,13 @@ zt_cli_render_lb(FILE *f, const char *fmt, const void *res,
 		zt_report_errors_text(f, e);
 	else if (lr->nomatch)
 		fprintf(f, "no service matches --service %s\n", o->service);
-	else if (lr->view != NULL)
-		zt_report_lb(f, lr->view, zt_cli_use_color(f));
-}
+	else if (lr->view != NULL) {
+		struct fit	 ft;
 
-/*
- * The services of bal that --service matches into view (its own svc
- * array, to free).  Returns 0, or -1 when the pattern could not decide
- * on a service (a match limit): an error, not "no match".
- */
-static int
-lb_select(const struct zt_result *bal, pcre2_code *re, struct zt_result *view)
-{
-	pcre2_match_data	*md = NULL;
-	size_t			 k;
-	char			 msg[160];
-	int			 m;
-	int			 rc = 0;
-
-	*view = *bal;
-	view->nsvc = 0;
-	view->svc = zt_xcalloc(bal->nsvc ? bal->nsvc : 1, sizeof(*view->svc));
-	if (re != NULL)
-		md = pcre2_match_data_create(4, NULL);
-	for (k = 0; k < bal->nsvc && rc == 0; k++) {
-		struct zt_str sv = { bal->svc[k].service,
-		    strlen(bal->svc[k].service) };
-
-		m = re != NULL ? zt_re_match(re, md, sv, NULL, msg, sizeof(msg)) : 1;
-		if (m == -1) {
-			zt_diag_error(NULL, "--service: %s (on service %s)", msg,
-			    bal->svc[k].service);
-			rc = -1;
-		} else if (m == 1)
-			view->svc[view->nsvc++] = bal->svc[k];
+		fit_begin(&ft, f);
+		zt_report_lb(ft.f, lr->view, zt_cli_use_color(f, o), ft.width);
+		fit_end(&ft);
 	}
-	pcre2_match_data_free(md);
-	return rc;
 }
 
 int
@@ -159,51 +168,39 @@ zt_cli_lb(struct zt_cli_opts *o)
 	struct zt_store		*st = NULL;
 	struct zt_ruleset	 rs;
 	struct zt_checkrun	 run;
-	struct zt_result	 view;
 	struct lb_res		 res;
 	const struct zt_result	*bal = NULL;
-	pcre2_code		*re = NULL;
 	sqlite3			*rd = NULL;
-	size_t			 off;
 	size_t			 k;
-	char			 msg[160];
 	int			 out;
 
 	if (zt_cli_outputs_begin(o) == -1)
 		goto stopped;
-	if (o->service != NULL && (re = zt_re_compile(o->service,
-	    strlen(o->service), &off, msg, sizeof(msg))) == NULL) {
-		zt_diag_error(NULL, "--service: bad regular expression at "
-		    "offset %zu: %s", off, msg);
-		zt_cli_hint(o->cmd);
-		goto stopped;
-	}
 	o->only = "balance";
 	st = zt_cli_prepare(o, o->nargs, o->args, &rs, &run, 0, &rd);
 	if (st == NULL)
 		goto stopped;
 	memset(&res, 0, sizeof(res));
-	memset(&view, 0, sizeof(view));
 	for (k = 0; k < run.nres; k++)
 		if (strcmp(zt_check_type_name(run.res[k].rule), "balance") == 0)
 			bal = &run.res[k];
-	if (bal != NULL && lb_select(bal, re, &view) == 0) {
-		res.view = &view;
-		res.nomatch = re != NULL && view.nsvc == 0 && bal->nsvc > 0;
-		for (k = 0; k < view.nsvc; k++)
-			if (view.svc[k].fail)
+	/* --service is a record filter: balance saw those services only. */
+	if (bal != NULL && run.select_err[0] == '\0') {
+		res.view = bal;
+		for (k = 0; k < bal->nsvc; k++)
+			if (bal->svc[k].fail)
 				res.status = ZT_EXIT_FAIL;
 	}
-	zt_cli_need_records(&run);
+	res.nomatch = res.view != NULL && bal->nsvc == 0 && run.records > 0 &&
+	    zt_select_has(&o->select, ZT_SEL_SERVICE);
+	if (!res.nomatch)
+		zt_cli_need_records(&run);
 	res.status = max2(res.status, zt_diag_status());
 	out = zt_cli_outputs_end(o, res.view != NULL ||
 	    zt_diag_status() == 0 ? &res : NULL);
-	free(view.svc);
-	pcre2_code_free(re);
 	zt_cli_release(&run, rd, st, &rs);
 	return max2(res.status, out);
 stopped:
-	pcre2_code_free(re);
 	zt_cli_outputs_end(o, NULL);
 	return ZT_EXIT_ERROR;
 }
@@ -220,8 +217,13 @@ zt_cli_render_pairs(FILE *f, const char *fmt, const void *res,
 		    ZT_EXIT_ERROR, e);
 	else if (pr == NULL)
 		zt_report_errors_text(f, e);
-	else
-		zt_report_pairs(f, pr->db, pr->run, o->unmatched);
+	else {
+		struct fit	 ft;
+
+		fit_begin(&ft, f);
+		zt_report_pairs(ft.f, pr->db, pr->run, o->unmatched);
+		fit_end(&ft);
+	}
 }
 
 int

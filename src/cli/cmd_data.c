@@ -42,6 +42,7 @@ zt_cli_render_query(FILE *f, const char *fmt, const void *res,
 
 	(void)e;
 	(void)o;
+	zt_output_width(zt_cli_width(f));
 	/* Rows or nothing: the errors are on standard error. */
 	if (q != NULL && of >= 0 && zt_output_sql(q->db, q->sql,
 	    (enum zt_ofmt)of, f, &err) == -1)
@@ -53,6 +54,7 @@ zt_cli_query(struct zt_cli_opts *o)
 {
 	struct zt_store		*st;
 	struct query_res	 q;
+	struct zt_err		 err;
 	int			 n;
 	int			 out;
 
@@ -70,6 +72,11 @@ zt_cli_query(struct zt_cli_opts *o)
 		zt_cli_load(st, o, n, o->args + 1, NULL);
 	else
 		zt_cli_inventory_unread(o);
+	if (zt_cli_select_sql(zt_store_db(st), &o->select, &err) == -1) {
+		zt_diag_err(&err);
+		zt_store_close(st);
+		goto stopped;
+	}
 	/* Queries read; they never change the database. */
 	sqlite3_exec(zt_store_db(st), "PRAGMA query_only=1", NULL, NULL, NULL);
 	q.db = zt_store_db(st);
@@ -131,6 +138,7 @@ zt_cli_render_stats(FILE *f, const char *fmt, const void *res,
 	int			 k;
 
 	(void)o;
+	zt_output_width(zt_cli_width(f));
 	if (json)
 		zt_report_json_head(f, sr != NULL && sr->status == 0 ? "ok" :
 		    "error", sr != NULL ? sr->status : ZT_EXIT_ERROR, e);

@@ -91,9 +91,78 @@ lint(struct zt_cli_opts *o)
 	return rc;
 }
 
+static void no_rule(const struct zt_ruleset *rs, const char *id,
+    const char *sub);
+
+/* Rule r as ClickHouse SQL on f; 0, or -1 when it has no SQL form. */
+static int
+sql_one(FILE *f, const struct zt_rule *r, int asked)
+{
+	struct zt_buf	 b = { NULL, 0, 0 };
+	char		 msg[160];
+	int		 rc = 0;
+
+	msg[0] = '\0';
+	if (zt_check_clickhouse(r, &b, msg, sizeof(msg)) == -1) {
+		rc = -1;
+		if (asked)
+			zt_diag_error(NULL, "rules sql: rule '%s': %s", r->id,
+			    msg);
+		else {
+			fputs("-- rule ", f);
+			zt_escape_fput(f, ZT_ESC_TEXT, r->id, strlen(r->id));
+			fprintf(f, ": %s\n\n", msg);
+		}
+	} else {
+		fwrite(b.p, 1, b.n, f);
+		putc('\n', f);
+	}
+	zt_buf_free(&b);
+	return rc;
+}
+
+/*
+ * rules sql [ID...]: the rules (all, or those named) as ClickHouse SQL
+ * over the records table of `ztlog export`.  A rule named that has no
+ * SQL form is an error (exit 2); among all, it is a comment.
+ */
+static int
+sql(struct zt_cli_opts *o)
+{
+	struct zt_ruleset	 rs;
+	const struct zt_rule	*r;
+	size_t			 k;
+	int			 i;
+	int			 rc = 0;
+
+	if (o->nout > 0) {
+		zt_diag_error(NULL, "rules sql: the SQL goes to standard "
+		    "output, without -o");
+		zt_cli_hint(o->cmd);
+		return ZT_EXIT_ERROR;
+	}
+	if (zt_cli_load_rules(o, &rs) == -1)
+		return ZT_EXIT_ERROR;
+	printf("-- ztlog rules as ClickHouse SQL over the table that `ztlog "
+	    "export --ddl`\n-- creates and `ztlog export -o clickhouse` "
+	    "fills; each statement's\n-- columns are the rule's counts "
+	    "in ztlog's JSON report.\n\n");
+	for (k = 0; o->nargs == 1 && k < rs.n; k++)
+		sql_one(stdout, &rs.r[k], 0);
+	for (i = 1; i < o->nargs; i++) {
+		if ((r = zt_rules_find(&rs, o->args[i])) == NULL) {
+			no_rule(&rs, o->args[i], "sql");
+			rc = ZT_EXIT_ERROR;
+		} else if (sql_one(stdout, r, 1) == -1)
+			rc = ZT_EXIT_ERROR;
+	}
+	zt_rules_free(&rs);
+	return rc > zt_diag_status() ? rc : zt_diag_status();
+}
+
 /* rules show ID with an unknown ID: say so, with the closest id. */
 static void
-no_rule(const struct zt_ruleset *rs, const char *id)
+no_rule(const struct zt_ruleset *rs, const char *id, const char *sub)
 {
 	const char	**ids = zt_xcalloc(rs->n + 1, sizeof(*ids));
 	const char	*sug;
@@ -102,18 +171,18 @@ no_rule(const struct zt_ruleset *rs, const char *id)
 	for (k = 0; k < rs->n; k++)
 		ids[k] = rs->r[k].id;
 	if ((sug = zt_suggest(id, ids, rs->n)) != NULL)
-		zt_diag_error(NULL, "rules show: no rule '%s' (did you mean "
-		    "'%s'?)", id, sug);
+		zt_diag_error(NULL, "rules %s: no rule '%s' (did you mean "
+		    "'%s'?)", sub, id, sug);
 	else
-		zt_diag_error(NULL, "rules show: no rule '%s' (see ztlog rules "
-		    "list)", id);
+		zt_diag_error(NULL, "rules %s: no rule '%s' (see ztlog rules "
+		    "list)", sub, id);
 	free(ids);
 }
 
 int
 zt_cli_rules(struct zt_cli_opts *o)
 {
-	static const char *const subs[] = { "list", "show", "lint" };
+	static const char *const subs[] = { "list", "show", "lint", "sql" };
 	struct zt_ruleset	 rs;
 	struct rules_res	 res;
 	const char		*sug;
@@ -121,15 +190,17 @@ zt_cli_rules(struct zt_cli_opts *o)
 
 	if (o->nargs > 0 && strcmp(o->args[0], "lint") == 0)
 		return lint(o);
+	if (o->nargs > 0 && strcmp(o->args[0], "sql") == 0)
+		return sql(o);
 	if (o->nargs == 0 || (strcmp(o->args[0], "list") != 0 &&
 	    strcmp(o->args[0], "show") != 0)) {
-		sug = o->nargs > 0 ? zt_suggest(o->args[0], subs, 3) : NULL;
+		sug = o->nargs > 0 ? zt_suggest(o->args[0], subs, 4) : NULL;
 		if (sug != NULL)
 			zt_diag_error(NULL, "rules: unknown subcommand '%s' "
 			    "(did you mean '%s'?)", o->args[0], sug);
 		else
-			zt_diag_error(NULL, "rules: say list, show ID or lint "
-			    "FILE...");
+			zt_diag_error(NULL, "rules: say list, show ID, lint "
+			    "FILE... or sql [ID...]");
 		zt_cli_hint(o->cmd);
 		goto stopped;
 	}
@@ -146,7 +217,7 @@ zt_cli_rules(struct zt_cli_opts *o)
 	res.rs = &rs;
 	if (o->nargs == 2 && (res.one = zt_rules_find(&rs,
 	    o->args[1])) == NULL) {
-		no_rule(&rs, o->args[1]);
+		no_rule(&rs, o->args[1], "show");
 		zt_rules_free(&rs);
 		goto stopped;
 	}

@@ -99,6 +99,24 @@ option_case(FILE *f, int v)
 	}
 }
 
+/* One case for each option with words to offer, and its words. */
+static void
+words_cases(FILE *f)
+{
+	const struct zt_cli_optdef *d;
+	size_t		 i;
+
+	for (i = 0; i < zt_cli_noptdefs; i++) {
+		d = &zt_cli_optdefs[i];
+		if (d->value != ZT_VAL_WORDS)
+			continue;
+		if (d->shrt)
+			fprintf(f, "-%c|", d->shrt);
+		fprintf(f, "--%s)\n\t\tCOMPREPLY=($(compgen -W '%s' -- "
+		    "\"$cur\")); return ;;\n\t", d->lng, d->words);
+	}
+}
+
 static void
 bash(FILE *f)
 {
@@ -140,9 +158,7 @@ bash(FILE *f)
 	fputs("\tcase $opt in\n\t", f);
 	option_case(f, ZT_VAL_FILE);
 	fputs(")\n\t\tCOMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n\t", f);
-	option_case(f, ZT_VAL_WORDS);
-	fputs(")\n\t\tCOMPREPLY=($(compgen -W 'error warning' -- \"$cur\"));"
-	    " return ;;\n\t", f);
+	words_cases(f);
 	option_case(f, ZT_VAL_RULES);
 	fputs(")\n"
 	    "\t\tlocal pre=\n"

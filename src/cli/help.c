@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "cli/cli.h"
+#include "util/wrap.h"
 #include "util/diag.h"
 #include "util/suggest.h"
 
@@ -86,7 +87,7 @@ zt_cli_usage(FILE *f, enum zt_cli_cmd cmd)
 	for (c = 0; c < ZT_CMD_COUNT; c++) {
 		if (cmd != ZT_CMD_NONE && c != cmd)
 			continue;
-		for (k = 0; k < 3 && zt_cli_cmds[c].use[k].operands != NULL;
+		for (k = 0; k < 4 && zt_cli_cmds[c].use[k].operands != NULL;
 		    k++) {
 			fputs(first ? "usage: " : "       ", f);
 			use_line(f, c, &zt_cli_cmds[c].use[k], 7);
@@ -100,7 +101,7 @@ zt_cli_usage(FILE *f, enum zt_cli_cmd cmd)
 
 /* "  -d, --db database" padded, then the help text. */
 static void
-opt_line(const struct zt_cli_optdef *d, enum zt_cli_cmd cmd)
+opt_line(FILE *f, const struct zt_cli_optdef *d, enum zt_cli_cmd cmd)
 {
 	const char	*arg = strchr(d->syn, ' ');
 	const char	*help = d->help;
@@ -113,7 +114,7 @@ opt_line(const struct zt_cli_optdef *d, enum zt_cli_cmd cmd)
 	    arg : "");
 	if (d->id == ZT_OPT_OUTPUT) {
 		/* The formats of this command, the default first. */
-		printf("  %-26s %s;\n  %-26s %s\n", fl,
+		fprintf(f, "  %-26s %s;\n  %-26s %s\n", fl,
 		    zt_cli_format_list(cmd, list, sizeof(list)), "",
 		    cmd == ZT_CMD_QUERY ? "to a file with =file" :
 		    "repeatable: one to stdout, the others =file");
@@ -123,9 +124,9 @@ opt_line(const struct zt_cli_optdef *d, enum zt_cli_cmd cmd)
 		help = cmd == ZT_CMD_INGEST ? "database file (default "
 		    "./ztlog.db)" : "database file (default: inputs in memory)";
 	if (strlen(fl) > 26)
-		printf("  %s\n  %-26s %s\n", fl, "", help);
+		fprintf(f, "  %s\n  %-26s %s\n", fl, "", help);
 	else
-		printf("  %-26s %s\n", fl, help);
+		fprintf(f, "  %-26s %s\n", fl, help);
 }
 
 void
@@ -133,15 +134,28 @@ zt_cli_help(enum zt_cli_cmd cmd)
 {
 	enum zt_cli_cmd	 c;
 	size_t		 i;
+	size_t		 width;
+	size_t		 n = 0;
+	char		*p = NULL;
+	FILE		*m;
 
 	zt_cli_usage(stdout, cmd);
 	if (cmd != ZT_CMD_NONE) {
 		printf("\n%s", zt_cli_cmds[cmd].about);
 		printf("\noptions:\n");
+		/* Wrapped to the terminal's width, if it has one. */
+		if ((width = zt_cli_width(stdout)) == 0 ||
+		    (m = open_memstream(&p, &n)) == NULL)
+			m = stdout;
 		for (i = 0; i < zt_cli_noptdefs; i++)
 			if (!zt_cli_optdefs[i].hidden &&
 			    (zt_cli_optdefs[i].cmds & ZT_CMD_BIT(cmd)))
-				opt_line(&zt_cli_optdefs[i], cmd);
+				opt_line(m, &zt_cli_optdefs[i], cmd);
+		if (m != stdout) {
+			fclose(m);
+			zt_wrap_hang(stdout, p, n, width, 29);
+			free(p);
+		}
 		printf("\nSee ztlog(1).\n");
 		return;
 	}

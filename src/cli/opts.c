@@ -31,7 +31,9 @@
 #define INGEST	ZT_CMD_BIT(ZT_CMD_INGEST)
 #define QUERY	ZT_CMD_BIT(ZT_CMD_QUERY)
 #define STATS	ZT_CMD_BIT(ZT_CMD_STATS)
-#define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS)
+#define EXPORT	ZT_CMD_BIT(ZT_CMD_EXPORT)
+#define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS | EXPORT)
+#define SELECT	(CHECK | LB | PAIRS | QUERY | EXPORT)	/* record filters */
 #define ALL	(ZT_CMD_BIT(ZT_CMD_COUNT) - 1)
 #define OPT(o)	(1u << (o))
 
@@ -45,7 +47,7 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    CHECK | LB | PAIRS | RULES, 0,
 	    "add a rule file or directory (repeatable)" },
 	{ 'o', "output", ZT_OPT_OUTPUT, ZT_VAL_FORMAT, "-o format[=file]",
-	    NULL, CHECK | LB | PAIRS | RULES | QUERY | STATS, 0,
+	    NULL, CHECK | LB | PAIRS | RULES | QUERY | STATS | EXPORT, 0,
 	    "output format, to a file with =file" },
 	{ 0, "fail-on", ZT_OPT_FAIL_ON, ZT_VAL_WORDS,
 	    "--fail-on error | warning", "error warning", CHECK, 0,
@@ -59,8 +61,21 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    "time an sql rule may take (default 30s, 0: none)" },
 	{ 0, "sql-memory", ZT_OPT_SQL_MEMORY, ZT_VAL_ANY, "--sql-memory size",
 	    NULL, CHECK, 0, "memory an sql rule may add (default 512M, 0: none)" },
-	{ 0, "service", ZT_OPT_SERVICE, ZT_VAL_ANY, "--service pcre", NULL, LB,
-	    0, "only services matching the pattern" },
+	{ 0, "since", ZT_OPT_SINCE, ZT_VAL_ANY, "--since time", NULL, SELECT,
+	    0, "only records logged at or after time (RFC 3339; 10m: 10 "
+	    "minutes ago)" },
+	{ 0, "until", ZT_OPT_UNTIL, ZT_VAL_ANY, "--until time", NULL, SELECT,
+	    0, "only records logged before time" },
+	{ 'n', "namespace", ZT_OPT_NAMESPACE, ZT_VAL_ANY, "-n namespace", NULL,
+	    SELECT, 0, "only records from or to the namespace (repeatable)" },
+	{ 0, "workload", ZT_OPT_WORKLOAD, ZT_VAL_ANY, "--workload name",
+	    NULL, SELECT, 0, "only records from or to the workload, name or "
+	    "ns/name (repeatable)" },
+	{ 0, "service", ZT_OPT_SERVICE, ZT_VAL_ANY, "--service pcre", NULL,
+	    SELECT, 0, "only records to services matching the pattern "
+	    "(repeatable)" },
+	{ 0, "not", ZT_OPT_NOT, ZT_VAL_NONE, "--not", NULL, SELECT, 0,
+	    "drop the records the next filter matches" },
 	{ 0, "unmatched", ZT_OPT_UNMATCHED, ZT_VAL_NONE, "--unmatched", NULL,
 	    PAIRS, 0, "only records without a twin (exit 1 if any)" },
 	{ 0, "max-line", ZT_OPT_MAX_LINE, ZT_VAL_ANY, "--max-line size", NULL,
@@ -74,8 +89,22 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	{ 0, "exclude", ZT_OPT_EXCLUDE, ZT_VAL_ANY, "--exclude glob", NULL,
 	    INPUTS, 0, "do not read files and archive members matching glob "
 	    "(repeatable)" },
-	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 1,
-	    "follow a stream (not available yet)" },
+	{ 0, "color", ZT_OPT_COLOR, ZT_VAL_WORDS, "--color auto | always | never",
+	    "auto always never", CHECK | LB, 0,
+	    "colour the text: on a terminal (default), always or never" },
+	{ 0, "table", ZT_OPT_TABLE, ZT_VAL_WORDS,
+	    "--table records | workloads | services | endpoints",
+	    "records workloads services endpoints", EXPORT, 0,
+	    "the table to export (default records)" },
+	{ 0, "dialect", ZT_OPT_DIALECT, ZT_VAL_WORDS, "--dialect clickhouse",
+	    "clickhouse", RULES, 0,
+	    "rules sql: the SQL dialect (clickhouse, the default)" },
+	{ 0, "ddl", ZT_OPT_DDL, ZT_VAL_NONE, "--ddl", NULL, EXPORT, 0,
+	    "print ClickHouse's CREATE TABLE for the table, not its rows" },
+	{ 'f', "follow", ZT_OPT_FOLLOW, ZT_VAL_NONE, "-f", NULL, CHECK, 0,
+	    "follow a stream: a verdict every --interval, and at its end" },
+	{ 0, "interval", ZT_OPT_INTERVAL, ZT_VAL_ANY, "--interval duration",
+	    NULL, CHECK, 0, "--follow: time between verdicts (default 5s)" },
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
 	    "this help" },
 	{ 'V', "version", ZT_OPT_VERSION, ZT_VAL_NONE, "-V", NULL, ALL, 0,
@@ -110,8 +139,12 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	[ZT_CMD_RULES] = { "rules", zt_cli_rules, zt_cli_render_rules,
 	    "list, show or lint rules",
 	    "list: the rules check would run; show ID: a rule's YAML and where\n"
-	    "it is defined; lint FILE...: check rule files on their own.\n",
-	    { { ~0u, "list" }, { ~0u, "show\tid" }, { 0, "lint\tfile ..." } } },
+	    "it is defined; lint FILE...: check rule files on their own;\n"
+	    "sql [ID...]: the rules as ClickHouse SQL over the table that\n"
+	    "ztlog export fills.\n",
+	    { { ~OPT(ZT_OPT_DIALECT), "list" },
+	      { ~OPT(ZT_OPT_DIALECT), "show\tid" }, { 0, "lint\tfile ..." },
+	      { OPT(ZT_OPT_RULES) | OPT(ZT_OPT_DIALECT), "sql\t[id ...]" } } },
 	[ZT_CMD_INGEST] = { "ingest", zt_cli_ingest, NULL,
 	    "append the records of the inputs to a database file",
 	    "Append the records of the inputs to a database file, each source\n"
@@ -126,6 +159,13 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	    "line accounting per source and per pod",
 	    "Count the lines, records, other and malformed lines per source\n"
 	    "and per pod.\n",
+	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
+	[ZT_CMD_EXPORT] = { "export", zt_cli_export, zt_cli_render_export,
+	    "write the records for a log store (JSON Lines, CSV, ClickHouse)",
+	    "Write the records of the inputs (or of -d), or an inventory table,\n"
+	    "for a log store: jsonl (one JSON object a line), csv (with a\n"
+	    "header), clickhouse (TabSeparated, exact bytes).  --ddl prints\n"
+	    "ClickHouse's CREATE TABLE for it instead.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_COMPLETION] = { "completion", zt_cli_completion, NULL,
 	    "print a shell completion script",
@@ -153,9 +193,11 @@ static const struct {
 	const char	*name;
 	unsigned	 cmds;
 } fmts[] = {
+	{ "jsonl", EXPORT },
 	{ "text", LB | PAIRS | RULES },
 	{ "table", QUERY | STATS },
-	{ "csv", QUERY },
+	{ "csv", QUERY | EXPORT },
+	{ "clickhouse", EXPORT },
 	{ "json", LB | PAIRS | RULES | QUERY | STATS },
 	{ "ndjson", QUERY },
 };
@@ -225,6 +267,7 @@ struct parse {
 	int		 help;
 	int		 version;
 	int		 cmd_given;	/* a first operand was read */
+	int		 interval;	/* --interval was given */
 };
 
 static void mistake(struct parse *, const char *, ...)
@@ -455,6 +498,7 @@ guess_format(enum zt_cli_cmd cmd, const char *file)
 	static const char *const ext[][2] = {
 		{ ".xml", "junit" }, { ".json", "json" }, { ".ndjson",
 		"ndjson" }, { ".jsonl", "ndjson" }, { ".csv", "csv" },
+		{ ".md", "markdown" }, { ".html", "html" },
 	};
 	const char	*v[16];
 	size_t		 n = zt_cli_formats(cmd, v, 16);
@@ -562,6 +606,8 @@ check_outputs(struct parse *p)
 		    "others need =FILE)");
 	if (o->cmd == ZT_CMD_QUERY && o->nout > 1)
 		mistake(p, "query takes one -o: it runs the SQL once");
+	if (o->cmd == ZT_CMD_EXPORT && o->nout > 1)
+		mistake(p, "export takes one -o");
 }
 
 /* Apply one option the command accepts. */
@@ -570,6 +616,7 @@ apply(struct parse *p, const struct seen *s)
 {
 	struct zt_cli_opts *o = p->o;
 	int64_t		 num;
+	char		 msg[256];
 
 	switch (s->d->id) {
 	case ZT_OPT_QUIET:
@@ -623,8 +670,15 @@ apply(struct parse *p, const struct seen *s)
 			mistake(p, "%s: bad size '%s' (1M to 1G, suffix M or G; "
 			    "0 for none)", s->as, s->val);
 		break;
+	case ZT_OPT_SINCE:
+	case ZT_OPT_UNTIL:
+	case ZT_OPT_NAMESPACE:
+	case ZT_OPT_WORKLOAD:
 	case ZT_OPT_SERVICE:
-		o->service = s->val;
+	case ZT_OPT_NOT:
+		if (zt_cli_filter_opt(o, s->d->id, s->val, msg,
+		    sizeof(msg)) != NULL)
+			mistake(p, "%s: %s", s->as, msg);
 		break;
 	case ZT_OPT_UNMATCHED:
 		o->unmatched = 1;
@@ -654,6 +708,41 @@ apply(struct parse *p, const struct seen *s)
 		break;
 	case ZT_OPT_FOLLOW:
 		o->follow = 1;
+		break;
+	case ZT_OPT_COLOR:
+		if (strcmp(s->val, "always") == 0)
+			o->color = 1;
+		else if (strcmp(s->val, "never") == 0)
+			o->color = 2;
+		else if (strcmp(s->val, "auto") == 0)
+			o->color = 0;
+		else
+			mistake(p, "%s: '%s' is not auto, always or never",
+			    s->as, s->val);
+		break;
+	case ZT_OPT_DIALECT:
+		if (strcmp(s->val, "clickhouse") != 0)
+			mistake(p, "%s: '%s' is not a dialect ztlog writes "
+			    "(clickhouse)", s->as, s->val);
+		break;
+	case ZT_OPT_DDL:
+		o->ddl = 1;
+		break;
+	case ZT_OPT_TABLE:
+		if (strcmp(s->val, "records") != 0 &&
+		    strcmp(s->val, "workloads") != 0 &&
+		    strcmp(s->val, "services") != 0 &&
+		    strcmp(s->val, "endpoints") != 0)
+			mistake(p, "%s: '%s' is not records, workloads, "
+			    "services or endpoints", s->as, s->val);
+		o->table = s->val;
+		break;
+	case ZT_OPT_INTERVAL:
+		p->interval = 1;
+		if (zt_parse_duration(s->val, &o->interval_ms) != 0 ||
+		    o->interval_ms < 100)
+			mistake(p, "%s: bad duration '%s' (such as 5s, 1m; at "
+			    "least 100ms)", s->as, s->val);
 		break;
 	case ZT_OPT_HELP:
 	case ZT_OPT_VERSION:
@@ -702,11 +791,13 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 	char		 b[128];
 
 	memset(o, 0, sizeof(*o));
+	zt_diag_width(zt_cli_width(stderr));
 	clock_gettime(CLOCK_REALTIME, &o->started);
 	clock_gettime(CLOCK_MONOTONIC, &o->mono);
 	o->cmd = ZT_CMD_NONE;
 	o->maxline = DEFAULT_MAXLINE;
 	o->examples = 5;
+	o->interval_ms = 5000;
 	o->sql_ms = 30000;
 	o->sql_bytes = (int64_t)512 << 20;
 	o->args = zt_xcalloc((size_t)argc + 1, sizeof(*o->args));
@@ -732,16 +823,16 @@ zt_cli_parse(int argc, char **argv, struct zt_cli_opts *o)
 			apply(&p, &p.seen[i]);
 	}
 	free(p.seen);
+	if (o->cmd != ZT_CMD_NONE && zt_cli_filter_end(o) != NULL)
+		mistake(&p, "%s", zt_cli_filter_end(o));
+	if (p.interval && !o->follow)
+		mistake(&p, "--interval goes with --follow");
 	if (o->cmd != ZT_CMD_NONE && p.err[0] == '\0')
 		check_outputs(&p);
-	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given)) {
-		zt_cli_help(o->cmd);
+	if (p.help && (o->cmd != ZT_CMD_NONE || !p.cmd_given))
 		return 1;
-	}
-	if (p.version && p.err[0] == '\0') {
-		zt_cli_version();
-		return 1;
-	}
+	if (p.version && p.err[0] == '\0')
+		return 2;
 	if (p.err[0] == '\0' && o->cmd == ZT_CMD_NONE)
 		mistake(&p, "no command given");
 	if (p.err[0] != '\0') {
@@ -757,6 +848,7 @@ void
 zt_cli_opts_free(struct zt_cli_opts *o)
 {
 	free(o->args);
+	zt_select_free(&o->select);
 	o->args = NULL;
 	o->nargs = 0;
 }

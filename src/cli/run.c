@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "inv/inv.h"
 #include "store/regexp.h"
 #include "util/diag.h"
+#include "util/sig.h"
 #include "util/text.h"
 
 /* What the last zt_cli_load() read, for the hint when it held no record. */
@@ -114,8 +116,13 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 	ig->nexclude = o->nexclude;
 	ig->inventory = inventory_member;
 	ig->inventory_ctx = zt_cli_inventory(o);
-	for (i = 0; i < n; i++)
+	zt_sig_catch();
+	zt_cli_live_begin(ig, o);
+	for (i = 0; i < n && !zt_sig_caught(); i++)
 		zt_ingest_operand(ig, v[i]);
+	/* Stopped by Ctrl-C: what was read is kept and judged, marked. */
+	ig->interrupted = zt_sig_caught() != 0;
+	zt_cli_live_end(ig);
 	zt_ingest_summary(ig);
 	did_load = 1;
 	inventory_done(st, ig->inventory_ctx);
@@ -178,16 +185,36 @@ bad:
 }
 
 int
-zt_cli_use_color(FILE *f)
+zt_cli_use_color(FILE *f, const struct zt_cli_opts *o)
 {
 	const char	*nc = getenv("NO_COLOR");
 	const char	*term = getenv("TERM");
 
+	if (o->color != 0)
+		return o->color == 1;
 	if (nc != NULL && nc[0] != '\0')
 		return 0;
 	if (term != NULL && strcmp(term, "dumb") == 0)
 		return 0;
 	return isatty(fileno(f));
+}
+
+size_t
+zt_cli_width(FILE *f)
+{
+	const char	*c = getenv("COLUMNS");
+	struct winsize	 ws;
+	int64_t		 v;
+
+	if (f != stdout && f != stderr)
+		return 0;	/* a report file: lines as they are */
+	if (c != NULL && zt_parse_u63(c, strlen(c), &v) == 0 && v >= 20 &&
+	    v <= 10000)
+		return (size_t)v;
+	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 20)
+		return ws.ws_col;
+	return 0;
 }
 
 static int
@@ -239,6 +266,7 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	struct zt_checker	*c;
 	struct zt_ingest_sink	 sink = { NULL, sink_begin, sink_record,
 	    sink_end };
+	int			 i;
 
 	if (zt_cli_load_rules(o, rs) == -1)
 		return NULL;
@@ -248,6 +276,17 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	co.sql_ms = o->sql_ms;
 	co.sql_bytes = o->sql_bytes;
 	co.inv = zt_cli_inventory(o);
+	if (o->follow && has_sql(rs)) {
+		zt_diag_error(NULL, "--follow: sql rules need the records "
+		    "stored, which --follow does not do (leave them out with "
+		    "--only)");
+		zt_rules_free(rs);
+		return NULL;
+	}
+	co.select = &o->select;
+	for (i = 0; i < o->nout; i++)
+		if (strcmp(o->out[i].fmt, "html") == 0)
+			co.facts = 1;
 	if (o->db == NULL && !keep_pairs && !has_sql(rs)) {
 		/*
 		 * The rules read the records as ingest reads them: nothing
@@ -259,6 +298,10 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 			return NULL;
 		}
 		sink.ctx = c = zt_checker_new(rs, &co, zt_store_names(st));
+		if (o->follow) {
+			zt_cli_follow_start(o, c, st, &sink);
+			zt_cli_follow_wait(n, v);
+		}
 		zt_cli_load(st, o, n, v, &sink);
 		if (zt_checker_finish(c, zt_store_db(st), run, &err) == -1)
 			goto bad;
@@ -272,6 +315,8 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 		zt_cli_load(st, o, n, v, NULL);
 	/* Rules run on their own read-only, locked-down connection. */
 	if ((*reader = zt_store_reader(st, &err)) == NULL)
+		goto bad;
+	if (zt_cli_select_sql(*reader, &o->select, &err) == -1)
 		goto bad;
 	if (zt_regexp_register(*reader) != SQLITE_OK ||
 	    zt_store_lockdown(*reader) != SQLITE_OK) {
@@ -296,6 +341,16 @@ zt_cli_need_records(const struct zt_checkrun *run)
 {
 	char	 why[768];
 
+	if (run->select_err[0] != '\0') {
+		zt_diag_error(NULL, "%s", run->select_err);
+		return -1;
+	}
+	if (run->records > 0 && run->filtered && run->selected == 0) {
+		zt_diag_error(NULL, "the filters kept none of the %lld access "
+		    "record%s: nothing to check", (long long)run->records,
+		    run->records == 1 ? "" : "s");
+		return -1;
+	}
 	if (run->records > 0)
 		return 0;
 	if (did_load) {

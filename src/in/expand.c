@@ -27,6 +27,7 @@
 #include "in/raw.h"
 #include "in/source.h"
 #include "in/srcpath.h"
+#include "util/sig.h"
 #include "util/xalloc.h"
 
 /* Nesting below an operand that a walk follows. */
@@ -45,13 +46,24 @@ fd_read(void *ctx, void *buf, size_t n, struct zt_err *err)
 	struct fd_ctx	*f = ctx;
 	ssize_t		 got;
 
-	do
-		got = read(f->fd, buf, n);
-	while (got == -1 && errno == EINTR);
+	/* Ends early (0) after Ctrl-C: what was read is kept (sig.h). */
+	got = zt_sig_read(f->fd, buf, n);
 	if (got == -1)
 		return zt_err_at(err, f->name, 0, 0, "read error: %s",
 		    strerror(errno));
 	return (long)got;
+}
+
+/* A pipe or terminal with nothing to read right now. */
+static int
+fd_quiet(void *ctx)
+{
+	struct fd_ctx	*f = ctx;
+	struct stat	 sb;
+
+	if (fstat(f->fd, &sb) == -1 || S_ISREG(sb.st_mode))
+		return 0;
+	return zt_sig_wait(f->fd, 0) == 0;
 }
 
 /*
@@ -83,6 +95,7 @@ expand_file(const struct zt_expand *ex, const char *file, const char *rel,
 	}
 	memset(&raw, 0, sizeof(raw));
 	raw.read = fd_read;
+	raw.quiet = fd_quiet;
 	raw.ctx = &f;
 	raw.name = file;
 	if (zt_raw_peek(&raw, &err) == -1) {

@@ -24,10 +24,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xxhash.h>
 #include <zlib.h>
 
 #include "in/input.h"
 #include "in/sha256.h"
+#include "util/sig.h"
 #include "util/xalloc.h"
 
 #define INBUF	(256 * 1024)
@@ -61,6 +63,7 @@ struct zt_input {
 	size_t			 inlen;	/* bytes in it */
 	size_t			 inoff;	/* first unused byte */
 	uint64_t		 bytes;	/* decompressed bytes so far */
+	uint64_t		 raw;	/* raw bytes so far */
 	struct zt_sha256	 sha;	/* of those bytes */
 	int			 pend;	/* an error to report next call */
 	struct zt_err		 perr;
@@ -71,7 +74,13 @@ struct zt_input {
 	char			 pre_hex[MAXPRE][65];
 	size_t			 npre;
 	uint64_t		 pre_max;
+	/* The run's fingerprint instead of SHA-256 (and its prefix one). */
+	XXH3_state_t		*fast;
+	XXH3_state_t		*fpre;
 };
+
+/* The seed of the run's fingerprints: random, so not foreseeable. */
+static uint64_t	 fast_seed;
 
 static void *
 hash_main(void *arg)
@@ -105,6 +114,11 @@ hash_bytes(struct zt_input *in, const char *p, size_t n)
 	size_t		 c;
 	int		 i;
 
+	if (in->fast != NULL) {
+		/* Some 30 GB/s: inline, no thread, no copy. */
+		XXH3_128bits_update(in->fast, p, n);
+		return;
+	}
 	if (h == NULL) {
 		h = zt_xcalloc(1, sizeof(*h));
 		pthread_mutex_init(&h->mu, NULL);
@@ -162,6 +176,21 @@ hash_finish(struct zt_input *in)
 	in->h = NULL;
 }
 
+/* A fast fingerprint as text: "xxh3-" and 32 hex digits. */
+static void
+fast_hex(XXH128_hash_t h, char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint64_t		 v[2] = { h.high64, h.low64 };
+	int			 i, k;
+
+	memcpy(out, "xxh3-", 5);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < 16; i++)
+			out[5 + k * 16 + i] = hex[(v[k] >> (60 - 4 * i)) & 15];
+	out[37] = '\0';
+}
+
 /*
  * The bytes p[0..n), which start at offset in->bytes, into the prefix
  * hash, taking its value at every checkpoint passed.
@@ -182,16 +211,25 @@ hash_prefixes(struct zt_input *in, const char *p, size_t n)
 			if (in->pre_at[i] > off && in->pre_at[i] < next)
 				next = in->pre_at[i];
 		k = next - off < n ? (size_t)(next - off) : n;
-		zt_sha256_update(&in->pre, p, k);
+		if (in->fpre != NULL)
+			XXH3_128bits_update(in->fpre, p, k);
+		else
+			zt_sha256_update(&in->pre, p, k);
 		p += k;
 		n -= k;
 		off += k;
-		for (i = 0; i < in->npre; i++)
-			if (in->pre_at[i] == off) {
-				s = in->pre;
-				zt_sha256_final(&s, d);
-				zt_sha256_hex(d, in->pre_hex[i]);
+		for (i = 0; i < in->npre; i++) {
+			if (in->pre_at[i] != off)
+				continue;
+			if (in->fpre != NULL) {
+				fast_hex(XXH3_128bits_digest(in->fpre),
+				    in->pre_hex[i]);
+				continue;
 			}
+			s = in->pre;
+			zt_sha256_final(&s, d);
+			zt_sha256_hex(d, in->pre_hex[i]);
+		}
 	}
 }
 
@@ -201,6 +239,27 @@ int
 zt_input_stdin_closed(void)
 {
 	return stdin_closed;
+}
+
+/* 8 random bytes from the kernel, else from the clock and the pid. */
+static uint64_t
+random_seed(void)
+{
+	uint64_t	 v = 0;
+	struct timespec	 ts;
+	int		 fd;
+
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		if (read(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+			v = 0;
+		close(fd);
+	}
+	if (v == 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^
+		    (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 32;
+	}
+	return v;
 }
 
 void
@@ -213,6 +272,7 @@ zt_input_init(void)
 	 */
 	int	 fd;
 
+	fast_seed = random_seed();
 	if (fcntl(STDIN_FILENO, F_GETFD) == -1 && errno == EBADF) {
 		stdin_closed = 1;
 		fd = open("/dev/null", O_RDONLY);	/* takes fd 0 */
@@ -228,9 +288,8 @@ fd_read(void *ctx, void *buf, size_t n, struct zt_err *err)
 	struct zt_input	*in = ctx;
 	ssize_t		 got;
 
-	do
-		got = read(in->fd, buf, n);
-	while (got == -1 && errno == EINTR);
+	/* Ends early (0) after Ctrl-C: what was read is kept (sig.h). */
+	got = zt_sig_read(in->fd, buf, n);
 	if (got == -1)
 		return zt_err_at(err, in->path, 0, 0, "read error: %s",
 		    strerror(errno));
@@ -300,6 +359,8 @@ read_some(struct zt_input *in, void *buf, size_t n, struct zt_err *err)
 	got = in->rd.read(in->rd.ctx, buf, n, err);
 	if (got <= 0)
 		in->ineof = 1;
+	else
+		in->raw += (uint64_t)got;
 	return got;
 }
 
@@ -487,6 +548,8 @@ zt_input_checkpoints(struct zt_input *in, const uint64_t *at, size_t n)
 	in->npre = n < MAXPRE ? n : MAXPRE;
 	in->pre_max = 0;
 	zt_sha256_init(&in->pre);
+	if (in->fpre != NULL)
+		XXH3_128bits_reset_withSeed(in->fpre, fast_seed);
 	for (i = 0; i < in->npre; i++) {
 		in->pre_at[i] = at[i];
 		in->pre_hex[i][0] = '\0';
@@ -515,12 +578,40 @@ zt_input_bytes(const struct zt_input *in)
 	return in->bytes;
 }
 
+uint64_t
+zt_input_raw_bytes(const struct zt_input *in)
+{
+	return in->raw;
+}
+
+void
+zt_input_fast_fingerprint(struct zt_input *in)
+{
+	if (in->fast != NULL || in->bytes > 0)
+		return;
+	in->fast = XXH3_createState();
+	in->fpre = XXH3_createState();
+	if (in->fast == NULL || in->fpre == NULL) {
+		/* Out of memory: SHA-256 it stays. */
+		XXH3_freeState(in->fast);
+		XXH3_freeState(in->fpre);
+		in->fast = in->fpre = NULL;
+		return;
+	}
+	XXH3_128bits_reset_withSeed(in->fast, fast_seed);
+	XXH3_128bits_reset_withSeed(in->fpre, fast_seed);
+}
+
 void
 zt_input_sha256(struct zt_input *in, char out[65])
 {
 	struct zt_sha256	 s;
 	unsigned char		 d[32];
 
+	if (in->fast != NULL) {
+		fast_hex(XXH3_128bits_digest(in->fast), out);
+		return;
+	}
 	hash_finish(in);
 	s = in->sha;
 	zt_sha256_final(&s, d);
@@ -533,6 +624,8 @@ zt_input_close(struct zt_input *in)
 	if (in == NULL)
 		return;
 	hash_finish(in);
+	XXH3_freeState(in->fast);
+	XXH3_freeState(in->fpre);
 	if (in->zinit)
 		inflateEnd(&in->zs);
 	if (in->rd.close != NULL)

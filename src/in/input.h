@@ -65,8 +65,21 @@ long	zt_input_read(struct zt_input *in, char *buf, size_t n,
 int	zt_input_gzip(const struct zt_input *in);
 /* Decompressed bytes read so far. */
 uint64_t zt_input_bytes(const struct zt_input *in);
-/* Hex SHA-256 of all bytes read, into out[65]: call once, at the end. */
+/* Raw (compressed) bytes read so far, for progress against a file's size. */
+uint64_t zt_input_raw_bytes(const struct zt_input *in);
+/*
+ * Hex SHA-256 of all bytes read, into out[65]: call once, at the end.
+ * After zt_input_fast_fingerprint: "xxh3-" and 32 hex digits instead.
+ */
 void	zt_input_sha256(struct zt_input *in, char out[65]);
+/*
+ * Fingerprint the content (and its prefixes) with XXH3-128 under a seed
+ * drawn at random for the process, instead of SHA-256: for a run whose
+ * fingerprints are compared with each other and never kept (check,
+ * stats without a database), some 15 times cheaper.  The seed makes a
+ * collision of two crafted inputs a guess.  Call before the first read.
+ */
+void	zt_input_fast_fingerprint(struct zt_input *in);
 /*
  * Also hash the first at[i] bytes, for each of n offsets (at most
  * ZT_INPUT_MAXPRE): how ingest recognises content that extends what an

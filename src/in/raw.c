@@ -35,6 +35,9 @@ zt_raw_peek(struct zt_raw *r, struct zt_err *err)
 		if (got == 0)
 			r->ended = 1;
 		r->nhead += (size_t)got;
+		if (got > 0 && r->quiet != NULL && memchr(r->head, '\n',
+		    r->nhead) != NULL && r->quiet(r->ctx))
+			break;
 	}
 	return 0;
 }

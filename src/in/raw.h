@@ -20,6 +20,12 @@ struct zt_raw {
 	long	(*read)(void *ctx, void *buf, size_t n, struct zt_err *err);
 	void	(*close)(void *ctx);	/* NULL: nothing to close */
 	void	*ctx;
+	/*
+	 * NULL, or 1 when a stream (a pipe, a terminal) has no more bytes
+	 * ready now: the read-ahead then stops at a whole line instead of
+	 * waiting for ZT_PEEK bytes that may come much later (--follow).
+	 */
+	int	(*quiet)(void *ctx);
 	const char *name;		/* for diagnostics; borrowed */
 	unsigned char *head;		/* the first bytes (owned) */
 	size_t	 nhead;

@@ -7,15 +7,17 @@
 #include "report/output.h"
 #include "util/escape.h"
 #include "util/str.h"
+#include "util/wrap.h"
 #include "util/xalloc.h"
 
 int
 zt_ofmt_parse(const char *s, unsigned allowed)
 {
-	static const char *const names[] = { "table", "csv", "json", "ndjson" };
+	static const char *const names[] = { "table", "csv", "json", "ndjson",
+	    "tsv" };
 	int	 i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0 && (allowed & (1u << i)))
 			return i;
 	return -1;
@@ -145,6 +147,71 @@ csv_line(sqlite3_stmt *s, int header, struct zt_buf *tmp,
 	fwrite(line->p, 1, line->n, out);
 }
 
+/* The columns a table must fit (zt_output_width), 0: any. */
+static size_t	 table_width;
+
+void
+zt_output_width(size_t width)
+{
+	table_width = width;
+}
+
+/*
+ * Narrow the widest columns of w, one column at a time, until the table
+ * (two spaces between columns) fits table_width or every column is down
+ * to 4 (a character and "…" still tell something).
+ */
+static void
+fit_widths(size_t *w, int nc)
+{
+	size_t	 total = 2 * (size_t)(nc - 1);
+	int	 i;
+	int	 wide;
+
+	for (i = 0; i < nc; i++)
+		total += w[i];
+	while (table_width > 0 && total > table_width) {
+		wide = 0;
+		for (i = 1; i < nc; i++)
+			if (w[i] > w[wide])
+				wide = i;
+		if (w[wide] <= 4)
+			break;
+		w[wide]--;
+		total--;
+	}
+}
+
+/*
+ * Write the current row as one line of ClickHouse's TabSeparated format:
+ * NULL as \N, numbers as SQLite prints them, text escaped (ZT_ESC_TSV),
+ * a blob as its bytes, escaped alike.
+ */
+static void
+tsv_line(sqlite3_stmt *s, struct zt_buf *line, FILE *out)
+{
+	int	 nc = sqlite3_column_count(s);
+	int	 i, t;
+
+	line->n = 0;
+	for (i = 0; i < nc; i++) {
+		if (i > 0)
+			zt_buf_addc(line, '\t');
+		if ((t = sqlite3_column_type(s, i)) == SQLITE_NULL)
+			zt_buf_add(line, "\\N", 2);
+		else if (t == SQLITE_BLOB)
+			zt_escape(line, ZT_ESC_TSV,
+			    (const char *)sqlite3_column_blob(s, i),
+			    (size_t)sqlite3_column_bytes(s, i));
+		else
+			zt_escape(line, ZT_ESC_TSV,
+			    (const char *)sqlite3_column_text(s, i),
+			    (size_t)sqlite3_column_bytes(s, i));
+	}
+	zt_buf_addc(line, '\n');
+	fwrite(line->p, 1, line->n, out);
+}
+
 static void
 pad_to(struct zt_buf *b, size_t n)
 {
@@ -152,10 +219,39 @@ pad_to(struct zt_buf *b, size_t n)
 		zt_buf_addc(b, ' ');
 }
 
+/*
+ * Append the cell c[0..n), escaped, to b in w columns: cut with "…" when
+ * wider, padded on the left (right) or the right.
+ */
+static void
+table_cell(struct zt_buf *b, struct zt_buf *tmp, const char *c, size_t n,
+    size_t w, int right)
+{
+	size_t	 cw;
+	size_t	 len;
+
+	tmp->n = 0;
+	zt_escape(tmp, ZT_ESC_TEXT, c, n);
+	len = tmp->n;
+	cw = zt_wrap_cols(tmp->p, len);
+	if (cw > w) {
+		len = zt_wrap_cut(tmp->p, tmp->n, w - 1);
+		cw = zt_wrap_cols(tmp->p, len) + 1;
+	}
+	if (right)
+		pad_to(b, w - cw);
+	zt_buf_add(b, tmp->p, len);
+	if (len < tmp->n)
+		zt_buf_add(b, "\xe2\x80\xa6", 3);
+	if (!right)
+		pad_to(b, w - cw);
+}
+
 static int
 table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 {
 	struct zt_buf	 b = { NULL, 0, 0 };
+	struct zt_buf	 tmp = { NULL, 0, 0 };
 	struct zt_str	*cells = NULL;
 	size_t		 ncells = 0;
 	size_t		 cap;
@@ -208,20 +304,15 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 				w[i] = cw;
 		}
 	}
+	fit_widths(w, nc);
 	for (r = 0; r <= rows; r++) {
 		b.n = 0;
 		for (i = 0; i < nc; i++) {
-			const char *c = cells[r * (size_t)nc + (size_t)i].p;
-			size_t n = cells[r * (size_t)nc + (size_t)i].n;
-			size_t pad = w[i] - zt_escape_width(c, n);
-
 			if (i > 0)
 				zt_buf_add(&b, "  ", 2);
-			if (num[i] && r > 0)
-				pad_to(&b, pad);
-			zt_escape(&b, ZT_ESC_TEXT, c, n);
-			if (!num[i] || r == 0)
-				pad_to(&b, pad);
+			table_cell(&b, &tmp, cells[r * (size_t)nc + (size_t)i].p,
+			    cells[r * (size_t)nc + (size_t)i].n, w[i],
+			    num[i] && r > 0);
 		}
 		while (b.n > 0 && b.p[b.n - 1] == ' ')
 			b.n--;
@@ -234,6 +325,7 @@ table_print(sqlite3_stmt *s, FILE *out, struct zt_err *err)
 	free(w);
 	free(num);
 	zt_buf_free(&b);
+	zt_buf_free(&tmp);
 	if (rc != SQLITE_DONE)
 		return zt_err_set(err, "SQL: %s",
 		    sqlite3_errmsg(sqlite3_db_handle(s)));
@@ -260,6 +352,10 @@ zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object, FILE *out,
 		rows++;
 		if (f == ZT_OUT_CSV) {
 			csv_line(s, 0, &b, &line, out);
+			continue;
+		}
+		if (f == ZT_OUT_TSV) {
+			tsv_line(s, &line, out);
 			continue;
 		}
 		b.n = 0;

@@ -1,5 +1,5 @@
 /*
- * output.h -- result rows to stdout as table, CSV, JSON or NDJSON.
+ * output.h -- result rows to stdout as table, CSV, JSON, NDJSON or TSV.
  *
  * store -> [output]
  *
@@ -22,7 +22,8 @@ enum zt_ofmt {
 	ZT_OUT_TABLE,
 	ZT_OUT_CSV,
 	ZT_OUT_JSON,
-	ZT_OUT_NDJSON
+	ZT_OUT_NDJSON,
+	ZT_OUT_TSV	/* ClickHouse TabSeparated: \N for NULL, no header */
 };
 
 /* Parse a -f argument; allowed is a mask of 1 << enum zt_ofmt. -1 if bad. */
@@ -48,5 +49,10 @@ int	zt_output_sql(sqlite3 *db, const char *sql, enum zt_ofmt f, FILE *out,
  */
 int	zt_output_stmt(sqlite3_stmt *s, enum zt_ofmt f, int as_object,
 	    FILE *out, struct zt_err *err);
+/*
+ * Tables from now on fit width columns (0, the default: any): the widest
+ * columns are narrowed and their cells cut with "…".
+ */
+void	zt_output_width(size_t width);
 
 #endif

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/rec_time.h"
 #include "report/report.h"
 #include "util/escape.h"
+#include "util/wrap.h"
 #include "util/xalloc.h"
 
 #ifndef ZTLOG_VERSION
@@ -27,6 +29,8 @@ const struct zt_report_fmt zt_report_fmts[] = {
 	{ "text", write_text },
 	{ "json", write_json },
 	{ "junit", write_junit },
+	{ "markdown", zt_report_markdown },
+	{ "html", zt_report_html },
 	{ NULL, NULL }
 };
 
@@ -150,6 +154,9 @@ write_text(FILE *f, const struct zt_report *r)
 	size_t			 n[6];
 	const char		*verdict;
 
+	if (r->live != NULL && r->live->interrupted)
+		fputs("INTERRUPTED: reading stopped on a signal; the verdicts "
+		    "cover what was read before it\n\n", f);
 	if (run == NULL) {
 		zt_report_errors_text(f, &r->errs);
 		fprintf(f, "\nERROR: no verdict: the run stopped before the "
@@ -222,9 +229,14 @@ write_text(FILE *f, const struct zt_report *r)
 	    "%zu skipped", verdict, run->nres,
 	    run->nres == 1 ? "" : "s", n[ZT_ST_PASS] + n[ZT_ST_INFO],
 	    n[ZT_ST_FAIL] + n[ZT_ST_ERROR], n[ZT_ST_WARN], n[ZT_ST_SKIP]);
-	fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
-	    run->records, run->records == 1 ? "" : "s", run->lines,
-	    run->lines == 1 ? "" : "s");
+	if (run->filtered)
+		fprintf(f, " (%" PRId64 " of %" PRId64 " records kept by the "
+		    "filters, from %" PRId64 " line%s", run->selected,
+		    run->records, run->lines, run->lines == 1 ? "" : "s");
+	else
+		fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
+		    run->records, run->records == 1 ? "" : "s", run->lines,
+		    run->lines == 1 ? "" : "s");
 	if (r->errs.all > 0)
 		fprintf(f, "; %zu error%s", r->errs.all,
 		    r->errs.all == 1 ? "" : "s");
@@ -245,6 +257,44 @@ jstr(FILE *f, const char *s)
 	zt_escape_json_str(&b, s, strlen(s));
 	fwrite(b.p, 1, b.n, f);
 	zt_buf_free(&b);
+}
+
+/* A pairing result's clock offsets, a JSON array (ztlog-rules(5)). */
+static void
+jclocks(FILE *f, const struct zt_result *res)
+{
+	size_t	 k;
+
+	putc('[', f);
+	for (k = 0; res != NULL && k < res->nclk; k++) {
+		fputs(k ? ",{\"outbound\":" : "{\"outbound\":", f);
+		jstr(f, res->clk[k].out);
+		fputs(",\"inbound\":", f);
+		jstr(f, res->clk[k].in);
+		fprintf(f, ",\"offset_ms\":%.3f,\"connections\":%" PRId64 "}",
+		    (double)res->clk[k].off_us / 1000.0, res->clk[k].n);
+	}
+	putc(']', f);
+}
+
+/* The result that made `ztlog pairs`' pairing, or NULL. */
+static const struct zt_result *
+pairs_result(const struct zt_checkrun *run)
+{
+	size_t	 i;
+
+	for (i = 0; run != NULL && i < run->nres; i++)
+		if (strcmp(zt_check_type_name(run->res[i].rule), "pairing") == 0)
+			return &run->res[i];
+	return NULL;
+}
+
+static int	 interrupted_run;
+
+void
+zt_report_interrupted(void)
+{
+	interrupted_run = 1;
 }
 
 void
@@ -271,6 +321,27 @@ zt_report_json_head(FILE *f, const char *result, int status,
 		putc('}', f);
 	}
 	fprintf(f, "],\"more_errors\":%zu", e->all - e->n);
+	if (interrupted_run)
+		fputs(",\"interrupted\":true", f);
+}
+
+/* A follow snapshot's "final" and log-time "span". */
+static void
+json_live(FILE *f, const struct zt_report_live *lv)
+{
+	char	 a[28];
+	char	 b[28];
+
+	if (lv == NULL || !lv->follow)
+		return;
+	fprintf(f, ",\"final\":%s,\"span\":", lv->final ? "true" : "false");
+	if (lv->first_us == 0 && lv->last_us == 0) {
+		fputs("null", f);
+		return;
+	}
+	zt_format_ts(lv->first_us, a);
+	zt_format_ts(lv->last_us, b);
+	fprintf(f, "{\"first\":\"%s\",\"last\":\"%s\"}", a, b);
 }
 
 static void
@@ -284,14 +355,18 @@ write_json(FILE *f, const struct zt_report *r)
 	char			 low[8];
 
 	zt_report_json_head(f, result_name(r->status), r->status, &r->errs);
+	json_live(f, r->live);
 	if (run == NULL) {
 		fputs(",\n\"input\":null,\n\"warnings\":[],\n\"rules\":[]}\n", f);
 		return;
 	}
 	fprintf(f, ",\n\"input\":{\"sources\":%" PRId64 ",\"lines\":%" PRId64
 	    ",\"records\":%" PRId64 ",\"other\":%" PRId64 ",\"malformed\":%"
-	    PRId64 "},\n", run->sources, run->lines, run->records, run->other,
+	    PRId64, run->sources, run->lines, run->records, run->other,
 	    run->malformed);
+	if (run->filtered)
+		fprintf(f, ",\"selected\":%" PRId64, run->selected);
+	fputs("},\n", f);
 	fputs("\"warnings\":[", f);
 	for (i = 0; i < run->nwarn; i++) {
 		if (i > 0)
@@ -331,7 +406,12 @@ write_json(FILE *f, const struct zt_report *r)
 			jstr(f, res->ex[k].text);
 			putc('}', f);
 		}
-		fprintf(f, "],\"more_examples\":%" PRId64 "}", res->more);
+		fprintf(f, "],\"more_examples\":%" PRId64, res->more);
+		if (res->nclk > 0) {
+			fputs(",\"clock_offsets\":", f);
+			jclocks(f, res);
+		}
+		putc('}', f);
 	}
 	fputs("\n]}\n", f);
 }
@@ -502,6 +582,8 @@ write_junit(FILE *f, const struct zt_report *r)
 	    "name=\"fail_on\" value=\"%s\"/>\n", ZTLOG_VERSION,
 	    result_name(r->status), r->status, r->fail_on_warning ?
 	    "warning" : "error");
+	if (r->live != NULL && r->live->interrupted)
+		fputs("<property name=\"interrupted\" value=\"true\"/>\n", f);
 	if (run != NULL)
 		fprintf(f, "<property name=\"input.sources\" value=\"%" PRId64
 		    "\"/>\n<property name=\"input.lines\" value=\"%" PRId64
@@ -541,12 +623,15 @@ zt_report_write(FILE *f, const struct zt_report *r, const char *name)
 /* ---- lb and pairs ----------------------------------------------------------- */
 
 void
-zt_report_lb(FILE *f, const struct zt_result *bal, int color)
+zt_report_lb(FILE *f, const struct zt_result *bal, int color, size_t width)
 {
 	const struct zt_lbsvc	*sv;
+	struct zt_buf		 b = { NULL, 0, 0 };
 	size_t			 i;
 	size_t			 k;
 	size_t			 w;
+	size_t			 ew;
+	size_t			 bw;
 	int64_t			 mx;
 	int			 bar;
 
@@ -573,26 +658,37 @@ zt_report_lb(FILE *f, const struct zt_result *bal, int color)
 		w = 0;
 		mx = 0;
 		for (k = 0; k < sv->nep; k++) {
-			size_t ew = zt_escape_width(sv->ep[k].name,
+			ew = zt_escape_width(sv->ep[k].name,
 			    strlen(sv->ep[k].name));
-
 			if (ew > w)
 				w = ew;
 			if (sv->ep[k].n > mx)
 				mx = sv->ep[k].n;
 		}
+		/* "  name  bar  count  share": 20 columns besides the two. */
+		bw = 40;
+		if (width > 0 && w + bw + 20 > width)
+			bw = width > w + 30 ? width - w - 20 : 10;
+		if (width > 0 && w + bw + 20 > width)
+			w = width > 38 ? width - 30 : 8;
 		for (k = 0; k < sv->nep; k++) {
+			b.n = 0;
+			zt_escape(&b, ZT_ESC_TEXT, sv->ep[k].name,
+			    strlen(sv->ep[k].name));
 			fputs("  ", f);
-			esc(f, sv->ep[k].name);
-			fprintf(f, "%*s  ", (int)(w - zt_escape_width(
-			    sv->ep[k].name, strlen(sv->ep[k].name))), "");
-			bar = mx > 0 ? (int)((sv->ep[k].n * 40 + mx - 1) / mx) : 0;
-			fprintf(f, "%-40.*s  %6" PRId64 "  %5.1f%%\n", bar,
-			    "########################################",
-			    sv->ep[k].n, 100.0 * (double)sv->ep[k].n /
+			zt_wrap_cell(f, b.p, b.n, w, 1);
+			fputs("  ", f);
+			bar = mx > 0 ? (int)((sv->ep[k].n * (int64_t)bw + mx - 1) /
+			    mx) : 0;
+			fprintf(f, "%-*.*s  %6" PRId64 "  %5.1f%%\n", (int)bw, bar,
+			    "########################################"
+			    "########################################"
+			    "########################################", sv->ep[k].n,
+			    100.0 * (double)sv->ep[k].n /
 			    (double)(sv->total ? sv->total : 1));
 		}
 	}
+	zt_buf_free(&b);
 	if (bal->nsvc == 0)
 		fputs("no outbound connections to a service\n", f);
 }
@@ -775,6 +871,21 @@ int
 zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
     int unmatched_only)
 {
+	const struct zt_result	*res = pairs_result(run);
+	size_t			 k;
+
+	/* Clock offsets of over 100 ms, before the connections. */
+	for (k = 0; res != NULL && k < res->nclk; k++) {
+		if (llabs(res->clk[k].off_us) <= 100000)
+			continue;
+		fputs("clock     ", f);
+		esc(f, res->clk[k].out);
+		fputs(" -> ", f);
+		esc(f, res->clk[k].in);
+		fprintf(f, "  %+.3fms  offset, from %" PRId64 " unambiguous "
+		    "connections\n", (double)res->clk[k].off_us / 1000.0,
+		    res->clk[k].n);
+	}
 	pairs_walk(f, db, run, unmatched_only, 0);
 	return 0;
 }
@@ -789,7 +900,9 @@ zt_report_pairs_json(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
 	fputs(",\n\"pairs\":[", f);
 	if (run != NULL)
 		n = pairs_walk(f, db, run, unmatched_only, 1);
-	fputs(n > 0 ? "\n]}\n" : "]}\n", f);
+	fputs(n > 0 ? "\n],\n\"clock_offsets\":" : "],\n\"clock_offsets\":", f);
+	jclocks(f, pairs_result(run));
+	fputs("}\n", f);
 }
 
 /* ---- rules --------------------------------------------------------------- */

@@ -30,6 +30,19 @@ struct zt_report_errs {
 	size_t		 all;		/* in all (>= n) */
 };
 
+/*
+ * A run that read a stream: stopped by a signal (interrupted), or a
+ * snapshot of `check --follow` (follow; the last one final), with the
+ * log time of the records it judged (first_us, last_us; 0 when none).
+ */
+struct zt_report_live {
+	int		 interrupted;
+	int		 follow;
+	int		 final;
+	int64_t		 first_us;
+	int64_t		 last_us;
+};
+
 /* What a check report shows. */
 struct zt_report {
 	const struct zt_checkrun *run;	/* NULL: stopped before judging */
@@ -40,6 +53,7 @@ struct zt_report {
 	const char	*hostname;	/* JUnit */
 	time_t		 started;	/* JUnit timestamp (UTC) */
 	double		 elapsed;	/* JUnit time, seconds */
+	const struct zt_report_live *live;	/* NULL: a whole finite run */
 };
 
 /*
@@ -53,6 +67,10 @@ struct zt_report_fmt {
 };
 
 extern const struct zt_report_fmt zt_report_fmts[];
+
+/* The writers of their own files: markdown.c, html.c. */
+void	zt_report_markdown(FILE *f, const struct zt_report *r);
+void	zt_report_html(FILE *f, const struct zt_report *r);
 
 /* The format called name, or NULL. */
 const struct zt_report_fmt *zt_report_fmt_find(const char *name);
@@ -72,11 +90,21 @@ void	zt_report_write(FILE *f, const struct zt_report *r, const char *name);
  */
 void	zt_report_json_head(FILE *f, const char *result, int status,
 	    const struct zt_report_errs *e);
+/*
+ * The run's reading stopped on a signal: every JSON document written from
+ * now on says "interrupted": true after "more_errors".
+ */
+void	zt_report_interrupted(void);
 /* The errors as "error: file:line:col: message" lines (none: nothing). */
 void	zt_report_errors_text(FILE *f, const struct zt_report_errs *e);
 
-/* `ztlog lb`: each service's distribution as bars. */
-void	zt_report_lb(FILE *f, const struct zt_result *bal, int color);
+/*
+ * `ztlog lb`: each service's distribution as bars, the bars scaled to
+ * fit width columns (0: 40 columns of bar) and endpoint names cut with
+ * "…" when even a 10-column bar would not fit.
+ */
+void	zt_report_lb(FILE *f, const struct zt_result *bal, int color,
+	    size_t width);
 /* The same as JSON; bal NULL: stopped before a result. */
 void	zt_report_lb_json(FILE *f, const struct zt_result *bal, int status,
 	    const struct zt_report_errs *e);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/rec_time.h"
 #include "rules/filter.h"
 #include "util/suggest.h"
 #include "util/text.h"
@@ -19,7 +20,7 @@ const char *const zt_col_names[ZT_COL_COUNT] = {
 	"dst_hbone_host", "dst_hbone_port", "dst_service",
 	"dst_workload", "dst_namespace", "dst_identity",
 	"dst_cluster", "bytes_sent", "bytes_recv",
-	"duration_ms", "error", "hbone", "via_waypoint",
+	"duration_ms", "error", "hbone", "via_waypoint", "ts",
 };
 
 int
@@ -39,7 +40,7 @@ zt_col_numeric(enum zt_col c)
 	switch (c) {
 	case ZT_COL_SRC_PORT: case ZT_COL_DST_PORT: case ZT_COL_DST_HBONE_PORT:
 	case ZT_COL_BYTES_SENT: case ZT_COL_BYTES_RECV: case ZT_COL_DURATION_MS:
-	case ZT_COL_HBONE: case ZT_COL_VIA_WAYPOINT:
+	case ZT_COL_HBONE: case ZT_COL_VIA_WAYPOINT: case ZT_COL_TS:
 		return 1;
 	default:
 		return 0;
@@ -72,9 +73,49 @@ filter_key(struct zt_filter *f)
 			key_add(&b, f->c[i].vals[k], strlen(f->c[i].vals[k]));
 		if (f->c[i].pat != NULL)
 			key_add(&b, f->c[i].pat, strlen(f->c[i].pat));
+		if (f->c[i].op == ZT_COND_RANGE) {
+			key_add(&b, &f->c[i].lo, sizeof(f->c[i].lo));
+			key_add(&b, &f->c[i].hi, sizeof(f->c[i].hi));
+		}
 	}
 	f->key = b.p;
 	f->nkey = b.n;
+}
+
+/* ts: {since: T, until: T}, either or both, into cd. */
+static int
+range(struct zt_yctx *c, const struct zt_ynode *v, const char *what,
+    struct zt_cond *cd)
+{
+	const struct zt_ynode	*k;
+	const struct zt_ynode	*t;
+	int64_t			 ns;
+	int			 off, z;
+	size_t			 i, n;
+
+	cd->op = ZT_COND_RANGE;
+	cd->lo = INT64_MIN;
+	cd->hi = INT64_MAX;
+	for (i = 0; i + 1 < v->nkid; i += 2) {
+		k = v->kid[i];
+		t = v->kid[i + 1];
+		if (k->t != ZT_Y_SCALAR || (strcmp(k->s, "since") != 0 &&
+		    strcmp(k->s, "until") != 0))
+			return zt_yaml_bad(c, k, "%s.ts: expected since: and "
+			    "until: (or in, match, not_match alone)", what);
+		if (zt_yaml_scalar(c, t, k->s) == -1)
+			return -1;
+		n = strlen(t->s);
+		if (zt_rfc3339(t->s, t->s + n, &ns, &off, &z) != n)
+			return zt_yaml_bad(c, t, "%s.ts.%s: '%s' is not an RFC "
+			    "3339 time such as 2024-11-19T12:00:00Z", what, k->s,
+			    t->s);
+		if (k->s[0] == 's')
+			cd->lo = ns / 1000;
+		else
+			cd->hi = ns / 1000;
+	}
+	return 0;
 }
 
 /* {in: [a, b]}, {match: PCRE} or {not_match: PCRE} into cd. */
@@ -149,6 +190,13 @@ zt_filter_parse(struct zt_yctx *c, const struct zt_ynode *n, const char *what,
 			cd->nvals = 1;
 			continue;
 		}
+		if (col == ZT_COL_TS && v->t == ZT_Y_MAP && v->nkid >= 2 &&
+		    v->kid[0]->t == ZT_Y_SCALAR && (strcmp(v->kid[0]->s,
+		    "since") == 0 || strcmp(v->kid[0]->s, "until") == 0)) {
+			if (range(c, v, what, cd) == -1)
+				return -1;
+			continue;
+		}
 		if (v->t != ZT_Y_MAP || v->nkid != 2 ||
 		    v->kid[0]->t != ZT_Y_SCALAR)
 			return zt_yaml_bad(c, v, "%s.%s: expected a value, {in: "
@@ -169,7 +217,7 @@ zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
 {
 	const struct zt_cond	*c;
 	struct zt_str		 v;
-	char			 nbuf[24];
+	char			 nbuf[32];
 	size_t			 i;
 	size_t			 k;
 	int			 r;
@@ -178,7 +226,17 @@ zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
 	for (i = 0; i < f->n; i++) {
 		c = &f->c[i];
 		v = s[c->col];
-		if (zt_col_numeric(c->col) && v.p != NULL) {
+		if (c->op == ZT_COND_RANGE) {
+			if (v.p == NULL || num[c->col] < c->lo ||
+			    num[c->col] >= c->hi)
+				return 0;
+			continue;
+		}
+		if (c->col == ZT_COL_TS && v.p != NULL) {
+			zt_format_ts(num[c->col], nbuf);
+			v.p = nbuf;
+			v.n = strlen(nbuf);
+		} else if (zt_col_numeric(c->col) && v.p != NULL) {
 			snprintf(nbuf, sizeof(nbuf), "%" PRId64, num[c->col]);
 			v.p = nbuf;
 			v.n = strlen(nbuf);
@@ -205,6 +263,8 @@ zt_filter_eval(const struct zt_filter *f, const struct zt_str *s,
 				return -1;
 			if (r != (c->op == ZT_COND_MATCH))
 				return 0;
+			break;
+		case ZT_COND_RANGE:
 			break;
 		}
 	}

@@ -9,6 +9,8 @@
  *   column: {in: [a, b]}       one of
  *   column: {match: PCRE}      present and matching
  *   column: {not_match: PCRE}  absent or not matching
+ *   ts: {since: T, until: T}   logged at or after since, before until
+ *                              (RFC 3339; either may be left out)
  * Patterns are compiled once, at load, with JIT and match limits (re.h).
  *
  * Ownership: a filter owns its conditions; zt_filter_free() releases them.
@@ -35,6 +37,7 @@ enum zt_col {
 	ZT_COL_DST_WORKLOAD, ZT_COL_DST_NAMESPACE, ZT_COL_DST_IDENTITY,
 	ZT_COL_DST_CLUSTER, ZT_COL_BYTES_SENT, ZT_COL_BYTES_RECV,
 	ZT_COL_DURATION_MS, ZT_COL_ERROR, ZT_COL_HBONE, ZT_COL_VIA_WAYPOINT,
+	ZT_COL_TS,	/* text as the view shows it; num: us since the epoch */
 	ZT_COL_COUNT
 };
 
@@ -48,7 +51,8 @@ enum zt_cond_op {
 	ZT_COND_EQ,
 	ZT_COND_IN,
 	ZT_COND_MATCH,
-	ZT_COND_NOT_MATCH
+	ZT_COND_NOT_MATCH,
+	ZT_COND_RANGE		/* ts: lo <= num < hi */
 };
 
 struct zt_cond {
@@ -58,6 +62,8 @@ struct zt_cond {
 	size_t			 nvals;
 	pcre2_code		*re;	/* MATCH / NOT_MATCH; owned */
 	char			*pat;	/* its pattern; owned */
+	int64_t			 lo;	/* RANGE */
+	int64_t			 hi;
 };
 
 struct zt_filter {

@@ -895,7 +895,8 @@ zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
 	}
 	while (n < max && sqlite3_step(s) == SQLITE_ROW) {
 		h = (const char *)sqlite3_column_text(s, 2);
-		if (h == NULL || strlen(h) != 64)
+		/* SHA-256 in hex, or a run's fast fingerprint (input.h). */
+		if (h == NULL || strlen(h) == 0 || strlen(h) > 64)
 			continue;
 		(*out)[n].id = sqlite3_column_int64(s, 0);
 		(*out)[n].bytes = (uint64_t)sqlite3_column_int64(s, 1);

@@ -48,14 +48,20 @@ slot_drop(int i)
 		inuse[i] = 0;
 }
 
-static void
-on_signal(int sig)
+void
+zt_afile_unlink_live(void)
 {
 	int	 i;
 
 	for (i = 0; i < NSLOTS; i++)
 		if (inuse[i])
 			unlink(live[i]);
+}
+
+static void
+on_signal(int sig)
+{
+	zt_afile_unlink_live();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -72,9 +78,12 @@ zt_afile_catch_signals(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		/* Leave alone what the shell ignores (nohup, background &). */
+		/*
+		 * Leave alone what the shell ignores (nohup, background &),
+		 * and what is caught already (sig.c cleans up too).
+		 */
 		if (sigaction(sigs[i], NULL, &old) == 0 &&
-		    old.sa_handler == SIG_IGN)
+		    old.sa_handler != SIG_DFL)
 			continue;
 		sigaction(sigs[i], &sa, NULL);
 	}

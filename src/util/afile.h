@@ -46,5 +46,7 @@ void	zt_afile_abort(struct zt_afile *a);
  * then die of the signal as before.  Call once, before opening any.
  */
 void	zt_afile_catch_signals(void);
+/* Remove the temporaries of open afiles; async-signal-safe (sig.c). */
+void	zt_afile_unlink_live(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include "util/diag.h"
 #include "util/escape.h"
 #include "util/text.h"
+#include "util/wrap.h"
 #include "util/xalloc.h"
 
 static int quiet;
@@ -114,35 +115,73 @@ zt_diag_status(void)
 	return status;
 }
 
+/* Columns stderr has (zt_diag_width), 0: no limit. */
+static size_t width;
+
+void
+zt_diag_width(size_t w)
+{
+	width = w;
+}
+
+/* What clears a line drawn in place on stderr (progress), or NULL. */
+static void	(*clear_line)(void);
+
+/* Write one diagnostic (no newline in b) to stderr, wrapped; free b. */
+static void
+put(struct zt_buf *b)
+{
+	fflush(stdout);
+	/* A progress line on the terminal goes first (zt_diag_clear_hook). */
+	if (clear_line != NULL)
+		clear_line();
+	zt_wrap_fput(stderr, b->p, b->n, width);
+	putc('\n', stderr);
+	zt_buf_free(b);
+}
+
 static void emit(const char *, unsigned long, unsigned long, const char *,
     const char *, va_list) __attribute__((format(printf, 5, 0)));
+
+void
+zt_diag_clear_hook(void (*fn)(void))
+{
+	clear_line = fn;
+}
 
 static void
 emit(const char *file, unsigned long line, unsigned long col,
     const char *level, const char *fmt, va_list ap)
 {
-	char	 buf[1024];
-	int	 n;
+	struct zt_buf	 b = { NULL, 0, 0 };
+	char		 buf[1024];
+	char		 num[48];
+	int		 n;
 
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n < 0)
 		n = 0;
 	if ((size_t)n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	fflush(stdout);
-	fputs("ztlog: ", stderr);
+	zt_buf_add(&b, "ztlog: ", 7);
 	if (file != NULL) {
-		zt_escape_fput(stderr, ZT_ESC_TEXT, file, strlen(file));
-		if (line > 0)
-			fprintf(stderr, ":%lu", line);
-		if (line > 0 && col > 0)
-			fprintf(stderr, ":%lu", col);
-		fputs(": ", stderr);
+		zt_escape(&b, ZT_ESC_TEXT, file, strlen(file));
+		if (line > 0) {
+			snprintf(num, sizeof(num), ":%lu", line);
+			zt_buf_add(&b, num, strlen(num));
+		}
+		if (line > 0 && col > 0) {
+			snprintf(num, sizeof(num), ":%lu", col);
+			zt_buf_add(&b, num, strlen(num));
+		}
+		zt_buf_add(&b, ": ", 2);
 	}
-	if (level != NULL)
-		fprintf(stderr, "%s: ", level);
-	zt_escape_fput(stderr, ZT_ESC_TEXT, buf, (size_t)n);
-	putc('\n', stderr);
+	if (level != NULL) {
+		zt_buf_add(&b, level, strlen(level));
+		zt_buf_add(&b, ": ", 2);
+	}
+	zt_escape(&b, ZT_ESC_TEXT, buf, (size_t)n);
+	put(&b);
 }
 
 static void emitf(const char *, const char *, const char *, ...)
@@ -158,24 +197,25 @@ emitf(const char *file, const char *level, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void emitat(const char *, unsigned long, unsigned long, const char *,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static void
+emitat(const char *file, unsigned long line, unsigned long col,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	emit(file, line, col, "error", fmt, ap);
+	va_end(ap);
+}
+
 void
 zt_diag_err(const struct zt_err *err)
 {
 	zt_diag_raise(ZT_EXIT_ERROR);
-	fflush(stdout);
-	fputs("ztlog: ", stderr);
-	if (err->file != NULL) {
-		zt_escape_fput(stderr, ZT_ESC_TEXT, err->file,
-		    strlen(err->file));
-		if (err->line > 0)
-			fprintf(stderr, ":%lu", err->line);
-		if (err->line > 0 && err->col > 0)
-			fprintf(stderr, ":%lu", err->col);
-		fputs(": ", stderr);
-	}
-	fputs("error: ", stderr);
-	zt_escape_fput(stderr, ZT_ESC_TEXT, err->msg, strlen(err->msg));
-	putc('\n', stderr);
+	emitat(err->file, err->line, err->col, "%s", err->msg);
 	keep(err->file, err->line, err->col, err->msg);
 }
 

@@ -34,8 +34,16 @@ int	zt_err_set(struct zt_err *err, const char *fmt, ...) ZT_ATTR_PRINTF(2, 3);
 int	zt_err_at(struct zt_err *err, const char *file, unsigned long line,
 	    unsigned long col, const char *fmt, ...) ZT_ATTR_PRINTF(5, 6);
 
+/*
+ * fn runs before each message is printed (NULL: nothing): it erases a
+ * line drawn in place on stderr, the progress line, which is redrawn at
+ * its next update.
+ */
+void	zt_diag_clear_hook(void (*fn)(void));
 /* Quiet mode drops notices and warnings, never errors. */
 void	zt_diag_quiet(int on);
+/* Wrap each diagnostic at the words to w columns (wrap.h); 0: never. */
+void	zt_diag_width(size_t w);
 /* Print an error from err and raise the exit status to ZT_EXIT_ERROR. */
 void	zt_diag_err(const struct zt_err *err);
 void	zt_diag_error(const char *file, const char *fmt, ...) ZT_ATTR_PRINTF(2, 3);

@@ -39,8 +39,35 @@ maybe(unsigned char c)
 static const char *
 ascii_esc(enum zt_esc how, unsigned char c)
 {
-	int	 cstyle = how == ZT_ESC_TEXT || how == ZT_ESC_JSON;
+	int	 cstyle = how == ZT_ESC_TEXT || how == ZT_ESC_JSON ||
+	    how == ZT_ESC_MD || how == ZT_ESC_TSV;
 
+	if (how == ZT_ESC_MD) {
+		switch (c) {
+		case '&':
+			return "&amp;";
+		case '<':
+			return "&lt;";
+		case '>':
+			return "&gt;";
+		case '|':
+			return "\\|";
+		case '`':
+			return "\\`";
+		case '*':
+			return "\\*";
+		case '_':
+			return "\\_";
+		case '[':
+			return "\\[";
+		case ']':
+			return "\\]";
+		case '~':
+			return "\\~";
+		default:
+			break;
+		}
+	}
 	switch (c) {
 	case '\0':
 		return "";
@@ -70,7 +97,8 @@ ascii_esc(enum zt_esc how, unsigned char c)
 		break;
 	}
 	if (c < 0x20 || c == 0x7f)
-		return how == ZT_ESC_CSV || how == ZT_ESC_UTF8 ? NULL : "";
+		return how == ZT_ESC_CSV || how == ZT_ESC_UTF8 ||
+		    how == ZT_ESC_TSV ? NULL : "";
 	return NULL;
 }
 
@@ -99,12 +127,12 @@ bytewise(enum zt_esc how, const unsigned char *p, size_t k)
 {
 	uint32_t	 cp;
 
-	if (how != ZT_ESC_TEXT && how != ZT_ESC_XML)
+	if (how != ZT_ESC_TEXT && how != ZT_ESC_XML && how != ZT_ESC_MD)
 		return 0;
 	cp = decode(p, k);
 	if (cp < 0xa0)
 		return 1;
-	if (how == ZT_ESC_TEXT)
+	if (how == ZT_ESC_TEXT || how == ZT_ESC_MD)
 		return cp == 0x200e || cp == 0x200f ||	/* LRM, RLM */
 		    (cp >= 0x202a && cp <= 0x202e) ||	/* LRE..RLO */
 		    (cp >= 0x2066 && cp <= 0x2069);	/* LRI..PDI */
@@ -155,7 +183,8 @@ zt_escape(struct zt_buf *b, enum zt_esc how, const char *s, size_t n)
 	size_t			 j;
 
 	while (i < n) {
-		if (!maybe(u[i])) {
+		if (!maybe(u[i]) && (how != ZT_ESC_MD ||
+		    strchr("|`*_[]~", u[i]) == NULL || u[i] == '\0')) {
 			i++;
 			continue;
 		}

@@ -39,12 +39,21 @@
  *                zt_escape_csv_cell).
  *   ZT_ESC_UTF8  nothing else but NUL, as \x00: text that must be UTF-8
  *                without NUL, as stored in the database.
+ *   ZT_ESC_TSV   a field of ClickHouse's TabSeparated format: TAB LF CR
+ *                and backslash as \t \n \r \\, NUL as \x00.  ClickHouse
+ *                reads \xNN back as the byte, so this one is reversible:
+ *                the exact bytes arrive.
+ *   ZT_ESC_MD    GitHub-flavoured Markdown text and table cells: what
+ *                ZT_ESC_TEXT escapes, the same way; & < > as entities
+ *                (no HTML gets through); | ` * _ [ ] ~ with a backslash
+ *                (no table cell ends, no code span, emphasis or link
+ *                starts).
  *
  * A backslash from the input is not doubled in JSON, XML, CSV or UTF8,
  * so a literal "\xff" and the byte 0xff look alike there (exact bytes:
- * hex() in SQL); only the terminal escaping is reversible.  No function
- * fails; they allocate only through the zt_buf they are given (or a
- * scratch one they free).
+ * hex() in SQL); only the terminal and TSV escapings are reversible.
+ * No function fails; they allocate only through the zt_buf they are
+ * given (or a scratch one they free).
  */
 #ifndef ZT_ESCAPE_H
 #define ZT_ESCAPE_H
@@ -59,7 +68,9 @@ enum zt_esc {
 	ZT_ESC_JSON,
 	ZT_ESC_XML,
 	ZT_ESC_CSV,
-	ZT_ESC_UTF8
+	ZT_ESC_UTF8,
+	ZT_ESC_TSV,
+	ZT_ESC_MD
 };
 
 /* Append s[0..n) to b, escaped for how. */

@@ -52,20 +52,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		 i;
 	int		 how;
 
-	for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 		b.n = 0;
 		zt_escape(&b, (enum zt_esc)how, s, size);
 		if (!esc_valid((enum zt_esc)how, b.n ? b.p : "", b.n))
 			fail("not valid", &b);
-		if (how != ZT_ESC_TEXT)
+		if (how != ZT_ESC_TEXT && how != ZT_ESC_TSV)
 			continue;
 		back = malloc(b.n + 1);
 		if (back == NULL)
 			abort();
 		if (text_unescape(b.p, b.n, back) != size ||
 		    memcmp(back, s, size) != 0)
-			fail("text does not undo", &b);
+			fail(how == ZT_ESC_TSV ? "tsv does not undo" :
+			    "text does not undo", &b);
 		free(back);
+		if (how != ZT_ESC_TEXT)
+			continue;
 		for (i = 0; i < b.n; i++)
 			if (((unsigned char)b.p[i] & 0xc0) != 0x80)
 				chars++;

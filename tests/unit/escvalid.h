@@ -118,7 +118,14 @@ ev_escape(enum zt_esc how, const unsigned char *p, size_t n)
 	}
 	if (n < 2)
 		return 0;
-	if (how == ZT_ESC_TEXT) {
+	if (how == ZT_ESC_MD) {
+		if (p[0] == '&')
+			return ev_escape(ZT_ESC_XML, p, n);
+		if (memchr("|`*_[]~", p[1], 7) != NULL)
+			return 2;
+		how = ZT_ESC_TEXT;
+	}
+	if (how == ZT_ESC_TEXT || how == ZT_ESC_TSV) {
 		if (memchr("\\tnr", p[1], 4) != NULL)
 			return 2;
 		return p[1] == 'x' && ev_hex(p + 2, n - 2, 2, 1) ? 4 : 0;
@@ -166,6 +173,21 @@ esc_valid(enum zt_esc how, const char *s, size_t n)
 				k = 2;
 			break;
 		case ZT_ESC_UTF8:
+			break;
+		case ZT_ESC_MD:
+			if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || ev_bidi(cp) ||
+			    cp == '<' || cp == '>' || (cp < 0x80 &&
+			    strchr("|`*_[]~", (int)cp) != NULL))
+				return 0;
+			if ((cp == '\\' || cp == '&') &&
+			    (k = ev_escape(how, p + i, n - i)) == 0)
+				return 0;
+			break;
+		case ZT_ESC_TSV:
+			if (cp == '\t' || cp == '\n' || cp == '\r')
+				return 0;
+			if (cp == '\\' && (k = ev_escape(how, p + i, n - i)) == 0)
+				return 0;
 			break;
 		}
 		i += k;

@@ -23,6 +23,7 @@
 
 #include "check/check.h"
 #include "check/row.h"
+#include "check/pairtab.h"
 #include "parse/record.h"
 #include "report/report.h"
 #include "check/rules.h"
@@ -296,6 +297,50 @@ checker_drops_rolled_back_pairs(void)
 		TT_EQ_INT(r->counts[1].v, 0);	/* outbound_unpaired */
 		TT_EQ_INT((long long)r->nex, 0);
 	}
+	TT_EQ_INT(run.records, 2);
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+}
+
+/*
+ * t_check-3.3: while the first source is read (check --follow on a
+ * stream), a snapshot shows what it has read so far, and changes nothing:
+ * the next snapshot and the final result go on from the same state.
+ */
+static void
+checker_snapshots_open_first_source(void)
+{
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	struct zt_checker	*c = setup(&rs, &st);
+	const struct zt_result	*r;
+	int			 k;
+
+	source(st, c, "-");
+	feed(st, c, 1, OUT(1, 10));
+	for (k = 0; k < 2; k++) {	/* twice: the same */
+		TT_EQ_INT(zt_checker_snapshot(c, zt_store_db(st), &run, &err),
+		    0);
+		r = result(&run, "hbone");
+		TT_CHECK(r != NULL && r->counts[0].v == 1);
+		r = result(&run, "pairing");
+		TT_CHECK(r != NULL && r->counts[0].v == 0);
+		zt_check_free(&run);
+	}
+	feed(st, c, 2, IN(1, 10));
+	TT_EQ_INT(zt_checker_snapshot(c, zt_store_db(st), &run, &err), 0);
+	r = result(&run, "pairing");
+	TT_CHECK(r != NULL && r->status == ZT_ST_PASS && r->counts[0].v == 1);
+	zt_check_free(&run);
+	commit(st, c, 2);
+	TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
+	r = result(&run, "pairing");
+	TT_CHECK(r != NULL && r->status == ZT_ST_PASS && r->counts[0].v == 1);
+	r = result(&run, "hbone");
+	TT_CHECK(r != NULL && r->counts[0].v == 1);
 	TT_EQ_INT(run.records, 2);
 	zt_check_free(&run);
 	zt_store_close(st);
@@ -671,6 +716,106 @@ checker_shares_state_between_windows(void)
 	zt_rules_free(&rs);
 }
 
+/* One HBONE record at us after 12:00:00 (log time), for the window test. */
+static void
+feed_at(struct zt_store *st, struct zt_checker *c, unsigned long line,
+    int64_t us, int out, unsigned b)
+{
+	char	 text[600];
+
+	snprintf(text, sizeof(text), "2024-11-19T12:%02d:%02d.%06dZ\tinfo\t"
+	    "access\tconnection complete\tsrc.addr=10.0.0.1:%d "
+	    "src.workload=\"c\" src.namespace=\"n\" "
+	    "src.identity=\"spiffe://x/ns/n/sa/c\" dst.addr=10.0.0.2:15008 "
+	    "dst.hbone_addr=10.0.0.2:80 dst.service=\"s\" dst.workload=\"w\" "
+	    "dst.namespace=\"n\" dst.identity=\"spiffe://x\" "
+	    "direction=\"%s\" bytes_sent=%u bytes_recv=%u duration=\"1ms\"",
+	    (int)(us / 60000000), (int)(us / 1000000 % 60), (int)(us % 1000000),
+	    out ? 4000 : 5000, out ? "outbound" : "inbound", out ? b : 9,
+	    out ? 9 : b);
+	feed(st, c, line, text);
+}
+
+/*
+ * Pairing under a window, across a clock offset: 6,000 connections
+ * 100 ms apart whose inbound record is stamped 2.5 s late (more than
+ * the 2 s tolerance): all are paired through the estimated offset, and
+ * with a 60 s window only those within it are judged.
+ */
+static void
+pairs_in_window(int spill)
+{
+	static const char rules[] =
+	    "rules:\n"
+	    "  - {id: p, description: d, severity: error, type: pairing}\n";
+	struct zt_checkopts	 o = { .examples = 5 };
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checker	*c;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	const struct zt_result	*r;
+	unsigned		 i, n = 6000;
+	int			 pass;
+
+	uint64_t		 spilled = zt_ptab_spilled();
+
+	memset(&rs, 0, sizeof(rs));
+	TT_EQ_INT(zt_rules_load(&rs, "r", rules, strlen(rules), &err), 0);
+	/* A small budget: entries go to the spill file, from 3 sources. */
+	zt_ptab_budget(spill ? 256 : 0);
+	for (pass = 0; pass < 2; pass++) {
+		o.window_us = pass ? (int64_t)60 * 1000000 : 0;
+		TT_EQ_INT(zt_store_open(&st, NULL, ZT_STORE_NAMES, &err), 0);
+		c = zt_checker_new(&rs, &o, zt_store_names(st));
+		for (i = 0; i < n; i++) {
+			if (i % 2000 == 0) {
+				if (i > 0)
+					commit(st, c, 2 * i);
+				source(st, c, i == 0 ? "a" : i == 2000 ?
+				    "b" : "c");
+			}
+			feed_at(st, c, 2 * i + 1, (int64_t)i * 100000, 1,
+			    1000 + i);
+			feed_at(st, c, 2 * i + 2, (int64_t)i * 100000 + 2500000,
+			    0, 1000 + i);
+		}
+		commit(st, c, 2 * n);
+		TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
+		r = result(&run, "p");
+		/* paired, outbound_unpaired, inbound_unpaired */
+		TT_CHECK(r != NULL && r->status == ZT_ST_PASS);
+		TT_EQ_INT(r != NULL ? r->counts[0].v : -1, pass ? 601 : n);
+		TT_EQ_INT(r != NULL ? r->counts[1].v + r->counts[2].v : -1, 0);
+		TT_CHECK(r != NULL && r->nclk == 1 &&
+		    r->clk[0].off_us == 2500000);
+		TT_CHECK(r != NULL && strstr(r->summary, "+2500.0 ms") != NULL);
+		zt_check_free(&run);
+		zt_store_close(st);
+	}
+	TT_CHECK(spill ? zt_ptab_spilled() > spilled + 5000 :
+	    zt_ptab_spilled() == spilled);
+	zt_ptab_budget(0);
+	zt_rules_free(&rs);
+}
+
+static void
+checker_pairs_in_window_across_skew(void)
+{
+	pairs_in_window(0);
+}
+
+/*
+ * t_check-5.3: the same with pairing's memory budget at 256 entries:
+ * its entries go to the spill file and come back, with the same
+ * verdicts, under a window too (eviction reads spilled runs).
+ */
+static void
+checker_pairs_spilled(void)
+{
+	pairs_in_window(1);
+}
+
 int
 main(void)
 {
@@ -678,10 +823,13 @@ main(void)
 	check_run_pairs_and_passes();
 	checker_stages_sources();
 	checker_drops_rolled_back_pairs();
+	checker_snapshots_open_first_source();
 	describe_long_addresses();
 	checker_pairs_big_byte_counts();
 	check_run_repeated_lines();
 	checker_snapshots_match_fresh_runs();
 	checker_shares_state_between_windows();
+	checker_pairs_in_window_across_skew();
+	checker_pairs_spilled();
 	return tt_finish("t_check");
 }

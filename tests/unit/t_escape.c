@@ -48,7 +48,8 @@
 /* sizeof a literal minus its NUL: for strings with embedded NUL bytes. */
 #define LIT(s)	(s), (sizeof(s) - 1)
 
-static const char *const fmt_names[] = { "text", "json", "xml", "csv", "utf8" };
+static const char *const fmt_names[] = { "text", "json", "xml", "csv", "utf8",
+    "tsv" };
 
 /* Check that s[0..n) escaped for how is want (a C string). */
 static void
@@ -262,6 +263,19 @@ utf8_copies_valid_text(void)
 	esc_is(ZT_ESC_UTF8, "x", 0, "");
 }
 
+/* t_escape-5.3 */
+static void
+tsv_is_clickhouse_tabseparated(void)
+{
+	/* The field separators and the escape character are escaped. */
+	esc_is(ZT_ESC_TSV, LIT("a\tb\nc\rd\\e"), "a\\tb\\nc\\rd\\\\e");
+	/* NUL and invalid bytes as \xNN, which ClickHouse reads back. */
+	esc_is(ZT_ESC_TSV, LIT("\0x\xff"), "\\x00x\\xff");
+	/* Other controls, quotes and valid UTF-8 are copied. */
+	esc_is(ZT_ESC_TSV, LIT("\x1b'\"caf\xc3\xa9\xc2\x9b"),
+	    "\x1b'\"caf\xc3\xa9\xc2\x9b");
+}
+
 /* t_escape-5.2 */
 static void
 utf8_escapes_nul_and_invalid_bytes(void)
@@ -298,13 +312,18 @@ want_ascii(enum zt_esc how, unsigned char c, char *out)
 	switch (how) {
 	case ZT_ESC_TEXT:
 	case ZT_ESC_JSON:
+	case ZT_ESC_TSV:
 		if (c == '\t' || c == '\n' || c == '\r' || c == '\\' ||
 		    (c == '"' && how == ZT_ESC_JSON)) {
 			out[0] = '\\';
 			out[1] = c == '\t' ? 't' : c == '\n' ? 'n' :
 			    c == '\r' ? 'r' : (char)c;
 			out[2] = '\0';
-		} else if (ctl && how == ZT_ESC_JSON)
+		} else if (how == ZT_ESC_TSV) {
+			if (c == 0)
+				strcpy(out, "\\x00");
+		}
+		else if (ctl && how == ZT_ESC_JSON)
 			snprintf(out, 8, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
 		else if (ctl)
 			snprintf(out, 8, "\\x%c%c", hex[c >> 4], hex[c & 15]);
@@ -333,6 +352,18 @@ want_ascii(enum zt_esc how, unsigned char c, char *out)
 		if (c == 0)
 			strcpy(out, "\\x00");
 		break;
+	case ZT_ESC_MD:
+		if (c == '&')
+			strcpy(out, "&amp;");
+		else if (c == '<')
+			strcpy(out, "&lt;");
+		else if (c == '>')
+			strcpy(out, "&gt;");
+		else if (c != 0 && strchr("|`*_[]~", c) != NULL)
+			snprintf(out, 8, "\\%c", c);
+		else
+			want_ascii(ZT_ESC_TEXT, c, out);
+		break;
 	}
 }
 
@@ -348,7 +379,7 @@ every_ascii_byte_in_every_format(void)
 	int		 bad = 0;
 	size_t		 wn;
 
-	for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 		for (c = 0; c < 0x80; c++) {
 			want_ascii((enum zt_esc)how, (unsigned char)c, want);
 			wn = strlen(want);
@@ -419,10 +450,10 @@ width_counts_escaped_characters(void)
 }
 
 /* Bits of enum zt_esc, for the formats that write a character as bytes. */
-#define T	(1u << ZT_ESC_TEXT)
+#define T	((1u << ZT_ESC_TEXT) | (1u << ZT_ESC_MD))
 #define X	(1u << ZT_ESC_XML)
 #define ALL	(T | (1u << ZT_ESC_JSON) | X | (1u << ZT_ESC_CSV) | \
-		    (1u << ZT_ESC_UTF8))
+		    (1u << ZT_ESC_UTF8) | (1u << ZT_ESC_TSV) | (1u << ZT_ESC_MD))
 
 static const struct {
 	const char	*s;
@@ -520,7 +551,7 @@ every_class_in_every_format(void)
 	int		 bad = 0;
 
 	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
-		for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+		for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 			/* Alone, then between ASCII (resynchronised). */
 			got.n = want.n = 0;
 			zt_escape(&got, (enum zt_esc)how, classes[i].s,
@@ -566,11 +597,18 @@ holds(const char *s, size_t n)
 	int		 how;
 	int		 bad = 0;
 
-	for (how = ZT_ESC_TEXT; how <= ZT_ESC_UTF8; how++) {
+	for (how = ZT_ESC_TEXT; how <= ZT_ESC_MD; how++) {
 		b.n = 0;
 		zt_escape(&b, (enum zt_esc)how, s, n);
 		if (!esc_valid((enum zt_esc)how, b.n ? b.p : "", b.n))
 			bad = 1;
+		if (how == ZT_ESC_TSV) {
+			/* ClickHouse's escapes are a subset of the text's. */
+			k = b.n <= sizeof(back) ?
+			    text_unescape(b.p, b.n, back) : (size_t)-1;
+			if (k != n || memcmp(back, s, n) != 0)
+				bad = 1;
+		}
 		if (how == ZT_ESC_TEXT) {
 			k = b.n <= sizeof(back) ?
 			    text_unescape(b.p, b.n, back) : (size_t)-1;
@@ -651,6 +689,7 @@ main(void)
 	csv_cell_guards_formulas_in_text();
 	utf8_copies_valid_text();
 	utf8_escapes_nul_and_invalid_bytes();
+	tsv_is_clickhouse_tabseparated();
 	every_ascii_byte_in_every_format();
 	width_counts_escaped_characters();
 	every_class_in_every_format();

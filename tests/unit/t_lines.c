@@ -27,6 +27,8 @@
  *                gzip on a pipe as standard input.
  *   t_lines-5.*  zt_input: bytes and SHA-256 of "abc\n" and of nothing;
  *                a missing file fails to open with the path in err.
+ *   t_lines-5.3  the fast fingerprint (check): same content, same print;
+ *                a prefix's print is that of the content it starts with
  *   t_lines-6.*  zt_input_new over a reader (what archive members will
  *                use): plain bytes a few at a time, gzip a byte at a
  *                time (same lines, sizes and hash as from a file), a
@@ -762,6 +764,53 @@ input_bytes_and_sha256(void)
 	got_free(&g);
 }
 
+/* Fast fingerprint of path, whole and of its first `at` bytes. */
+static void
+fast_fp(const char *path, uint64_t at, char whole[65], char pre[65])
+{
+	struct zt_input	*in;
+	struct zt_err	 err;
+	char		 buf[7];
+	const char	*p;
+
+	pre[0] = '\0';
+	if (zt_input_open(&in, path, &err) == -1) {
+		whole[0] = '\0';
+		return;
+	}
+	zt_input_fast_fingerprint(in);
+	zt_input_checkpoints(in, &at, 1);
+	/* Small reads: the digest must not depend on how bytes arrive. */
+	while (zt_input_read(in, buf, sizeof(buf), &err) > 0)
+		;
+	if ((p = zt_input_prefix_sha256(in, 0)) != NULL)
+		snprintf(pre, 65, "%s", p);
+	zt_input_sha256(in, whole);
+	zt_input_close(in);
+}
+
+/* t_lines-5.3 */
+static void
+input_fast_fingerprint(void)
+{
+	char	 a[65], b[65], c[65], pa[65], pb[65], pc[65];
+
+	fast_fp(write_plain("line one\nline two\n", 18), 9, a, pa);
+	fast_fp(write_plain("line one\nline two\n", 18), 100, b, pb);
+	fast_fp(write_plain("line one\n", 9), 9, c, pc);
+	/* "xxh3-" and 32 hex digits; the same content, the same. */
+	TT_EQ_INT(strlen(a), 37);
+	TT_CHECK(strncmp(a, "xxh3-", 5) == 0);
+	TT_EQ_STR(a, b);
+	/* A prefix's fingerprint is that of the content it starts with. */
+	TT_EQ_STR(pa, c);
+	TT_EQ_STR(pb, "");		/* never reached */
+	TT_CHECK(strcmp(a, c) != 0);
+	/* Gzip or not, the content decides. */
+	fast_fp(write_gz("line one\n", 9), 0, b, pb);
+	TT_EQ_STR(b, c);
+}
+
 /* t_lines-5.2 */
 static void
 input_missing_file(void)
@@ -954,6 +1003,7 @@ main(void)
 	gzip_on_a_pipe_as_stdin();
 	input_bytes_and_sha256();
 	input_missing_file();
+	input_fast_fingerprint();
 	reader_plain_a_few_bytes_at_a_time();
 	reader_gzip_a_byte_at_a_time();
 	reader_error_after_some_bytes();

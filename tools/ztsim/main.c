@@ -90,6 +90,7 @@ static const char *const help_text[] = {
 "                            [enrolled=no] [waypoint=W[:WEIGHT],...]\n"
 "                            [skew=S,...] [restart=AT,STEP] [bypass=PCT]\n"
 "                            [plaintext=PCT] [errors=CAT:PCT,...]\n"
+"                            [bytes=REQ/RESP]\n"
 "  services N [replicas=LO-HI]  N generated healthy services\n"
 "Meanings: weight = share of the traffic (clients, services); node= places\n"
 "replicas round-robin (default: spread); capacity = the workload's\n"
@@ -103,7 +104,9 @@ static const char *const help_text[] = {
 "replaced per STEP (new pod ready, old removed STEP/2 later);\n"
 "bypass = % of calls dialling a pod directly past the waypoint;\n"
 "plaintext = % of calls sent as plain TCP to HBONE pods (a violation);\n"
-"errors: refused timeout policy noupstream drain tls, % of calls.\n"
+"errors: refused timeout policy noupstream drain tls, % of calls;\n"
+"bytes = every call sends REQ and gets RESP bytes (like a health check:\n"
+"twins that only their times tell apart).\n"
 "\n",
 "Files in DIR:\n"
 "  ztunnel.log                 kubectl -n istio-system logs -l app=ztunnel\n"

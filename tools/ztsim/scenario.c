@@ -662,6 +662,23 @@ d_waypoint(struct build *b, const struct line *l)
 	svc_pods(b, l, (int)(v - b->s->svc), WK_WAYPOINT);
 }
 
+/* bytes=REQ/RESP: every call of the service the same sizes */
+static void
+fixed_bytes(const struct line *l, const char *p, struct zs_svc *v)
+{
+	char buf[64];
+	char *slash;
+
+	if (strlen(p) >= sizeof(buf) || strchr(p, '/') == NULL)
+		bad(l, "bytes= is REQ/RESP", p);
+	strcpy(buf, p);
+	slash = strchr(buf, '/');
+	*slash = '\0';
+	v->req = num(l, buf, 0, 1e9);
+	v->resp = num(l, slash + 1, 0, 1e9);
+	v->fixed = 1;
+}
+
 static void
 d_service(struct build *b, const struct line *l)
 {
@@ -669,7 +686,7 @@ d_service(struct build *b, const struct line *l)
 		"replicas", "node", "capacity", "weight", "lb", "prefs",
 		"traffic", "itp", "health", "unhealthy", "idle", "enrolled",
 		"waypoint", "skew", "restart", "bypass", "plaintext",
-		"errors", "kind", NULL };
+		"errors", "kind", "bytes", NULL };
 	struct zs_svc *v;
 	const char *ns = val(l, "ns");
 	const char *p;
@@ -690,6 +707,8 @@ d_service(struct build *b, const struct line *l)
 			bad(l, "kind= is http or db", p);
 		v->db = strcmp(p, "db") == 0;
 	}
+	if ((p = val(l, "bytes")) != NULL)
+		fixed_bytes(l, p, v);
 	lb_opts(l, v);
 	if (v->mode == LB_STANDARD && b->s->ver == ZV_122)
 		bad(l, "lb=standard does not exist in 1.22", NULL);

@@ -410,6 +410,10 @@ one_call(struct zs_sim *s, int ci, int si, int64_t t)
 		a.dur = 150 + zs_rbelow(r, 100);
 	a.req = (uint64_t)zs_rlogn(r, a.v->req, 0.5);
 	a.resp = (uint64_t)zs_rlogn(r, a.v->resp, 0.8);
+	if (a.v->fixed) {
+		a.req = (uint64_t)a.v->req;
+		a.resp = (uint64_t)a.v->resp;
+	}
 
 	if (!a.c->captured)
 		unenrolled(s, &a);

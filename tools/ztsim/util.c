@@ -1,6 +1,6 @@
 /*
  * util.c -- ztsim's small helpers: allocation, the seeded random
- * numbers (xoshiro256** through splitmix64, as tools/ztgen.c), names,
+ * numbers (xoshiro256** through splitmix64, as tools/ztgen/rng.c), names,
  * addresses, timestamps and output files.
  */
 

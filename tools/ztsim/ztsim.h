@@ -111,6 +111,7 @@ struct zs_svc {
 	double		 lat_us;
 	double		 req;
 	double		 resp;
+	int		 fixed;		/* bytes=: req and resp exactly */
 	int64_t		 rs_at_us;	/* rolling restart: start, -1: none */
 	int64_t		 rs_step_us;
 };

@@ -1,0 +1,507 @@
+/*
+ * pairwalk.c -- matching a pairing state at a snapshot: see pairing.h
+ * and, for the method, pairing.c's head and ztlog-rules(5), Pairing:
+ * clock offsets.
+ */
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/pairing.h"
+#include "util/xalloc.h"
+
+/* What a snapshot looks at: the time bounds and the clocks. */
+struct scope {
+	const struct zt_check_ctx *cx;
+	int64_t		 keep_lo;	/* entries closed before: left out */
+	int64_t		 judge_lo;	/* before: only twins of the judged */
+	int64_t		 w;		/* tolerance, us */
+	struct zt_pm_clock *clk;
+	size_t		 nclk;
+	int64_t		 lag;		/* inbound closes this much earlier */
+};
+
+static const struct zt_pbig *
+big_find(const struct zt_pstate *s, uint32_t ref)
+{
+	size_t	 lo = 0;
+	size_t	 hi = s->nbig;
+	size_t	 mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->big[mid].ref < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nbig && s->big[lo].ref == ref ? &s->big[lo] : NULL;
+}
+
+/*
+ * The clock domain of an entry: the pod that logged it, else the host
+ * it is local to (the client's for outbound, the server's for inbound).
+ */
+static int64_t
+domain(const struct zt_pent *e, const struct zt_dims *dm, int inbound)
+{
+	if (e->pod != 0)
+		return e->pod;
+	return -zt_dims_hostkey(dm, inbound ? e->hb : e->src);
+}
+
+/*
+ * Unpack chunk c into v from index n.  With ob, leave out the inbound
+ * entries whose source is a host outbound records reached as a waypoint
+ * (they have no outbound twin), counting them in *fromwp.
+ */
+static size_t
+chunk_copy(const struct zt_pstate *s, const struct zt_pchunk *c, struct zt_pwork *v,
+    size_t n, const struct scope *sc, int inbound, int64_t *fromwp)
+{
+	const struct zt_pent	*e;
+	const struct zt_pbig	*g;
+	size_t			 i;
+
+	for (i = 0; i < c->n; i++) {
+		e = &c->e[i];
+		v[n].ts = zt_pent_ts(e);
+		if (v[n].ts < sc->keep_lo)
+			continue;
+		if (inbound && zt_observe_waypoint(sc->cx->ob,
+		    zt_dims_hostkey(sc->cx->dm, e->src))) {
+			if (v[n].ts >= sc->judge_lo)
+				(*fromwp)++;
+			continue;
+		}
+		v[n].cb = e->cb;
+		v[n].sb = e->sb;
+		if ((e->tlo & ZT_PF_BIG) && (g = big_find(s, e->ref)) != NULL) {
+			v[n].cb = g->cb;
+			v[n].sb = g->sb;
+		}
+		v[n].src = e->src;
+		v[n].hb = e->hb;
+		v[n].wl = e->wl;
+		v[n].ref = e->ref;
+		v[n].dom = domain(e, sc->cx->dm, inbound);
+		v[n].tc = v[n].ts - zt_pm_clock_of(sc->clk, sc->nclk, v[n].dom);
+		if (!inbound)
+			v[n].tc -= sc->lag;
+		v[n].errored = (e->tlo & ZT_PF_ERRORED) != 0;
+		v[n].matched = 0;
+		n++;
+	}
+	return n;
+}
+
+/* Unpack bucket b of t into v (room for t->n[b]); the count unpacked. */
+static size_t
+ptab_gather(const struct zt_pstate *s, const struct zt_ptab *t, size_t b,
+    struct zt_pwork *v, const struct scope *sc, int inbound, int64_t *fromwp)
+{
+	const struct zt_pchunk	*c;
+	struct zt_pchunk	*spilled;
+	size_t			 n = 0;
+
+	if (t->full == NULL)
+		return 0;
+	/* Entries that went to the spill file first: they came first. */
+	spilled = zt_ptab_load(t, b);
+	for (c = spilled; c != NULL; c = c->next)
+		n = chunk_copy(s, c, v, n, sc, inbound, fromwp);
+	zt_ptab_unload(spilled);
+	for (c = t->full[b]; c != NULL; c = c->next)
+		n = chunk_copy(s, c, v, n, sc, inbound, fromwp);
+	if (t->part[b] != NULL)
+		n = chunk_copy(s, t->part[b], v, n, sc, inbound, fromwp);
+	return n;
+}
+
+/* By key (client, HBONE address, workload, bytes), then time, then place. */
+static int
+pwork_cmp(const void *x, const void *y)
+{
+	const struct zt_pwork	*a = x;
+	const struct zt_pwork	*b = y;
+
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	if (a->hb != b->hb)
+		return a->hb < b->hb ? -1 : 1;
+	if (a->wl != b->wl)
+		return a->wl < b->wl ? -1 : 1;
+	if (a->cb != b->cb)
+		return a->cb < b->cb ? -1 : 1;
+	if (a->sb != b->sb)
+		return a->sb < b->sb ? -1 : 1;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+/* By corrected time, then place. */
+static int
+pwork_tc_cmp(const void *x, const void *y)
+{
+	const struct zt_pwork	*a = x;
+	const struct zt_pwork	*b = y;
+
+	if (a->tc != b->tc)
+		return a->tc < b->tc ? -1 : 1;
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+static int
+same_key(const struct zt_pwork *a, const struct zt_pwork *b)
+{
+	return a->src == b->src && a->hb == b->hb && a->wl == b->wl &&
+	    a->cb == b->cb && a->sb == b->sb;
+}
+
+static void
+keep_pair(struct zt_checkrun *run, int64_t o, int64_t i, int64_t dt, int v)
+{
+	zt_arr_room((void **)&run->pairs, run->npairs, sizeof(*run->pairs));
+	run->pairs[run->npairs].out_id = o;
+	run->pairs[run->npairs].in_id = i;
+	run->pairs[run->npairs].dt_us = dt;
+	run->pairs[run->npairs].verifiable = v;
+	run->npairs++;
+}
+
+/* A bucket's entries, both sides, sorted by key then time. */
+struct bucket {
+	struct zt_pwork	*po;
+	size_t		 no;
+	struct zt_pwork	*pi;
+	size_t		 ni;
+	int64_t		*x;		/* scratch: corrected times */
+	int64_t		*y;
+	int32_t		*mx;
+	size_t		 ncap;
+	struct zt_pm_sample *smp;	/* offset samples (first pass) */
+	size_t		 nsmp;
+	struct zt_pm_sample *weak;	/* candidate dt of ambiguous keys */
+	size_t		 nweak;
+	struct zt_imap	 pairs;		/* (out, in) domains sampled */
+	int64_t		*nstrong;	/* per pair: samples kept */
+	int64_t		*nweakp;
+};
+
+/* Ambiguous keys: outbound records a key sampled, samples a key kept. */
+#define WEAK_OUT	16
+#define WEAK_MAX	4096
+/*
+ * Samples kept per pair of domains (in bucket order, that is in no
+ * order of time): enough for a median and a pile, and memory that does
+ * not grow with the input.
+ */
+#define PAIR_STRONG	256
+#define PAIR_WEAK	4096
+
+/* Room for n in each of b's scratch arrays. */
+static void
+scratch_room(struct bucket *b, size_t n)
+{
+	if (n <= b->ncap)
+		return;
+	b->ncap = n < 16 ? 16 : n;
+	b->x = zt_xrealloc(b->x, b->ncap * sizeof(*b->x));
+	b->y = zt_xrealloc(b->y, b->ncap * sizeof(*b->y));
+	b->mx = zt_xrealloc(b->mx, b->ncap * sizeof(*b->mx));
+}
+
+/* Keep a sample of o and i, unless their pair of domains has enough. */
+static void
+sample_add(struct bucket *b, int weak, const struct zt_pwork *o,
+    const struct zt_pwork *i)
+{
+	struct zt_pm_sample	**v = weak ? &b->weak : &b->smp;
+	size_t			*n = weak ? &b->nweak : &b->nsmp;
+	int64_t			 k[2] = { o->dom, i->dom };
+	int64_t			 ix;
+	int			 added;
+
+	ix = zt_imap_add(&b->pairs, k, &added);
+	if (added) {
+		zt_arr_room((void **)&b->nstrong, (size_t)ix,
+		    sizeof(*b->nstrong));
+		zt_arr_room((void **)&b->nweakp, (size_t)ix,
+		    sizeof(*b->nweakp));
+		b->nstrong[ix] = b->nweakp[ix] = 0;
+	}
+	if (weak ? b->nweakp[ix]++ >= PAIR_WEAK :
+	    b->nstrong[ix]++ >= PAIR_STRONG)
+		return;
+	zt_arr_room((void **)v, *n, sizeof(**v));
+	(*v)[*n].out = o->dom;
+	(*v)[*n].in = i->dom;
+	(*v)[*n].dt = i->ts - o->ts;
+	(*n)++;
+}
+
+/*
+ * First pass, one key's entries (each side in time order): a key with
+ * one record a side that both closed cleanly is an unambiguous twin, a
+ * sample of the offset between the two ztunnels' clocks.  Of another
+ * key, up to WEAK_OUT outbound records evenly spread give the dt to each
+ * inbound record within ZT_PM_SEARCH, for zt_pm_modes.
+ */
+static void
+sample_key(struct bucket *b, size_t o0, size_t o1, size_t i0, size_t i1)
+{
+	const struct zt_pwork	*o, *i;
+	size_t			 step, k, lo = i0, kept = 0;
+
+	if (o1 - o0 == 1 && i1 - i0 == 1) {
+		if (!b->po[o0].errored && !b->pi[i0].errored)
+			sample_add(b, 0, &b->po[o0], &b->pi[i0]);
+		return;
+	}
+	step = (o1 - o0 + WEAK_OUT - 1) / WEAK_OUT;
+	for (k = o0; k < o1 && kept < WEAK_MAX; k += step) {
+		o = &b->po[k];
+		while (lo < i1 && b->pi[lo].ts < o->ts - ZT_PM_SEARCH)
+			lo++;
+		for (i = &b->pi[lo]; i < b->pi + i1 && kept < WEAK_MAX &&
+		    i->ts <= o->ts + ZT_PM_SEARCH; i++, kept++)
+			sample_add(b, 1, o, i);
+	}
+}
+
+/*
+ * Second pass, one key's entries, po[o0..o1) with pi[i0..i1): both sides
+ * in corrected time order, assigned one to one within the tolerance.
+ */
+static int64_t
+match_key(struct bucket *b, size_t o0, size_t o1, size_t i0, size_t i1,
+    const struct scope *sc)
+{
+	struct zt_pwork	*po = b->po + o0;
+	struct zt_pwork	*pi = b->pi + i0;
+	size_t		 no = o1 - o0, ni = i1 - i0;
+	size_t		 k;
+	int64_t		 matched = 0;
+	int32_t		 j;
+
+	if (no > 1)
+		qsort(po, no, sizeof(*po), pwork_tc_cmp);
+	if (ni > 1)
+		qsort(pi, ni, sizeof(*pi), pwork_tc_cmp);
+	scratch_room(b, no > ni ? no : ni);
+	for (k = 0; k < no; k++)
+		b->x[k] = po[k].tc;
+	for (k = 0; k < ni; k++)
+		b->y[k] = pi[k].tc;
+	(void)zt_pm_assign(b->x, no, b->y, ni, sc->w, b->mx);
+	for (k = 0; k < no; k++) {
+		if ((j = b->mx[k]) < 0)
+			continue;
+		po[k].matched = pi[j].matched = 1;
+		if (po[k].ts < sc->judge_lo && pi[j].ts < sc->judge_lo)
+			continue;
+		matched++;
+		if (sc->cx->keep_pairs)
+			keep_pair(sc->cx->run, po[k].ref, pi[j].ref,
+			    pi[j].ts - po[k].ts, 1);
+	}
+	return matched;
+}
+
+/*
+ * A bucket, key by key: samples (pass 0) or matches (pass 1).  Returns
+ * the pairs made.
+ */
+static int64_t
+walk_bucket(struct bucket *b, int pass, const struct scope *sc)
+{
+	size_t	 o0 = 0, i0 = 0;
+	size_t	 o1, i1;
+	int64_t	 matched = 0;
+
+	while (o0 < b->no && i0 < b->ni) {
+		if (!same_key(&b->po[o0], &b->pi[i0])) {
+			/* Advance whichever key is smaller. */
+			if (pwork_cmp(&b->po[o0], &b->pi[i0]) < 0)
+				for (o1 = o0; o0 < b->no &&
+				    same_key(&b->po[o0], &b->po[o1]); o0++)
+					;
+			else
+				for (i1 = i0; i0 < b->ni &&
+				    same_key(&b->pi[i0], &b->pi[i1]); i0++)
+					;
+			continue;
+		}
+		for (o1 = o0; o1 < b->no && same_key(&b->po[o1], &b->po[o0]);
+		    o1++)
+			;
+		for (i1 = i0; i1 < b->ni && same_key(&b->pi[i1], &b->pi[i0]);
+		    i1++)
+			;
+		if (pass == 0)
+			sample_key(b, o0, o1, i0, i1);
+		else
+			matched += match_key(b, o0, o1, i0, i1, sc);
+		o0 = o1;
+		i0 = i1;
+	}
+	return matched;
+}
+
+/* ---- judging -------------------------------------------------------------- */
+
+/* Judge the entries of a matched bucket that stayed unmatched. */
+static void
+judge_lone(const struct bucket *b, const struct scope *sc, struct zt_ptally *t)
+{
+	const struct zt_check_ctx *cx = sc->cx;
+	const struct zt_pwork	*e;
+	size_t			 o;
+	int			 out;
+	int			 v;
+
+	for (o = 0; o < b->no + b->ni; o++) {
+		out = o < b->no;
+		e = out ? &b->po[o] : &b->pi[o - b->no];
+		if (e->matched || e->errored || e->ts < sc->judge_lo)
+			continue;
+		/* The other side: the HBONE peer, or the client. */
+		v = zt_observe_visible(cx->ob, zt_dims_hostkey(cx->dm,
+		    out ? e->hb : e->src), e->ts);
+		if (cx->keep_pairs)
+			keep_pair(cx->run, out ? e->ref : 0, out ? 0 : e->ref,
+			    0, v);
+		if (!v) {
+			t->unv++;
+			continue;
+		}
+		if (out)
+			t->uo++;
+		else
+			t->ui++;
+		zt_arr_room((void **)&t->lone, t->nlone, sizeof(*t->lone));
+		t->lone[t->nlone].e = *e;
+		t->lone[t->nlone].out = out;
+		t->nlone++;
+	}
+}
+
+/*
+ * One pass over the buckets: gather, sort by key then time, and take
+ * samples (pass 0) or match and judge what stayed unmatched (pass 1).
+ */
+static void
+walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
+    const struct scope *sc, struct zt_ptally *t)
+{
+	struct zt_pwork	*scratch = NULL;
+	size_t		 cap = 0;
+	size_t		 i, no, ni;
+	int64_t		 fromwp = 0;
+
+	for (i = 0; i < ZT_NBUCKET; i++) {
+		no = s->po.full != NULL ? s->po.n[i] : 0;
+		ni = s->pi.full != NULL ? s->pi.n[i] : 0;
+		if (no + ni == 0)
+			continue;
+		if (no + ni > cap) {
+			cap = no + ni;
+			scratch = zt_xrealloc(scratch, cap * sizeof(*scratch));
+		}
+		b->po = scratch;
+		b->pi = scratch + no;
+		b->no = ptab_gather(s, &s->po, i, b->po, sc, 0, NULL);
+		b->ni = ptab_gather(s, &s->pi, i, b->pi, sc, 1, &fromwp);
+		if (b->no > 1)
+			qsort(b->po, b->no, sizeof(*b->po), pwork_cmp);
+		if (b->ni > 1)
+			qsort(b->pi, b->ni, sizeof(*b->pi), pwork_cmp);
+		t->matched += walk_bucket(b, pass, sc);
+		if (pass == 1)
+			judge_lone(b, sc, t);
+	}
+	if (pass == 1)
+		t->fromwp = fromwp;
+	free(scratch);
+}
+
+/*
+ * The time bounds of a snapshot under a window: judged, the records
+ * within the window of the newest; kept as twins, those within the
+ * tolerance and ZT_PSLACK more.
+ */
+static void
+bounds(const struct zt_pstate *s, const struct zt_check_ctx *cx,
+    struct scope *sc)
+{
+	int64_t	 newest = s->newest;
+	int64_t	 i;
+
+	sc->keep_lo = sc->judge_lo = INT64_MIN;
+	if (cx->window_us <= 0)
+		return;
+	for (i = 0; cx->ob != NULL && i < cx->ob->podix.n; i++)
+		if (cx->ob->span[i].hi > newest)
+			newest = cx->ob->span[i].hi;
+	if (newest < 0)
+		return;
+	sc->judge_lo = newest - cx->window_us;
+	sc->keep_lo = sc->judge_lo - sc->w - ZT_PSLACK;
+}
+
+/*
+ * The offsets: those of unambiguous twins, then from ambiguous keys for
+ * the pairs of domains the former did not measure.
+ */
+static void
+estimate(struct bucket *b, int64_t w, struct zt_ptally *t, struct scope *sc)
+{
+	struct zt_pm_off	*weak;
+	size_t			 nweak, k, j = 0;
+
+	t->noff = zt_pm_offsets(b->smp, b->nsmp, w, &t->off);
+	sc->lag = zt_pm_lag(t->off, t->noff);
+	nweak = zt_pm_modes(b->weak, b->nweak, &weak);
+	for (k = 0; k < nweak; k++) {
+		/* Both sorted by (out, in). */
+		while (j < t->noff && (t->off[j].out < weak[k].out ||
+		    (t->off[j].out == weak[k].out && t->off[j].in < weak[k].in)))
+			j++;
+		if (j < t->noff && t->off[j].out == weak[k].out &&
+		    t->off[j].in == weak[k].in && ZT_PM_TRUSTED(&t->off[j]))
+			continue;
+		t->off = zt_xrealloc(t->off, (t->noff + 1) * sizeof(*t->off));
+		t->off[t->noff++] = weak[k];
+	}
+	free(weak);
+}
+
+void
+zt_pairing_match(const struct zt_pstate *s, int64_t w, const struct zt_check_ctx *cx,
+    struct zt_ptally *t)
+{
+	struct bucket	 b;
+	struct scope	 sc;
+
+	memset(&b, 0, sizeof(b));
+	memset(&sc, 0, sizeof(sc));
+	zt_imap_init(&b.pairs, 2);
+	sc.cx = cx;
+	sc.w = w;
+	bounds(s, cx, &sc);
+	walk_all(s, 0, &b, &sc, t);
+	estimate(&b, w, t, &sc);
+	sc.nclk = zt_pm_clocks(t->off, t->noff, sc.lag, &sc.clk);
+	walk_all(s, 1, &b, &sc, t);
+	free(sc.clk);
+	free(b.smp);
+	free(b.weak);
+	zt_imap_fini(&b.pairs);
+	free(b.nstrong);
+	free(b.nweakp);
+	free(b.x);
+	free(b.y);
+	free(b.mx);
+}
