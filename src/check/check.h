@@ -114,6 +114,9 @@ struct zt_checkopts {
 					   the records fed: sql rules run */
 	int64_t		 sql_ms;	/* sql rules: time per rule, 0: none */
 	int64_t		 sql_bytes;	/* sql rules: memory growth, 0: none */
+	int64_t		 window_us;	/* --window: judge only the records
+					   this close to the newest (log
+					   time); 0: all */
 	struct zt_inv	*inv;		/* the workload inventory, or NULL;
 					   it may still grow while records
 					   are fed (bug-report config

@@ -56,6 +56,15 @@ struct zt_check_ctx {
 	 * queries build indexes on first use, hence not const.
 	 */
 	struct zt_inv		*inv;
+	/*
+	 * check --window: only records within window_us of log time
+	 * before the newest record are judged (0: no window, all are).
+	 * The engine feeds a windowed snapshot only the records inside
+	 * it; a type that keeps entries across records (pairing) may
+	 * also forget entries older than the window (plus its own
+	 * tolerance) as it is fed.
+	 */
+	int64_t			 window_us;
 };
 
 struct zt_check_type {
