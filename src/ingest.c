@@ -1,10 +1,15 @@
 /*
  * ingest.c -- see ingest.h.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ingest.h"
 #include "in/input.h"
@@ -54,6 +59,14 @@ malformed(struct zt_ingest *ig, const char *name, unsigned long line,
 #define BATCH_ITEMS	1024
 #define BATCH_BYTES	(512 * 1024)
 #define REJECT_TEXT	512
+/*
+ * A database file commits what a stream (standard input, a named pipe)
+ * stored so far every COMMIT_MS of wall time while it is read (zt_store_checkpoint), so that a stream cut
+ * off by a kill keeps what came before the last commit.  The reader then
+ * hands over its batch whenever it must read (eager), so that a slow
+ * stream's lines reach the store, and the next commit, at once.
+ */
+#define COMMIT_MS	2000
 
 struct span {
 	uint32_t	 off;		/* UINT32_MAX: absent */
@@ -74,6 +87,7 @@ struct item {
 	enum zt_lwrap	 wrap;
 	unsigned long	 lineno;
 	struct zt_recids ids;
+	struct span	 pod;		/* counted on the store side */
 	struct span	 extra;
 	struct span	 prefix;
 	struct span	 why;
@@ -95,6 +109,7 @@ struct pipe {
 	size_t			 consumed;	/* batches given back */
 	int			 done;		/* reader finished */
 	int			 cancel;	/* store failed: stop reading */
+	int			 eager;		/* hand each line on */
 	/* Reader side, read by the store side after done. */
 	struct zt_input		*in;
 	const struct zt_srcinfo	*info;		/* what the parser is told */
@@ -175,10 +190,7 @@ pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
 	it->wrap = rec->wrap;
 	it->unjoin = rec->unjoin;
 	it->scoped = cls == ZT_CLASS_OTHER && rec->scoped;
-	if (rec->unjoin)
-		zt_store_count_move(pp->st, rec->pod, ZT_CLASS_JOINED, cls);
-	else
-		zt_store_count(pp->st, rec->pod, cls);
+	it->pod = pack(&b->arena, rec->pod);
 	if (cls == ZT_CLASS_RECORD) {
 		it->json = rec->fmt == ZT_FMT_JSON;
 		it->extra = pack(&b->arena, rec->extra);
@@ -232,7 +244,8 @@ reader(void *arg)
 		}
 		if (pack_item(pp, b, lr.lineno, cls, &rec, line) == -1)
 			break;
-		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES) {
+		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES ||
+		    (pp->eager && !zt_lines_ready(&lr))) {
 			reader_give(pp, 0);
 			b = reader_take(pp);
 		}
@@ -258,15 +271,20 @@ reader(void *arg)
 	return NULL;
 }
 
-/* Next full batch, or NULL when the reader is done and all are taken. */
+/*
+ * Next full batch, or NULL when the reader is done and all are taken, or
+ * (*late set) when the monotonic clock passed until first.
+ */
 static struct batch *
-store_take(struct pipe *pp)
+store_take(struct pipe *pp, const struct timespec *until, int *late)
 {
 	struct batch	*b = NULL;
 
+	*late = 0;
 	pthread_mutex_lock(&pp->mu);
-	while (pp->consumed == pp->produced && !pp->done)
-		pthread_cond_wait(&pp->cv, &pp->mu);
+	while (pp->consumed == pp->produced && !pp->done && !*late)
+		*late = pthread_cond_timedwait(&pp->cv, &pp->mu, until) ==
+		    ETIMEDOUT;
 	if (pp->consumed < pp->produced)
 		b = pp->ring[pp->consumed % NBATCH];
 	pthread_mutex_unlock(&pp->mu);
@@ -292,10 +310,18 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 	struct zt_str	 why;
 	char		 reason[200];
 
-	if (it->unjoin)
+	/*
+	 * The pods are counted here, not on the reader thread: a
+	 * checkpoint writes them while the reader goes on.
+	 */
+	if (it->unjoin) {
+		zt_store_count_move(ig->st, unpack(&b->arena, it->pod),
+		    ZT_CLASS_JOINED, it->cls);
 		ss->joined--;
-	else
+	} else {
+		zt_store_count(ig->st, unpack(&b->arena, it->pod), it->cls);
 		ss->lines++;
+	}
 	if (it->cls != ZT_CLASS_OTHER)
 		ss->wraps |= 1u << it->wrap;
 	switch (it->cls) {
@@ -319,10 +345,17 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 				ss->last_us = it->ids.ts_us;
 			ss->timed++;
 		}
-		if (zt_store_insert(ig->st, it->lineno, &it->ids,
+		switch (zt_store_insert(ig->st, it->lineno, &it->ids,
 		    unpack(&b->arena, it->extra), unpack(&b->arena,
-		    it->prefix), err) == -1)
+		    it->prefix), err)) {
+		case -1:
 			return -1;
+		case 1:
+			/* Stored before, by another source: not again. */
+			ss->records--;
+			ss->dups++;
+			return 0;
+		}
 		return ig->sink != NULL ? ig->sink->record(ig->sink->ctx,
 		    zt_store_db(ig->st), (int64_t)it->lineno, &it->ids, err) :
 		    0;
@@ -343,24 +376,73 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 }
 
 /*
+ * Standard input or a named pipe that is no regular file: a stream, which
+ * cannot be read again.  (A file is all or nothing: one transaction.)
+ */
+static int
+is_stream(const char *path)
+{
+	struct stat	 sb;
+	int		 rc;
+
+	if (path == NULL)
+		return 0;
+	rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &sb) :
+	    stat(path, &sb);
+	return rc == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+}
+
+/*
+ * With prev NULL: *next = now + COMMIT_MS.  Else, when now has passed
+ * *prev: *next = now + COMMIT_MS and 1 (time to commit); else 0.
+ */
+static int
+later(struct timespec *next, const struct timespec *prev)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (prev != NULL && (now.tv_sec < prev->tv_sec ||
+	    (now.tv_sec == prev->tv_sec && now.tv_nsec < prev->tv_nsec)))
+		return 0;
+	next->tv_sec = now.tv_sec + COMMIT_MS / 1000;
+	next->tv_nsec = now.tv_nsec + (long)(COMMIT_MS % 1000) * 1000000L;
+	if (next->tv_nsec >= 1000000000L) {
+		next->tv_sec++;
+		next->tv_nsec -= 1000000000L;
+	}
+	return prev != NULL;
+}
+
+/*
  * Read one source into the current transaction.  Returns 0, -1 for an
  * input error after which what was read is still kept (ierr set), -2 for a
  * database error (err set; the caller rolls back).
  */
 static int
 read_source(struct zt_ingest *ig, struct zt_input *in,
-    const struct zt_srcinfo *info, struct zt_source_stats *ss,
+    const struct zt_source *src, struct zt_source_stats *ss,
     struct zt_err *ierr, struct zt_err *err)
 {
+	const struct zt_srcinfo *info = &src->info;
 	struct pipe	 pp;
 	struct batch	*b;
+	pthread_condattr_t ca;
 	pthread_t	 tid;
+	struct timespec	 next;
 	size_t		 i;
+	int		 late;
+	int		 dirty = 0;
 	int		 rc = 0;
 
 	memset(&pp, 0, sizeof(pp));
 	pthread_mutex_init(&pp.mu, NULL);
-	pthread_cond_init(&pp.cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pp.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pp.eager = zt_store_durable(ig->st) && ig->sink == NULL &&
+	    is_stream(src->path);
 	for (i = 0; i < NBATCH; i++)
 		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
 	pp.in = in;
@@ -372,15 +454,29 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 		rc = -2;
 		goto out;
 	}
-	while ((b = store_take(&pp)) != NULL) {
-		if (rc == 0 && zt_store_fresh(ig->st, b->fresh.p, b->fresh.n,
-		    err) == -1)
-			rc = -2;
-		for (i = 0; i < b->n && rc == 0; i++)
-			if (store_item(ig, info->name, b, &b->items[i], ss,
-			    err) == -1)
+	later(&next, NULL);
+	while ((b = store_take(&pp, &next, &late)) != NULL || late) {
+		if (b != NULL) {
+			if (rc == 0 && zt_store_fresh(ig->st, b->fresh.p,
+			    b->fresh.n, err) == -1)
 				rc = -2;
-		store_give(&pp, rc != 0);
+			for (i = 0; i < b->n && rc == 0; i++)
+				if (store_item(ig, info->name, b,
+				    &b->items[i], ss, err) == -1)
+					rc = -2;
+			store_give(&pp, rc != 0);
+			dirty = 1;
+		}
+		if (later(&next, &next) && dirty && rc == 0 && pp.eager) {
+			dirty = 0;
+			if (zt_store_checkpoint(ig->st, ss, err) == -1) {
+				rc = -2;
+				pthread_mutex_lock(&pp.mu);
+				pp.cancel = 1;
+				pthread_cond_broadcast(&pp.cv);
+				pthread_mutex_unlock(&pp.mu);
+			}
+		}
 	}
 	pthread_join(tid, NULL);
 	if (rc == 0 && pp.rc == -2) {
@@ -411,6 +507,7 @@ tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
 	ig->sources++;
 	ig->lines += ss->lines;
 	ig->records += ss->records;
+	ig->dups += ss->dups;
 	ig->other += ss->other;
 	ig->malformed += ss->malformed;
 	ig->joined += ss->joined;
@@ -537,6 +634,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	struct zt_err		 err;
 	struct zt_err		 ierr;
 	char			*dup;
+	uint64_t		 kept;
 	int			 r;
 	int			 r2;
 
@@ -562,7 +660,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	}
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
-	r = read_source(ig, in, &src->info, &ss, &ierr, &err);
+	r = read_source(ig, in, src, &ss, &ierr, &err);
 	ss.pods = zt_store_npods(ig->st);
 	prefix_hashes(in, unf, nunf);
 	zt_input_close(in);
@@ -573,10 +671,19 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 			ig->sink->end(ig->sink->ctx, 0);
 		err.file = name;
 		zt_diag_err(&err);
-		zt_diag_notice(name, "nothing stored from this source (%llu "
-		    "line%s read)", (unsigned long long)ss.read, s(ss.read));
+		if (zt_store_saved(ig->st, &kept)) {
+			zt_diag_notice(name, "kept the %llu line%s committed "
+			    "before the error (%llu read)",
+			    (unsigned long long)kept, s(kept),
+			    (unsigned long long)ss.read);
+			ig->lost += ss.read - kept;
+		} else {
+			zt_diag_notice(name, "nothing stored from this source "
+			    "(%llu line%s read)", (unsigned long long)ss.read,
+			    s(ss.read));
+			ig->lost += ss.read;
+		}
 		ig->failed++;
-		ig->lost += ss.read;
 		return -1;
 	}
 	wrapper_name(&ss, &src->info);
@@ -782,6 +889,7 @@ zt_ingest_summary(const struct zt_ingest *ig)
 	char	 dup[64] = "";
 	char	 joined[48] = "";
 	char	 lost[96] = "";
+	char	 again[64] = "";
 
 	if (ig->unwarned > 0)
 		zt_diag_warn(NULL, 0, "%llu more malformed line%s not shown",
@@ -803,10 +911,13 @@ zt_ingest_summary(const struct zt_ingest *ig)
 		snprintf(lost, sizeof(lost), "; %llu more line%s read from "
 		    "sources that failed, not stored",
 		    (unsigned long long)ig->lost, s(ig->lost));
-	zt_diag_info("%llu source%s, %llu line%s: %llu record%s%s, %llu "
+	if (ig->dups > 0)
+		snprintf(again, sizeof(again), " (and %llu already stored, "
+		    "not stored again)", (unsigned long long)ig->dups);
+	zt_diag_info("%llu source%s, %llu line%s: %llu record%s%s%s, %llu "
 	    "other, %llu malformed%s%s%s", (unsigned long long)ig->sources,
 	    s(ig->sources), (unsigned long long)ig->lines, s(ig->lines),
-	    (unsigned long long)ig->records, s(ig->records), how,
+	    (unsigned long long)ig->records, s(ig->records), again, how,
 	    (unsigned long long)ig->other, (unsigned long long)ig->malformed,
 	    joined, dup, lost);
 }

@@ -131,3 +131,10 @@ zt_lines_next(struct zt_lines *lr, struct zt_str *line, int *toolong,
 			lr->err = 1;
 	}
 }
+
+int
+zt_lines_ready(const struct zt_lines *lr)
+{
+	return lr->eof || lr->err || memchr(lr->buf + lr->start, '\n',
+	    lr->len - lr->start) != NULL;
+}

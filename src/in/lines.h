@@ -46,5 +46,7 @@ void	zt_lines_fini(struct zt_lines *lr);
  */
 int	zt_lines_next(struct zt_lines *lr, struct zt_str *line, int *toolong,
 	    struct zt_err *err);
+/* 1 if zt_lines_next() can answer without reading (it may block). */
+int	zt_lines_ready(const struct zt_lines *lr);
 
 #endif
