@@ -215,6 +215,36 @@ pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
 	return 0;
 }
 
+/*
+ * A line that is two lines glued together (kubectl -f reconnects): its
+ * first cut bytes, a line cut short, go into batch b as a line of their
+ * own (malformed, unless they are no access line), before the rest.
+ * Returns the batch to go on with (b, or the next when b is full), NULL
+ * when cancelled or interning failed.
+ */
+static struct batch *
+glued(struct pipe *pp, struct batch *b, struct zt_parser *ps,
+    unsigned long lineno, struct zt_str line, size_t cut)
+{
+	struct zt_rec	 rec;
+	enum zt_class	 cls;
+
+	line.n = cut;
+	cls = zt_parse_line(ps, line, &rec);
+	if (cls != ZT_CLASS_OTHER) {
+		cls = ZT_CLASS_MALFORMED;
+		snprintf(rec.why, sizeof(rec.why), "cut off: another log "
+		    "line starts at column %zu, glued to it (a kubectl -f "
+		    "reconnect?); read as a line of its own", cut + 1);
+	}
+	if (pack_item(pp, b, lineno, cls, &rec, line) == -1)
+		return NULL;
+	if (b->n < BATCH_ITEMS)
+		return b;
+	reader_give(pp, 0);
+	return reader_take(pp);
+}
+
 static void *
 reader(void *arg)
 {
@@ -225,6 +255,7 @@ reader(void *arg)
 	struct zt_str		 line;
 	struct batch		*b;
 	enum zt_class		 cls;
+	size_t			 cut;
 	int			 toolong;
 	int			 r = 0;
 
@@ -241,6 +272,22 @@ reader(void *arg)
 			cls = ZT_CLASS_MALFORMED;
 			snprintf(rec.why, sizeof(rec.why), "line too long "
 			    "(over %zu bytes)", pp->maxline);
+		} else if (cls != ZT_CLASS_RECORD && rec.wrap == ZT_LW_PLAIN &&
+		    (cut = zt_parse_glued(line)) > 0) {
+			if ((b = glued(pp, b, &ps, lr.lineno, line, cut)) ==
+			    NULL)
+				break;
+			line.p += cut;
+			line.n -= cut;
+			cls = zt_parse_line(&ps, line, &rec);
+		}
+		if (cls == ZT_CLASS_RECORD && lr.nonl && !zt_rec_whole(&rec)) {
+			cls = ZT_CLASS_MALFORMED;
+			snprintf(rec.why, sizeof(rec.why), "cut off: the input "
+			    "ends inside the line's fields (no newline, no %s)",
+			    rec.f[ZT_F_BYTES_SENT].p != NULL ||
+			    rec.f[ZT_F_BYTES_RECV].p != NULL ? "duration" :
+			    "direction");
 		}
 		if (pack_item(pp, b, lr.lineno, cls, &rec, line) == -1)
 			break;
