@@ -68,6 +68,7 @@ enum zt_cli_optid {
 	ZT_OPT_INCLUDE,
 	ZT_OPT_EXCLUDE,
 	ZT_OPT_FOLLOW,
+	ZT_OPT_WINDOW,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
 };
@@ -163,6 +164,7 @@ struct zt_cli_opts {
 	int		 examples;	/* --examples */
 	int64_t		 sql_ms;	/* --sql-timeout, 0: none */
 	int64_t		 sql_bytes;	/* --sql-memory, 0: none */
+	int64_t		 window_ms;	/* --window, 0: none */
 	char		**args;		/* operands after the command; owned */
 	int		 nargs;
 	struct timespec	 started;	/* wall clock at the start */
