@@ -87,6 +87,7 @@ struct zt_checker {
 	struct winlog		 pend;		/* of the current source */
 	int64_t			 newest;	/* ts_us of the newest in win */
 	int			 anywin;	/* win has held a record */
+	int64_t			 pnewest;	/* of the newest in pend */
 };
 
 static void
@@ -245,29 +246,18 @@ win_push(struct winlog *w, int64_t src, int64_t line, int64_t ref,
 }
 
 /*
- * The current source was committed: its records join the window's, and
- * those that fell out of it go, once they could be half of what is kept
- * (amortised: records arrive out of time order across pods and sources).
+ * Drop the records of w older than cut once they could be half of what
+ * is kept (amortised: records arrive out of time order across pods and
+ * sources).
  */
 static void
-win_commit(struct zt_checker *c)
+win_compact(struct winlog *w, int64_t cut)
 {
-	struct winlog	*w = &c->win;
-	int64_t		 cut;
-	size_t		 i;
-	size_t		 k;
+	size_t	 i;
+	size_t	 k;
 
-	for (i = 0; i < c->pend.n; i++) {
-		if (!c->anywin || c->pend.r[i].v.ts_us > c->newest)
-			c->newest = c->pend.r[i].v.ts_us;
-		c->anywin = 1;
-		win_push(w, c->pend.r[i].src, c->pend.r[i].line,
-		    c->pend.r[i].ref, &c->pend.r[i].v);
-	}
-	c->pend.n = 0;
 	if (w->n < 2 * w->kept + 4096)
 		return;
-	cut = c->newest - c->o.window_us;
 	for (i = k = 0; i < w->n; i++)
 		if (w->r[i].v.ts_us >= cut)
 			w->r[k++] = w->r[i];
@@ -276,6 +266,43 @@ win_commit(struct zt_checker *c)
 		w->cap = 2 * k + 4096;
 		w->r = zt_xrealloc(w->r, w->cap * sizeof(*w->r));
 	}
+}
+
+/*
+ * A record of the current source.  Those older than the window of the
+ * newest record seen, committed or not, go as the source is read: the
+ * newest only grows, so they can never be judged (and if the source is
+ * rolled back, all of its records go anyway).
+ */
+static void
+win_add(struct zt_checker *c, int64_t src, int64_t line,
+    const struct zt_recids *v)
+{
+	int64_t	 top;
+
+	if (c->pend.n == 0 || v->ts_us > c->pnewest)
+		c->pnewest = v->ts_us;
+	win_push(&c->pend, src, line, zt_refs_next(&c->refs, src, line), v);
+	top = c->anywin && c->newest > c->pnewest ? c->newest : c->pnewest;
+	win_compact(&c->pend, top - c->o.window_us);
+}
+
+/* The current source was committed: its records join the window's. */
+static void
+win_commit(struct zt_checker *c)
+{
+	struct winlog	*w = &c->win;
+	size_t		 i;
+
+	for (i = 0; i < c->pend.n; i++) {
+		if (!c->anywin || c->pend.r[i].v.ts_us > c->newest)
+			c->newest = c->pend.r[i].v.ts_us;
+		c->anywin = 1;
+		win_push(w, c->pend.r[i].src, c->pend.r[i].line,
+		    c->pend.r[i].ref, &c->pend.r[i].v);
+	}
+	c->pend.n = c->pend.kept = 0;
+	win_compact(w, c->newest - c->o.window_us);
 }
 
 /* Start staging the contributions of one source. */
@@ -305,7 +332,7 @@ zt_checker_end(struct zt_checker *c, int committed)
 	if (c->o.window_us > 0) {
 		if (committed)
 			win_commit(c);
-		c->pend.n = 0;
+		c->pend.n = c->pend.kept = 0;
 	}
 	if (committed && !c->merged) {
 		/* The first source's stage becomes the run's. */
@@ -397,8 +424,7 @@ zt_checker_row(struct zt_checker *c, int64_t src, int64_t line,
 	if (c->o.window_us > 0) {
 		/* Kept to be judged at a snapshot, if it is in the window. */
 		if (!v->partial)
-			win_push(&c->pend, src, line, zt_refs_next(&c->refs,
-			    src, line), v);
+			win_add(c, src, line, v);
 		return;
 	}
 	zt_row_fill(&c->row, &c->rf, src, line, v);
