@@ -490,6 +490,8 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 	pthread_condattr_destroy(&ca);
 	pp.eager = zt_store_durable(ig->st) && ig->sink == NULL &&
 	    is_stream(src->path);
+	if (pp.eager)
+		zt_store_stream(ig->st);
 	for (i = 0; i < NBATCH; i++)
 		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
 	pp.in = in;

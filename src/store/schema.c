@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "in/sha256.h"
 #include "store/schema.h"
 
 /* PRAGMA application_id of ztlog's databases: "ztlg" */
@@ -153,20 +152,23 @@ static const char migrate_v2[] =
 "  LEFT JOIN peer AS dp ON dp.id = r.dst_peer;\n";
 
 /*
- * Version 2 to 3 (issue 9: streams): each record's key (rec.k, see
- * schema.h), indexed, so that a record already stored by another source
- * is not stored again (an overlapping stream, a stream re-read after a
- * kill); and per source the count of such records skipped (dups).  The
- * keys of the records already stored are computed here, in the
- * migration's transaction.
+ * Version 2 to 3 (issue 9: streams): the key of each record read from a
+ * stream (rec.k with rec.ts_us, see schema.h), in a partial index, so
+ * that a record a stream already stored is not stored again (the stream
+ * re-read after a kill, an overlapping capture); and per source the count
+ * of such records skipped (dups).  Records of files carry no key (NULL),
+ * which costs them nothing: a file is known by its whole content.  The
+ * records that sources read from standard input stored before get their
+ * keys here, in the migration's transaction.
  */
 static const char migrate_v3[] =
 "ALTER TABLE rec ADD COLUMN k INTEGER;\n"
 "ALTER TABLE sources ADD COLUMN dups INTEGER NOT NULL DEFAULT 0;\n"
 "UPDATE rec SET k = ztlog_reckey(pod, ts_us, kind, src_ip, src_port,\n"
 "  src_peer, dst, hbone, dst_service, dst_peer, bytes_sent, bytes_recv,\n"
-"  duration_ms, wp, error, partial, extra);\n"
-"CREATE INDEX rec_k ON rec(k);\n";
+"  duration_ms, wp, error, partial, extra)\n"
+"  WHERE source_id IN (SELECT id FROM sources WHERE name = '-');\n"
+"CREATE INDEX rec_k ON rec(ts_us, k) WHERE k IS NOT NULL;\n";
 
 /* SQLite says "disk I/O error"; the errno says what happened. */
 static const char *
@@ -411,39 +413,40 @@ zt_schema_open(sqlite3 *db, int existing, struct zt_err *err)
 
 /* ---- record keys ------------------------------------------------------ */
 
-static void
-put64(struct zt_sha256 *h, int64_t v)
+/* One 64-bit word into the running hash (splitmix64's finaliser). */
+static uint64_t
+mix(uint64_t h, uint64_t w)
 {
-	unsigned char	 b[8];
-	uint64_t	 u = (uint64_t)v;
-	int		 i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (unsigned char)(u >> (8 * i));
-	zt_sha256_update(h, b, 8);
+	h ^= w + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
 }
 
 int64_t
 zt_reckey(const int64_t v[ZT_RECKEY_INTS], const unsigned char *has,
     const char *extra, size_t n)
 {
-	struct zt_sha256	 h;
-	unsigned char		 d[32];
-	uint64_t		 k = 0;
-	int			 i;
+	const unsigned char	*p = (const unsigned char *)extra;
+	uint64_t		 h = 0x7a746c67;	/* "ztlg" */
+	uint64_t		 w;
+	size_t			 i;
+	size_t			 k;
 
-	zt_sha256_init(&h);
-	for (i = 0; i < ZT_RECKEY_INTS; i++) {
-		zt_sha256_update(&h, has[i] ? "v" : "-", 1);
-		put64(&h, has[i] ? v[i] : 0);
+	/* Values, not bytes in memory: the same on every machine. */
+	for (i = 0; i < ZT_RECKEY_INTS; i++)
+		h = mix(h, has[i] ? (uint64_t)v[i] * 2 + 1 : 0);
+	h = mix(h, extra != NULL ? n * 2 + 1 : 0);
+	for (i = 0; extra != NULL && i < n; i += 8) {
+		for (w = 0, k = 0; k < 8 && i + k < n; k++)
+			w |= (uint64_t)p[i + k] << (8 * k);
+		h = mix(h, w);
 	}
-	zt_sha256_update(&h, extra != NULL ? "v" : "-", 1);
-	if (extra != NULL)
-		zt_sha256_update(&h, extra, n);
-	zt_sha256_final(&h, d);
-	for (i = 0; i < 8; i++)
-		k = k << 8 | d[i];
-	return (int64_t)k;
+	/* 31 bits, never 0: small on disk; ts_us is the key's other half. */
+	return (int64_t)(h % 0x7fffffffULL) + 1;
 }
 
 void

@@ -8,8 +8,8 @@
  * version in user_version; an older one is migrated in place, in one
  * transaction, by the first ztlog that opens it (ztlog(1), DATABASE).
  *
- * The record key (rec.k, schema 3): the first 64 bits of a SHA-256 over
- * what a record says, as stored: its pod, ztunnel time, kind (level,
+ * The record key (rec.ts_us with rec.k, schema 3; indexed together):
+ * its time, and a 31-bit hash (never 0) of what a record says, as stored: its pod, ztunnel time, kind (level,
  * message, direction), addresses, peers, service, byte counts, duration,
  * waypoint flag, error, header-less flag and extra fields -- not its
  * source, line, kubectl timestamp or unknown prefix.  The same record

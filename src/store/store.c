@@ -48,7 +48,8 @@ static const char *const sql[S_COUNT] = {
 	"INSERT INTO pods(source_id, pod, lines, records, other, malformed, "
 	    "joined) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	"INSERT INTO skipped(name, reason, files) VALUES (?1, ?2, ?3)",
-	"SELECT source_id FROM rec WHERE k = ?1 AND source_id <> ?2",
+	"SELECT source_id FROM rec WHERE ts_us = ?3 AND k = ?1 "
+	    "AND source_id <> ?2",
 	"DELETE FROM pods WHERE source_id = ?1",
 };
 
@@ -71,8 +72,10 @@ struct zt_store {
 	size_t		 npods;
 	struct zt_dict	 podix;		/* pod name -> index in pods */
 	int64_t		 lastcount;	/* pods index of the last line, or -1 */
-	int		 dedup;		/* records of other sources are
-					   stored: look keys up */
+	int		 dedup;		/* records with keys are stored:
+					   look keys up */
+	int		 keyed;		/* the current source is a stream:
+					   its records get keys */
 	int		 saved;		/* the current source has a commit
 					   (zt_store_checkpoint) */
 	uint64_t	 saved_lines;	/* lines it had then */
@@ -391,8 +394,8 @@ exists_rec(struct zt_store *st)
 	sqlite3_stmt	*s;
 	int		 yes = 1;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM rec)",
-	    -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM rec "
+	    "WHERE k IS NOT NULL)", -1, &s, NULL) != SQLITE_OK)
 		return 1;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		yes = sqlite3_column_int(s, 0) != 0;
@@ -428,6 +431,7 @@ zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 	sqlite3_reset(s);
 	st->src = sqlite3_last_insert_rowid(st->db);
 	st->saved = 0;
+	st->keyed = 0;
 	st->nspare = 0;
 	/* Keys are looked up only when there is something to find. */
 	st->dedup = st->mode == ZT_STORE_CREATE && exists_rec(st);
@@ -460,7 +464,7 @@ bind_opt(sqlite3_stmt *s, int i, int has, int64_t v)
  * source may yet replace does not count)?  1 yes, 0 no, -1 (err set).
  */
 static int
-stored(struct zt_store *st, int64_t k, struct zt_err *err)
+stored(struct zt_store *st, int64_t ts, int64_t k, struct zt_err *err)
 {
 	sqlite3_stmt	*s = st->st[S_SEEN];
 	int64_t		 id;
@@ -470,6 +474,7 @@ stored(struct zt_store *st, int64_t k, struct zt_err *err)
 
 	sqlite3_bind_int64(s, 1, k);
 	sqlite3_bind_int64(s, 2, st->src);
+	sqlite3_bind_int64(s, 3, ts);
 	while (!found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		for (i = 0; i < st->nspare && st->spare[i] != id; i++)
@@ -492,7 +497,7 @@ zt_store_insert(struct zt_store *st, unsigned long line,
 	if (st->mode == ZT_STORE_COUNT || st->mode == ZT_STORE_NAMES)
 		return 0;
 	if (st->dedup) {
-		switch (stored(st, ids->key, err)) {
+		switch (stored(st, ids->ts_us, ids->key, err)) {
 		case 1:
 			return 1;
 		case -1:
@@ -521,7 +526,7 @@ zt_store_insert(struct zt_store *st, unsigned long line,
 	bind_str(s, 20, extra);
 	bind_str(s, 21, prefix);
 	sqlite3_bind_int(s, 22, ids->partial);
-	bind_opt(s, 23, ids->key != 0, ids->key);
+	bind_opt(s, 23, st->keyed && ids->key != 0, ids->key);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		return dberr(st, err, "insert record");
@@ -901,6 +906,12 @@ zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
 	}
 	zt_intern_begin(&st->in);
 	return 0;
+}
+
+void
+zt_store_stream(struct zt_store *st)
+{
+	st->keyed = st->mode == ZT_STORE_CREATE;
 }
 
 int

@@ -14,7 +14,7 @@
  * a database file's also commits at each zt_store_checkpoint() between
  * (a stream's records are kept as it is read).  A source whose content
  * hash is already stored is rolled back (and its checkpoints deleted)
- * there; a record already stored by another source is not stored again.
+ * there; a record already stored by a stream is not stored again.
  */
 #ifndef ZT_STORE_H
 #define ZT_STORE_H
@@ -119,9 +119,9 @@ int	zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 	    struct zt_err *err);
 /*
  * Returns 0 (stored), 1 when a database file holds a record of the same
- * key (ids->key, schema.h) from another source, which it was not
- * stored: a duplicate; -1 with err set on a database error.  Records
- * repeated within one source are all stored.
+ * key (ids->key, schema.h) from another source (a stream), so that it
+ * was not stored: a duplicate; -1 with err set on a database error.
+ * Records repeated within one source are all stored.
  */
 int	zt_store_insert(struct zt_store *st, unsigned long line,
 	    const struct zt_recids *ids, struct zt_str extra,
@@ -197,6 +197,12 @@ int	zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
  */
 int	zt_store_checkpoint(struct zt_store *st,
 	    const struct zt_source_stats *ss, struct zt_err *err);
+/*
+ * The current source is a stream: its records are stored with their keys
+ * (schema.h), so that the records of a later source with the same keys
+ * are not stored again (a database file only).
+ */
+void	zt_store_stream(struct zt_store *st);
 /* 1 if zt_store_checkpoint commits (a database file being written). */
 int	zt_store_durable(const struct zt_store *st);
 /*
