@@ -672,6 +672,28 @@ replace(struct zt_ingest *ig, const char *name, struct zt_source_stats *ss,
 	return 0;
 }
 
+/*
+ * A source ended by a database error (rolled back to its last commit,
+ * if a stream had one): what was kept of the read lines.
+ */
+static void
+db_failed(struct zt_ingest *ig, const char *name, uint64_t read)
+{
+	uint64_t	 kept;
+
+	if (zt_store_saved(ig->st, &kept)) {
+		zt_diag_notice(name, "kept the %llu line%s committed before "
+		    "the error (%llu read)", (unsigned long long)kept, s(kept),
+		    (unsigned long long)read);
+		ig->lost += read - kept;
+	} else {
+		zt_diag_notice(name, "nothing stored from this source (%llu "
+		    "line%s read)", (unsigned long long)read, s(read));
+		ig->lost += read;
+	}
+	ig->failed++;
+}
+
 int
 zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 {
@@ -683,7 +705,6 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	struct zt_err		 err;
 	struct zt_err		 ierr;
 	char			*dup;
-	uint64_t		 kept;
 	int			 r;
 	int			 r2;
 
@@ -720,19 +741,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 			ig->sink->end(ig->sink->ctx, 0);
 		err.file = name;
 		zt_diag_err(&err);
-		if (zt_store_saved(ig->st, &kept)) {
-			zt_diag_notice(name, "kept the %llu line%s committed "
-			    "before the error (%llu read)",
-			    (unsigned long long)kept, s(kept),
-			    (unsigned long long)ss.read);
-			ig->lost += ss.read - kept;
-		} else {
-			zt_diag_notice(name, "nothing stored from this source "
-			    "(%llu line%s read)", (unsigned long long)ss.read,
-			    s(ss.read));
-			ig->lost += ss.read;
-		}
-		ig->failed++;
+		db_failed(ig, name, ss.read);
 		return -1;
 	}
 	wrapper_name(&ss, &src->info);

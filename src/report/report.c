@@ -160,6 +160,12 @@ window_of(const struct zt_checkrun *run, char d[32], char *from, char *to)
 		snprintf(d, 32, "%" PRId64 "s", v / 1000000);
 	else
 		snprintf(d, 32, "%" PRId64 "ms", v / 1000);
+	if (run->win_records == 0) {
+		/* No record with a time: no span. */
+		snprintf(from, 28, "-");
+		snprintf(to, 28, "-");
+		return 1;
+	}
 	zt_format_ts(run->win_from_us, from);
 	zt_format_ts(run->win_to_us, to);
 	return 1;
@@ -254,7 +260,10 @@ write_text(FILE *f, const struct zt_report *r)
 	fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
 	    run->records, run->records == 1 ? "" : "s", run->lines,
 	    run->lines == 1 ? "" : "s");
-	if (window_of(run, wd, wfrom, wto))
+	if (window_of(run, wd, wfrom, wto) && run->win_records == 0)
+		fprintf(f, "; window %s: none judged, no record has a time",
+		    wd);
+	else if (run->window_us > 0)
 		fprintf(f, "; window %s: %" PRId64 " judged, %s to %s", wd,
 		    run->win_records, wfrom, wto);
 	if (r->errs.all > 0)
@@ -329,8 +338,11 @@ write_json(FILE *f, const struct zt_report *r)
 	    run->malformed);
 	if (window_of(run, wd, wfrom, wto))
 		fprintf(f, "\"window\":{\"duration\":\"%s\",\"duration_s\":"
-		    "%.6g,\"from\":\"%s\",\"to\":\"%s\",\"records\":%" PRId64
-		    "},\n", wd, (double)run->window_us / 1e6, wfrom, wto,
+		    "%.6g,\"from\":%s%s%s,\"to\":%s%s%s,\"records\":%" PRId64
+		    "},\n", wd, (double)run->window_us / 1e6,
+		    *wfrom == '-' ? "" : "\"", *wfrom == '-' ? "null" : wfrom,
+		    *wfrom == '-' ? "" : "\"", *wto == '-' ? "" : "\"",
+		    *wto == '-' ? "null" : wto, *wto == '-' ? "" : "\"",
 		    run->win_records);
 	fputs("\"warnings\":[", f);
 	for (i = 0; i < run->nwarn; i++) {
