@@ -8,14 +8,15 @@
  * version in user_version; an older one is migrated in place, in one
  * transaction, by the first ztlog that opens it (ztlog(1), DATABASE).
  *
- * The record key (rec.ts_us with rec.k, schema 3; indexed together):
- * its time, and a 31-bit hash (never 0) of what a record says, as stored: its pod, ztunnel time, kind (level,
- * message, direction), addresses, peers, service, byte counts, duration,
- * waypoint flag, error, header-less flag and extra fields -- not its
- * source, line, kubectl timestamp or unknown prefix.  The same record
- * read again (from the same stream re-read, or an overlapping capture,
+ * The record key (rec.ts_us with rec.k, schema 3; indexed together),
+ * for the records of streams only: the record's ztunnel time, and a
+ * 31-bit hash (never 0) of what it says, as stored: its pod, time, kind
+ * (level, message, direction), addresses, peers, service, byte counts,
+ * duration, waypoint flag, error, header-less flag and extra fields --
+ * not its source, line, kubectl timestamp or unknown prefix.  The same
+ * record read again (the same stream re-read, an overlapping capture,
  * with or without kubectl's decorations) has the same key in the same
- * database: ids are the database's own interned ids.
+ * database: the ids are the database's own interned ids.
  */
 #ifndef ZT_SCHEMA_H
 #define ZT_SCHEMA_H
