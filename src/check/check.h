@@ -153,7 +153,8 @@ void	zt_check_free(struct zt_checkrun *run);
  * thread ingest hands records to); the store may truncate them when a
  * source is rolled back, but not reload them (a store of a database
  * file, which reloads its names at each source, cannot feed a checker).  A snapshot renders the committed
- * sources only, reads the sources and pods tables of db (the store's
+ * sources only (but while the first source is still read, what it
+ * has read so far: check --follow on a stream), reads the sources and pods tables of db (the store's
  * connection) for the accounting and coverage warnings, and leaves the
  * checker as it was.  sql rules cannot run on fed records unless
  * o->stored says db holds them; they get ZT_ST_ERROR, so callers choose

@@ -538,16 +538,20 @@ static int	render(struct zt_checker *, const struct stage *,
 static void
 win_stage(struct zt_checker *c, struct stage *sg, struct zt_checkrun *run)
 {
+	/* While the first source is read (a stream), what it has so far. */
+	const struct winlog	*wl = c->open && !c->merged ? &c->pend :
+				    &c->win;
 	const struct wrec	*w;
-	int64_t			 cut = c->newest - c->o.window_us;
+	int64_t			 top = wl == &c->pend ? c->pnewest : c->newest;
+	int64_t			 cut = top - c->o.window_us;
 	size_t			 i;
 
 	stage_init(c, sg);
 	run->window_us = c->o.window_us;
 	run->win_from_us = cut;
-	run->win_to_us = c->newest;
-	for (i = 0; c->anywin && i < c->win.n; i++) {
-		w = &c->win.r[i];
+	run->win_to_us = top;
+	for (i = 0; i < wl->n; i++) {
+		w = &wl->r[i];
 		if (w->v.ts_us < cut)
 			continue;
 		zt_row_fill(&c->row, &c->rf, w->src, w->line, &w->v);
@@ -562,7 +566,9 @@ zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
     struct zt_err *err)
 {
 	struct stage		 ws;
-	struct stage		*sg = &c->all;
+	/* While the first source is read (a stream), what it has so far. */
+	struct stage		*sg = c->open && !c->merged ? &c->cur :
+				    &c->all;
 	struct zt_check_ctx	 cx;
 	int			 rc;
 
