@@ -481,6 +481,7 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 	size_t		 i;
 	int		 late;
 	int		 dirty = 0;
+	int		 saving;
 	int		 rc = 0;
 
 	memset(&pp, 0, sizeof(pp));
@@ -489,10 +490,12 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&pp.cv, &ca);
 	pthread_condattr_destroy(&ca);
-	pp.eager = zt_store_durable(ig->st) && ig->sink == NULL &&
+	/* A stream into a database file: committed as it comes, keyed. */
+	saving = zt_store_durable(ig->st) && ig->sink == NULL &&
 	    is_stream(src->path);
-	if (pp.eager)
+	if (saving)
 		zt_store_stream(ig->st);
+	pp.eager = saving;
 	for (i = 0; i < NBATCH; i++)
 		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
 	pp.in = in;
@@ -517,7 +520,7 @@ read_source(struct zt_ingest *ig, struct zt_input *in,
 			store_give(&pp, rc != 0);
 			dirty = 1;
 		}
-		if (later(&next, &next) && dirty && rc == 0 && pp.eager) {
+		if (later(&next, &next) && dirty && rc == 0 && saving) {
 			dirty = 0;
 			if (zt_store_checkpoint(ig->st, ss, err) == -1) {
 				rc = -2;
