@@ -1,6 +1,7 @@
 /*
  * ingest.c -- see ingest.h.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "ingest_read.h"
 #include "in/input.h"
 #include "in/lines.h"
 #include "in/source.h"
@@ -35,9 +37,9 @@ zt_ingest_init(struct zt_ingest *ig, struct zt_store *st, size_t maxline)
 	ig->warn_left = WARN_MAX;
 }
 
-static void
-malformed(struct zt_ingest *ig, const char *name, unsigned long line,
-    const char *why)
+void
+zt_ingest_malformed(struct zt_ingest *ig, const char *name,
+    unsigned long line, const char *why)
 {
 	if (ig->warn_left > 0) {
 		ig->warn_left--;
@@ -46,447 +48,6 @@ malformed(struct zt_ingest *ig, const char *name, unsigned long line,
 		ig->unwarned++;
 }
 
-/*
- * Two threads per source.  The reader thread runs input -> lines -> record
- * (inflate, SHA-256, classification) and packs each line's result into a
- * batch; this thread takes the batches and runs the store.  Views cannot
- * cross threads (the line buffer moves on), so the reader copies every
- * view's bytes into the batch's arena and records spans; the store side
- * turns them back into views.  Batches travel through a small ring, so
- * memory stays bounded whatever the input size.
- */
-#define NBATCH		4
-#define BATCH_ITEMS	1024
-#define BATCH_BYTES	(512 * 1024)
-#define REJECT_TEXT	512
-
-struct span {
-	uint32_t	 off;		/* UINT32_MAX: absent */
-	uint32_t	 len;
-};
-
-/*
- * One line's result.  Records travel as interned ids (the reader thread
- * interns; new names go ahead of them in the batch's fresh log); only
- * the extra-fields JSON, and a malformed line's reason and text, travel
- * as bytes.
- */
-struct item {
-	enum zt_class	 cls;
-	int		 json;		/* record in the JSON format */
-	int		 unjoin;	/* replaces a ZT_CLASS_JOINED */
-	int		 scoped;	/* ztunnel line of another scope */
-	enum zt_lwrap	 wrap;
-	unsigned long	 lineno;
-	struct zt_recids ids;
-	struct span	 extra;
-	struct span	 prefix;
-	struct span	 why;
-	struct span	 raw;
-};
-
-struct batch {
-	struct item	 items[BATCH_ITEMS];
-	size_t		 n;
-	struct zt_buf	 arena;		/* bytes the spans point into */
-	struct zt_buf	 fresh;		/* rows interned in this batch */
-};
-
-struct pipe {
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	struct batch		*ring[NBATCH];
-	size_t			 produced;	/* batches handed over */
-	size_t			 consumed;	/* batches given back */
-	int			 done;		/* reader finished */
-	int			 cancel;	/* store failed: stop reading */
-	int			 eager;		/* hand each line on */
-	uint64_t		 raw;		/* raw bytes read, at the last
-						   batch handed over */
-	/* Reader side, read by the store side after done. */
-	struct zt_input		*in;
-	const struct zt_srcinfo	*info;		/* what the parser is told */
-	struct zt_store		*st;
-	size_t			 maxline;
-	unsigned long		 read;		/* lines read */
-	int			 rc;		/* 0; -1 input error; -2 fatal */
-	struct zt_err		 ierr;
-};
-
-static struct span
-pack(struct zt_buf *a, struct zt_str v)
-{
-	struct span	 sp = { UINT32_MAX, 0 };
-
-	if (v.p == NULL)
-		return sp;
-	sp.off = (uint32_t)a->n;
-	sp.len = (uint32_t)v.n;
-	zt_buf_add(a, v.p, v.n);
-	return sp;
-}
-
-static struct zt_str
-unpack(const struct zt_buf *a, struct span sp)
-{
-	struct zt_str	 v = ZT_NOSTR;
-
-	if (sp.off != UINT32_MAX) {
-		v.p = a->p + sp.off;
-		v.n = sp.len;
-	}
-	return v;
-}
-
-/* Wait for a free batch; NULL when the store side cancelled. */
-static struct batch *
-reader_take(struct pipe *pp)
-{
-	struct batch	*b;
-
-	pthread_mutex_lock(&pp->mu);
-	while (pp->produced - pp->consumed == NBATCH && !pp->cancel)
-		pthread_cond_wait(&pp->cv, &pp->mu);
-	b = pp->cancel ? NULL : pp->ring[pp->produced % NBATCH];
-	pthread_mutex_unlock(&pp->mu);
-	if (b != NULL) {
-		b->n = 0;
-		b->arena.n = 0;
-		b->fresh.n = 0;
-	}
-	return b;
-}
-
-static void
-reader_give(struct pipe *pp, int last)
-{
-	pthread_mutex_lock(&pp->mu);
-	pp->raw = zt_input_raw_bytes(pp->in);
-	pp->produced++;
-	if (last)
-		pp->done = 1;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
-}
-
-/*
- * Pack one classified line into the batch.  Returns 0, or -1 when
- * interning failed (pp->ierr set; the item is not kept).
- */
-static int
-pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
-    enum zt_class cls, struct zt_rec *rec, struct zt_str line)
-{
-	struct item	*it = &b->items[b->n++];
-
-	it->lineno = lineno;
-	it->cls = cls;
-	it->wrap = rec->wrap;
-	it->unjoin = rec->unjoin;
-	it->scoped = cls == ZT_CLASS_OTHER && rec->scoped;
-	if (rec->unjoin)
-		zt_store_count_move(pp->st, rec->pod, ZT_CLASS_JOINED, cls);
-	else
-		zt_store_count(pp->st, rec->pod, cls);
-	if (cls == ZT_CLASS_RECORD) {
-		it->json = rec->fmt == ZT_FMT_JSON;
-		it->extra = pack(&b->arena, rec->extra);
-		it->prefix = pack(&b->arena, rec->prefix);
-		if (zt_store_counting(pp->st)) {
-			memset(&it->ids, 0, sizeof(it->ids));
-			it->ids.ts_us = rec->ts_us;
-			it->ids.partial = rec->partial != 0;
-		} else if (zt_store_intern(pp->st, rec, &it->ids, &b->fresh,
-		    &pp->ierr) == -1) {
-			pp->rc = -2;
-			b->n--;
-			return -1;
-		}
-	} else if (cls == ZT_CLASS_MALFORMED) {
-		it->why = pack(&b->arena, (struct zt_str){ rec->why,
-		    strlen(rec->why) });
-		if (line.n > REJECT_TEXT)
-			line.n = REJECT_TEXT;
-		it->raw = pack(&b->arena, line);
-	}
-	return 0;
-}
-
-static void *
-reader(void *arg)
-{
-	struct pipe		*pp = arg;
-	struct zt_lines		 lr;
-	struct zt_parser	 ps;
-	struct zt_rec		 rec;
-	struct zt_str		 line;
-	struct batch		*b;
-	enum zt_class		 cls;
-	int			 toolong;
-	int			 r = 0;
-
-	zt_lines_init(&lr, pp->in, pp->maxline);
-	zt_parser_init(&ps);
-	zt_parser_source(&ps, pp->info);
-	zt_parser_maxjoin(&ps, pp->maxline);
-	b = reader_take(pp);
-	while (b != NULL &&
-	    (r = zt_lines_next(&lr, &line, &toolong, &pp->ierr)) == 1) {
-		cls = zt_parse_line(&ps, line, &rec);
-		if (toolong) {
-			/* The pod (if any) is still credited with the line. */
-			cls = ZT_CLASS_MALFORMED;
-			snprintf(rec.why, sizeof(rec.why), "line too long "
-			    "(over %zu bytes)", pp->maxline);
-		}
-		if (pack_item(pp, b, lr.lineno, cls, &rec, line) == -1)
-			break;
-		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES ||
-		    (pp->eager && !zt_lines_ready(&lr))) {
-			reader_give(pp, 0);
-			b = reader_take(pp);
-		}
-	}
-	/* A split line whose end never came: classified now. */
-	if (b != NULL && pp->rc == 0 && zt_parse_flush(&ps, &rec, &cls))
-		(void)pack_item(pp, b, lr.lineno, cls, &rec,
-		    (struct zt_str){ "", 0 });
-	pp->read = lr.lineno;
-	if (b != NULL) {
-		if (r == -1)
-			pp->rc = -1;
-		reader_give(pp, 1);
-	} else {
-		/* Cancelled by the store side: it still waits for "done". */
-		pthread_mutex_lock(&pp->mu);
-		pp->done = 1;
-		pthread_cond_broadcast(&pp->cv);
-		pthread_mutex_unlock(&pp->mu);
-	}
-	zt_parser_fini(&ps);
-	zt_lines_fini(&lr);
-	return NULL;
-}
-
-/*
- * Next full batch, or NULL when the reader is done and all are taken, or
- * (*late set) when the monotonic time until (NULL: none) has come.
- */
-static struct batch *
-store_take(struct pipe *pp, const struct timespec *until, int *late)
-{
-	struct batch	*b = NULL;
-
-	*late = 0;
-	pthread_mutex_lock(&pp->mu);
-	while (pp->consumed == pp->produced && !pp->done && !*late) {
-		if (until == NULL)
-			pthread_cond_wait(&pp->cv, &pp->mu);
-		else
-			*late = pthread_cond_timedwait(&pp->cv, &pp->mu,
-			    until) != 0;
-	}
-	if (pp->consumed < pp->produced) {
-		b = pp->ring[pp->consumed % NBATCH];
-		*late = 0;
-	}
-	pthread_mutex_unlock(&pp->mu);
-	return b;
-}
-
-/* The size of the source, when it is a file (or stdin redirected from one). */
-static int64_t
-source_size(const char *name)
-{
-	struct stat	 sb;
-	int		 rc;
-
-	rc = strcmp(name, "-") == 0 ? fstat(STDIN_FILENO, &sb) :
-	    stat(name, &sb);
-	return rc == 0 && S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : -1;
-}
-
-/* Give ig's tick the source so far, if its time has come; set the next. */
-static void
-tick(struct zt_ingest *ig, struct pipe *pp, const char *name,
-    const struct zt_source_stats *ss, struct timespec *next, int force)
-{
-	struct zt_ingest_live	 lv;
-	struct timespec		 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!force && (now.tv_sec < next->tv_sec || (now.tv_sec ==
-	    next->tv_sec && now.tv_nsec < next->tv_nsec)))
-		return;
-	if (!force) {
-		lv.ig = ig;
-		lv.name = name;
-		lv.ss = ss;
-		lv.pods = zt_store_npods(ig->st);
-		pthread_mutex_lock(&pp->mu);
-		lv.raw = pp->raw;
-		pthread_mutex_unlock(&pp->mu);
-		lv.size = source_size(name);
-		ig->tick(ig->tick_ctx, &lv);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-	}
-	next->tv_sec = now.tv_sec + ig->tick_ms / 1000;
-	next->tv_nsec = now.tv_nsec + ig->tick_ms % 1000 * 1000000L;
-	if (next->tv_nsec >= 1000000000L) {
-		next->tv_sec++;
-		next->tv_nsec -= 1000000000L;
-	}
-}
-
-static void
-store_give(struct pipe *pp, int cancel)
-{
-	pthread_mutex_lock(&pp->mu);
-	pp->consumed++;
-	if (cancel)
-		pp->cancel = 1;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
-}
-
-/* Store one line's result.  Returns 0, or -1 on a database error. */
-static int
-store_item(struct zt_ingest *ig, const char *name, struct batch *b,
-    struct item *it, struct zt_source_stats *ss, struct zt_err *err)
-{
-	struct zt_str	 why;
-	char		 reason[200];
-
-	if (it->unjoin)
-		ss->joined--;
-	else
-		ss->lines++;
-	if (it->cls != ZT_CLASS_OTHER)
-		ss->wraps |= 1u << it->wrap;
-	switch (it->cls) {
-	case ZT_CLASS_JOINED:
-		ss->joined++;
-		return 0;
-	case ZT_CLASS_RECORD:
-		ss->records++;
-		if (it->json)
-			ss->json = 1;
-		else
-			ss->text = 1;
-		if (it->prefix.off != UINT32_MAX)
-			ss->prefixed++;
-		if (it->ids.partial)
-			ss->partial++;
-		else {
-			if (ss->timed == 0 || it->ids.ts_us < ss->first_us)
-				ss->first_us = it->ids.ts_us;
-			if (ss->timed == 0 || it->ids.ts_us > ss->last_us)
-				ss->last_us = it->ids.ts_us;
-			ss->timed++;
-		}
-		if (zt_store_insert(ig->st, it->lineno, &it->ids,
-		    unpack(&b->arena, it->extra), unpack(&b->arena,
-		    it->prefix), err) == -1)
-			return -1;
-		return ig->sink != NULL ? ig->sink->record(ig->sink->ctx,
-		    zt_store_db(ig->st), (int64_t)it->lineno, &it->ids, err) :
-		    0;
-	case ZT_CLASS_OTHER:
-		ss->other++;
-		ss->scoped += (uint64_t)it->scoped;
-		return 0;
-	case ZT_CLASS_MALFORMED:
-		ss->malformed++;
-		why = unpack(&b->arena, it->why);
-		/* The reason is short text made by the parser: NUL-terminate. */
-		snprintf(reason, sizeof(reason), "%.*s", (int)why.n, why.p);
-		malformed(ig, name, it->lineno, reason);
-		return zt_store_reject(ig->st, it->lineno, reason,
-		    unpack(&b->arena, it->raw), err);
-	}
-	return 0;
-}
-
-/*
- * Read one source into the current transaction.  Returns 0, -1 for an
- * input error after which what was read is still kept (ierr set), -2 for a
- * database error (err set; the caller rolls back).
- */
-static int
-read_source(struct zt_ingest *ig, struct zt_input *in,
-    const struct zt_srcinfo *info, struct zt_source_stats *ss,
-    struct zt_err *ierr, struct zt_err *err)
-{
-	struct pipe	 pp;
-	struct batch	*b;
-	pthread_condattr_t ca;
-	struct timespec	 next;
-	pthread_t	 tid;
-	size_t		 i;
-	int		 late;
-	int		 rc = 0;
-
-	memset(&pp, 0, sizeof(pp));
-	pthread_mutex_init(&pp.mu, NULL);
-	/* Ticks wait on the monotonic clock: wall clock jumps do not count. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&pp.cv, &ca);
-	pthread_condattr_destroy(&ca);
-	/* A pipe's lines may come slowly: hand each on as it is read. */
-	pp.eager = ig->eager || source_size(info->name) < 0;
-	for (i = 0; i < NBATCH; i++)
-		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
-	pp.in = in;
-	pp.info = info;
-	pp.st = ig->st;
-	pp.maxline = ig->maxline;
-	if (pthread_create(&tid, NULL, reader, &pp) != 0) {
-		zt_err_set(err, "cannot start a thread");
-		rc = -2;
-		goto out;
-	}
-	if (ig->tick != NULL)
-		tick(ig, &pp, info->name, ss, &next, 1);
-	for (;;) {
-		b = store_take(&pp, ig->tick != NULL ? &next : NULL, &late);
-		if (ig->tick != NULL && rc == 0)
-			tick(ig, &pp, info->name, ss, &next, 0);
-		if (b == NULL && late)
-			continue;
-		if (b == NULL)
-			break;
-		if (rc == 0 && zt_store_fresh(ig->st, b->fresh.p, b->fresh.n,
-		    err) == -1)
-			rc = -2;
-		for (i = 0; i < b->n && rc == 0; i++)
-			if (store_item(ig, info->name, b, &b->items[i], ss,
-			    err) == -1)
-				rc = -2;
-		store_give(&pp, rc != 0);
-	}
-	pthread_join(tid, NULL);
-	if (rc == 0 && pp.rc == -2) {
-		*err = pp.ierr;
-		rc = -2;
-	} else if (rc == 0 && pp.rc == -1) {
-		*ierr = pp.ierr;
-		rc = -1;
-	}
-	ss->read = pp.read;
-	ss->gzip = zt_input_gzip(in);
-	ss->bytes = zt_input_bytes(in);
-	zt_input_sha256(in, ss->sha256);
-out:
-	for (i = 0; i < NBATCH; i++) {
-		zt_buf_free(&pp.ring[i]->arena);
-		zt_buf_free(&pp.ring[i]->fresh);
-		free(pp.ring[i]);
-	}
-	pthread_cond_destroy(&pp.cv);
-	pthread_mutex_destroy(&pp.mu);
-	return rc;
-}
 
 static void
 tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
@@ -494,6 +55,7 @@ tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
 	ig->sources++;
 	ig->lines += ss->lines;
 	ig->records += ss->records;
+	ig->dups += ss->dups;
 	ig->other += ss->other;
 	ig->malformed += ss->malformed;
 	ig->joined += ss->joined;
@@ -609,6 +171,28 @@ replace(struct zt_ingest *ig, const char *name, struct zt_source_stats *ss,
 	return 0;
 }
 
+/*
+ * A source ended by a database error (rolled back to its last commit,
+ * if a stream had one): what was kept of the read lines.
+ */
+static void
+db_failed(struct zt_ingest *ig, const char *name, uint64_t read)
+{
+	uint64_t	 kept;
+
+	if (zt_store_saved(ig->st, &kept)) {
+		zt_diag_notice(name, "kept the %llu line%s committed before "
+		    "the error (%llu read)", (unsigned long long)kept, s(kept),
+		    (unsigned long long)read);
+		ig->lost += read - kept;
+	} else {
+		zt_diag_notice(name, "nothing stored from this source (%llu "
+		    "line%s read)", (unsigned long long)read, s(read));
+		ig->lost += read;
+	}
+	ig->failed++;
+}
+
 int
 zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 {
@@ -648,7 +232,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	}
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
-	r = read_source(ig, in, &src->info, &ss, &ierr, &err);
+	r = zt_ingest_read(ig, in, src, &ss, &ierr, &err);
 	ss.pods = zt_store_npods(ig->st);
 	prefix_hashes(in, unf, nunf);
 	zt_input_close(in);
@@ -659,10 +243,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 			ig->sink->end(ig->sink->ctx, 0);
 		err.file = name;
 		zt_diag_err(&err);
-		zt_diag_notice(name, "nothing stored from this source (%llu "
-		    "line%s read)", (unsigned long long)ss.read, s(ss.read));
-		ig->failed++;
-		ig->lost += ss.read;
+		db_failed(ig, name, ss.read);
 		return -1;
 	}
 	wrapper_name(&ss, &src->info);
@@ -873,6 +454,7 @@ zt_ingest_summary(const struct zt_ingest *ig)
 	char	 dup[64] = "";
 	char	 joined[48] = "";
 	char	 lost[96] = "";
+	char	 again[64] = "";
 
 	if (ig->unwarned > 0)
 		zt_diag_warn(NULL, 0, "%llu more malformed line%s not shown",
@@ -894,70 +476,13 @@ zt_ingest_summary(const struct zt_ingest *ig)
 		snprintf(lost, sizeof(lost), "; %llu more line%s read from "
 		    "sources that failed, not stored",
 		    (unsigned long long)ig->lost, s(ig->lost));
-	zt_diag_info("%llu source%s, %llu line%s: %llu record%s%s, %llu "
+	if (ig->dups > 0)
+		snprintf(again, sizeof(again), " (and %llu already stored, "
+		    "not stored again)", (unsigned long long)ig->dups);
+	zt_diag_info("%llu source%s, %llu line%s: %llu record%s%s%s, %llu "
 	    "other, %llu malformed%s%s%s", (unsigned long long)ig->sources,
 	    s(ig->sources), (unsigned long long)ig->lines, s(ig->lines),
-	    (unsigned long long)ig->records, s(ig->records), how,
+	    (unsigned long long)ig->records, s(ig->records), again, how,
 	    (unsigned long long)ig->other, (unsigned long long)ig->malformed,
 	    joined, dup, lost);
-}
-
-/* Append "; " (unless first) and text to b[*n..size). */
-static void
-part(char *b, size_t size, size_t *n, const char *text)
-{
-	int	 k;
-
-	if (*n + 1 >= size)
-		return;
-	k = snprintf(b + *n, size - *n, "%s%s", *n > 0 ? "; " : "", text);
-	if (k > 0)
-		*n += (size_t)k < size - *n ? (size_t)k : size - *n - 1;
-}
-
-void
-zt_ingest_why_none(const struct zt_ingest *ig, char *b, size_t size)
-{
-	unsigned long long	 foreign = ig->other - ig->scoped;
-	char			 t[200];
-	size_t			 n = 0;
-
-	b[0] = '\0';
-	if (ig->failed > 0) {
-		snprintf(t, sizeof(t), "%llu input%s could not be read (see "
-		    "above)", (unsigned long long)ig->failed, s(ig->failed));
-		part(b, size, &n, t);
-	}
-	if (ig->notread > 0) {
-		snprintf(t, sizeof(t), "%llu file%s skipped (no ztunnel log "
-		    "line)", (unsigned long long)ig->notread, s(ig->notread));
-		part(b, size, &n, t);
-	}
-	if (ig->lines == 0 && ig->failed == 0 && ig->notread == 0)
-		part(b, size, &n, "the input is empty");
-	if (ig->malformed > 0) {
-		snprintf(t, sizeof(t), "%llu access line%s could not be read "
-		    "(see the warnings)", (unsigned long long)ig->malformed,
-		    s(ig->malformed));
-		part(b, size, &n, t);
-	}
-	if (ig->scoped > 0) {
-		snprintf(t, sizeof(t), "%llu line%s of ztunnel's own log "
-		    "(startup, xDS, DNS) but no access line: is the access "
-		    "scope filtered out (RUST_LOG)?",
-		    (unsigned long long)ig->scoped, s(ig->scoped));
-		part(b, size, &n, t);
-	}
-	if (foreign > 0) {
-		snprintf(t, sizeof(t), "%llu line%s that %s no ztunnel log "
-		    "line%s", foreign, s(foreign), foreign == 1 ? "is" : "are",
-		    s(foreign));
-		part(b, size, &n, t);
-	}
-	if (ig->lines > 0 && !ig->untailed) {
-		snprintf(t, sizeof(t), "%llu lines, 10 a pod: `kubectl logs "
-		    "-l` shows only 10 lines per pod without --tail=-1",
-		    (unsigned long long)ig->lines);
-		part(b, size, &n, t);
-	}
 }

@@ -54,6 +54,8 @@ struct zt_ingest {
 	uint64_t	 failed;	/* sources with an error */
 	uint64_t	 lines;
 	uint64_t	 records;
+	uint64_t	 dups;		/* records already stored by another
+					   source: not stored again */
 	uint64_t	 other;
 	uint64_t	 malformed;
 	uint64_t	 joined;	/* first parts of split lines */

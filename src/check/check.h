@@ -159,6 +159,15 @@ struct zt_checkrun {
 	int64_t			 selected;	/* records it kept */
 	char			 select_err[256]; /* it failed, or "" */
 	struct zt_facts		 facts;
+	/*
+	 * check --window (window_us > 0): the rules judged the records of
+	 * log time from win_from_us to win_to_us (the newest), win_records
+	 * of them (records without a time are never in a window).
+	 */
+	int64_t			 window_us;
+	int64_t			 win_from_us;
+	int64_t			 win_to_us;
+	int64_t			 win_records;
 };
 
 struct zt_inv;

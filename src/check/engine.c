@@ -43,6 +43,29 @@ struct stage {
 	struct zt_facts_acc fa;		/* for the graphical reports */
 };
 
+/*
+ * check --window: the rules' states cannot forget a record, so with a
+ * window the engine keeps the records themselves (as ids, ~150 bytes
+ * each), drops those older than the window as newer ones come, and
+ * renders a snapshot from fresh states fed the records inside the window
+ * at that moment.  Exact (every record within the window of the newest,
+ * none older), memory bounded by the window's traffic, and the states
+ * the snapshot made are freed after it: it changes nothing.
+ */
+struct wrec {
+	int64_t			 src;
+	int64_t			 line;
+	int64_t			 ref;
+	struct zt_recids	 v;
+};
+
+struct winlog {
+	struct wrec	*r;
+	size_t		 n;
+	size_t		 cap;
+	size_t		 kept;		/* n after the last compaction */
+};
+
 struct zt_checker {
 	const struct zt_ruleset	*rs;
 	size_t			*state;		/* rule -> its state */
@@ -64,6 +87,12 @@ struct zt_checker {
 	struct zt_rowfill	 rf;
 	struct zt_row		 row;
 	char			 selerr[256];	/* the selection failed */
+	struct winlog		 win;		/* committed, with --window */
+	struct winlog		 pend;		/* of the current source */
+	int64_t			 newest;	/* ts_us of the newest in win */
+	int			 anywin;	/* win has held a record */
+	int64_t			 pnewest;	/* of the newest in pend */
+	int64_t			 lead;		/* kept before the window */
 };
 
 static void
@@ -186,9 +215,13 @@ zt_checker_new(const struct zt_ruleset *rs, const struct zt_checkopts *o,
 	c->rf.dm = &c->dm;
 	c->rf.pc = c->pc;
 	c->rf.addr = &c->addr;
-	for (i = 0; i < rs->n; i++)
+	for (i = 0; i < rs->n; i++) {
 		if (rs->r[i].cols & (uint64_t)1 << ZT_COL_SRC_ADDR)
 			c->rf.want_src_addr = 1;
+		if (rs->r[i].type->lead != NULL &&
+		    rs->r[i].type->lead(&rs->r[i]) > c->lead)
+			c->lead = rs->r[i].type->lead(&rs->r[i]);
+	}
 	stage_init(c, &c->all);
 	return c;
 }
@@ -203,10 +236,87 @@ zt_checker_free(struct zt_checker *c)
 	zt_dims_fini(&c->dm);
 	zt_buf_free(&c->addr);
 	zt_refs_fini(&c->refs);
+	free(c->win.r);
+	free(c->pend.r);
 	free(c->pc);
 	free(c->state);
 	free(c->rep);
 	free(c);
+}
+
+static void
+win_push(struct winlog *w, int64_t src, int64_t line, int64_t ref,
+    const struct zt_recids *v)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 1024;
+		w->r = zt_xrealloc(w->r, w->cap * sizeof(*w->r));
+	}
+	w->r[w->n].src = src;
+	w->r[w->n].line = line;
+	w->r[w->n].ref = ref;
+	w->r[w->n].v = *v;
+	w->n++;
+}
+
+/*
+ * Drop the records of w older than cut once they could be half of what
+ * is kept (amortised: records arrive out of time order across pods and
+ * sources).
+ */
+static void
+win_compact(struct winlog *w, int64_t cut)
+{
+	size_t	 i;
+	size_t	 k;
+
+	if (w->n < 2 * w->kept + 4096)
+		return;
+	for (i = k = 0; i < w->n; i++)
+		if (w->r[i].v.ts_us >= cut)
+			w->r[k++] = w->r[i];
+	w->n = w->kept = k;
+	if (w->cap > 4 * k + 4096) {
+		w->cap = 2 * k + 4096;
+		w->r = zt_xrealloc(w->r, w->cap * sizeof(*w->r));
+	}
+}
+
+/*
+ * A record of the current source.  Those older than the window of the
+ * newest record seen, committed or not, go as the source is read: the
+ * newest only grows, so they can never be judged (and if the source is
+ * rolled back, all of its records go anyway).
+ */
+static void
+win_add(struct zt_checker *c, int64_t src, int64_t line,
+    const struct zt_recids *v)
+{
+	int64_t	 top;
+
+	if (c->pend.n == 0 || v->ts_us > c->pnewest)
+		c->pnewest = v->ts_us;
+	win_push(&c->pend, src, line, zt_refs_next(&c->refs, src, line), v);
+	top = c->anywin && c->newest > c->pnewest ? c->newest : c->pnewest;
+	win_compact(&c->pend, top - c->o.window_us - c->lead);
+}
+
+/* The current source was committed: its records join the window's. */
+static void
+win_commit(struct zt_checker *c)
+{
+	struct winlog	*w = &c->win;
+	size_t		 i;
+
+	for (i = 0; i < c->pend.n; i++) {
+		if (!c->anywin || c->pend.r[i].v.ts_us > c->newest)
+			c->newest = c->pend.r[i].v.ts_us;
+		c->anywin = 1;
+		win_push(w, c->pend.r[i].src, c->pend.r[i].line,
+		    c->pend.r[i].ref, &c->pend.r[i].v);
+	}
+	c->pend.n = c->pend.kept = 0;
+	win_compact(w, c->newest - c->o.window_us - c->lead);
 }
 
 /* Start staging the contributions of one source. */
@@ -233,6 +343,11 @@ zt_checker_end(struct zt_checker *c, int committed)
 {
 	if (!c->open)
 		return;
+	if (c->o.window_us > 0) {
+		if (committed)
+			win_commit(c);
+		c->pend.n = c->pend.kept = 0;
+	}
 	if (committed && !c->merged) {
 		/* The first source's stage becomes the run's. */
 		stage_free(c, &c->all);
@@ -250,11 +365,11 @@ zt_checker_end(struct zt_checker *c, int committed)
 	c->open = 0;
 }
 
-/* Hand row to every state whose rules' where-filter it passes. */
+/* Hand row to every state of sg whose rules' where-filter it passes. */
 static void
-feed(struct zt_checker *c, const struct zt_row *row)
+feed(struct zt_checker *c, struct stage *sg, const struct zt_row *row,
+    int early)
 {
-	struct stage		*sg = &c->cur;
 	struct zt_check_ctx	 cx = context(c, sg);
 	const struct zt_rule	*r;
 	struct slot		*sl;
@@ -262,13 +377,17 @@ feed(struct zt_checker *c, const struct zt_row *row)
 	size_t			 i;
 	int			 pass;
 
-	zt_observe_row(&sg->ob, row, &c->dm);
-	if (c->o.facts)
-		zt_facts_row(&sg->fa, row, &c->dm);
+	/* Early: before a --window, only for the types that lead into it. */
+	if (!early) {
+		zt_observe_row(&sg->ob, row, &c->dm);
+		if (c->o.facts)
+			zt_facts_row(&sg->fa, row, &c->dm);
+	}
 	for (i = 0; i < c->nstate; i++) {
 		r = &c->rs->r[c->rep[i]];
 		sl = &sg->slot[i];
-		if (sl->err || sl->st == NULL)
+		if (sl->err || sl->st == NULL ||
+		    (early && r->type->lead == NULL))
 			continue;
 		if (r->where.n > 0) {
 			pass = zt_filter_eval(&r->where, row->s, row->num,
@@ -342,10 +461,16 @@ zt_checker_row(struct zt_checker *c, int64_t src, int64_t line,
 	if (m[0] > c->dm.synced[0] || m[1] > c->dm.synced[1] ||
 	    m[2] > c->dm.synced[2])
 		zt_dims_sync(&c->dm, m[0], m[1], m[2]);
+	if (c->o.window_us > 0) {
+		/* Kept to be judged at a snapshot, if it is in the window. */
+		if (!v->partial)
+			win_add(c, src, line, v);
+		return;
+	}
 	zt_row_fill(&c->row, &c->rf, src, line, v);
 	c->row.ref = zt_refs_next(&c->refs, src, line);
 	if (selected(c, &c->row))
-		feed(c, &c->row);
+		feed(c, &c->cur, &c->row, 0);
 }
 
 void
@@ -444,22 +569,78 @@ coverage(sqlite3 *db, struct zt_checkrun *run, const struct zt_observe *ob,
 		    name.p : "?", remote);
 }
 
+static int	render(struct zt_checker *, const struct stage *,
+		    struct zt_check_ctx *, sqlite3 *, struct zt_checkrun *);
+
+/*
+ * Fresh states in sg fed the committed records within the window of the
+ * newest; what the window was, into run.
+ */
+static void
+win_stage(struct zt_checker *c, struct stage *sg, struct zt_checkrun *run)
+{
+	/* While the first source is read (a stream), what it has so far. */
+	const struct winlog	*wl = c->open && !c->merged ? &c->pend :
+				    &c->win;
+	const struct wrec	*w;
+	int64_t			 top = wl == &c->pend ? c->pnewest : c->newest;
+	int64_t			 cut = top - c->o.window_us;
+	size_t			 i;
+
+	stage_init(c, sg);
+	run->window_us = c->o.window_us;
+	run->win_from_us = cut;
+	run->win_to_us = top;
+	for (i = 0; i < wl->n; i++) {
+		w = &wl->r[i];
+		if (w->v.ts_us < cut - c->lead)
+			continue;
+		zt_row_fill(&c->row, &c->rf, w->src, w->line, &w->v);
+		c->row.ref = w->ref;
+		if (!selected(c, &c->row))
+			continue;
+		feed(c, sg, &c->row, w->v.ts_us < cut);
+		if (w->v.ts_us >= cut)
+			run->win_records++;
+	}
+}
+
 int
 zt_checker_snapshot(struct zt_checker *c, sqlite3 *db, struct zt_checkrun *run,
     struct zt_err *err)
 {
+	struct stage		 ws;
 	/* While the first source is read (a stream), what it has so far. */
-	const struct stage	*sg = c->open && !c->merged ? &c->cur :
+	struct stage		*sg = c->open && !c->merged ? &c->cur :
 				    &c->all;
-	struct zt_check_ctx	 cx = context(c, sg);
+	struct zt_check_ctx	 cx;
+	int			 rc;
+
+	memset(run, 0, sizeof(*run));
+	if (accounting(db, run, err) == -1)
+		return -1;
+	if (c->o.window_us > 0) {
+		win_stage(c, &ws, run);
+		sg = &ws;
+	}
+	cx = context(c, sg);
+	rc = render(c, sg, &cx, db, run);
+	if (sg == &ws)
+		stage_free(c, &ws);
+	return rc;
+}
+
+/* Each rule's result from the states of sg, and the coverage warnings. */
+static int
+render(struct zt_checker *c, const struct stage *sg, struct zt_check_ctx *cx0,
+    sqlite3 *db, struct zt_checkrun *run)
+{
+	struct zt_check_ctx	 cx = *cx0;
 	const struct zt_rule	*r;
 	struct zt_result	*res;
 	const struct slot	*sl;
 	size_t			 i;
 
-	memset(run, 0, sizeof(*run));
-	if (accounting(db, run, err) == -1)
-		return -1;
 	cx.db = c->o.stored || !c->fed ? db : NULL;
 	cx.run = run;
 	cx.keep_pairs = c->o.keep_pairs;

@@ -494,6 +494,15 @@ clickhouse(const struct zt_rule *r, struct zt_buf *b, char *msg,
 	return 0;
 }
 
+/* Under a window: twins close up to the tolerance, and clock offsets. */
+static int64_t
+lead(const struct zt_rule *r)
+{
+	const struct cfg	*cf = r->cfg;
+
+	return cf->window_ms * 1000 + ZT_PSLACK;
+}
+
 const struct zt_check_type zt_check_pairing = {
 	.name = "pairing",
 	.keys = keys,
@@ -507,4 +516,5 @@ const struct zt_check_type zt_check_pairing = {
 	.snapshot = snapshot,
 	.free = state_free,
 	.clickhouse = clickhouse,
+	.lead = lead,
 };

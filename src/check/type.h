@@ -108,6 +108,13 @@ struct zt_check_type {
 	 */
 	int	(*clickhouse)(const struct zt_rule *r, struct zt_buf *b,
 		    char *msg, size_t msgsize);
+	/*
+	 * With check --window: the log time before the window that rule r
+	 * must also be fed (pairing: the twins of the window's first
+	 * records); it then judges only the window itself, from
+	 * cx->window_us.  NULL: none, only the window's records.
+	 */
+	int64_t	(*lead)(const struct zt_rule *r);
 };
 
 /* The type named name, or NULL. */

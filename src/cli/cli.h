@@ -80,6 +80,7 @@ enum zt_cli_optid {
 	ZT_OPT_TABLE,
 	ZT_OPT_DIALECT,
 	ZT_OPT_INTERVAL,
+	ZT_OPT_WINDOW,
 	ZT_OPT_HELP,
 	ZT_OPT_VERSION
 };
@@ -181,6 +182,7 @@ struct zt_cli_opts {
 	int		 examples;	/* --examples */
 	int64_t		 sql_ms;	/* --sql-timeout, 0: none */
 	int64_t		 sql_bytes;	/* --sql-memory, 0: none */
+	int64_t		 window_ms;	/* --window, 0: none */
 	char		**args;		/* operands after the command; owned */
 	int		 nargs;
 	struct timespec	 started;	/* wall clock at the start */

@@ -105,6 +105,9 @@ const struct zt_cli_optdef zt_cli_optdefs[] = {
 	    "follow a stream: a verdict every --interval, and at its end" },
 	{ 0, "interval", ZT_OPT_INTERVAL, ZT_VAL_ANY, "--interval duration",
 	    NULL, CHECK, 0, "--follow: time between verdicts (default 5s)" },
+	{ 0, "window", ZT_OPT_WINDOW, ZT_VAL_ANY, "--window duration", NULL,
+	    CHECK, 0, "judge only the records this close (log time) to the "
+	    "newest (default: all)" },
 	{ 'h', "help", ZT_OPT_HELP, ZT_VAL_NONE, "-h", NULL, ALL, 0,
 	    "this help" },
 	{ 'V', "version", ZT_OPT_VERSION, ZT_VAL_NONE, "-V", NULL, ALL, 0,
@@ -661,6 +664,12 @@ apply(struct parse *p, const struct seen *s)
 		if (zt_parse_duration(s->val, &o->sql_ms) != 0)
 			mistake(p, "%s: bad duration '%s' (such as 30s, 2m; 0 "
 			    "for none)", s->as, s->val);
+		break;
+	case ZT_OPT_WINDOW:
+		if (zt_parse_duration(s->val, &o->window_ms) != 0 ||
+		    o->window_ms == 0)
+			mistake(p, "%s: bad duration '%s' (such as 90s, 1m, 2h)",
+			    s->as, s->val);
 		break;
 	case ZT_OPT_SQL_MEMORY:
 		if (strcmp(s->val, "0") == 0)

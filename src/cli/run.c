@@ -274,6 +274,7 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	co.examples = o->examples;
 	co.keep_pairs = keep_pairs;
 	co.sql_ms = o->sql_ms;
+	co.window_us = o->window_ms * 1000;
 	co.sql_bytes = o->sql_bytes;
 	co.inv = zt_cli_inventory(o);
 	if (o->follow && has_sql(rs)) {

@@ -62,6 +62,7 @@ emit(struct zt_lines *lr, struct zt_str *line, size_t n, size_t adv)
 		line->n--;
 	lr->start += adv;
 	lr->lineno++;
+	lr->nonl = 0;
 }
 
 int
@@ -110,6 +111,7 @@ zt_lines_next(struct zt_lines *lr, struct zt_str *line, int *toolong,
 					return 1;
 				}
 				emit(lr, line, avail, avail);
+				lr->nonl = 1;
 				return 1;
 			}
 			if (lr->err) {

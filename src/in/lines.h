@@ -30,6 +30,8 @@ struct zt_lines {
 	int		 eof;		/* input exhausted */
 	int		 skipping;	/* discarding the rest of a long line */
 	int		 err;		/* input error seen, reported next */
+	int		 nonl;		/* the line returned last had no
+					   newline: the input ended in it */
 	struct zt_err	 saved;		/* that error */
 };
 

@@ -61,4 +61,18 @@ enum zt_class zt_parse_line(struct zt_parser *ps, struct zt_str line,
 int	zt_parse_flush(struct zt_parser *ps, struct zt_rec *rec,
 	    enum zt_class *cls);
 
+/*
+ * kubectl -f realities (rec_glue.c).  A line that is no record may be
+ * two lines glued together (a reconnect dropped a newline): the offset
+ * in line where a second, decorated or not, access line starts, or 0.
+ */
+size_t	zt_parse_glued(struct zt_str line);
+/*
+ * Is record rec whole?  A line that did not end with a newline (the end
+ * of a stream cut off) may be cut inside its fields and still parse:
+ * 0 when fields that ztunnel always writes after the last one present
+ * are missing (byte counts without a duration; no direction).
+ */
+int	zt_rec_whole(const struct zt_rec *rec);
+
 #endif

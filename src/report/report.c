@@ -143,6 +143,37 @@ text_status(FILE *f, enum zt_status st, int color)
 		fprintf(f, "%-5s", zt_status_names[st]);
 }
 
+/*
+ * check --window: the duration as given back ("1m", "90s", "1h"), and
+ * the log-time span judged, into d[32], from[28], to[28].  0 without a
+ * window.
+ */
+static int
+window_of(const struct zt_checkrun *run, char d[32], char *from, char *to)
+{
+	int64_t	 v = run->window_us;
+
+	if (v <= 0)
+		return 0;
+	if (v % 3600000000 == 0)
+		snprintf(d, 32, "%" PRId64 "h", v / 3600000000);
+	else if (v % 60000000 == 0)
+		snprintf(d, 32, "%" PRId64 "m", v / 60000000);
+	else if (v % 1000000 == 0)
+		snprintf(d, 32, "%" PRId64 "s", v / 1000000);
+	else
+		snprintf(d, 32, "%" PRId64 "ms", v / 1000);
+	if (run->win_records == 0) {
+		/* No record with a time: no span. */
+		snprintf(from, 28, "-");
+		snprintf(to, 28, "-");
+		return 1;
+	}
+	zt_format_ts(run->win_from_us, from);
+	zt_format_ts(run->win_to_us, to);
+	return 1;
+}
+
 static void
 write_text(FILE *f, const struct zt_report *r)
 {
@@ -153,6 +184,9 @@ write_text(FILE *f, const struct zt_report *r)
 	size_t			 w = 0;
 	size_t			 n[6];
 	const char		*verdict;
+	char			 wd[32];
+	char			 wfrom[28];
+	char			 wto[28];
 
 	if (r->live != NULL && r->live->interrupted)
 		fputs("INTERRUPTED: reading stopped on a signal; the verdicts "
@@ -237,6 +271,12 @@ write_text(FILE *f, const struct zt_report *r)
 		fprintf(f, " (%" PRId64 " record%s from %" PRId64 " line%s",
 		    run->records, run->records == 1 ? "" : "s", run->lines,
 		    run->lines == 1 ? "" : "s");
+	if (window_of(run, wd, wfrom, wto) && run->win_records == 0)
+		fprintf(f, "; window %s: none judged, no record has a time",
+		    wd);
+	else if (run->window_us > 0)
+		fprintf(f, "; window %s: %" PRId64 " judged, %s to %s", wd,
+		    run->win_records, wfrom, wto);
 	if (r->errs.all > 0)
 		fprintf(f, "; %zu error%s", r->errs.all,
 		    r->errs.all == 1 ? "" : "s");
@@ -353,6 +393,9 @@ write_json(FILE *f, const struct zt_report *r)
 	size_t			 k;
 	int			 c;
 	char			 low[8];
+	char			 wd[32];
+	char			 wfrom[28];
+	char			 wto[28];
 
 	zt_report_json_head(f, result_name(r->status), r->status, &r->errs);
 	json_live(f, r->live);
@@ -367,6 +410,14 @@ write_json(FILE *f, const struct zt_report *r)
 	if (run->filtered)
 		fprintf(f, ",\"selected\":%" PRId64, run->selected);
 	fputs("},\n", f);
+	if (window_of(run, wd, wfrom, wto))
+		fprintf(f, "\"window\":{\"duration\":\"%s\",\"duration_s\":"
+		    "%.6g,\"from\":%s%s%s,\"to\":%s%s%s,\"records\":%" PRId64
+		    "},\n", wd, (double)run->window_us / 1e6,
+		    *wfrom == '-' ? "" : "\"", *wfrom == '-' ? "null" : wfrom,
+		    *wfrom == '-' ? "" : "\"", *wto == '-' ? "" : "\"",
+		    *wto == '-' ? "null" : wto, *wto == '-' ? "" : "\"",
+		    run->win_records);
 	fputs("\"warnings\":[", f);
 	for (i = 0; i < run->nwarn; i++) {
 		if (i > 0)
@@ -557,6 +608,9 @@ write_junit(FILE *f, const struct zt_report *r)
 	size_t			 ntests = nerr;
 	int			 covfail = 0;
 	char			 ts[32];
+	char			 wd[32];
+	char			 wfrom[28];
+	char			 wto[28];
 
 	memset(n, 0, sizeof(n));
 	if (run != NULL) {
@@ -592,6 +646,12 @@ write_junit(FILE *f, const struct zt_report *r)
 		    "\"/>\n<property name=\"input.malformed\" value=\"%" PRId64
 		    "\"/>\n", run->sources, run->lines, run->records,
 		    run->other, run->malformed);
+	if (run != NULL && window_of(run, wd, wfrom, wto))
+		fprintf(f, "<property name=\"window.duration\" value=\"%s\"/>"
+		    "\n<property name=\"window.from\" value=\"%s\"/>\n"
+		    "<property name=\"window.to\" value=\"%s\"/>\n<property "
+		    "name=\"window.records\" value=\"%" PRId64 "\"/>\n", wd,
+		    wfrom, wto, run->win_records);
 	fputs("</properties>\n", f);
 	junit_errors(f, &r->errs);
 	for (i = 0; run != NULL && i < run->nres; i++)

@@ -53,6 +53,9 @@ struct zt_recids {
 	unsigned	 kube_z : 1;	/* kubelet time written with Z */
 	unsigned	 wp : 1;	/* outbound HBONE via a waypoint */
 	unsigned	 partial : 1;	/* header-less: ts_us is ZT_TS_NONE */
+	int64_t		 key;		/* rec.k (store/schema.h), set by
+					   zt_store_intern in the stores
+					   that keep records; else 0 */
 };
 
 /* One table: its names, and the last id handed out. */

@@ -1,5 +1,5 @@
 /*
- * store.c -- schema, interning and inserts; see store.h.
+ * store.c -- interning, inserts, sources; see store.h (the schema: schema.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -8,159 +8,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "in/input.h"
 #include "util/dict.h"
 #include "store/names.h"
+#include "store/schema.h"
 #include "store/store.h"
 #include "util/escape.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
-#define SCHEMA_VERSION	2
-/* PRAGMA application_id of ztlog's databases: "ztlg" */
-#define ZT_APPLICATION_ID	0x7a746c67
 #define MAXPODS		65536		/* distinct pods counted per source */
 
-/*
- * Version 1 of the schema: what ztlog made before it marked its files
- * (same_schema() compares against exactly this), and what every newer
- * version starts from.
- */
-static const char schema[] =
-"CREATE TABLE IF NOT EXISTS str(\n"
-"  id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE, host TEXT, port INTEGER);\n"
-"CREATE TABLE IF NOT EXISTS peer(\n"
-"  id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE,\n"
-"  workload TEXT, namespace TEXT, identity TEXT, cluster TEXT);\n"
-"CREATE TABLE IF NOT EXISTS kind(\n"
-"  id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE,\n"
-"  level TEXT, message TEXT, direction TEXT);\n"
-"CREATE TABLE IF NOT EXISTS sources(\n"
-"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT, format TEXT,\n"
-"  bytes INTEGER, lines INTEGER, records INTEGER, other INTEGER,\n"
-"  malformed INTEGER, first_ts TEXT, last_ts TEXT);\n"
-"CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);\n"
-"CREATE TABLE IF NOT EXISTS pods(\n"
-"  source_id INTEGER NOT NULL, pod TEXT, lines INTEGER, records INTEGER,\n"
-"  other INTEGER, malformed INTEGER);\n"
-"CREATE TABLE IF NOT EXISTS rejects(\n"
-"  source_id INTEGER NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL,\n"
-"  text TEXT NOT NULL);\n"
-"CREATE TABLE IF NOT EXISTS rec(\n"
-"  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
-"  pod INTEGER, ts_us INTEGER NOT NULL, kind INTEGER NOT NULL,\n"
-"  src_ip INTEGER, src_port INTEGER, src_peer INTEGER, dst INTEGER,\n"
-"  hbone INTEGER, dst_service INTEGER, dst_peer INTEGER,\n"
-"  bytes_sent INTEGER, bytes_recv INTEGER, duration_ms INTEGER,\n"
-"  wp INTEGER NOT NULL, error INTEGER, kube_d INTEGER, kube_off INTEGER,\n"
-"  extra TEXT);\n"
-"CREATE VIEW IF NOT EXISTS records AS SELECT\n"
-"  r.id AS id, r.source_id AS source_id, r.line AS line,\n"
-"  (SELECT s FROM str WHERE id = r.pod) AS pod,\n"
-"  CASE WHEN r.kube_d IS NULL THEN NULL ELSE\n"
-"    strftime('%Y-%m-%dT%H:%M:%S', (r.ts_us * 1000 + r.kube_d\n"
-"      + coalesce(r.kube_off, 0) * 60000000000) / 1000000000, 'unixepoch')\n"
-"    || printf('.%09d', (r.ts_us * 1000 + r.kube_d) % 1000000000)\n"
-"    || CASE WHEN r.kube_off IS NULL THEN 'Z' ELSE\n"
-"      CASE WHEN r.kube_off < 0 THEN '-' ELSE '+' END\n"
-"      || printf('%02d:%02d', abs(r.kube_off) / 60, abs(r.kube_off) % 60)\n"
-"    END END AS kube_ts,\n"
-"  strftime('%Y-%m-%dT%H:%M:%S', r.ts_us / 1000000, 'unixepoch')\n"
-"    || printf('.%06dZ', r.ts_us % 1000000) AS ts,\n"
-"  r.ts_us AS ts_us,\n"
-"  k.level AS level, k.message AS message, k.direction AS direction,\n"
-"  CASE WHEN r.src_port IS NULL THEN si.s\n"
-"    WHEN instr(si.s, ':') THEN '[' || si.s || ']:' || r.src_port\n"
-"    ELSE si.s || ':' || r.src_port END AS src_addr,\n"
-"  si.s AS src_ip, r.src_port AS src_port,\n"
-"  sp.workload AS src_workload, sp.namespace AS src_namespace,\n"
-"  sp.identity AS src_identity, sp.cluster AS src_cluster,\n"
-"  d.s AS dst_addr, d.host AS dst_ip, d.port AS dst_port,\n"
-"  h.s AS dst_hbone_addr, h.host AS dst_hbone_host, h.port AS dst_hbone_port,\n"
-"  (SELECT s FROM str WHERE id = r.dst_service) AS dst_service,\n"
-"  dp.workload AS dst_workload, dp.namespace AS dst_namespace,\n"
-"  dp.identity AS dst_identity, dp.cluster AS dst_cluster,\n"
-"  r.bytes_sent AS bytes_sent, r.bytes_recv AS bytes_recv,\n"
-"  r.duration_ms AS duration_ms,\n"
-"  (SELECT s FROM str WHERE id = r.error) AS error,\n"
-"  r.hbone IS NOT NULL AS hbone, r.wp AS via_waypoint, r.extra AS extra\n"
-"FROM rec AS r\n"
-"  JOIN kind AS k ON k.id = r.kind\n"
-"  LEFT JOIN str AS si ON si.id = r.src_ip\n"
-"  LEFT JOIN peer AS sp ON sp.id = r.src_peer\n"
-"  LEFT JOIN str AS d ON d.id = r.dst\n"
-"  LEFT JOIN str AS h ON h.id = r.hbone\n"
-"  LEFT JOIN peer AS dp ON dp.id = r.dst_peer;\n";
-
-/*
- * Version 1 to 2 (issue 10: saved archives): what is known of a source
- * (wrapper, pod, namespace, container, node, container instance), split
- * lines joined (CRI P), records found behind a prefix or without a head,
- * the input error that ended a source; per record the prefix and the
- * partial flag; the files and archive members not read.  A header-less
- * (partial) record has no time: rec.ts_us holds -1 (ZT_TS_NONE), which no
- * timestamp parses to, and the view shows NULL for ts and ts_us.  A new
- * database is version 1 plus this, so new and migrated files are alike.
- */
-static const char migrate_v2[] =
-"ALTER TABLE sources ADD COLUMN wrapper TEXT;\n"
-"ALTER TABLE sources ADD COLUMN pod TEXT;\n"
-"ALTER TABLE sources ADD COLUMN namespace TEXT;\n"
-"ALTER TABLE sources ADD COLUMN container TEXT;\n"
-"ALTER TABLE sources ADD COLUMN node TEXT;\n"
-"ALTER TABLE sources ADD COLUMN instance TEXT;\n"
-"ALTER TABLE sources ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;\n"
-"ALTER TABLE sources ADD COLUMN prefixed INTEGER NOT NULL DEFAULT 0;\n"
-"ALTER TABLE sources ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;\n"
-"ALTER TABLE sources ADD COLUMN error TEXT;\n"
-"ALTER TABLE pods ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;\n"
-"ALTER TABLE rec ADD COLUMN prefix TEXT;\n"
-"ALTER TABLE rec ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;\n"
-"CREATE TABLE skipped(\n"
-"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, reason TEXT NOT NULL,\n"
-"  files INTEGER NOT NULL DEFAULT 1, sha256 TEXT);\n"
-"DROP VIEW records;\n"
-"CREATE VIEW records AS SELECT\n"
-"  r.id AS id, r.source_id AS source_id, r.line AS line,\n"
-"  (SELECT s FROM str WHERE id = r.pod) AS pod,\n"
-"  CASE WHEN r.kube_d IS NULL THEN NULL ELSE\n"
-"    strftime('%Y-%m-%dT%H:%M:%S', (r.ts_us * 1000 + r.kube_d\n"
-"      + coalesce(r.kube_off, 0) * 60000000000) / 1000000000, 'unixepoch')\n"
-"    || printf('.%09d', (r.ts_us * 1000 + r.kube_d) % 1000000000)\n"
-"    || CASE WHEN r.kube_off IS NULL THEN 'Z' ELSE\n"
-"      CASE WHEN r.kube_off < 0 THEN '-' ELSE '+' END\n"
-"      || printf('%02d:%02d', abs(r.kube_off) / 60, abs(r.kube_off) % 60)\n"
-"    END END AS kube_ts,\n"
-"  CASE WHEN r.partial THEN NULL ELSE\n"
-"    strftime('%Y-%m-%dT%H:%M:%S', r.ts_us / 1000000, 'unixepoch')\n"
-"    || printf('.%06dZ', r.ts_us % 1000000) END AS ts,\n"
-"  CASE WHEN r.partial THEN NULL ELSE r.ts_us END AS ts_us,\n"
-"  k.level AS level, k.message AS message, k.direction AS direction,\n"
-"  CASE WHEN r.src_port IS NULL THEN si.s\n"
-"    WHEN instr(si.s, ':') THEN '[' || si.s || ']:' || r.src_port\n"
-"    ELSE si.s || ':' || r.src_port END AS src_addr,\n"
-"  si.s AS src_ip, r.src_port AS src_port,\n"
-"  sp.workload AS src_workload, sp.namespace AS src_namespace,\n"
-"  sp.identity AS src_identity, sp.cluster AS src_cluster,\n"
-"  d.s AS dst_addr, d.host AS dst_ip, d.port AS dst_port,\n"
-"  h.s AS dst_hbone_addr, h.host AS dst_hbone_host, h.port AS dst_hbone_port,\n"
-"  (SELECT s FROM str WHERE id = r.dst_service) AS dst_service,\n"
-"  dp.workload AS dst_workload, dp.namespace AS dst_namespace,\n"
-"  dp.identity AS dst_identity, dp.cluster AS dst_cluster,\n"
-"  r.bytes_sent AS bytes_sent, r.bytes_recv AS bytes_recv,\n"
-"  r.duration_ms AS duration_ms,\n"
-"  (SELECT s FROM str WHERE id = r.error) AS error,\n"
-"  r.hbone IS NOT NULL AS hbone, r.wp AS via_waypoint, r.extra AS extra,\n"
-"  r.prefix AS prefix, r.partial AS partial\n"
-"FROM rec AS r\n"
-"  JOIN kind AS k ON k.id = r.kind\n"
-"  LEFT JOIN str AS si ON si.id = r.src_ip\n"
-"  LEFT JOIN peer AS sp ON sp.id = r.src_peer\n"
-"  LEFT JOIN str AS d ON d.id = r.dst\n"
-"  LEFT JOIN str AS h ON h.id = r.hbone\n"
-"  LEFT JOIN peer AS dp ON dp.id = r.dst_peer;\n";
-
 enum { S_STR_INS, S_PEER_INS, S_KIND_INS, S_REC, S_REJ, S_SRC_NEW, S_SRC_DUP,
-	S_SRC_SET, S_POD, S_SKIP, S_COUNT };
+	S_SRC_SET, S_POD, S_SKIP, S_SEEN, S_POD_DEL, S_COUNT };
 
 static const char *const sql[S_COUNT] = {
 	"INSERT INTO str(id, s, host, port) VALUES (?1, ?2, ?3, ?4)",
@@ -171,8 +31,9 @@ static const char *const sql[S_COUNT] = {
 	"INSERT INTO rec(source_id, line, pod, ts_us, kind, src_ip, src_port, "
 	    "src_peer, dst, hbone, dst_service, dst_peer, bytes_sent, "
 	    "bytes_recv, duration_ms, wp, error, kube_d, kube_off, extra, "
-	    "prefix, partial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+	    "prefix, partial, k) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+	    "?23)",
 	"INSERT INTO rejects VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO sources(name) VALUES (?1)",
 	"SELECT id, name FROM sources WHERE sha256 = ?1 AND id <> ?2 "
@@ -182,10 +43,14 @@ static const char *const sql[S_COUNT] = {
 	    "records = ?6, other = ?7, malformed = ?8, first_ts = ?9, "
 	    "last_ts = ?10, wrapper = ?11, pod = ?12, namespace = ?13, "
 	    "container = ?14, node = ?15, instance = ?16, joined = ?17, "
-	    "prefixed = ?18, partial = ?19, error = ?20 WHERE id = ?1",
+	    "prefixed = ?18, partial = ?19, error = ?20, dups = ?21 "
+	    "WHERE id = ?1",
 	"INSERT INTO pods(source_id, pod, lines, records, other, malformed, "
 	    "joined) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	"INSERT INTO skipped(name, reason, files) VALUES (?1, ?2, ?3)",
+	"SELECT source_id FROM rec WHERE ts_us = ?3 AND k = ?1 "
+	    "AND source_id <> ?2",
+	"DELETE FROM pods WHERE source_id = ?1",
 };
 
 struct pod {
@@ -207,6 +72,16 @@ struct zt_store {
 	size_t		 npods;
 	struct zt_dict	 podix;		/* pod name -> index in pods */
 	int64_t		 lastcount;	/* pods index of the last line, or -1 */
+	int		 dedup;		/* records with keys are stored:
+					   look keys up */
+	int		 keyed;		/* the current source is a stream:
+					   its records get keys */
+	int		 saved;		/* the current source has a commit
+					   (zt_store_checkpoint) */
+	uint64_t	 saved_lines;	/* lines it had then */
+	int64_t		 spare[ZT_INPUT_MAXPRE];	/* sources it may
+					   replace: not duplicates of */
+	size_t		 nspare;
 };
 
 /* SQLite says "disk I/O error"; the errno says what happened. */
@@ -251,202 +126,6 @@ dicts_load(struct zt_store *st, struct zt_err *err)
 		return -1;
 	st->stale = 0;
 	return 0;
-}
-
-/*
- * A database file shorter than its header says has lost pages: SQLite
- * would read zeros there and notice only when it trips over them.
- */
-static int
-check_file(struct zt_store *st, const char *path, struct zt_err *err)
-{
-	struct stat	 sb;
-	sqlite3_stmt	*s;
-	int64_t		 pages = 0;
-	int64_t		 size = 0;
-
-	/*
-	 * Compare under a read transaction: its shared lock keeps other
-	 * writers from committing (growing the file) in between.
-	 */
-	if (exec(st, "BEGIN", err) == -1)
-		return -1;
-	if (sqlite3_prepare_v2(st->db, "SELECT page_count * page_size FROM "
-	    "pragma_page_count(), pragma_page_size()", -1, &s,
-	    NULL) != SQLITE_OK) {
-		dberr(st, err, "open");
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	if (sqlite3_step(s) == SQLITE_ROW)
-		pages = sqlite3_column_int64(s, 0);
-	else {
-		dberr(st, err, "open");
-		sqlite3_finalize(s);
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	if (stat(path, &sb) == -1)
-		sb.st_size = 0;
-	sqlite3_finalize(s);
-	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-	if (pages == 0)
-		return 0;	/* a new database */
-	size = (int64_t)sb.st_size;
-	if (size < pages)
-		return zt_err_set(err, "database: the file is truncated (%lld "
-		    "bytes; its header says %lld)", (long long)size,
-		    (long long)pages);
-	return 0;
-}
-
-/*
- * Is every object of ztlog's schema in db, with exactly ztlog's
- * definition?  (Databases made before ztlog marked its files carry no
- * application_id.)  The definitions are read back from a scratch
- * in-memory database, so SQLite's own normalisation applies to both.
- * Returns 1 yes, 0 no, -1 on an SQLite error.
- */
-static int
-same_schema(sqlite3 *db)
-{
-	sqlite3		*ref = NULL;
-	sqlite3_stmt	*r = NULL;
-	sqlite3_stmt	*q = NULL;
-	int		 same = -1;
-	int		 rc;
-
-	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK ||
-	    sqlite3_exec(ref, schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(ref, "SELECT name, sql FROM sqlite_schema",
-	    -1, &r, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE "
-	    "name = ?1", -1, &q, NULL) != SQLITE_OK)
-		goto out;
-	same = 1;
-	while (same == 1 && (rc = sqlite3_step(r)) == SQLITE_ROW) {
-		const char *want = (const char *)sqlite3_column_text(r, 1);
-
-		if (want == NULL)
-			continue;	/* an automatic index */
-		sqlite3_bind_text(q, 1, (const char *)sqlite3_column_text(r, 0),
-		    -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(q) != SQLITE_ROW ||
-		    sqlite3_column_text(q, 0) == NULL ||
-		    strcmp(want, (const char *)sqlite3_column_text(q, 0)) != 0)
-			same = 0;
-		sqlite3_reset(q);
-	}
-	if (same == 1 && rc != SQLITE_DONE)
-		same = -1;
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(r);
-	sqlite3_close(ref);
-	return same;
-}
-
-static int64_t
-pragma_int(sqlite3 *db, const char *q)
-{
-	sqlite3_stmt	*s;
-	int64_t		 v = -1;
-
-	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
-/*
- * What the database file is, read inside the caller's transaction:
- * DB_NEW (no objects yet), DB_OURS (marked with ztlog's application_id,
- * this schema version), DB_OLD (marked, an older version: to migrate),
- * DB_LEGACY (ztlog's version 1 schema, made before the marking), or -1
- * with err set for a database ztlog did not make, or made by a newer
- * ztlog.
- */
-enum { DB_NEW, DB_OURS, DB_OLD, DB_LEGACY };
-
-static int
-identify(struct zt_store *st, struct zt_err *err)
-{
-	int64_t		 app = pragma_int(st->db, "PRAGMA application_id");
-	int64_t		 ver = pragma_int(st->db, "PRAGMA user_version");
-	int64_t		 objs = pragma_int(st->db, "SELECT count(*) FROM "
-	    "sqlite_schema");
-	int		 same;
-
-	if (app == -1 || ver == -1 || objs == -1)
-		return dberr(st, err, "open");
-	if (app == ZT_APPLICATION_ID) {
-		if (ver > SCHEMA_VERSION)
-			return zt_err_set(err, "database: made by a newer "
-			    "ztlog (schema %lld; this one reads %d)",
-			    (long long)ver, SCHEMA_VERSION);
-		return ver == SCHEMA_VERSION ? DB_OURS : DB_OLD;
-	}
-	if (app == 0 && objs == 0 && ver == 0)
-		return DB_NEW;
-	if (app == 0 && ver == 1) {
-		if ((same = same_schema(st->db)) == -1)
-			return dberr(st, err, "open");
-		if (same)
-			return DB_LEGACY;
-	}
-	return zt_err_set(err, "not a ztlog database (application_id %#llx, "
-	    "%lld schema object%s): ztlog reads and writes only databases "
-	    "made by ztlog ingest -d", (unsigned long long)app,
-	    (long long)objs, objs == 1 ? "" : "s");
-}
-
-/*
- * Make sure the file holds ztlog's schema, creating and marking it in a
- * new database (ZT_STORE_CREATE), or only checking it (read-only modes).
- * A database of an older schema is migrated in place, in the same
- * transaction, in every mode: a read-only mode cannot read it otherwise
- * (and says so when the file cannot be written).
- */
-static int
-schema_open(struct zt_store *st, struct zt_err *err)
-{
-	int	 kind;
-	char	 mark[96];
-
-	if (st->mode == ZT_STORE_EXISTING) {
-		if (exec(st, "BEGIN", err) == -1)
-			return -1;
-		kind = identify(st, err);
-		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-		if (kind == DB_NEW)
-			return zt_err_set(err, "not a ztlog database (make one "
-			    "with ztlog ingest -d)");
-		if (kind == -1 || kind == DB_OURS)
-			return kind == -1 ? -1 : 0;
-		if (sqlite3_db_readonly(st->db, "main") == 1)
-			return zt_err_set(err, "database: made by an older "
-			    "ztlog, and read-only here: ztlog ingest -d on a "
-			    "writable copy upgrades it");
-	}
-	if (exec(st, "BEGIN IMMEDIATE;", err) == -1)
-		return -1;
-	if ((kind = identify(st, err)) == -1)
-		goto out_rollback;
-	snprintf(mark, sizeof(mark), "PRAGMA application_id=%d; "
-	    "PRAGMA user_version=%d;", ZT_APPLICATION_ID, SCHEMA_VERSION);
-	if ((kind == DB_NEW && exec(st, schema, err) == -1) ||
-	    (kind != DB_OURS && exec(st, migrate_v2, err) == -1) ||
-	    (kind != DB_OURS && exec(st, mark, err) == -1) ||
-	    exec(st, "COMMIT;", err) == -1)
-		goto out_rollback;
-	return 0;
-
-out_rollback:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
 }
 
 int
@@ -514,16 +193,16 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 60000);
-	if (!memory && check_file(st, path, err) == -1)
+	if (!memory && zt_schema_check_file(st->db, path, err) == -1)
 		goto out_path;
 	if (mode == ZT_STORE_EXISTING) {
-		if (schema_open(st, err) == -1 ||
+		if (zt_schema_open(st->db, 1, err) == -1 ||
 		    exec(st, "PRAGMA query_only=1", err) == -1)
 			goto out_path;
 	} else if (exec(st, memory ? "PRAGMA journal_mode=MEMORY;" :
 	    "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;", err) == -1 ||
 	    exec(st, "PRAGMA cache_size=-16000; PRAGMA foreign_keys=OFF;",
-	    err) == -1 || schema_open(st, err) == -1)
+	    err) == -1 || zt_schema_open(st->db, 0, err) == -1)
 		goto out_path;
 	for (i = 0; i < S_COUNT; i++)
 		if (sqlite3_prepare_v3(st->db, sql[i], -1,
@@ -628,13 +307,36 @@ bind_str(sqlite3_stmt *s, int i, struct zt_str v)
 		sqlite3_bind_text(s, i, v.p, (int)v.n, SQLITE_STATIC);
 }
 
+/* The record key of ids (schema.h), from what zt_store_insert binds. */
+static int64_t
+reckey(const struct zt_recids *ids, struct zt_str extra)
+{
+	const int64_t	 v[ZT_RECKEY_INTS] = { ids->pod, ids->ts_us,
+	    ids->kind, ids->src_ip, ids->src_port, ids->src_peer, ids->dst,
+	    ids->hbone, ids->service, ids->dst_peer, ids->bytes_sent,
+	    ids->bytes_recv, ids->duration_ms, ids->wp, ids->error,
+	    ids->partial };
+	const unsigned char has[ZT_RECKEY_INTS] = { ids->pod > 0, 1, 1,
+	    ids->src_ip > 0, ids->src_port >= 0, ids->src_peer > 0,
+	    ids->dst > 0, ids->hbone > 0, ids->service > 0,
+	    ids->dst_peer > 0, ids->has_sent, ids->has_recv, ids->has_dur, 1,
+	    ids->error > 0, 1 };
+
+	return zt_reckey(v, has, extra.p, extra.n);
+}
+
 int
 zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
     struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err)
 {
 	/* Names only: the names table is all there is of them. */
-	return zt_intern_record(&st->in, rec, ids, st->mode == ZT_STORE_NAMES ?
-	    NULL : fresh, err);
+	if (zt_intern_record(&st->in, rec, ids, st->mode == ZT_STORE_NAMES ?
+	    NULL : fresh, err) == -1)
+		return -1;
+	ids->key = 0;
+	if (st->mode == ZT_STORE_CREATE || st->mode == ZT_STORE_MEMORY)
+		ids->key = reckey(ids, rec->extra);
+	return 0;
 }
 
 int
@@ -686,6 +388,21 @@ zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 
 /* ---- sources --------------------------------------------------------- */
 
+static int
+exists_rec(struct zt_store *st)
+{
+	sqlite3_stmt	*s;
+	int		 yes = 1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM rec "
+	    "WHERE k IS NOT NULL)", -1, &s, NULL) != SQLITE_OK)
+		return 1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		yes = sqlite3_column_int(s, 0) != 0;
+	sqlite3_finalize(s);
+	return yes;
+}
+
 int
 zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 {
@@ -713,6 +430,11 @@ zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 	}
 	sqlite3_reset(s);
 	st->src = sqlite3_last_insert_rowid(st->db);
+	st->saved = 0;
+	st->keyed = 0;
+	st->nspare = 0;
+	/* Keys are looked up only when there is something to find. */
+	st->dedup = st->mode == ZT_STORE_CREATE && exists_rec(st);
 	pods_reset(st);
 	return 0;
 }
@@ -737,6 +459,34 @@ bind_opt(sqlite3_stmt *s, int i, int has, int64_t v)
 		sqlite3_bind_null(s, i);
 }
 
+/*
+ * Is a record of key k stored by another source (one that the current
+ * source may yet replace does not count)?  1 yes, 0 no, -1 (err set).
+ */
+static int
+stored(struct zt_store *st, int64_t ts, int64_t k, struct zt_err *err)
+{
+	sqlite3_stmt	*s = st->st[S_SEEN];
+	int64_t		 id;
+	size_t		 i;
+	int		 rc;
+	int		 found = 0;
+
+	sqlite3_bind_int64(s, 1, k);
+	sqlite3_bind_int64(s, 2, st->src);
+	sqlite3_bind_int64(s, 3, ts);
+	while (!found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		for (i = 0; i < st->nspare && st->spare[i] != id; i++)
+			;
+		found = i == st->nspare;
+	}
+	sqlite3_reset(s);
+	if (!found && rc != SQLITE_DONE)
+		return dberr(st, err, "look up record");
+	return found;
+}
+
 int
 zt_store_insert(struct zt_store *st, unsigned long line,
     const struct zt_recids *ids, struct zt_str extra, struct zt_str prefix,
@@ -746,6 +496,14 @@ zt_store_insert(struct zt_store *st, unsigned long line,
 
 	if (st->mode == ZT_STORE_COUNT || st->mode == ZT_STORE_NAMES)
 		return 0;
+	if (st->dedup) {
+		switch (stored(st, ids->ts_us, ids->key, err)) {
+		case 1:
+			return 1;
+		case -1:
+			return -1;
+		}
+	}
 	sqlite3_bind_int64(s, 1, st->src);
 	sqlite3_bind_int64(s, 2, (int64_t)line);
 	bind_id(s, 3, ids->pod);
@@ -768,6 +526,7 @@ zt_store_insert(struct zt_store *st, unsigned long line,
 	bind_str(s, 20, extra);
 	bind_str(s, 21, prefix);
 	sqlite3_bind_int(s, 22, ids->partial);
+	bind_opt(s, 23, st->keyed && ids->key != 0, ids->key);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		return dberr(st, err, "insert record");
@@ -788,7 +547,7 @@ zt_store_record(struct zt_store *st, unsigned long line,
 		return 0;
 	if (zt_store_intern(st, rec, &ids, &fresh, err) == 0 &&
 	    zt_store_fresh(st, fresh.p, fresh.n, err) == 0 &&
-	    zt_store_insert(st, line, &ids, rec->extra, rec->prefix, err) == 0)
+	    zt_store_insert(st, line, &ids, rec->extra, rec->prefix, err) >= 0)
 		rc = 0;
 	zt_buf_free(&fresh);
 	return rc;
@@ -903,20 +662,19 @@ zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
 		memcpy((*out)[n].sha256, h, 65);
 		(*out)[n].name = zt_xstrdup((const char *)
 		    sqlite3_column_text(s, 3));
+		if (st->nspare < ZT_INPUT_MAXPRE)
+			st->spare[st->nspare++] = (*out)[n].id;
 		n++;
 	}
 	sqlite3_finalize(s);
 	return (long)n;
 }
 
-int
-zt_store_replace(struct zt_store *st, int64_t id, const char *by,
-    struct zt_err *err)
+/* Delete source id and everything of it, inside a transaction. */
+static int
+delete_source(struct zt_store *st, int64_t id, struct zt_err *err)
 {
 	static const char *const q[] = {
-		"INSERT INTO skipped(name, reason, sha256) SELECT name, "
-		    "'replaced by ' || ?2 || ', which starts with it', sha256 "
-		    "FROM sources WHERE id = ?1",
 		"DELETE FROM rec WHERE source_id = ?1",
 		"DELETE FROM rejects WHERE source_id = ?1",
 		"DELETE FROM pods WHERE source_id = ?1",
@@ -927,17 +685,36 @@ zt_store_replace(struct zt_store *st, int64_t id, const char *by,
 
 	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
 		if (sqlite3_prepare_v2(st->db, q[i], -1, &s, NULL) != SQLITE_OK)
-			return dberr(st, err, "replace source");
+			return dberr(st, err, "delete source");
 		sqlite3_bind_int64(s, 1, id);
-		if (i == 0)
-			sqlite3_bind_text(s, 2, by, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			sqlite3_finalize(s);
-			return dberr(st, err, "replace source");
+			return dberr(st, err, "delete source");
 		}
 		sqlite3_finalize(s);
 	}
 	return 0;
+}
+
+int
+zt_store_replace(struct zt_store *st, int64_t id, const char *by,
+    struct zt_err *err)
+{
+	sqlite3_stmt	*s;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO skipped(name, reason, "
+	    "sha256) SELECT name, 'replaced by ' || ?2 || ', which starts "
+	    "with it', sha256 FROM sources WHERE id = ?1", -1, &s,
+	    NULL) != SQLITE_OK)
+		return dberr(st, err, "replace source");
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, by, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return dberr(st, err, "replace source");
+	}
+	sqlite3_finalize(s);
+	return delete_source(st, id, err);
 }
 
 uint64_t
@@ -1048,35 +825,33 @@ zt_store_skip(struct zt_store *st, const char *name, const char *reason,
 	return exec(st, "COMMIT", err);
 }
 
-int
-zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
-    char **dup_name, struct zt_err *err)
+/*
+ * The sources row of the current source from ss, and its pods rows.  At
+ * a checkpoint (final 0) the content hash is not known yet and the
+ * error column says the source was not read to its end, which stays
+ * true if ztlog never gets to say otherwise (killed).
+ */
+static int
+set_source(struct zt_store *st, const struct zt_source_stats *ss, int final,
+    struct zt_err *err)
 {
-	sqlite3_stmt	*s;
+	sqlite3_stmt	*s = st->st[S_SRC_SET];
 	char		 fmt[32];
 	char		 first[28];
 	char		 last[28];
+	char		 cut[160];
 
-	*dup_name = NULL;
-	if (ss->bytes > 0) {
-		s = st->st[S_SRC_DUP];
-		sqlite3_bind_text(s, 1, ss->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, st->src);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			*dup_name = zt_xstrdup((const char *)
-			    sqlite3_column_text(s, 1));
-		sqlite3_reset(s);
-		if (*dup_name != NULL) {
-			zt_store_abort(st);
-			return 1;
-		}
-	}
 	snprintf(fmt, sizeof(fmt), "%s %s", ss->gzip ? "gzip" : "plain",
 	    ss->text && ss->json ? "text+json" : ss->text ? "text" :
 	    ss->json ? "json" : "-");
-	s = st->st[S_SRC_SET];
+	snprintf(cut, sizeof(cut), "unfinished: stored up to line %llu, then "
+	    "ztlog stopped before the end of this source (killed?)",
+	    (unsigned long long)(ss->lines + ss->joined));
 	sqlite3_bind_int64(s, 1, st->src);
-	sqlite3_bind_text(s, 2, ss->sha256, -1, SQLITE_STATIC);
+	if (final)
+		sqlite3_bind_text(s, 2, ss->sha256, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 2);
 	sqlite3_bind_text(s, 3, fmt, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, (int64_t)ss->bytes);
 	sqlite3_bind_int64(s, 5, (int64_t)ss->lines);
@@ -1093,14 +868,105 @@ zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
 		sqlite3_bind_null(s, 10);
 	}
 	bind_info(s, ss);
+	if (!final)
+		sqlite3_bind_text(s, 20, cut, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 21, (int64_t)ss->dups);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
-		dberr(st, err, "update source");
-		zt_store_abort(st);
-		return -1;
+		return dberr(st, err, "update source");
 	}
 	sqlite3_reset(s);
-	if (write_pods(st, err) == -1 || exec(st, "COMMIT", err) == -1) {
+	if (st->saved) {
+		s = st->st[S_POD_DEL];
+		sqlite3_bind_int64(s, 1, st->src);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_reset(s);
+			return dberr(st, err, "update pods");
+		}
+		sqlite3_reset(s);
+	}
+	return write_pods(st, err);
+}
+
+int
+zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
+    struct zt_err *err)
+{
+	if (st->src == 0 || st->mode != ZT_STORE_CREATE)
+		return 0;
+	if (set_source(st, ss, 0, err) == -1 || exec(st, "COMMIT", err) == -1)
+		return -1;
+	st->saved = 1;
+	st->saved_lines = ss->lines + ss->joined;
+	if (exec(st, "BEGIN IMMEDIATE", err) == -1) {
+		/* Not in a transaction: nothing to roll back. */
+		st->src = 0;
+		st->stale = 1;
+		pods_reset(st);
+		return -1;
+	}
+	zt_intern_begin(&st->in);
+	return 0;
+}
+
+void
+zt_store_stream(struct zt_store *st)
+{
+	st->keyed = st->mode == ZT_STORE_CREATE;
+}
+
+int
+zt_store_durable(const struct zt_store *st)
+{
+	return st->mode == ZT_STORE_CREATE;
+}
+
+int
+zt_store_saved(const struct zt_store *st, uint64_t *lines)
+{
+	*lines = st->saved ? st->saved_lines : 0;
+	return st->saved;
+}
+
+/* The current source, committed at a checkpoint, found a duplicate. */
+static void
+drop_saved(struct zt_store *st, int64_t id)
+{
+	struct zt_err	 err;
+
+	if (exec(st, "BEGIN IMMEDIATE", &err) == -1)
+		return;
+	if (delete_source(st, id, &err) == -1)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	else
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+}
+
+int
+zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
+    char **dup_name, struct zt_err *err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = st->src;
+
+	*dup_name = NULL;
+	if (ss->bytes > 0) {
+		s = st->st[S_SRC_DUP];
+		sqlite3_bind_text(s, 1, ss->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, st->src);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*dup_name = zt_xstrdup((const char *)
+			    sqlite3_column_text(s, 1));
+		sqlite3_reset(s);
+		if (*dup_name != NULL) {
+			zt_store_abort(st);
+			if (st->saved)
+				drop_saved(st, id);
+			return 1;
+		}
+	}
+	if (set_source(st, ss, 1, err) == -1 ||
+	    exec(st, "COMMIT", err) == -1) {
 		zt_store_abort(st);
 		return -1;
 	}

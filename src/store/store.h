@@ -10,8 +10,11 @@
  * direction) in "kind".  That keeps a record near 50 bytes on disk and
  * makes an insert a handful of integer binds.
  *
- * Every source is one transaction: zt_store_begin() .. zt_store_end().
- * A source whose content hash is already stored is rolled back there.
+ * Every source is a transaction: zt_store_begin() .. zt_store_end(), and
+ * a database file's also commits at each zt_store_checkpoint() between
+ * (a stream's records are kept as it is read).  A source whose content
+ * hash is already stored is rolled back (and its checkpoints deleted)
+ * there; a record already stored by a stream is not stored again.
  */
 #ifndef ZT_STORE_H
 #define ZT_STORE_H
@@ -46,7 +49,9 @@ struct zt_source_stats {
 	uint64_t	 bytes;		/* decompressed bytes */
 	uint64_t	 lines;
 	uint64_t	 read;		/* lines the reader read */
-	uint64_t	 records;
+	uint64_t	 records;	/* stored */
+	uint64_t	 dups;		/* records skipped: already stored
+					   by another source (their key) */
 	uint64_t	 other;
 	uint64_t	 malformed;
 	uint64_t	 joined;	/* first parts of split lines */
@@ -112,6 +117,12 @@ int	zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
 	    struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err);
 int	zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 	    struct zt_err *err);
+/*
+ * Returns 0 (stored), 1 when a database file holds a record of the same
+ * key (ids->key, schema.h) from another source (a stream), so that it
+ * was not stored: a duplicate; -1 with err set on a database error.
+ * Records repeated within one source are all stored.
+ */
 int	zt_store_insert(struct zt_store *st, unsigned long line,
 	    const struct zt_recids *ids, struct zt_str extra,
 	    struct zt_str prefix, struct zt_err *err);
@@ -177,7 +188,32 @@ int	zt_store_skip(struct zt_store *st, const char *name,
  */
 int	zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
 	    char **dup_name, struct zt_err *err);
-/* Abandon the current source (roll back).  Never fails. */
+/*
+ * Commit what the current source has stored so far (a database file
+ * only; a no-op otherwise) and go on in a new transaction: its sources
+ * row says it is unfinished until zt_store_end, which makes a kill
+ * after this lose only what came since.  0, or -1 with err set (the
+ * source is then over: zt_store_abort keeps what was committed).
+ */
+int	zt_store_checkpoint(struct zt_store *st,
+	    const struct zt_source_stats *ss, struct zt_err *err);
+/*
+ * The current source is a stream: its records are stored with their keys
+ * (schema.h), so that the records of a later source with the same keys
+ * are not stored again (a database file only).
+ */
+void	zt_store_stream(struct zt_store *st);
+/* 1 if zt_store_checkpoint commits (a database file being written). */
+int	zt_store_durable(const struct zt_store *st);
+/*
+ * 1 if the current (or the source just abandoned) has a checkpoint
+ * committed, and the lines it had then in *lines.
+ */
+int	zt_store_saved(const struct zt_store *st, uint64_t *lines);
+/*
+ * Abandon the current source (roll back to its last checkpoint).  Never
+ * fails.
+ */
 void	zt_store_abort(struct zt_store *st);
 
 #endif
