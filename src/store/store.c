@@ -659,7 +659,7 @@ zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
 			continue;
 		(*out)[n].id = sqlite3_column_int64(s, 0);
 		(*out)[n].bytes = (uint64_t)sqlite3_column_int64(s, 1);
-		memcpy((*out)[n].sha256, h, 65);
+		memcpy((*out)[n].sha256, h, strlen(h) + 1);
 		(*out)[n].name = zt_xstrdup((const char *)
 		    sqlite3_column_text(s, 3));
 		if (st->nspare < ZT_INPUT_MAXPRE)
