@@ -37,18 +37,6 @@ zt_ingest_init(struct zt_ingest *ig, struct zt_store *st, size_t maxline)
 	ig->warn_left = WARN_MAX;
 }
 
-void
-zt_ingest_malformed(struct zt_ingest *ig, const char *name,
-    unsigned long line, const char *why)
-{
-	if (ig->warn_left > 0) {
-		ig->warn_left--;
-		zt_diag_warn(name, line, "malformed access line: %s", why);
-	} else
-		ig->unwarned++;
-}
-
-
 static void
 tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
 {

@@ -22,6 +22,17 @@
 #include "util/sig.h"
 #include "util/xalloc.h"
 
+static void
+malformed(struct zt_ingest *ig, const char *name, unsigned long line,
+    const char *why)
+{
+	if (ig->warn_left > 0) {
+		ig->warn_left--;
+		zt_diag_warn(name, line, "malformed access line: %s", why);
+	} else
+		ig->unwarned++;
+}
+
 /*
  * Two threads per source.  The reader thread runs input -> lines -> record
  * (inflate, SHA-256, classification) and packs each line's result into a
@@ -338,7 +349,7 @@ source_size(const char *name)
 
 /* Give ig's tick the source so far, if its time has come; set the next. */
 static void
-tick(struct zt_ingest *ig, struct pipe *pp, const char *name,
+live_tick(struct zt_ingest *ig, struct pipe *pp, const char *name,
     const struct zt_source_stats *ss, struct timespec *next, int force)
 {
 	struct zt_ingest_live	 lv;
@@ -445,7 +456,7 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 		why = unpack(&b->arena, it->why);
 		/* The reason is short text made by the parser: NUL-terminate. */
 		snprintf(reason, sizeof(reason), "%.*s", (int)why.n, why.p);
-		zt_ingest_malformed(ig, name, it->lineno, reason);
+		malformed(ig, name, it->lineno, reason);
 		return zt_store_reject(ig->st, it->lineno, reason,
 		    unpack(&b->arena, it->raw), err);
 	}
@@ -551,14 +562,14 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 		goto out;
 	}
 	if (ig->tick != NULL)
-		tick(ig, &pp, info->name, ss, &next, 1);
+		live_tick(ig, &pp, info->name, ss, &next, 1);
 	if (saving)
 		later(&cnext, NULL);
 	for (;;) {
 		b = store_take(&pp, earliest(ig->tick != NULL ? &next : NULL,
 		    saving ? &cnext : NULL), &late);
 		if (ig->tick != NULL && rc == 0)
-			tick(ig, &pp, info->name, ss, &next, 0);
+			live_tick(ig, &pp, info->name, ss, &next, 0);
 		if (b != NULL) {
 			if (rc == 0 && zt_store_fresh(ig->st, b->fresh.p,
 			    b->fresh.n, err) == -1)

@@ -20,8 +20,5 @@ struct zt_source;
 int	zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	    const struct zt_source *src, struct zt_source_stats *ss,
 	    struct zt_err *ierr, struct zt_err *err);
-/* Warn about a malformed access line, up to the warning cap. */
-void	zt_ingest_malformed(struct zt_ingest *ig, const char *name,
-	    unsigned long line, const char *why);
 
 #endif

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -19,7 +18,7 @@
 static struct zt_ingest	 loaded;
 static int		 did_load;
 /* --inventory and the bug-report config dumps; see zt_cli_inventory(). */
-static struct zt_inv	*inventory;
+static struct zt_inv	*run_inv;
 
 struct zt_inv *
 zt_cli_inventory(const struct zt_cli_opts *o)
@@ -27,23 +26,23 @@ zt_cli_inventory(const struct zt_cli_opts *o)
 	struct zt_err	 err;
 	size_t		 i;
 
-	if (inventory != NULL)
-		return inventory;
-	inventory = zt_inv_new();
+	if (run_inv != NULL)
+		return run_inv;
+	run_inv = zt_inv_new();
 	for (i = 0; i < o->ninventory; i++)
-		if (zt_inv_load_path(inventory, o->inventory[i], &err) == -1) {
+		if (zt_inv_load_path(run_inv, o->inventory[i], &err) == -1) {
 			if (err.file == NULL)
 				err.file = o->inventory[i];
 			zt_diag_err(&err);
 		}
-	return inventory;
+	return run_inv;
 }
 
 void
 zt_cli_inventory_free(void)
 {
-	zt_inv_free(inventory);
-	inventory = NULL;
+	zt_inv_free(run_inv);
+	run_inv = NULL;
 }
 
 void
@@ -182,39 +181,6 @@ bad:
 	zt_diag_err(&err);
 	zt_rules_free(rs);
 	return -1;
-}
-
-int
-zt_cli_use_color(FILE *f, const struct zt_cli_opts *o)
-{
-	const char	*nc = getenv("NO_COLOR");
-	const char	*term = getenv("TERM");
-
-	if (o->color != 0)
-		return o->color == 1;
-	if (nc != NULL && nc[0] != '\0')
-		return 0;
-	if (term != NULL && strcmp(term, "dumb") == 0)
-		return 0;
-	return isatty(fileno(f));
-}
-
-size_t
-zt_cli_width(FILE *f)
-{
-	const char	*c = getenv("COLUMNS");
-	struct winsize	 ws;
-	int64_t		 v;
-
-	if (f != stdout && f != stderr)
-		return 0;	/* a report file: lines as they are */
-	if (c != NULL && zt_parse_u63(c, strlen(c), &v) == 0 && v >= 20 &&
-	    v <= 10000)
-		return (size_t)v;
-	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col >= 20)
-		return ws.ws_col;
-	return 0;
 }
 
 static int
@@ -377,12 +343,3 @@ zt_cli_release(struct zt_checkrun *run, sqlite3 *rd, struct zt_store *st,
 	zt_rules_free(rs);
 }
 
-double
-zt_cli_elapsed(const struct zt_cli_opts *o)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - o->mono.tv_sec) +
-	    (double)(now.tv_nsec - o->mono.tv_nsec) / 1e9;
-}

@@ -9,6 +9,7 @@
 
 #include "parse/rec_time.h"
 #include "report/report.h"
+#include "report/rpriv.h"
 #include "util/escape.h"
 #include "util/wrap.h"
 #include "util/xalloc.h"
@@ -74,15 +75,15 @@ tally(const struct zt_checkrun *run, size_t n[6])
 		n[run->res[i].status]++;
 }
 
-static void
-esc(FILE *f, const char *s)
+void
+zt_rp_esc(FILE *f, const char *s)
 {
 	zt_escape_fput(f, ZT_ESC_TEXT, s, strlen(s));
 }
 
 /* "pass", "fail" or "error", for exit status 0, 1, 2. */
-static const char *
-result_name(int status)
+const char *
+zt_rp_result_name(int status)
 {
 	return status == ZT_EXIT_OK ? "pass" : status == ZT_EXIT_FAIL ?
 	    "fail" : "error";
@@ -121,11 +122,11 @@ zt_report_errors_text(FILE *f, const struct zt_report_errs *e)
 	for (i = 0; i < e->n; i++) {
 		fputs("error: ", f);
 		if ((w = where(&e->v[i])) != NULL) {
-			esc(f, w);
+			zt_rp_esc(f, w);
 			fputs(": ", f);
 			free(w);
 		}
-		esc(f, e->v[i].msg);
+		zt_rp_esc(f, e->v[i].msg);
 		putc('\n', f);
 	}
 	if (e->all > e->n)
@@ -205,7 +206,7 @@ write_text(FILE *f, const struct zt_report *r)
 		res = &run->res[i];
 		text_status(f, res->status, r->color);
 		fprintf(f, "  %-*s  ", (int)w, res->rule->id);
-		esc(f, res->summary);
+		zt_rp_esc(f, res->summary);
 		putc('\n', f);
 	}
 	for (i = 0; i < run->nres; i++) {
@@ -217,22 +218,22 @@ write_text(FILE *f, const struct zt_report *r)
 		fprintf(f, "\n");
 		text_status(f, res->status, r->color);
 		fprintf(f, "  %s: ", res->rule->id);
-		esc(f, res->rule->description);
+		zt_rp_esc(f, res->rule->description);
 		putc('\n', f);
 		if (res->hint != NULL) {
 			fputs("  next: ", f);
-			esc(f, res->hint);
+			zt_rp_esc(f, res->hint);
 			putc('\n', f);
 		}
 		for (k = 0; k < res->nex; k++) {
 			fputs("  ", f);
 			if (res->ex[k].source != NULL) {
-				esc(f, res->ex[k].source);
+				zt_rp_esc(f, res->ex[k].source);
 				if (res->ex[k].line > 0)
 					fprintf(f, ":%" PRId64, res->ex[k].line);
 				fputs(": ", f);
 			}
-			esc(f, res->ex[k].text);
+			zt_rp_esc(f, res->ex[k].text);
 			putc('\n', f);
 		}
 		if (res->more > 0)
@@ -245,7 +246,7 @@ write_text(FILE *f, const struct zt_report *r)
 			fputs("\033[33mwarning\033[0m: ", f);
 		else
 			fputs("warning: ", f);
-		esc(f, run->warnings[i]);
+		zt_rp_esc(f, run->warnings[i]);
 		putc('\n', f);
 	}
 	if (r->errs.all > 0) {
@@ -285,8 +286,8 @@ write_text(FILE *f, const struct zt_report *r)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static void
-jstr(FILE *f, const char *s)
+void
+zt_rp_jstr(FILE *f, const char *s)
 {
 	struct zt_buf	 b = { NULL, 0, 0 };
 
@@ -300,17 +301,17 @@ jstr(FILE *f, const char *s)
 }
 
 /* A pairing result's clock offsets, a JSON array (ztlog-rules(5)). */
-static void
-jclocks(FILE *f, const struct zt_result *res)
+void
+zt_rp_jclocks(FILE *f, const struct zt_result *res)
 {
 	size_t	 k;
 
 	putc('[', f);
 	for (k = 0; res != NULL && k < res->nclk; k++) {
 		fputs(k ? ",{\"outbound\":" : "{\"outbound\":", f);
-		jstr(f, res->clk[k].out);
+		zt_rp_jstr(f, res->clk[k].out);
 		fputs(",\"inbound\":", f);
-		jstr(f, res->clk[k].in);
+		zt_rp_jstr(f, res->clk[k].in);
 		fprintf(f, ",\"offset_ms\":%.3f,\"connections\":%" PRId64 "}",
 		    (double)res->clk[k].off_us / 1000.0, res->clk[k].n);
 	}
@@ -318,8 +319,8 @@ jclocks(FILE *f, const struct zt_result *res)
 }
 
 /* The result that made `ztlog pairs`' pairing, or NULL. */
-static const struct zt_result *
-pairs_result(const struct zt_checkrun *run)
+const struct zt_result *
+zt_rp_pairs_result(const struct zt_checkrun *run)
 {
 	size_t	 i;
 
@@ -347,7 +348,7 @@ zt_report_json_head(FILE *f, const char *result, int status,
 	    "\n\"errors\":[", ZTLOG_VERSION, result, status);
 	for (i = 0; i < e->n; i++) {
 		fputs(i ? ",{\"file\":" : "{\"file\":", f);
-		jstr(f, e->v[i].file);
+		zt_rp_jstr(f, e->v[i].file);
 		if (e->v[i].line > 0)
 			fprintf(f, ",\"line\":%lu", e->v[i].line);
 		else
@@ -357,7 +358,7 @@ zt_report_json_head(FILE *f, const char *result, int status,
 		else
 			fputs(",\"column\":null", f);
 		fputs(",\"message\":", f);
-		jstr(f, e->v[i].msg);
+		zt_rp_jstr(f, e->v[i].msg);
 		putc('}', f);
 	}
 	fprintf(f, "],\"more_errors\":%zu", e->all - e->n);
@@ -397,7 +398,7 @@ write_json(FILE *f, const struct zt_report *r)
 	char			 wfrom[28];
 	char			 wto[28];
 
-	zt_report_json_head(f, result_name(r->status), r->status, &r->errs);
+	zt_report_json_head(f, zt_rp_result_name(r->status), r->status, &r->errs);
 	json_live(f, r->live);
 	if (run == NULL) {
 		fputs(",\n\"input\":null,\n\"warnings\":[],\n\"rules\":[]}\n", f);
@@ -422,7 +423,7 @@ write_json(FILE *f, const struct zt_report *r)
 	for (i = 0; i < run->nwarn; i++) {
 		if (i > 0)
 			putc(',', f);
-		jstr(f, run->warnings[i]);
+		zt_rp_jstr(f, run->warnings[i]);
 	}
 	fputs("],\n\"rules\":[", f);
 	for (i = 0; i < run->nres; i++) {
@@ -432,15 +433,15 @@ write_json(FILE *f, const struct zt_report *r)
 			low[k] = (char)(zt_status_names[res->status][k] + 32);
 		low[k] = '\0';
 		fputs(i ? ",\n{\"id\":" : "\n{\"id\":", f);
-		jstr(f, res->rule->id);
+		zt_rp_jstr(f, res->rule->id);
 		fputs(",\"description\":", f);
-		jstr(f, res->rule->description);
+		zt_rp_jstr(f, res->rule->description);
 		fprintf(f, ",\"severity\":\"%s\",\"type\":\"%s\",\"status\":"
 		    "\"%s\",\"summary\":", zt_sev_names[res->rule->sev],
 		    zt_check_type_name(res->rule), low);
-		jstr(f, res->summary);
+		zt_rp_jstr(f, res->summary);
 		fputs(",\"hint\":", f);
-		jstr(f, res->hint);
+		zt_rp_jstr(f, res->hint);
 		fputs(",\"counts\":{", f);
 		for (c = 0; c < res->ncounts; c++)
 			fprintf(f, "%s\"%s\":%" PRId64, c ? "," : "",
@@ -448,19 +449,19 @@ write_json(FILE *f, const struct zt_report *r)
 		fputs("},\"examples\":[", f);
 		for (k = 0; k < res->nex; k++) {
 			fputs(k ? ",{\"source\":" : "{\"source\":", f);
-			jstr(f, res->ex[k].source);
+			zt_rp_jstr(f, res->ex[k].source);
 			if (res->ex[k].line > 0)
 				fprintf(f, ",\"line\":%" PRId64, res->ex[k].line);
 			else
 				fputs(",\"line\":null", f);
 			fputs(",\"text\":", f);
-			jstr(f, res->ex[k].text);
+			zt_rp_jstr(f, res->ex[k].text);
 			putc('}', f);
 		}
 		fprintf(f, "],\"more_examples\":%" PRId64, res->more);
 		if (res->nclk > 0) {
 			fputs(",\"clock_offsets\":", f);
-			jclocks(f, res);
+			zt_rp_jclocks(f, res);
 		}
 		putc('}', f);
 	}
@@ -634,7 +635,7 @@ write_junit(FILE *f, const struct zt_report *r)
 	    "value=\"%s\"/>\n<property name=\"result\" value=\"%s\"/>\n"
 	    "<property name=\"exit_status\" value=\"%d\"/>\n<property "
 	    "name=\"fail_on\" value=\"%s\"/>\n", ZTLOG_VERSION,
-	    result_name(r->status), r->status, r->fail_on_warning ?
+	    zt_rp_result_name(r->status), r->status, r->fail_on_warning ?
 	    "warning" : "error");
 	if (r->live != NULL && r->live->interrupted)
 		fputs("<property name=\"interrupted\" value=\"true\"/>\n", f);
@@ -678,331 +679,4 @@ zt_report_write(FILE *f, const struct zt_report *r, const char *name)
 	const struct zt_report_fmt	*fmt = zt_report_fmt_find(name);
 
 	(fmt != NULL ? fmt->write : write_text)(f, r);
-}
-
-/* ---- lb and pairs ----------------------------------------------------------- */
-
-void
-zt_report_lb(FILE *f, const struct zt_result *bal, int color, size_t width)
-{
-	const struct zt_lbsvc	*sv;
-	struct zt_buf		 b = { NULL, 0, 0 };
-	size_t			 i;
-	size_t			 k;
-	size_t			 w;
-	size_t			 ew;
-	size_t			 bw;
-	int64_t			 mx;
-	int			 bar;
-
-	for (i = 0; i < bal->nsvc; i++) {
-		sv = &bal->svc[i];
-		if (i > 0)
-			putc('\n', f);
-		esc(f, sv->service);
-		fprintf(f, ": %" PRId64 " connection%s, %zu endpoint%s", sv->total,
-		    sv->total == 1 ? "" : "s", sv->nep, sv->nep == 1 ? "" : "s");
-		if (sv->skip != NULL) {
-			fputs(", not judged: ", f);
-			esc(f, sv->skip);
-		} else {
-			fprintf(f, ", chi2=%.2f df=%zu p=%.3g", sv->chi2,
-			    sv->nep - 1, sv->p);
-			if (sv->fail)
-				fputs(color ? ", \033[31mUNBALANCED\033[0m" :
-				    ", UNBALANCED", f);
-			else
-				fputs(", balanced", f);
-		}
-		putc('\n', f);
-		w = 0;
-		mx = 0;
-		for (k = 0; k < sv->nep; k++) {
-			ew = zt_escape_width(sv->ep[k].name,
-			    strlen(sv->ep[k].name));
-			if (ew > w)
-				w = ew;
-			if (sv->ep[k].n > mx)
-				mx = sv->ep[k].n;
-		}
-		/* "  name  bar  count  share": 20 columns besides the two. */
-		bw = 40;
-		if (width > 0 && w + bw + 20 > width)
-			bw = width > w + 30 ? width - w - 20 : 10;
-		if (width > 0 && w + bw + 20 > width)
-			w = width > 38 ? width - 30 : 8;
-		for (k = 0; k < sv->nep; k++) {
-			b.n = 0;
-			zt_escape(&b, ZT_ESC_TEXT, sv->ep[k].name,
-			    strlen(sv->ep[k].name));
-			fputs("  ", f);
-			zt_wrap_cell(f, b.p, b.n, w, 1);
-			fputs("  ", f);
-			bar = mx > 0 ? (int)((sv->ep[k].n * (int64_t)bw + mx - 1) /
-			    mx) : 0;
-			fprintf(f, "%-*.*s  %6" PRId64 "  %5.1f%%\n", (int)bw, bar,
-			    "########################################"
-			    "########################################"
-			    "########################################", sv->ep[k].n,
-			    100.0 * (double)sv->ep[k].n /
-			    (double)(sv->total ? sv->total : 1));
-		}
-	}
-	zt_buf_free(&b);
-	if (bal->nsvc == 0)
-		fputs("no outbound connections to a service\n", f);
-}
-
-/* A JSON number, or null for what JSON cannot hold (inf, nan). */
-static void
-jnum(FILE *f, double v)
-{
-	if (isfinite(v))
-		fprintf(f, "%.6g", v);
-	else
-		fputs("null", f);
-}
-
-void
-zt_report_lb_json(FILE *f, const struct zt_result *bal, int status,
-    const struct zt_report_errs *e)
-{
-	const struct zt_lbsvc	*sv;
-	size_t			 i;
-	size_t			 k;
-
-	zt_report_json_head(f, result_name(status), status, e);
-	fputs(",\n\"services\":[", f);
-	for (i = 0; bal != NULL && i < bal->nsvc; i++) {
-		sv = &bal->svc[i];
-		fputs(i ? ",\n{\"service\":" : "\n{\"service\":", f);
-		jstr(f, sv->service);
-		fprintf(f, ",\"connections\":%" PRId64 ",\"judged\":%s,"
-		    "\"not_judged\":", sv->total, sv->skip == NULL ? "true" :
-		    "false");
-		jstr(f, sv->skip);
-		if (sv->skip == NULL) {
-			fputs(",\"chi2\":", f);
-			jnum(f, sv->chi2);
-			fprintf(f, ",\"df\":%zu,\"p\":", sv->nep - 1);
-			jnum(f, sv->p);
-			fprintf(f, ",\"balanced\":%s", sv->fail ? "false" :
-			    "true");
-		} else
-			fputs(",\"chi2\":null,\"df\":null,\"p\":null,"
-			    "\"balanced\":null", f);
-		fputs(",\"endpoints\":[", f);
-		for (k = 0; k < sv->nep; k++) {
-			fputs(k ? ",{\"name\":" : "{\"name\":", f);
-			jstr(f, sv->ep[k].name);
-			fprintf(f, ",\"connections\":%" PRId64 ",\"share\":",
-			    sv->ep[k].n);
-			jnum(f, (double)sv->ep[k].n / (double)(sv->total ?
-			    sv->total : 1));
-			putc('}', f);
-		}
-		fputs("]}", f);
-	}
-	fputs(bal != NULL && bal->nsvc > 0 ? "\n]}\n" : "]}\n", f);
-}
-
-static int
-pair_cmp(const void *x, const void *y)
-{
-	const struct zt_pairrow	*a = x;
-	const struct zt_pairrow	*b = y;
-	int64_t			 ka = a->out_id ? a->out_id : a->in_id;
-	int64_t			 kb = b->out_id ? b->out_id : b->in_id;
-
-	return ka < kb ? -1 : ka > kb;
-}
-
-/* One record of the pairing as a JSON object {"source", "line"}. */
-static void
-jside(FILE *f, const char *src, int64_t line)
-{
-	fputs("{\"source\":", f);
-	jstr(f, src);
-	fprintf(f, ",\"line\":%" PRId64 "}", line);
-}
-
-/*
- * Walk the pairing in input order, writing each connection as a text line
- * or (json) a JSON object.  Returns how many were written.
- */
-static size_t
-pairs_walk(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
-    int unmatched_only, int json)
-{
-	struct zt_pairrow	*v;
-	size_t			 i;
-	size_t			 nw = 0;
-	char			*src = NULL;
-	char			*src2 = NULL;
-	char			*text = NULL;
-	char			*text2 = NULL;
-	int64_t			 line = 0;
-	int64_t			 line2 = 0;
-	struct zt_describer	*d;
-	struct zt_err		 err;
-
-	if ((d = zt_check_describer(db, &err)) == NULL) {
-		zt_diag_err(&err);
-		return 0;
-	}
-	v = zt_xcalloc(run->npairs ? run->npairs : 1, sizeof(*v));
-	if (run->npairs > 0) {
-		memcpy(v, run->pairs, run->npairs * sizeof(*v));
-		qsort(v, run->npairs, sizeof(*v), pair_cmp);
-	}
-	for (i = 0; i < run->npairs; i++) {
-		if (v[i].out_id && v[i].in_id) {
-			if (unmatched_only || zt_check_describe(d,
-			    v[i].out_id, &src, &line, &text) != 0 ||
-			    zt_check_describe(d, v[i].in_id, &src2, &line2,
-			    &text2) != 0)
-				;
-			else if (json) {
-				fputs(nw++ ? ",\n{\"status\":\"paired\","
-				    "\"outbound\":" : "\n{\"status\":\"paired\","
-				    "\"outbound\":", f);
-				jside(f, src, line);
-				fputs(",\"inbound\":", f);
-				jside(f, src2, line2);
-				fputs(",\"dt_ms\":", f);
-				jnum(f, (double)v[i].dt_us / 1000.0);
-				fputs(",\"record\":", f);
-				jstr(f, text);
-				putc('}', f);
-			} else {
-				nw++;
-				fputs("paired    ", f);
-				esc(f, src);
-				fprintf(f, ":%" PRId64 " <-> ", line);
-				esc(f, src2);
-				fprintf(f, ":%" PRId64 "  %+.3fms  ", line2,
-				    (double)v[i].dt_us / 1000.0);
-				esc(f, text);
-				putc('\n', f);
-			}
-		} else if (zt_check_describe(d, v[i].out_id ? v[i].out_id :
-		    v[i].in_id, &src, &line, &text) != 0)
-			;
-		else if (json) {
-			fprintf(f, "%s{\"status\":\"%s\",\"outbound\":",
-			    nw++ ? ",\n" : "\n", v[i].verifiable ? "unpaired" :
-			    "unknown");
-			if (v[i].out_id)
-				jside(f, src, line);
-			else
-				fputs("null", f);
-			fputs(",\"inbound\":", f);
-			if (v[i].in_id)
-				jside(f, src, line);
-			else
-				fputs("null", f);
-			fputs(",\"dt_ms\":null,\"record\":", f);
-			jstr(f, text);
-			putc('}', f);
-		} else {
-			nw++;
-			fprintf(f, "%s  ", v[i].verifiable ? "UNPAIRED" :
-			    "unknown ");
-			esc(f, src);
-			fprintf(f, ":%" PRId64 "  %s  ", line, v[i].out_id ?
-			    "no inbound twin" : "no outbound twin");
-			if (!v[i].verifiable)
-				fputs("(other ztunnel not in the input)  ", f);
-			esc(f, text);
-			putc('\n', f);
-		}
-		free(src);
-		free(src2);
-		free(text);
-		free(text2);
-		src = src2 = text = text2 = NULL;
-	}
-	free(v);
-	zt_check_describer_free(d);
-	return nw;
-}
-
-int
-zt_report_pairs(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
-    int unmatched_only)
-{
-	const struct zt_result	*res = pairs_result(run);
-	size_t			 k;
-
-	/* Clock offsets of over 100 ms, before the connections. */
-	for (k = 0; res != NULL && k < res->nclk; k++) {
-		if (llabs(res->clk[k].off_us) <= 100000)
-			continue;
-		fputs("clock     ", f);
-		esc(f, res->clk[k].out);
-		fputs(" -> ", f);
-		esc(f, res->clk[k].in);
-		fprintf(f, "  %+.3fms  offset, from %" PRId64 " unambiguous "
-		    "connections\n", (double)res->clk[k].off_us / 1000.0,
-		    res->clk[k].n);
-	}
-	pairs_walk(f, db, run, unmatched_only, 0);
-	return 0;
-}
-
-void
-zt_report_pairs_json(FILE *f, sqlite3 *db, const struct zt_checkrun *run,
-    int unmatched_only, int status, const struct zt_report_errs *e)
-{
-	size_t	 n = 0;
-
-	zt_report_json_head(f, result_name(status), status, e);
-	fputs(",\n\"pairs\":[", f);
-	if (run != NULL)
-		n = pairs_walk(f, db, run, unmatched_only, 1);
-	fputs(n > 0 ? "\n],\n\"clock_offsets\":" : "],\n\"clock_offsets\":", f);
-	jclocks(f, pairs_result(run));
-	fputs("}\n", f);
-}
-
-/* ---- rules --------------------------------------------------------------- */
-
-static void
-jrule(FILE *f, const struct zt_rule *r, int text)
-{
-	fputs("{\"id\":", f);
-	jstr(f, r->id);
-	fprintf(f, ",\"type\":\"%s\",\"severity\":\"%s\",\"description\":",
-	    zt_check_type_name(r), zt_sev_names[r->sev]);
-	jstr(f, r->description);
-	fputs(",\"file\":", f);
-	jstr(f, r->file);
-	fprintf(f, ",\"line\":%lu", r->line);
-	if (text) {
-		fputs(",\"text\":", f);
-		jstr(f, r->text);
-	}
-	putc('}', f);
-}
-
-void
-zt_report_rules_json(FILE *f, const struct zt_ruleset *rs,
-    const struct zt_rule *one, int status, const struct zt_report_errs *e)
-{
-	size_t	 i;
-
-	zt_report_json_head(f, status == ZT_EXIT_OK ? "ok" : "error", status,
-	    e);
-	if (one != NULL) {
-		fputs(",\n\"rule\":", f);
-		jrule(f, one, 1);
-		fputs("}\n", f);
-		return;
-	}
-	fputs(",\n\"rules\":[", f);
-	for (i = 0; rs != NULL && i < rs->n; i++) {
-		fputs(i ? ",\n" : "\n", f);
-		jrule(f, &rs->r[i], 0);
-	}
-	fputs(rs != NULL && rs->n > 0 ? "\n]}\n" : "]}\n", f);
 }

@@ -289,3 +289,29 @@ zs_errname(int e)
 
 	return n[e];
 }
+
+int
+zs_present(const struct zs_wl *w, int64_t t)
+{
+	return w->first_us <= t && t < w->last_us;
+}
+
+/* checks once the whole scenario is read */
+void
+zs_finish_cluster(struct zs_sim *s)
+{
+	size_t i;
+	size_t nclient = 0;
+	size_t nsvc = 0;
+
+	for (i = 0; i < s->nwl; i++) {
+		nclient += s->wl[i].kind == WK_CLIENT;
+		if (s->wl[i].capacity != 1 && s->ver < ZV_126)
+			zs_die("capacity other than 1 needs version 1.26 (%s)",
+			    s->wl[i].name);
+	}
+	for (i = 0; i < s->nsvc; i++)
+		nsvc += !s->svc[i].is_waypoint;
+	if (s->nnode == 0 || nclient == 0 || nsvc == 0)
+		zs_die("a scenario needs nodes, clients and services");
+}
