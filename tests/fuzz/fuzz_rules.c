@@ -207,7 +207,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    r->text == NULL)
 			fail("a loaded rule without id, description or file",
 			    r->id);
-		if (r->type == NULL || r->cfg == NULL)
+		/* A type with keys of its own keeps them in cfg. */
+		if (r->type == NULL || (r->cfg == NULL &&
+		    r->type->keys != NULL && r->type->keys[0] != NULL))
 			fail("a loaded rule without its type's parameters",
 			    r->id);
 		eval(&r->where, &zero, &full, r->id);
