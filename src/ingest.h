@@ -94,6 +94,7 @@ struct zt_ingest {
 	void		*tick_ctx;
 	int64_t		 tick_ms;
 	int		 eager;
+	int		 threads;	/* parse workers; 0: one a processor */
 	int		 interrupted;	/* reading stopped on a signal */
 	uint64_t	 scoped;	/* other lines of ztunnel's own log */
 	int		 untailed;	/* some source is no kubectl -l

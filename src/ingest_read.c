@@ -4,6 +4,7 @@
  * hands over; see ingest_read.h.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,23 +35,32 @@ malformed(struct zt_ingest *ig, const char *name, unsigned long line,
 }
 
 /*
- * Two threads per source.  The reader thread runs input -> lines -> record
- * (inflate, SHA-256, classification) and packs each line's result into a
- * batch; this thread takes the batches and runs the store.  Views cannot
- * cross threads (the line buffer moves on), so the reader copies every
- * view's bytes into the batch's arena and records spans; the store side
- * turns them back into views.  Batches travel through a small ring, so
- * memory stays bounded whatever the input size.
+ * Threads per source.  A reader runs input -> lines (inflate,
+ * fingerprint, the cut into lines) and copies lines into chunks; parse
+ * workers classify the chunks' lines, several chunks at a time, each
+ * into the chunk's own items; this thread takes the chunks back in order
+ * and interns and stores their items, so that names get the same ids,
+ * and records the same order, with any number of workers.
+ *
+ * The one state a line leaves for the next is a split line's first parts
+ * (CRI P lines): a worker starts each chunk without any.  When the
+ * chunks before one ended inside a split line, this thread parses that
+ * chunk again with the parts carried over (zt_parser_carry).
+ *
+ * Views cannot cross threads (the chunk and the parser move on), so a
+ * worker copies each record's views into the chunk's arena and records
+ * spans; this thread turns them back into views.  Chunks travel through
+ * a small ring, so memory stays bounded whatever the input size.
  */
-#define NBATCH		4
-#define BATCH_ITEMS	1024
-#define BATCH_BYTES	(512 * 1024)
+#define CHUNK_LINES	512
+#define CHUNK_BYTES	(256 * 1024)
+#define WORKERS_MAX	16
 #define REJECT_TEXT	512
 /*
  * A database file commits what a stream (standard input, a named pipe)
  * stored so far every COMMIT_MS of wall time while it is read
  * (zt_store_checkpoint), so that a stream cut off by a kill keeps what
- * came before the last commit.  The reader then hands over its batch
+ * came before the last commit.  The reader then hands over its chunk
  * whenever it must read (eager), so that a slow stream's lines reach the
  * store, and the next commit, at once.
  */
@@ -61,54 +71,71 @@ struct span {
 	uint32_t	 len;
 };
 
-/*
- * One line's result.  Records travel as interned ids (the reader thread
- * interns; new names go ahead of them in the batch's fresh log); only
- * the extra-fields JSON, and a malformed line's reason and text, travel
- * as bytes.
- */
-struct item {
-	enum zt_class	 cls;
-	int		 json;		/* record in the JSON format */
-	int		 unjoin;	/* replaces a ZT_CLASS_JOINED */
-	int		 scoped;	/* ztunnel line of another scope */
-	enum zt_lwrap	 wrap;
+/* One line of a chunk. */
+struct cline {
+	uint32_t	 off;
+	uint32_t	 len;
 	unsigned long	 lineno;
-	struct zt_recids ids;
-	struct span	 pod;		/* counted on the store side */
-	struct span	 extra;
-	struct span	 prefix;
-	struct span	 why;
-	struct span	 raw;
+	unsigned char	 toolong;	/* cut at the cap */
+	unsigned char	 nonl;		/* the input ended in it */
 };
 
-struct batch {
-	struct item	 items[BATCH_ITEMS];
-	size_t		 n;
+/* The views of a record, packed: pod, ts, level, message, extra, prefix, f. */
+#define NVIEW	(6 + ZT_F_COUNT)
+
+/* One line's result (two for a glued line).  rec's views are in sp. */
+struct item {
+	enum zt_class	 cls;
+	unsigned long	 lineno;
+	struct zt_rec	 rec;
+	struct span	 sp[NVIEW];
+	struct span	 raw;		/* malformed: the line's first bytes */
+};
+
+enum jstate { J_FREE, J_FILLED, J_PARSING, J_PARSED };
+
+struct job {
+	enum jstate	 state;
+	/* The reader's. */
+	struct zt_buf	 bytes;
+	struct cline	 lines[CHUNK_LINES];
+	size_t		 nlines;
+	uint64_t	 raw;		/* raw bytes read when handed over */
+	/* The worker's. */
+	struct item	 items[2 * CHUNK_LINES];
+	size_t		 nitems;
 	struct zt_buf	 arena;		/* bytes the spans point into */
-	struct zt_buf	 fresh;		/* rows interned in this batch */
+	int		 pending;	/* ended inside a split line ... */
+	struct zt_parser end;		/* ... whose parts are here */
 };
 
 struct pipe {
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
-	struct batch		*ring[NBATCH];
-	size_t			 produced;	/* batches handed over */
-	size_t			 consumed;	/* batches given back */
+	struct job		**ring;
+	size_t			 njob;
+	size_t			 produced;	/* chunks filled */
+	size_t			 claimed;	/* chunks taken by workers */
+	size_t			 consumed;	/* chunks given back */
 	int			 done;		/* reader finished */
 	int			 cancel;	/* store failed: stop reading */
 	int			 eager;		/* hand each line on */
 	uint64_t		 raw;		/* raw bytes read, at the last
-						   batch handed over */
+						   chunk consumed */
 	/* Reader side, read by the store side after done. */
 	struct zt_input		*in;
 	const struct zt_srcinfo	*info;		/* what the parser is told */
-	struct zt_store		*st;
 	size_t			 maxline;
 	unsigned long		 read;		/* lines read */
-	int			 rc;		/* 0; -1 input error; -2 fatal */
+	int			 rc;		/* 0; -1 input error */
 	struct zt_err		 ierr;
 };
+
+/*
+ * A span of the chunk's arena, or with IN_LINES set of its lines' bytes
+ * (a view into the line itself needs no copy).
+ */
+#define IN_LINES	0x80000000u
 
 static struct span
 pack(struct zt_buf *a, struct zt_str v)
@@ -123,99 +150,163 @@ pack(struct zt_buf *a, struct zt_str v)
 	return sp;
 }
 
+/* pack(), or a span of lines when v lies in them. */
+static struct span
+pack_view(struct job *j, struct zt_str v)
+{
+	struct span	 sp;
+	uintptr_t	 at = (uintptr_t)v.p;
+	uintptr_t	 lo = (uintptr_t)j->bytes.p;
+
+	/* Compared as integers: v may point into another object. */
+	if (v.p != NULL && at >= lo && at - lo <= j->bytes.n &&
+	    v.n <= j->bytes.n - (at - lo)) {
+		sp.off = (uint32_t)(at - lo) | IN_LINES;
+		sp.len = (uint32_t)v.n;
+		return sp;
+	}
+	return pack(&j->arena, v);
+}
+
 static struct zt_str
-unpack(const struct zt_buf *a, struct span sp)
+unpack(const struct job *j, struct span sp)
 {
 	struct zt_str	 v = ZT_NOSTR;
 
-	if (sp.off != UINT32_MAX) {
-		v.p = a->p + sp.off;
-		v.n = sp.len;
-	}
+	if (sp.off == UINT32_MAX)
+		return v;
+	v.p = sp.off & IN_LINES ? j->bytes.p + (sp.off & ~IN_LINES) :
+	    j->arena.p + sp.off;
+	v.n = sp.len;
 	return v;
 }
 
-/* Wait for a free batch; NULL when the store side cancelled. */
-static struct batch *
+static void
+rec_views(struct zt_rec *r, struct zt_str **v)
+{
+	int	 i;
+
+	v[0] = &r->pod;
+	v[1] = &r->ts;
+	v[2] = &r->level;
+	v[3] = &r->message;
+	v[4] = &r->extra;
+	v[5] = &r->prefix;
+	for (i = 0; i < ZT_F_COUNT; i++)
+		v[6 + i] = &r->f[i];
+}
+
+/* ---- the reader --------------------------------------------------------- */
+
+/* Wait for a free chunk; NULL when the store side cancelled. */
+static struct job *
 reader_take(struct pipe *pp)
 {
-	struct batch	*b;
+	struct job	*j;
 
 	pthread_mutex_lock(&pp->mu);
-	while (pp->produced - pp->consumed == NBATCH && !pp->cancel)
+	while (pp->produced - pp->consumed == pp->njob && !pp->cancel)
 		pthread_cond_wait(&pp->cv, &pp->mu);
-	b = pp->cancel ? NULL : pp->ring[pp->produced % NBATCH];
+	j = pp->cancel ? NULL : pp->ring[pp->produced % pp->njob];
 	pthread_mutex_unlock(&pp->mu);
-	if (b != NULL) {
-		b->n = 0;
-		b->arena.n = 0;
-		b->fresh.n = 0;
+	if (j != NULL) {
+		j->nlines = 0;
+		j->bytes.n = 0;
 	}
-	return b;
+	return j;
 }
 
 static void
-reader_give(struct pipe *pp, int last)
+reader_give(struct pipe *pp, struct job *j, int last)
 {
 	pthread_mutex_lock(&pp->mu);
-	pp->raw = zt_input_raw_bytes(pp->in);
-	pp->produced++;
+	if (j != NULL) {
+		j->raw = zt_input_raw_bytes(pp->in);
+		j->state = J_FILLED;
+		pp->produced++;
+	}
 	if (last)
 		pp->done = 1;
 	pthread_cond_broadcast(&pp->cv);
 	pthread_mutex_unlock(&pp->mu);
 }
 
-/*
- * Pack one classified line into the batch.  Returns 0, or -1 when
- * interning failed (pp->ierr set; the item is not kept).
- */
-static int
-pack_item(struct pipe *pp, struct batch *b, unsigned long lineno,
-    enum zt_class cls, struct zt_rec *rec, struct zt_str line)
+static void *
+reader(void *arg)
 {
-	struct item	*it = &b->items[b->n++];
+	struct pipe		*pp = arg;
+	struct zt_lines		 lr;
+	struct zt_str		 line;
+	struct cline		*c;
+	struct job		*j;
+	int			 toolong;
+	int			 r = 0;
 
-	it->lineno = lineno;
-	it->cls = cls;
-	it->wrap = rec->wrap;
-	it->unjoin = rec->unjoin;
-	it->scoped = cls == ZT_CLASS_OTHER && rec->scoped;
-	it->pod = pack(&b->arena, rec->pod);
-	if (cls == ZT_CLASS_RECORD) {
-		it->json = rec->fmt == ZT_FMT_JSON;
-		it->extra = pack(&b->arena, rec->extra);
-		it->prefix = pack(&b->arena, rec->prefix);
-		if (zt_store_counting(pp->st)) {
-			memset(&it->ids, 0, sizeof(it->ids));
-			it->ids.ts_us = rec->ts_us;
-			it->ids.partial = rec->partial != 0;
-		} else if (zt_store_intern(pp->st, rec, &it->ids, &b->fresh,
-		    &pp->ierr) == -1) {
-			pp->rc = -2;
-			b->n--;
-			return -1;
+	zt_lines_init(&lr, pp->in, pp->maxline);
+	j = reader_take(pp);
+	while (j != NULL &&
+	    (r = zt_lines_next(&lr, &line, &toolong, &pp->ierr)) == 1) {
+		c = &j->lines[j->nlines++];
+		c->off = (uint32_t)j->bytes.n;
+		c->len = (uint32_t)line.n;
+		c->lineno = lr.lineno;
+		c->toolong = (unsigned char)toolong;
+		c->nonl = (unsigned char)lr.nonl;
+		zt_buf_add(&j->bytes, line.p, line.n);
+		if (j->nlines == CHUNK_LINES || j->bytes.n >= CHUNK_BYTES ||
+		    (pp->eager && !zt_lines_ready(&lr))) {
+			reader_give(pp, j, 0);
+			j = reader_take(pp);
 		}
-	} else if (cls == ZT_CLASS_MALFORMED) {
-		it->why = pack(&b->arena, (struct zt_str){ rec->why,
-		    strlen(rec->why) });
+	}
+	pp->read = lr.lineno;
+	if (r == -1)
+		pp->rc = -1;
+	reader_give(pp, j != NULL && j->nlines > 0 ? j : NULL, 1);
+	zt_lines_fini(&lr);
+	return NULL;
+}
+
+/* ---- the parse workers -------------------------------------------------- */
+
+/* Add one classified line to the chunk's items. */
+static void
+pack_item(struct job *j, unsigned long lineno, enum zt_class cls,
+    const struct zt_rec *rec, struct zt_str line)
+{
+	struct item	*it = &j->items[j->nitems++];
+	struct zt_str	*v[NVIEW];
+	int		 i;
+	int		 n;
+
+	it->cls = cls;
+	it->lineno = lineno;
+	/* The reason only for a malformed line. */
+	memcpy(&it->rec, rec, cls == ZT_CLASS_MALFORMED ? sizeof(*rec) :
+	    offsetof(struct zt_rec, why));
+	it->rec.bad_decor = NULL;
+	rec_views(&it->rec, v);
+	/* Of an other line, only the pod is read. */
+	n = cls == ZT_CLASS_RECORD || cls == ZT_CLASS_MALFORMED ? NVIEW : 1;
+	for (i = 0; i < NVIEW; i++)
+		it->sp[i] = i < n ? pack_view(j, *v[i]) :
+		    (struct span){ UINT32_MAX, 0 };
+	it->raw = (struct span){ UINT32_MAX, 0 };
+	if (cls == ZT_CLASS_MALFORMED) {
 		if (line.n > REJECT_TEXT)
 			line.n = REJECT_TEXT;
-		it->raw = pack(&b->arena, line);
+		it->raw = pack_view(j, line);
 	}
-	return 0;
 }
 
 /*
  * A line that is two lines glued together (kubectl -f reconnects): its
- * first cut bytes, a line cut short, go into batch b as a line of their
- * own (malformed, unless they are no access line), before the rest.
- * Returns the batch to go on with (b, or the next when b is full), NULL
- * when cancelled or interning failed.
+ * first cut bytes, a line cut short, become a line of their own
+ * (malformed, unless they are no access line), before the rest.
  */
-static struct batch *
-glued(struct pipe *pp, struct batch *b, struct zt_parser *ps,
-    unsigned long lineno, struct zt_str line, size_t cut)
+static void
+glued(struct job *j, struct zt_parser *ps, unsigned long lineno,
+    struct zt_str line, size_t cut)
 {
 	struct zt_rec	 rec;
 	enum zt_class	 cls;
@@ -228,51 +319,42 @@ glued(struct pipe *pp, struct batch *b, struct zt_parser *ps,
 		    "line starts at column %zu, glued to it (a kubectl -f "
 		    "reconnect?); read as a line of its own", cut + 1);
 	}
-	if (pack_item(pp, b, lineno, cls, &rec, line) == -1)
-		return NULL;
-	if (b->n < BATCH_ITEMS)
-		return b;
-	reader_give(pp, 0);
-	return reader_take(pp);
+	pack_item(j, lineno, cls, &rec, line);
 }
 
-static void *
-reader(void *arg)
+/* Classify a chunk's lines with ps, as it stands, into its items. */
+static void
+parse_job(struct job *j, struct zt_parser *ps, size_t maxline)
 {
-	struct pipe		*pp = arg;
-	struct zt_lines		 lr;
-	struct zt_parser	 ps;
+	const struct cline	*c;
 	struct zt_rec		 rec;
 	struct zt_str		 line;
-	struct batch		*b;
 	enum zt_class		 cls;
 	size_t			 cut;
-	int			 toolong;
-	int			 r = 0;
+	size_t			 k;
 
-	zt_lines_init(&lr, pp->in, pp->maxline);
-	zt_parser_init(&ps);
-	zt_parser_source(&ps, pp->info);
-	zt_parser_maxjoin(&ps, pp->maxline);
-	b = reader_take(pp);
-	while (b != NULL &&
-	    (r = zt_lines_next(&lr, &line, &toolong, &pp->ierr)) == 1) {
-		cls = zt_parse_line(&ps, line, &rec);
-		if (toolong) {
+	j->nitems = 0;
+	j->arena.n = 0;
+	/* A present empty view must not come back absent. */
+	zt_buf_reserve(&j->arena, 1);
+	for (k = 0; k < j->nlines; k++) {
+		c = &j->lines[k];
+		line.p = j->bytes.p + c->off;
+		line.n = c->len;
+		cls = zt_parse_line(ps, line, &rec);
+		if (c->toolong) {
 			/* The pod (if any) is still credited with the line. */
 			cls = ZT_CLASS_MALFORMED;
 			snprintf(rec.why, sizeof(rec.why), "line too long "
-			    "(over %zu bytes)", pp->maxline);
+			    "(over %zu bytes)", maxline);
 		} else if (cls != ZT_CLASS_RECORD && rec.wrap == ZT_LW_PLAIN &&
 		    (cut = zt_parse_glued(line)) > 0) {
-			if ((b = glued(pp, b, &ps, lr.lineno, line, cut)) ==
-			    NULL)
-				break;
+			glued(j, ps, c->lineno, line, cut);
 			line.p += cut;
 			line.n -= cut;
-			cls = zt_parse_line(&ps, line, &rec);
+			cls = zt_parse_line(ps, line, &rec);
 		}
-		if (cls == ZT_CLASS_RECORD && lr.nonl && !zt_rec_whole(&rec)) {
+		if (cls == ZT_CLASS_RECORD && c->nonl && !zt_rec_whole(&rec)) {
 			cls = ZT_CLASS_MALFORMED;
 			snprintf(rec.why, sizeof(rec.why), "cut off: the input "
 			    "ends inside the line's fields (no newline, no %s)",
@@ -280,59 +362,99 @@ reader(void *arg)
 			    rec.f[ZT_F_BYTES_RECV].p != NULL ? "duration" :
 			    "direction");
 		}
-		if (pack_item(pp, b, lr.lineno, cls, &rec, line) == -1)
-			break;
-		if (b->n == BATCH_ITEMS || b->arena.n >= BATCH_BYTES ||
-		    (pp->eager && !zt_lines_ready(&lr))) {
-			reader_give(pp, 0);
-			b = reader_take(pp);
-		}
+		pack_item(j, c->lineno, cls, &rec, line);
 	}
-	/* A split line whose end never came: classified now. */
-	if (b != NULL && pp->rc == 0 && zt_parse_flush(&ps, &rec, &cls))
-		(void)pack_item(pp, b, lr.lineno, cls, &rec,
-		    (struct zt_str){ "", 0 });
-	pp->read = lr.lineno;
-	if (b != NULL) {
-		if (r == -1)
-			pp->rc = -1;
-		reader_give(pp, 1);
-	} else {
-		/* Cancelled by the store side: it still waits for "done". */
+	j->pending = zt_parser_pending(ps);
+	if (j->pending)
+		zt_parser_carry(&j->end, ps);
+}
+
+/* The next filled chunk, or NULL when there is none to come. */
+static struct job *
+worker_take(struct pipe *pp)
+{
+	struct job	*j = NULL;
+
+	pthread_mutex_lock(&pp->mu);
+	while (!pp->cancel && pp->claimed == pp->produced && !pp->done)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	if (!pp->cancel && pp->claimed < pp->produced) {
+		j = pp->ring[pp->claimed % pp->njob];
+		j->state = J_PARSING;
+		pp->claimed++;
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return j;
+}
+
+static void *
+worker(void *arg)
+{
+	struct pipe		*pp = arg;
+	struct zt_parser	 ps;
+	struct job		*j;
+
+	zt_parser_init(&ps);
+	zt_parser_source(&ps, pp->info);
+	zt_parser_maxjoin(&ps, pp->maxline);
+	while ((j = worker_take(pp)) != NULL) {
+		zt_parser_carry(&ps, NULL);
+		parse_job(j, &ps, pp->maxline);
 		pthread_mutex_lock(&pp->mu);
-		pp->done = 1;
+		j->state = J_PARSED;
 		pthread_cond_broadcast(&pp->cv);
 		pthread_mutex_unlock(&pp->mu);
 	}
 	zt_parser_fini(&ps);
-	zt_lines_fini(&lr);
 	return NULL;
 }
 
+/* ---- the storing side --------------------------------------------------- */
+
 /*
- * Next full batch, or NULL when the reader is done and all are taken, or
- * (*late set) when the monotonic time until (NULL: none) has come.
+ * The next parsed chunk in order, or NULL when the reader is done and all
+ * are taken, or (*late set) when the monotonic time until (NULL: none)
+ * has come.
  */
-static struct batch *
+static struct job *
 store_take(struct pipe *pp, const struct timespec *until, int *late)
 {
-	struct batch	*b = NULL;
+	struct job	*j = NULL;
 
 	*late = 0;
 	pthread_mutex_lock(&pp->mu);
-	while (pp->consumed == pp->produced && !pp->done && !*late) {
+	for (;;) {
+		if (pp->consumed < pp->produced &&
+		    pp->ring[pp->consumed % pp->njob]->state == J_PARSED) {
+			j = pp->ring[pp->consumed % pp->njob];
+			*late = 0;
+			break;
+		}
+		/* Cancelled: the chunks not stored are dropped. */
+		if ((pp->done && (pp->consumed == pp->produced ||
+		    pp->cancel)) || *late)
+			break;
 		if (until == NULL)
 			pthread_cond_wait(&pp->cv, &pp->mu);
 		else
 			*late = pthread_cond_timedwait(&pp->cv, &pp->mu,
 			    until) != 0;
 	}
-	if (pp->consumed < pp->produced) {
-		b = pp->ring[pp->consumed % NBATCH];
-		*late = 0;
-	}
 	pthread_mutex_unlock(&pp->mu);
-	return b;
+	return j;
+}
+
+static void
+store_give(struct pipe *pp, struct job *j, int cancel)
+{
+	pthread_mutex_lock(&pp->mu);
+	j->state = J_FREE;
+	pp->raw = j->raw;
+	pp->consumed++;
+	if (cancel)
+		pp->cancel = 1;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
 }
 
 /* The size of the source, when it is a file (or stdin redirected from one). */
@@ -379,63 +501,68 @@ live_tick(struct zt_ingest *ig, struct pipe *pp, const char *name,
 	}
 }
 
-static void
-store_give(struct pipe *pp, int cancel)
+/* A record's ids: interned here, so that they follow the input's order. */
+static int
+record_ids(struct zt_store *st, const struct zt_rec *rec,
+    struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err)
 {
-	pthread_mutex_lock(&pp->mu);
-	pp->consumed++;
-	if (cancel)
-		pp->cancel = 1;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
+	if (zt_store_counting(st)) {
+		memset(ids, 0, sizeof(*ids));
+		ids->ts_us = rec->ts_us;
+		ids->partial = rec->partial != 0;
+		return 0;
+	}
+	fresh->n = 0;
+	if (zt_store_intern(st, rec, ids, fresh, err) == -1)
+		return -1;
+	return fresh->n > 0 ? zt_store_fresh(st, fresh->p, fresh->n, err) : 0;
 }
 
-/* Store one line's result.  Returns 0, or -1 on a database error. */
+/*
+ * Store one line's result (rec, and for a malformed line its first bytes
+ * raw).  Returns 0, or -1 on a database error.
+ */
 static int
-store_item(struct zt_ingest *ig, const char *name, struct batch *b,
-    struct item *it, struct zt_source_stats *ss, struct zt_err *err)
+store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
+    enum zt_class cls, const struct zt_rec *rec, struct zt_str raw,
+    struct zt_buf *fresh, struct zt_source_stats *ss, struct zt_err *err)
 {
-	struct zt_str	 why;
-	char		 reason[200];
+	struct zt_recids ids;
 
-	/*
-	 * The pods are counted here, not on the reader thread: a
-	 * checkpoint writes them while the reader goes on.
-	 */
-	if (it->unjoin) {
-		zt_store_count_move(ig->st, unpack(&b->arena, it->pod),
-		    ZT_CLASS_JOINED, it->cls);
+	if (rec->unjoin) {
+		zt_store_count_move(ig->st, rec->pod, ZT_CLASS_JOINED, cls);
 		ss->joined--;
 	} else {
-		zt_store_count(ig->st, unpack(&b->arena, it->pod), it->cls);
+		zt_store_count(ig->st, rec->pod, cls);
 		ss->lines++;
 	}
-	if (it->cls != ZT_CLASS_OTHER)
-		ss->wraps |= 1u << it->wrap;
-	switch (it->cls) {
+	if (cls != ZT_CLASS_OTHER)
+		ss->wraps |= 1u << rec->wrap;
+	switch (cls) {
 	case ZT_CLASS_JOINED:
 		ss->joined++;
 		return 0;
 	case ZT_CLASS_RECORD:
 		ss->records++;
-		if (it->json)
+		if (rec->fmt == ZT_FMT_JSON)
 			ss->json = 1;
 		else
 			ss->text = 1;
-		if (it->prefix.off != UINT32_MAX)
+		if (rec->prefix.p != NULL)
 			ss->prefixed++;
-		if (it->ids.partial)
+		if (record_ids(ig->st, rec, &ids, fresh, err) == -1)
+			return -1;
+		if (ids.partial)
 			ss->partial++;
 		else {
-			if (ss->timed == 0 || it->ids.ts_us < ss->first_us)
-				ss->first_us = it->ids.ts_us;
-			if (ss->timed == 0 || it->ids.ts_us > ss->last_us)
-				ss->last_us = it->ids.ts_us;
+			if (ss->timed == 0 || ids.ts_us < ss->first_us)
+				ss->first_us = ids.ts_us;
+			if (ss->timed == 0 || ids.ts_us > ss->last_us)
+				ss->last_us = ids.ts_us;
 			ss->timed++;
 		}
-		switch (zt_store_insert(ig->st, it->lineno, &it->ids,
-		    unpack(&b->arena, it->extra), unpack(&b->arena,
-		    it->prefix), err)) {
+		switch (zt_store_insert(ig->st, lineno, &ids, rec->extra,
+		    rec->prefix, err)) {
 		case -1:
 			return -1;
 		case 1:
@@ -445,20 +572,48 @@ store_item(struct zt_ingest *ig, const char *name, struct batch *b,
 			return 0;
 		}
 		return ig->sink != NULL ? ig->sink->record(ig->sink->ctx,
-		    zt_store_db(ig->st), (int64_t)it->lineno, &it->ids, err) :
-		    0;
+		    zt_store_db(ig->st), (int64_t)lineno, &ids, err) : 0;
 	case ZT_CLASS_OTHER:
 		ss->other++;
-		ss->scoped += (uint64_t)it->scoped;
+		ss->scoped += (uint64_t)(rec->scoped != 0);
 		return 0;
 	case ZT_CLASS_MALFORMED:
 		ss->malformed++;
-		why = unpack(&b->arena, it->why);
-		/* The reason is short text made by the parser: NUL-terminate. */
-		snprintf(reason, sizeof(reason), "%.*s", (int)why.n, why.p);
-		malformed(ig, name, it->lineno, reason);
-		return zt_store_reject(ig->st, it->lineno, reason,
-		    unpack(&b->arena, it->raw), err);
+		malformed(ig, name, lineno, rec->why);
+		return zt_store_reject(ig->st, lineno, rec->why, raw, err);
+	}
+	return 0;
+}
+
+/*
+ * Store a parsed chunk's items, in order.  cps carries a split line's
+ * parts from the chunks before; when it holds some, the chunk is parsed
+ * again with them (the worker started without).  *at: the number of the
+ * line stored last.  Returns 0 or -1.
+ */
+static int
+store_job(struct zt_ingest *ig, const char *name, struct job *j,
+    struct zt_parser *cps, struct zt_buf *fresh, struct zt_source_stats *ss,
+    unsigned long *at, struct zt_err *err)
+{
+	struct zt_str	*v[NVIEW];
+	struct item	*it;
+	size_t		 k;
+	int		 i;
+
+	if (zt_parser_pending(cps))
+		parse_job(j, cps, ig->maxline);
+	else if (j->pending)
+		zt_parser_carry(cps, &j->end);
+	for (k = 0; k < j->nitems; k++) {
+		it = &j->items[k];
+		*at = it->lineno;
+		rec_views(&it->rec, v);
+		for (i = 0; i < NVIEW; i++)
+			*v[i] = unpack(j, it->sp[i]);
+		if (store_line(ig, name, it->lineno, it->cls, &it->rec,
+		    unpack(j, it->raw), fresh, ss, err) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -513,6 +668,68 @@ later(struct timespec *next, const struct timespec *prev)
 	return prev != NULL;
 }
 
+/* Parse workers: ig->threads, else one per online processor. */
+static size_t
+nworkers(const struct zt_ingest *ig)
+{
+	long	 n = ig->threads > 0 ? ig->threads :
+	    sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	return n > WORKERS_MAX ? WORKERS_MAX : (size_t)n;
+}
+
+static void
+cancel(struct pipe *pp)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->cancel = 1;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+static void
+pipe_init(struct pipe *pp, struct zt_input *in, const struct zt_srcinfo *info,
+    size_t maxline, size_t njob)
+{
+	pthread_condattr_t ca;
+	size_t		 i;
+
+	memset(pp, 0, sizeof(*pp));
+	pthread_mutex_init(&pp->mu, NULL);
+	/* Ticks wait on the monotonic clock: wall clock jumps do not count. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pp->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pp->njob = njob;
+	pp->ring = zt_xcalloc(njob, sizeof(*pp->ring));
+	for (i = 0; i < njob; i++) {
+		pp->ring[i] = zt_xcalloc(1, sizeof(*pp->ring[i]));
+		zt_parser_init(&pp->ring[i]->end);
+	}
+	pp->in = in;
+	pp->info = info;
+	pp->maxline = maxline;
+}
+
+static void
+pipe_fini(struct pipe *pp)
+{
+	size_t	 i;
+
+	for (i = 0; i < pp->njob; i++) {
+		zt_buf_free(&pp->ring[i]->bytes);
+		zt_buf_free(&pp->ring[i]->arena);
+		zt_parser_fini(&pp->ring[i]->end);
+		free(pp->ring[i]);
+	}
+	free(pp->ring);
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+}
+
 /*
  * Read one source into the current transaction.  Returns 0, -1 for an
  * input error after which what was read is still kept (ierr set), -2 for a
@@ -525,24 +742,27 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 {
 	const struct zt_srcinfo *info = &src->info;
 	struct pipe	 pp;
-	struct batch	*b;
-	pthread_condattr_t ca;
-	pthread_t	 tid;
+	struct job	*j;
+	struct zt_parser cps;		/* a split line's parts, carried */
+	struct zt_buf	 fresh = { 0 };
+	struct zt_rec	 rec;
+	enum zt_class	 cls;
+	pthread_t	 rtid;
+	pthread_t	 wtid[WORKERS_MAX];
+	size_t		 nw = nworkers(ig);
+	size_t		 started = 0;
 	struct timespec	 next;		/* the next tick (check --follow) */
 	struct timespec	 cnext;		/* the next commit (a stream) */
-	size_t		 i;
+	unsigned long	 at = 0;		/* the line stored last */
 	int		 late;
 	int		 dirty = 0;
 	int		 saving;
 	int		 rc = 0;
 
-	memset(&pp, 0, sizeof(pp));
-	pthread_mutex_init(&pp.mu, NULL);
-	/* Ticks wait on the monotonic clock: wall clock jumps do not count. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&pp.cv, &ca);
-	pthread_condattr_destroy(&ca);
+	pipe_init(&pp, in, info, ig->maxline, nw + 3);
+	zt_parser_init(&cps);
+	zt_parser_source(&cps, info);
+	zt_parser_maxjoin(&cps, ig->maxline);
 	/* A stream into a database file: committed as it comes, keyed. */
 	saving = zt_store_durable(ig->st) && ig->sink == NULL &&
 	    is_stream(src->path);
@@ -550,69 +770,65 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 		zt_store_stream(ig->st);
 	/* A pipe's lines may come slowly: hand each on as it is read. */
 	pp.eager = ig->eager || saving || source_size(info->name) < 0;
-	for (i = 0; i < NBATCH; i++)
-		pp.ring[i] = zt_xcalloc(1, sizeof(*pp.ring[i]));
-	pp.in = in;
-	pp.info = info;
-	pp.st = ig->st;
-	pp.maxline = ig->maxline;
-	if (pthread_create(&tid, NULL, reader, &pp) != 0) {
+	if (pthread_create(&rtid, NULL, reader, &pp) != 0) {
 		zt_err_set(err, "cannot start a thread");
 		rc = -2;
 		goto out;
+	}
+	for (started = 0; started < nw; started++)
+		if (pthread_create(&wtid[started], NULL, worker, &pp) != 0)
+			break;
+	if (started == 0) {
+		zt_err_set(err, "cannot start a thread");
+		rc = -2;
+		cancel(&pp);
 	}
 	if (ig->tick != NULL)
 		live_tick(ig, &pp, info->name, ss, &next, 1);
 	if (saving)
 		later(&cnext, NULL);
 	for (;;) {
-		b = store_take(&pp, earliest(ig->tick != NULL ? &next : NULL,
+		j = store_take(&pp, earliest(ig->tick != NULL ? &next : NULL,
 		    saving ? &cnext : NULL), &late);
 		if (ig->tick != NULL && rc == 0)
 			live_tick(ig, &pp, info->name, ss, &next, 0);
-		if (b != NULL) {
-			if (rc == 0 && zt_store_fresh(ig->st, b->fresh.p,
-			    b->fresh.n, err) == -1)
+		if (j != NULL) {
+			if (rc == 0 && store_job(ig, info->name, j, &cps,
+			    &fresh, ss, &at, err) == -1)
 				rc = -2;
-			for (i = 0; i < b->n && rc == 0; i++)
-				if (store_item(ig, info->name, b,
-				    &b->items[i], ss, err) == -1)
-					rc = -2;
-			store_give(&pp, rc != 0);
+			store_give(&pp, j, rc != 0);
 			dirty = 1;
 		}
 		if (saving && later(&cnext, &cnext) && dirty && rc == 0) {
 			dirty = 0;
 			if (zt_store_checkpoint(ig->st, ss, err) == -1) {
 				rc = -2;
-				pthread_mutex_lock(&pp.mu);
-				pp.cancel = 1;
-				pthread_cond_broadcast(&pp.cv);
-				pthread_mutex_unlock(&pp.mu);
+				cancel(&pp);
 			}
 		}
-		if (b == NULL && !late)
+		if (j == NULL && !late)
 			break;
 	}
-	pthread_join(tid, NULL);
-	if (rc == 0 && pp.rc == -2) {
-		*err = pp.ierr;
+	pthread_join(rtid, NULL);
+	while (started > 0)
+		pthread_join(wtid[--started], NULL);
+	/* A split line whose end never came: classified now. */
+	if (rc == 0 && zt_parse_flush(&cps, &rec, &cls) &&
+	    store_line(ig, info->name, pp.read, cls, &rec,
+	    (struct zt_str){ "", 0 }, &fresh, ss, err) == -1)
 		rc = -2;
-	} else if (rc == 0 && pp.rc == -1) {
+	if (rc == 0 && pp.rc == -1) {
 		*ierr = pp.ierr;
 		rc = -1;
 	}
-	ss->read = pp.read;
+	/* A database error ends the source at its line, whatever was read on. */
+	ss->read = rc == -2 && at > 0 ? at : pp.read;
 	ss->gzip = zt_input_gzip(in);
 	ss->bytes = zt_input_bytes(in);
 	zt_input_sha256(in, ss->sha256);
 out:
-	for (i = 0; i < NBATCH; i++) {
-		zt_buf_free(&pp.ring[i]->arena);
-		zt_buf_free(&pp.ring[i]->fresh);
-		free(pp.ring[i]);
-	}
-	pthread_cond_destroy(&pp.cv);
-	pthread_mutex_destroy(&pp.mu);
+	zt_buf_free(&fresh);
+	zt_parser_fini(&cps);
+	pipe_fini(&pp);
 	return rc;
 }

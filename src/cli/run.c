@@ -95,6 +95,29 @@ inventory_done(struct zt_store *st, struct zt_inv *inv)
 	}
 }
 
+/*
+ * ZTLOG_THREADS: how many threads parse a source's lines (1 to 16); unset
+ * or empty, one per online processor (0).  A bad value is said, and the
+ * default used.
+ */
+static int
+parse_threads(void)
+{
+	const char	*s = getenv("ZTLOG_THREADS");
+	char		*end;
+	long		 n;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	n = strtol(s, &end, 10);
+	if (*end != '\0' || n < 1 || n > 16) {
+		zt_diag_notice(NULL, "ZTLOG_THREADS=%s is no number from 1 to "
+		    "16: one thread a processor", s);
+		return 0;
+	}
+	return (int)n;
+}
+
 void
 zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
     const struct zt_ingest_sink *sink)
@@ -108,6 +131,7 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 		v = dash;
 	}
 	zt_ingest_init(ig, st, o->maxline);
+	ig->threads = parse_threads();
 	ig->sink = sink;
 	ig->include = o->include;
 	ig->ninclude = o->ninclude;

@@ -132,7 +132,6 @@ struct zt_parser {
 	int		 joining;	/* 0, or the wrapper of join */
 	int		 join_over;	/* join passed maxjoin */
 	size_t		 maxjoin;	/* longest joined line */
-	enum zt_lwrap	 sticky;	/* wrapper of the last record */
 	const struct zt_srcinfo *src;	/* the lines' source; NULL: none */
 	struct zt_str	 srcpod;	/* its pod, or absent */
 };

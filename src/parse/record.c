@@ -70,11 +70,29 @@ zt_parser_source(struct zt_parser *ps, const struct zt_srcinfo *src)
 	ps->joining = 0;
 	ps->join_over = 0;
 	ps->join.n = 0;
-	ps->sticky = ZT_LW_PLAIN;
 	if (src != NULL && src->pod != NULL) {
 		ps->srcpod.p = src->pod;
 		ps->srcpod.n = strlen(src->pod);
 	}
+}
+
+int
+zt_parser_pending(const struct zt_parser *ps)
+{
+	return ps->joining != 0;
+}
+
+void
+zt_parser_carry(struct zt_parser *to, const struct zt_parser *from)
+{
+	to->join.n = 0;
+	to->joining = 0;
+	to->join_over = 0;
+	if (from == NULL || !from->joining)
+		return;
+	to->joining = from->joining;
+	to->join_over = from->join_over;
+	zt_buf_add(&to->join, from->join.p, from->join.n);
 }
 
 void
@@ -479,8 +497,6 @@ zt_parse_line(struct zt_parser *ps, struct zt_str line, struct zt_rec *rec)
 	}
 	if (rec->pod.p == NULL)
 		rec->pod = ps->srcpod;
-	if (cls == ZT_CLASS_RECORD)
-		ps->sticky = rec->wrap;
 	return cls;
 }
 

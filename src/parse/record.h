@@ -39,6 +39,16 @@ void	zt_parser_fini(struct zt_parser *ps);
 void	zt_parser_source(struct zt_parser *ps, const struct zt_srcinfo *src);
 
 /*
+ * Lines are parsed in chunks on several threads; the one state a line
+ * leaves for the next is a split line's first parts (CRI P, docker
+ * chunks).  zt_parser_pending: 1 when such parts wait for their end.
+ * zt_parser_carry: to takes over from's waiting parts (from NULL: none),
+ * as if to had parsed the lines from parsed.
+ */
+int	zt_parser_pending(const struct zt_parser *ps);
+void	zt_parser_carry(struct zt_parser *to, const struct zt_parser *from);
+
+/*
  * The longest line that joining split lines (CRI P, docker chunks) may
  * make: longer is malformed, "line too long".  Default 1 MiB.
  */

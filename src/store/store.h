@@ -103,8 +103,8 @@ sqlite3	*zt_store_reader(struct zt_store *st, struct zt_err *err);
 int	zt_store_begin(struct zt_store *st, const char *name,
 	    struct zt_err *err);
 /*
- * Interning may run on another thread than the inserts (ingest's reader
- * thread), one thread at a time, between zt_store_begin and zt_store_end:
+ * Between zt_store_begin and zt_store_end, on the thread that inserts
+ * (ingest interns in input order, so ids do not depend on threads):
  * zt_store_intern gives rec's strings their ids (zt_store_names) and
  * appends the rows that are new to fresh (nothing in ZT_STORE_NAMES
  * mode, which keeps no names in SQLite); zt_store_fresh inserts such
