@@ -16,22 +16,15 @@
 
 /* ---- lb and pairs ----------------------------------------------------------- */
 
-/*
- * What decided service sv, after its test: the word check's balance rule
- * stands for (UNBALANCED is material, small warns in check, per client is
- * locality and passes).
- */
-static const char *
-lb_verdict(const struct zt_lbsvc *sv, int color)
+const char *
+zt_rp_lb_verdict(const struct zt_lbsvc *sv)
 {
 	if (sv->fail && sv->small)
-		return color ? "\033[31mUNBALANCED\033[0m (small: check warns)" :
-		    "UNBALANCED (small: check warns)";
+		return "UNBALANCED (small: check warns)";
 	if (sv->fail && sv->bound)
-		return color ? "\033[31mUNBALANCED\033[0m (obs/exp past "
-		    "max_ratio)" : "UNBALANCED (obs/exp past max_ratio)";
+		return "UNBALANCED (obs/exp past max_ratio)";
 	if (sv->fail)
-		return color ? "\033[31mUNBALANCED\033[0m" : "UNBALANCED";
+		return "UNBALANCED";
 	if (sv->per_client)
 		return "balanced per client node (locality)";
 	return "balanced";
@@ -48,9 +41,11 @@ lb_head(FILE *f, const struct zt_lbsvc *sv, int color)
 		fputs(", not judged: ", f);
 		zt_rp_esc(f, sv->skip);
 	} else
-		fprintf(f, ", chi2=%.2f df=%.0f p=%.3g Holm p=%.3g %s %g, %s",
+		fprintf(f, ", chi2=%.2f df=%.0f p=%.3g Holm p=%.3g %s %g, %s%s",
 		    sv->chi2, sv->df, sv->p, sv->p_adj, sv->p_adj < sv->alpha ?
-		    "<" : ">=", sv->alpha, lb_verdict(sv, color));
+		    "<" : ">=", sv->alpha, color && sv->fail ?
+		    "\033[31mUNBALANCED\033[0m" : "", zt_rp_lb_verdict(sv) +
+		    (color && sv->fail ? strlen("UNBALANCED") : 0));
 	putc('\n', f);
 }
 
