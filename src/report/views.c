@@ -41,11 +41,14 @@ lb_head(FILE *f, const struct zt_lbsvc *sv, int color)
 		fputs(", not judged: ", f);
 		zt_rp_esc(f, sv->skip);
 	} else
-		fprintf(f, ", chi2=%.2f df=%.0f p=%.3g Holm p=%.3g %s %g, %s%s",
+		fprintf(f, ", chi2=%.2f df=%.0f p=%.3g Holm p=%.3g %s %g, ",
 		    sv->chi2, sv->df, sv->p, sv->p_adj, sv->p_adj < sv->alpha ?
-		    "<" : ">=", sv->alpha, color && sv->fail ?
-		    "\033[31mUNBALANCED\033[0m" : "", zt_rp_lb_verdict(sv) +
-		    (color && sv->fail ? strlen("UNBALANCED") : 0));
+		    "<" : ">=", sv->alpha);
+	if (sv->skip == NULL && color && sv->fail)	/* the word red */
+		fprintf(f, "\033[31mUNBALANCED\033[0m%s", zt_rp_lb_verdict(sv) +
+		    strlen("UNBALANCED"));
+	else if (sv->skip == NULL)
+		fputs(zt_rp_lb_verdict(sv), f);
 	putc('\n', f);
 }
 
@@ -56,11 +59,12 @@ lb_head(FILE *f, const struct zt_lbsvc *sv, int color)
 static void
 lb_bar(FILE *f, int64_t n, double e, double mx, size_t bw)
 {
-	size_t	 bar = mx > 0 ? (size_t)ceil((double)n * (double)bw / mx) : 0;
-	long	 mk = mx > 0 && e > 0 ? lround(e * (double)bw / mx) - 1 : -1;
+	double	 s = mx > 0 ? (double)bw / mx : 0;
+	size_t	 bar = (size_t)ceil((double)n * s);
+	long	 mk = e > 0 ? lround(e * s) - 1 : -1;
 	size_t	 c;
 
-	if (mk < 0 && e > 0)
+	if (mk < 0 && e > 0 && s > 0)
 		mk = 0;
 	for (c = 0; c < bw; c++)
 		putc((long)c == mk ? '|' : c < bar ? '#' : ' ', f);
