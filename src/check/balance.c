@@ -194,7 +194,7 @@ example_svc(struct zt_result *res, const struct zt_lbsvc *sv)
 		    "%s%s %" PRId64 " (%.0f%%, expected %.0f%%)", i ? ", " : "",
 		    sv->ep[i].name, sv->ep[i].n,
 		    100.0 * (double)sv->ep[i].n / (double)sv->total,
-		    100.0 * sv->ep[i].expected / (double)sv->total);
+		    100.0 * sv->ep[i].exp_share);
 	if (sv->ratio >= 1e9)
 		snprintf(eff, sizeof(eff), "an expected endpoint got none");
 	else

@@ -55,6 +55,8 @@ struct zt_lbep {
 	char		*name;		/* workload, else address; owned */
 	int64_t		 n;
 	double		 expected;	/* the model's expected count */
+	double		 exp_share;	/* the model's expected share (0..1):
+					   capacity, presence, locality */
 };
 
 struct zt_lbsvc {
@@ -66,6 +68,7 @@ struct zt_lbsvc {
 	double		 df;
 	double		 p;		/* the test's own p-value */
 	double		 p_adj;		/* Holm-adjusted over the run */
+	double		 alpha;		/* significant: p_adj below */
 	double		 ratio;		/* largest obs/exp or exp/obs */
 	double		 points;	/* largest share difference */
 	const char	*skip;		/* reason it was not judged, or NULL */
@@ -73,6 +76,7 @@ struct zt_lbsvc {
 	int		 fail;		/* significant (fail or warn) */
 	int		 small;		/* significant but not material: warn */
 	int		 per_client;	/* uneven overall, even per client */
+	int		 bound;		/* failed by max_ratio alone */
 };
 
 /* A pairing verdict about one record, for `ztlog pairs`. */

@@ -493,6 +493,7 @@ test(struct job *j, const struct zt_lbcfg *cf)
 	free(o);
 	free(e);
 	sv->p = sv->p_adj = 1;
+	sv->alpha = cf->alpha;
 	if (k < 2 || sv->df < 1) {
 		sv->skip = "one endpoint";
 		return -1;
@@ -534,8 +535,10 @@ decide(struct job *j, const struct zt_lbcfg *cf, struct zt_lbtally *t)
 	int		 sig = cf->alpha > 0 && sv->p_adj < cf->alpha;
 	int		 mat = material(cf, sv->ratio, sv->points);
 
-	if (cf->max_ratio > 0 && j->mm > cf->max_ratio)
+	if (cf->max_ratio > 0 && j->mm > cf->max_ratio) {
+		sv->bound = !sig;
 		sig = mat = 1;
+	}
 	if (!sig)
 		return;
 	/*
@@ -583,6 +586,7 @@ ep_cmp(const void *x, const void *y)
 static void
 emit(struct job *j, const struct zt_dims *dm, struct zt_lbsvc *sv)
 {
+	double	 se = 0;
 	size_t	 i;
 
 	*sv = j->sv;
@@ -592,11 +596,16 @@ emit(struct job *j, const struct zt_dims *dm, struct zt_lbsvc *sv)
 	j->name = NULL;
 	sv->ep = zt_xcalloc(j->nep + 1, sizeof(*sv->ep));
 	sv->nep = j->nep;
+	for (i = 0; i < j->nep; i++)
+		se += j->ep[i].e;
 	for (i = 0; i < j->nep; i++) {
 		sv->ep[i].name = j->epk[i] != 0 || j->ep[i].wl == NULL ?
 		    ep_name(dm, j->epk[i]) : zt_xstrdup(j->ep[i].wl->name);
 		sv->ep[i].n = j->ep[i].n;
 		sv->ep[i].expected = j->ep[i].e;
+		/* Of the expected counts (an endpoint that was not a choice
+		   but got connections counts 0.5: test()). */
+		sv->ep[i].exp_share = se > 0 ? j->ep[i].e / se : 0;
 		sv->total += j->ep[i].n;
 	}
 	if (sv->nep > 1)

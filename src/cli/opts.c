@@ -129,9 +129,11 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_LB] = { "lb", zt_cli_lb, zt_cli_render_lb,
 	    "each service's connections per endpoint, as bars",
-	    "Show each service's connections per endpoint, as bars, with the\n"
-	    "verdict of the balance rule.  Exit status 1 when a service shown\n"
-	    "is unbalanced.\n",
+	    "Show each service's connections per endpoint, as bars, against\n"
+	    "the share the balance rule's model expects of each (capacity,\n"
+	    "presence over time, locality), with the rule's verdict and the\n"
+	    "Holm-corrected p-value that decides it.  Exit status 1 when a\n"
+	    "service shown is unbalanced.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_PAIRS] = { "pairs", zt_cli_pairs, zt_cli_render_pairs,
 	    "the outbound/inbound pairing, connection by connection",

@@ -22,6 +22,7 @@
 
 #include "parse/rec_time.h"
 #include "report/report.h"
+#include "report/rpriv.h"
 #include "util/escape.h"
 
 #ifndef ZTLOG_VERSION
@@ -237,16 +238,89 @@ svg_label(FILE *f, int y, const char *s)
 	fputs("</text>", f);
 }
 
-/* Each service's endpoints against the share an even spread gives. */
+/* The endpoints table of service sv: the chart's numbers. */
+static void
+balance_table(FILE *f, const struct zt_lbsvc *sv)
+{
+	size_t	 k;
+
+	fputs("<table><thead><tr><th scope=\"col\">Endpoint</th><th scope="
+	    "\"col\">Connections</th><th scope=\"col\">Share</th><th scope="
+	    "\"col\">Expected share</th><th scope=\"col\">Expected "
+	    "connections</th></tr></thead><tbody>\n", f);
+	for (k = 0; k < sv->nep; k++) {
+		fputs("<tr><th scope=\"row\">", f);
+		h(f, sv->ep[k].name);
+		fprintf(f, "</th><td class=\"n\">%" PRId64 "</td><td "
+		    "class=\"n\">%.1f%%</td><td class=\"n\">%.1f%%</td>"
+		    "<td class=\"n\">%.1f</td></tr>\n", sv->ep[k].n, 100.0 *
+		    (double)sv->ep[k].n / (double)(sv->total ? sv->total : 1),
+		    100.0 * sv->ep[k].exp_share, sv->ep[k].expected);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+/* The figure of service sv (chart i): bars, each with its expected mark. */
+static void
+balance_chart(FILE *f, const struct zt_lbsvc *sv, size_t i)
+{
+	const char	*v = zt_rp_lb_verdict(sv);
+	size_t		 k;
+	double		 mx = 0, x;
+	int		 y;
+	char		 id[32];
+
+	for (k = 0; k < sv->nep; k++) {
+		if ((double)sv->ep[k].n > mx)
+			mx = (double)sv->ep[k].n;
+		if (sv->ep[k].expected > mx)
+			mx = sv->ep[k].expected;
+	}
+	if (mx <= 0)
+		mx = 1;
+	snprintf(id, sizeof(id), "lb%zu", i);
+	fputs("<figure>", f);
+	svg_open(f, id, (int)sv->nep * ROW + 10, sv->service);
+	fprintf(f, "<desc id=\"%s-d\">%zu endpoints, %" PRId64 " connections, "
+	    "%s; each bar is an endpoint's connections, the dashed mark on it "
+	    "the count the model expects of it; the numbers are in the table "
+	    "below</desc>\n", id, sv->nep, sv->total, sv->skip != NULL ?
+	    "not judged" : v);
+	for (k = 0; k < sv->nep; k++) {
+		y = 5 + (int)k * ROW;
+		svg_label(f, y, sv->ep[k].name);
+		x = (double)(W - LABEL - 70) * (double)sv->ep[k].n / mx;
+		fprintf(f, "<rect class=\"bar\" x=\"%d\" y=\"%d\" "
+		    "width=\"%.1f\" height=\"%d\"/><text x=\"%d\" "
+		    "y=\"%d\" text-anchor=\"end\">%" PRId64 "</text>\n",
+		    LABEL, y + 3, x, ROW - 6, W - 8, y + 15, sv->ep[k].n);
+		if (sv->ep[k].expected <= 0)
+			continue;
+		x = LABEL + (double)(W - LABEL - 70) * sv->ep[k].expected / mx;
+		fprintf(f, "<line class=\"exp\" x1=\"%.1f\" y1=\"%d\" "
+		    "x2=\"%.1f\" y2=\"%d\"/>\n", x, y + 1, x, y + ROW - 1);
+	}
+	fputs("</svg>\n<figcaption>", f);
+	h(f, sv->service);
+	fprintf(f, ": %" PRId64 " connections, ", sv->total);
+	if (sv->skip != NULL) {
+		fputs("not judged: ", f);
+		h(f, sv->skip);
+	} else
+		fprintf(f, "chi2=%.2f df=%.0f p=%.3g Holm p=%.3g %s %g, %s%s",
+		    sv->chi2, sv->df, sv->p, sv->p_adj, sv->p_adj < sv->alpha ?
+		    "&lt;" : "&gt;=", sv->alpha, sv->fail ?
+		    "<strong>UNBALANCED</strong>" : "", v + (sv->fail ?
+		    strlen("UNBALANCED") : 0));
+	fputs("</figcaption></figure>\n", f);
+}
+
+/* Each service's endpoints against the share the balance model expects. */
 static void
 balance(FILE *f, const struct zt_checkrun *run)
 {
 	const struct zt_result	*res = NULL;
-	const struct zt_lbsvc	*sv;
-	size_t			 i, k;
-	double			 mx, exp, x;
-	int			 y;
-	char			 id[32];
+	size_t			 i;
 
 	for (i = 0; i < run->nres; i++)
 		if (run->res[i].nsvc > 0)
@@ -255,61 +329,15 @@ balance(FILE *f, const struct zt_checkrun *run)
 		return;
 	fputs("<section aria-labelledby=\"s-lb\"><h2 id=\"s-lb\">Endpoints "
 	    "per service</h2>\n<p>Connections to each endpoint; the dashed "
-	    "line is the share each would have if the service spread its "
-	    "connections evenly.</p>\n", f);
+	    "mark on each bar is the count the balance rule's model expects "
+	    "of that endpoint: its capacity times the part of the service's "
+	    "connections that came while it was present, among the endpoints "
+	    "each client node may choose by locality.  It is an even split "
+	    "only when the endpoints had the same capacity, were there all "
+	    "along and open to every client.</p>\n", f);
 	for (i = 0; i < res->nsvc; i++) {
-		sv = &res->svc[i];
-		exp = sv->nep > 0 ? (double)sv->total / (double)sv->nep : 0;
-		mx = exp;
-		for (k = 0; k < sv->nep; k++)
-			if ((double)sv->ep[k].n > mx)
-				mx = (double)sv->ep[k].n;
-		if (mx <= 0)
-			mx = 1;
-		snprintf(id, sizeof(id), "lb%zu", i);
-		fputs("<figure>", f);
-		svg_open(f, id, (int)sv->nep * ROW + 10, sv->service);
-		fprintf(f, "<desc id=\"%s-d\">%zu endpoints, %" PRId64
-		    " connections, %s; expected %.1f each</desc>\n", id,
-		    sv->nep, sv->total, sv->skip != NULL ? "not judged" :
-		    sv->fail ? "unbalanced" : "balanced", exp);
-		for (k = 0; k < sv->nep; k++) {
-			y = 5 + (int)k * ROW;
-			svg_label(f, y, sv->ep[k].name);
-			x = (double)(W - LABEL - 70) * (double)sv->ep[k].n / mx;
-			fprintf(f, "<rect class=\"bar\" x=\"%d\" y=\"%d\" "
-			    "width=\"%.1f\" height=\"%d\"/><text x=\"%d\" "
-			    "y=\"%d\" text-anchor=\"end\">%" PRId64 "</text>\n",
-			    LABEL, y + 3, x, ROW - 6, W - 8, y + 15,
-			    sv->ep[k].n);
-		}
-		x = LABEL + (double)(W - LABEL - 70) * exp / mx;
-		fprintf(f, "<line class=\"exp\" x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" "
-		    "y2=\"%d\"/></svg>\n<figcaption>", x, x,
-		    (int)sv->nep * ROW + 8);
-		h(f, sv->service);
-		fprintf(f, ": %" PRId64 " connections, ", sv->total);
-		if (sv->skip != NULL) {
-			fputs("not judged: ", f);
-			h(f, sv->skip);
-		} else
-			fprintf(f, "chi2=%.2f p=%.3g, %s", sv->chi2, sv->p,
-			    sv->fail ? "<strong>UNBALANCED</strong>" :
-			    "balanced");
-		fputs("</figcaption></figure>\n<table><thead><tr><th scope="
-		    "\"col\">Endpoint</th><th scope=\"col\">Connections</th>"
-		    "<th scope=\"col\">Share</th><th scope=\"col\">Expected"
-		    "</th></tr></thead><tbody>\n", f);
-		for (k = 0; k < sv->nep; k++) {
-			fputs("<tr><th scope=\"row\">", f);
-			h(f, sv->ep[k].name);
-			fprintf(f, "</th><td class=\"n\">%" PRId64 "</td><td "
-			    "class=\"n\">%.1f%%</td><td class=\"n\">%.1f%%</td>"
-			    "</tr>\n", sv->ep[k].n, 100.0 * (double)sv->ep[k].n /
-			    (double)(sv->total ? sv->total : 1), 100.0 /
-			    (double)sv->nep);
-		}
-		fputs("</tbody></table>\n", f);
+		balance_chart(f, &res->svc[i], i);
+		balance_table(f, &res->svc[i]);
 	}
 	fputs("</section>\n", f);
 }

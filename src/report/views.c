@@ -16,39 +16,76 @@
 
 /* ---- lb and pairs ----------------------------------------------------------- */
 
+const char *
+zt_rp_lb_verdict(const struct zt_lbsvc *sv)
+{
+	if (sv->fail && sv->small)
+		return "UNBALANCED (small: check warns)";
+	if (sv->fail && sv->bound)
+		return "UNBALANCED (obs/exp past max_ratio)";
+	if (sv->fail)
+		return "UNBALANCED";
+	if (sv->per_client)
+		return "balanced per client node (locality)";
+	return "balanced";
+}
+
+/* "SERVICE: N connections, K endpoints, TEST, VERDICT" */
+static void
+lb_head(FILE *f, const struct zt_lbsvc *sv, int color)
+{
+	zt_rp_esc(f, sv->service);
+	fprintf(f, ": %" PRId64 " connection%s, %zu endpoint%s", sv->total,
+	    sv->total == 1 ? "" : "s", sv->nep, sv->nep == 1 ? "" : "s");
+	if (sv->skip != NULL) {
+		fputs(", not judged: ", f);
+		zt_rp_esc(f, sv->skip);
+	} else
+		fprintf(f, ", chi2=%.2f df=%.0f p=%.3g Holm p=%.3g %s %g, ",
+		    sv->chi2, sv->df, sv->p, sv->p_adj, sv->p_adj < sv->alpha ?
+		    "<" : ">=", sv->alpha);
+	if (sv->skip == NULL && color && sv->fail)	/* the word red */
+		fprintf(f, "\033[31mUNBALANCED\033[0m%s", zt_rp_lb_verdict(sv) +
+		    strlen("UNBALANCED"));
+	else if (sv->skip == NULL)
+		fputs(zt_rp_lb_verdict(sv), f);
+	putc('\n', f);
+}
+
+/*
+ * A bar of n in bw columns scaled to mx, with '|' at the expected count
+ * e (in the bar or past its end; none when nothing is expected).
+ */
+static void
+lb_bar(FILE *f, int64_t n, double e, double mx, size_t bw)
+{
+	double	 s = mx > 0 ? (double)bw / mx : 0;
+	size_t	 bar = (size_t)ceil((double)n * s);
+	long	 mk = e > 0 ? lround(e * s) - 1 : -1;
+	size_t	 c;
+
+	if (mk < 0 && e > 0 && s > 0)
+		mk = 0;
+	for (c = 0; c < bw; c++)
+		putc((long)c == mk ? '|' : c < bar ? '#' : ' ', f);
+}
+
+/* "  name  bar  count  share" and " exp SHARE": columns besides the two. */
+#define LB_COLS	31
+
 void
 zt_report_lb(FILE *f, const struct zt_result *bal, int color, size_t width)
 {
 	const struct zt_lbsvc	*sv;
 	struct zt_buf		 b = { NULL, 0, 0 };
-	size_t			 i;
-	size_t			 k;
-	size_t			 w;
-	size_t			 ew;
-	size_t			 bw;
-	int64_t			 mx;
-	int			 bar;
+	size_t			 i, k, w, ew, bw;
+	double			 mx;
 
 	for (i = 0; i < bal->nsvc; i++) {
 		sv = &bal->svc[i];
 		if (i > 0)
 			putc('\n', f);
-		zt_rp_esc(f, sv->service);
-		fprintf(f, ": %" PRId64 " connection%s, %zu endpoint%s", sv->total,
-		    sv->total == 1 ? "" : "s", sv->nep, sv->nep == 1 ? "" : "s");
-		if (sv->skip != NULL) {
-			fputs(", not judged: ", f);
-			zt_rp_esc(f, sv->skip);
-		} else {
-			fprintf(f, ", chi2=%.2f df=%zu p=%.3g", sv->chi2,
-			    sv->nep - 1, sv->p);
-			if (sv->fail)
-				fputs(color ? ", \033[31mUNBALANCED\033[0m" :
-				    ", UNBALANCED", f);
-			else
-				fputs(", balanced", f);
-		}
-		putc('\n', f);
+		lb_head(f, sv, color);
 		w = 0;
 		mx = 0;
 		for (k = 0; k < sv->nep; k++) {
@@ -56,15 +93,17 @@ zt_report_lb(FILE *f, const struct zt_result *bal, int color, size_t width)
 			    strlen(sv->ep[k].name));
 			if (ew > w)
 				w = ew;
-			if (sv->ep[k].n > mx)
-				mx = sv->ep[k].n;
+			if ((double)sv->ep[k].n > mx)
+				mx = (double)sv->ep[k].n;
+			if (sv->ep[k].expected > mx)
+				mx = sv->ep[k].expected;
 		}
-		/* "  name  bar  count  share": 20 columns besides the two. */
 		bw = 40;
-		if (width > 0 && w + bw + 20 > width)
-			bw = width > w + 30 ? width - w - 20 : 10;
-		if (width > 0 && w + bw + 20 > width)
-			w = width > 38 ? width - 30 : 8;
+		/* Narrow: the bar down to 6 columns, then names cut. */
+		if (width > 0 && w + bw + LB_COLS > width)
+			bw = width > w + LB_COLS + 6 ? width - w - LB_COLS : 6;
+		if (width > 0 && w + bw + LB_COLS > width)
+			w = width > LB_COLS + bw + 8 ? width - LB_COLS - bw : 8;
 		for (k = 0; k < sv->nep; k++) {
 			b.n = 0;
 			zt_escape(&b, ZT_ESC_TEXT, sv->ep[k].name,
@@ -72,14 +111,11 @@ zt_report_lb(FILE *f, const struct zt_result *bal, int color, size_t width)
 			fputs("  ", f);
 			zt_wrap_cell(f, b.p, b.n, w, 1);
 			fputs("  ", f);
-			bar = mx > 0 ? (int)((sv->ep[k].n * (int64_t)bw + mx - 1) /
-			    mx) : 0;
-			fprintf(f, "%-*.*s  %6" PRId64 "  %5.1f%%\n", (int)bw, bar,
-			    "########################################"
-			    "########################################"
-			    "########################################", sv->ep[k].n,
-			    100.0 * (double)sv->ep[k].n /
-			    (double)(sv->total ? sv->total : 1));
+			lb_bar(f, sv->ep[k].n, sv->ep[k].expected, mx, bw);
+			fprintf(f, "  %6" PRId64 "  %5.1f%% exp %5.1f%%\n",
+			    sv->ep[k].n, 100.0 * (double)sv->ep[k].n /
+			    (double)(sv->total ? sv->total : 1),
+			    100.0 * sv->ep[k].exp_share);
 		}
 	}
 	zt_buf_free(&b);
@@ -118,12 +154,21 @@ zt_report_lb_json(FILE *f, const struct zt_result *bal, int status,
 		if (sv->skip == NULL) {
 			fputs(",\"chi2\":", f);
 			jnum(f, sv->chi2);
-			fprintf(f, ",\"df\":%zu,\"p\":", sv->nep - 1);
+			fputs(",\"df\":", f);
+			jnum(f, sv->df);
+			fputs(",\"p\":", f);
 			jnum(f, sv->p);
-			fprintf(f, ",\"balanced\":%s", sv->fail ? "false" :
-			    "true");
+			fputs(",\"p_holm\":", f);
+			jnum(f, sv->p_adj);
+			fputs(",\"alpha\":", f);
+			jnum(f, sv->alpha);
+			fprintf(f, ",\"verdict\":\"%s\",\"balanced\":%s",
+			    sv->fail ? (sv->small ? "small" : "unbalanced") :
+			    sv->per_client ? "even_per_client" : "balanced",
+			    sv->fail ? "false" : "true");
 		} else
 			fputs(",\"chi2\":null,\"df\":null,\"p\":null,"
+			    "\"p_holm\":null,\"alpha\":null,\"verdict\":null,"
 			    "\"balanced\":null", f);
 		fputs(",\"endpoints\":[", f);
 		for (k = 0; k < sv->nep; k++) {
@@ -133,6 +178,10 @@ zt_report_lb_json(FILE *f, const struct zt_result *bal, int status,
 			    sv->ep[k].n);
 			jnum(f, (double)sv->ep[k].n / (double)(sv->total ?
 			    sv->total : 1));
+			fputs(",\"expected\":", f);
+			jnum(f, sv->ep[k].expected);
+			fputs(",\"expected_share\":", f);
+			jnum(f, sv->ep[k].exp_share);
 			putc('}', f);
 		}
 		fputs("]}", f);
