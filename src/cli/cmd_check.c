@@ -187,8 +187,9 @@ zt_cli_lb(struct zt_cli_opts *o)
 	/* --service is a record filter: balance saw those services only. */
 	if (bal != NULL && run.select_err[0] == '\0') {
 		res.view = bal;
+		/* As check: a skew too small to matter only warns. */
 		for (k = 0; k < bal->nsvc; k++)
-			if (bal->svc[k].fail)
+			if (bal->svc[k].fail && !bal->svc[k].small)
 				res.status = ZT_EXIT_FAIL;
 	}
 	res.nomatch = res.view != NULL && bal->nsvc == 0 && run.records > 0 &&
