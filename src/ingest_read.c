@@ -90,9 +90,10 @@ struct item {
 	struct zt_rec	 rec;
 	struct span	 sp[NVIEW];
 	struct span	 raw;		/* malformed: the line's first bytes */
+	struct zt_recids ids;		/* a record's, once interned */
 };
 
-enum jstate { J_FREE, J_FILLED, J_PARSING, J_PARSED };
+enum jstate { J_FREE, J_FILLED, J_PARSING, J_PARSED, J_INTERNED };
 
 struct job {
 	enum jstate	 state;
@@ -107,6 +108,11 @@ struct job {
 	struct zt_buf	 arena;		/* bytes the spans point into */
 	int		 pending;	/* ended inside a split line ... */
 	struct zt_parser end;		/* ... whose parts are here */
+	/* The interner's. */
+	struct zt_buf	 fresh;		/* rows interned in this chunk */
+	int		 failed;	/* interning failed at items[nitems] */
+	unsigned long	 failline;	/* its line */
+	struct zt_err	 err;
 };
 
 struct pipe {
@@ -116,12 +122,16 @@ struct pipe {
 	size_t			 njob;
 	size_t			 produced;	/* chunks filled */
 	size_t			 claimed;	/* chunks taken by workers */
+	size_t			 interned;	/* chunks interned */
 	size_t			 consumed;	/* chunks given back */
 	int			 done;		/* reader finished */
 	int			 cancel;	/* store failed: stop reading */
 	int			 eager;		/* hand each line on */
 	uint64_t		 raw;		/* raw bytes read, at the last
 						   chunk consumed */
+	/* The interner's: a split line's parts, carried over chunks. */
+	struct zt_parser	 cps;
+	struct zt_store		*st;
 	/* Reader side, read by the store side after done. */
 	struct zt_input		*in;
 	const struct zt_srcinfo	*info;		/* what the parser is told */
@@ -409,6 +419,85 @@ worker(void *arg)
 	return NULL;
 }
 
+/* ---- the interner ------------------------------------------------------- */
+
+/*
+ * Give a chunk's records their ids, in input order, so that ids do not
+ * depend on the threads; names are read by id on the storing thread
+ * meanwhile (store/names.h: entries never move; the ring's mutex
+ * publishes them).  cps carries a split line's parts from the chunks
+ * before; when it holds some, the chunk is parsed again with them (the
+ * worker started without).
+ */
+static void
+intern_job(struct pipe *pp, struct job *j)
+{
+	struct zt_str	*v[NVIEW];
+	struct item	*it;
+	size_t		 k;
+	int		 i;
+
+	if (zt_parser_pending(&pp->cps))
+		parse_job(j, &pp->cps, pp->maxline);
+	else if (j->pending)
+		zt_parser_carry(&pp->cps, &j->end);
+	j->fresh.n = 0;
+	j->failed = 0;
+	for (k = 0; k < j->nitems; k++) {
+		it = &j->items[k];
+		rec_views(&it->rec, v);
+		for (i = 0; i < NVIEW; i++)
+			*v[i] = unpack(j, it->sp[i]);
+		if (it->cls != ZT_CLASS_RECORD)
+			continue;
+		if (zt_store_counting(pp->st)) {
+			memset(&it->ids, 0, sizeof(it->ids));
+			it->ids.ts_us = it->rec.ts_us;
+			it->ids.partial = it->rec.partial != 0;
+		} else if (zt_store_intern(pp->st, &it->rec, &it->ids,
+		    &j->fresh, &j->err) == -1) {
+			j->failed = 1;
+			j->failline = it->lineno;
+			j->nitems = k;
+			return;
+		}
+	}
+}
+
+static void *
+interner(void *arg)
+{
+	struct pipe	*pp = arg;
+	struct job	*j;
+	int		 failed = 0;
+
+	while (!failed) {
+		pthread_mutex_lock(&pp->mu);
+		for (;;) {
+			j = pp->ring[pp->interned % pp->njob];
+			if (pp->cancel || (pp->interned < pp->produced &&
+			    j->state == J_PARSED))
+				break;
+			if (pp->done && pp->interned == pp->produced)
+				break;
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		}
+		if (pp->cancel || pp->interned == pp->produced) {
+			pthread_mutex_unlock(&pp->mu);
+			break;
+		}
+		pthread_mutex_unlock(&pp->mu);
+		intern_job(pp, j);
+		failed = j->failed;
+		pthread_mutex_lock(&pp->mu);
+		j->state = J_INTERNED;
+		pp->interned++;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+	}
+	return NULL;
+}
+
 /* ---- the storing side --------------------------------------------------- */
 
 /*
@@ -425,7 +514,7 @@ store_take(struct pipe *pp, const struct timespec *until, int *late)
 	pthread_mutex_lock(&pp->mu);
 	for (;;) {
 		if (pp->consumed < pp->produced &&
-		    pp->ring[pp->consumed % pp->njob]->state == J_PARSED) {
+		    pp->ring[pp->consumed % pp->njob]->state == J_INTERNED) {
 			j = pp->ring[pp->consumed % pp->njob];
 			*late = 0;
 			break;
@@ -501,34 +590,15 @@ live_tick(struct zt_ingest *ig, struct pipe *pp, const char *name,
 	}
 }
 
-/* A record's ids: interned here, so that they follow the input's order. */
-static int
-record_ids(struct zt_store *st, const struct zt_rec *rec,
-    struct zt_recids *ids, struct zt_buf *fresh, struct zt_err *err)
-{
-	if (zt_store_counting(st)) {
-		memset(ids, 0, sizeof(*ids));
-		ids->ts_us = rec->ts_us;
-		ids->partial = rec->partial != 0;
-		return 0;
-	}
-	fresh->n = 0;
-	if (zt_store_intern(st, rec, ids, fresh, err) == -1)
-		return -1;
-	return fresh->n > 0 ? zt_store_fresh(st, fresh->p, fresh->n, err) : 0;
-}
-
 /*
  * Store one line's result (rec, and for a malformed line its first bytes
  * raw).  Returns 0, or -1 on a database error.
  */
 static int
 store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
-    enum zt_class cls, const struct zt_rec *rec, struct zt_str raw,
-    struct zt_buf *fresh, struct zt_source_stats *ss, struct zt_err *err)
+    enum zt_class cls, const struct zt_rec *rec, const struct zt_recids *ids,
+    struct zt_str raw, struct zt_source_stats *ss, struct zt_err *err)
 {
-	struct zt_recids ids;
-
 	if (rec->unjoin) {
 		zt_store_count_move(ig->st, rec->pod, ZT_CLASS_JOINED, cls);
 		ss->joined--;
@@ -550,18 +620,16 @@ store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 			ss->text = 1;
 		if (rec->prefix.p != NULL)
 			ss->prefixed++;
-		if (record_ids(ig->st, rec, &ids, fresh, err) == -1)
-			return -1;
-		if (ids.partial)
+		if (ids->partial)
 			ss->partial++;
 		else {
-			if (ss->timed == 0 || ids.ts_us < ss->first_us)
-				ss->first_us = ids.ts_us;
-			if (ss->timed == 0 || ids.ts_us > ss->last_us)
-				ss->last_us = ids.ts_us;
+			if (ss->timed == 0 || ids->ts_us < ss->first_us)
+				ss->first_us = ids->ts_us;
+			if (ss->timed == 0 || ids->ts_us > ss->last_us)
+				ss->last_us = ids->ts_us;
 			ss->timed++;
 		}
-		switch (zt_store_insert(ig->st, lineno, &ids, rec->extra,
+		switch (zt_store_insert(ig->st, lineno, ids, rec->extra,
 		    rec->prefix, err)) {
 		case -1:
 			return -1;
@@ -572,7 +640,7 @@ store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 			return 0;
 		}
 		return ig->sink != NULL ? ig->sink->record(ig->sink->ctx,
-		    zt_store_db(ig->st), (int64_t)lineno, &ids, err) : 0;
+		    zt_store_db(ig->st), (int64_t)lineno, ids, err) : 0;
 	case ZT_CLASS_OTHER:
 		ss->other++;
 		ss->scoped += (uint64_t)(rec->scoped != 0);
@@ -586,34 +654,31 @@ store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 }
 
 /*
- * Store a parsed chunk's items, in order.  cps carries a split line's
- * parts from the chunks before; when it holds some, the chunk is parsed
- * again with them (the worker started without).  *at: the number of the
- * line stored last.  Returns 0 or -1.
+ * Store an interned chunk's items, in order: the names new in it first.
+ * *at: the number of the line stored last (or whose interning failed).
+ * Returns 0 or -1.
  */
 static int
 store_job(struct zt_ingest *ig, const char *name, struct job *j,
-    struct zt_parser *cps, struct zt_buf *fresh, struct zt_source_stats *ss,
-    unsigned long *at, struct zt_err *err)
+    struct zt_source_stats *ss, unsigned long *at, struct zt_err *err)
 {
-	struct zt_str	*v[NVIEW];
 	struct item	*it;
 	size_t		 k;
-	int		 i;
 
-	if (zt_parser_pending(cps))
-		parse_job(j, cps, ig->maxline);
-	else if (j->pending)
-		zt_parser_carry(cps, &j->end);
+	if (j->fresh.n > 0 && zt_store_fresh(ig->st, j->fresh.p, j->fresh.n,
+	    err) == -1)
+		return -1;
 	for (k = 0; k < j->nitems; k++) {
 		it = &j->items[k];
 		*at = it->lineno;
-		rec_views(&it->rec, v);
-		for (i = 0; i < NVIEW; i++)
-			*v[i] = unpack(j, it->sp[i]);
 		if (store_line(ig, name, it->lineno, it->cls, &it->rec,
-		    unpack(j, it->raw), fresh, ss, err) == -1)
+		    &it->ids, unpack(j, it->raw), ss, err) == -1)
 			return -1;
+	}
+	if (j->failed) {
+		*at = j->failline;
+		*err = j->err;
+		return -1;
 	}
 	return 0;
 }
@@ -668,6 +733,25 @@ later(struct timespec *next, const struct timespec *prev)
 	return prev != NULL;
 }
 
+/* The line zt_parse_flush gave at the end: interned and stored here. */
+static int
+flush_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
+    enum zt_class cls, const struct zt_rec *rec, struct zt_recids *ids,
+    struct zt_buf *fresh, struct zt_source_stats *ss, struct zt_err *err)
+{
+	memset(ids, 0, sizeof(*ids));
+	if (cls == ZT_CLASS_RECORD) {
+		ids->ts_us = rec->ts_us;
+		ids->partial = rec->partial != 0;
+		if (!zt_store_counting(ig->st) && (zt_store_intern(ig->st, rec,
+		    ids, fresh, err) == -1 || (fresh->n > 0 &&
+		    zt_store_fresh(ig->st, fresh->p, fresh->n, err) == -1)))
+			return -1;
+	}
+	return store_line(ig, name, lineno, cls, rec, ids, (struct zt_str){
+	    "", 0 }, ss, err);
+}
+
 /* Parse workers: ig->threads, else one per online processor. */
 static size_t
 nworkers(const struct zt_ingest *ig)
@@ -691,7 +775,7 @@ cancel(struct pipe *pp)
 
 static void
 pipe_init(struct pipe *pp, struct zt_input *in, const struct zt_srcinfo *info,
-    size_t maxline, size_t njob)
+    struct zt_store *st, size_t maxline, size_t njob)
 {
 	pthread_condattr_t ca;
 	size_t		 i;
@@ -711,7 +795,11 @@ pipe_init(struct pipe *pp, struct zt_input *in, const struct zt_srcinfo *info,
 	}
 	pp->in = in;
 	pp->info = info;
+	pp->st = st;
 	pp->maxline = maxline;
+	zt_parser_init(&pp->cps);
+	zt_parser_source(&pp->cps, info);
+	zt_parser_maxjoin(&pp->cps, maxline);
 }
 
 static void
@@ -723,9 +811,11 @@ pipe_fini(struct pipe *pp)
 		zt_buf_free(&pp->ring[i]->bytes);
 		zt_buf_free(&pp->ring[i]->arena);
 		zt_parser_fini(&pp->ring[i]->end);
+		zt_buf_free(&pp->ring[i]->fresh);
 		free(pp->ring[i]);
 	}
 	free(pp->ring);
+	zt_parser_fini(&pp->cps);
 	pthread_cond_destroy(&pp->cv);
 	pthread_mutex_destroy(&pp->mu);
 }
@@ -743,11 +833,12 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	const struct zt_srcinfo *info = &src->info;
 	struct pipe	 pp;
 	struct job	*j;
-	struct zt_parser cps;		/* a split line's parts, carried */
 	struct zt_buf	 fresh = { 0 };
+	struct zt_recids ids;
 	struct zt_rec	 rec;
 	enum zt_class	 cls;
 	pthread_t	 rtid;
+	pthread_t	 itid;
 	pthread_t	 wtid[WORKERS_MAX];
 	size_t		 nw = nworkers(ig);
 	size_t		 started = 0;
@@ -759,10 +850,7 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	int		 saving;
 	int		 rc = 0;
 
-	pipe_init(&pp, in, info, ig->maxline, nw + 3);
-	zt_parser_init(&cps);
-	zt_parser_source(&cps, info);
-	zt_parser_maxjoin(&cps, ig->maxline);
+	pipe_init(&pp, in, info, ig->st, ig->maxline, nw + 4);
 	/* A stream into a database file: committed as it comes, keyed. */
 	saving = zt_store_durable(ig->st) && ig->sink == NULL &&
 	    is_stream(src->path);
@@ -772,6 +860,13 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	pp.eager = ig->eager || saving || source_size(info->name) < 0;
 	if (pthread_create(&rtid, NULL, reader, &pp) != 0) {
 		zt_err_set(err, "cannot start a thread");
+		rc = -2;
+		goto out;
+	}
+	if (pthread_create(&itid, NULL, interner, &pp) != 0) {
+		zt_err_set(err, "cannot start a thread");
+		cancel(&pp);
+		pthread_join(rtid, NULL);
 		rc = -2;
 		goto out;
 	}
@@ -793,8 +888,8 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 		if (ig->tick != NULL && rc == 0)
 			live_tick(ig, &pp, info->name, ss, &next, 0);
 		if (j != NULL) {
-			if (rc == 0 && store_job(ig, info->name, j, &cps,
-			    &fresh, ss, &at, err) == -1)
+			if (rc == 0 && store_job(ig, info->name, j, ss, &at,
+			    err) == -1)
 				rc = -2;
 			store_give(&pp, j, rc != 0);
 			dirty = 1;
@@ -810,12 +905,13 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 			break;
 	}
 	pthread_join(rtid, NULL);
+	pthread_join(itid, NULL);
 	while (started > 0)
 		pthread_join(wtid[--started], NULL);
 	/* A split line whose end never came: classified now. */
-	if (rc == 0 && zt_parse_flush(&cps, &rec, &cls) &&
-	    store_line(ig, info->name, pp.read, cls, &rec,
-	    (struct zt_str){ "", 0 }, &fresh, ss, err) == -1)
+	if (rc == 0 && zt_parse_flush(&pp.cps, &rec, &cls) &&
+	    flush_line(ig, info->name, pp.read, cls, &rec, &ids, &fresh, ss,
+	    err) == -1)
 		rc = -2;
 	if (rc == 0 && pp.rc == -1) {
 		*ierr = pp.ierr;
@@ -828,7 +924,6 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	zt_input_sha256(in, ss->sha256);
 out:
 	zt_buf_free(&fresh);
-	zt_parser_fini(&cps);
 	pipe_fini(&pp);
 	return rc;
 }
