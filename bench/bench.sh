@@ -26,6 +26,9 @@
 #                          the text, the .gz, and the database ingest
 #                          made (-d); with LINES2, the larger log too;
 #                          exit status 0 or 1 are both fine
+#   parse threads          check and ingest of the text again with
+#                          ZTLOG_THREADS=1, 2 and nproc (the default is
+#                          nproc)
 # Exit status: 0, or 1 if a measured command failed (skipped rows are fine).
 # Columns: seconds; M lines/s (log lines; for sqlite3 .import, CSV rows);
 # MB/s of uncompressed input (the CSV for .import); peak RSS in MB; for DB
@@ -262,6 +265,16 @@ if [ $have_ztlog = 1 ]; then
 	if "$ztlog" check --help >/dev/null 2>&1; then
 		check_row "ztlog check" "$lines" "$log_bytes" "$log"
 		check_rss_1=$rss_mb
+		# the parse threads (ZTLOG_THREADS): 1, 2 and every processor
+		for t in $(printf '%s\n' 1 2 "$(nproc)" | sort -nu); do
+			export ZTLOG_THREADS=$t
+			check_row "ztlog check, $t parse thread$([ "$t" = 1 ] || echo s)" \
+			    "$lines" "$log_bytes" "$log"
+			ingest_row "ztlog ingest, $t parse thread$([ "$t" = 1 ] || echo s)" \
+			    "$tmp/zt.db" "$log" "$lines" "$log_bytes" "$csv_rows"
+			unset ZTLOG_THREADS
+			rm -f "$tmp"/zt.db*
+		done
 		check_row "ztlog check (.gz)" "$lines" "$log_bytes" "$log.gz"
 		if [ "$ok_1" = 1 ]; then
 			check_row "ztlog check -d (stored)" "$lines" \

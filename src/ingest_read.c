@@ -47,9 +47,9 @@ malformed(struct zt_ingest *ig, const char *name, unsigned long line,
  * chunks before one ended inside a split line, this thread parses that
  * chunk again with the parts carried over (zt_parser_carry).
  *
- * Views cannot cross threads (the chunk and the parser move on), so a
- * worker copies each record's views into the chunk's arena and records
- * spans; this thread turns them back into views.  Chunks travel through
+ * A record's views point into the chunk's lines, which stay put until
+ * the chunk is stored, or else (decoded values, the parser's buffers) into
+ * the chunk's arena, whose blocks never move.  Chunks travel through
  * a small ring, so memory stays bounded whatever the input size.
  */
 #define CHUNK_LINES	512
@@ -66,10 +66,14 @@ malformed(struct zt_ingest *ig, const char *name, unsigned long line,
  */
 #define COMMIT_MS	2000
 
-struct span {
-	uint32_t	 off;		/* UINT32_MAX: absent */
-	uint32_t	 len;
+/* A block of a chunk's arena; blocks never move, so views stay valid. */
+struct ablk {
+	struct ablk	*next;
+	size_t		 used;
+	size_t		 size;
+	char		 p[];
 };
+#define ABLK	(64 * 1024)
 
 /* One line of a chunk. */
 struct cline {
@@ -80,16 +84,15 @@ struct cline {
 	unsigned char	 nonl;		/* the input ended in it */
 };
 
-/* The views of a record, packed: pod, ts, level, message, extra, prefix, f. */
+/* The views of a record: pod, ts, level, message, extra, prefix, f. */
 #define NVIEW	(6 + ZT_F_COUNT)
 
-/* One line's result (two for a glued line).  rec's views are in sp. */
+/* One line's result (two for a glued line). */
 struct item {
 	enum zt_class	 cls;
 	unsigned long	 lineno;
 	struct zt_rec	 rec;
-	struct span	 sp[NVIEW];
-	struct span	 raw;		/* malformed: the line's first bytes */
+	struct zt_str	 raw;		/* malformed: the line's first bytes */
 	struct zt_recids ids;		/* a record's, once interned */
 };
 
@@ -105,7 +108,8 @@ struct job {
 	/* The worker's. */
 	struct item	 items[2 * CHUNK_LINES];
 	size_t		 nitems;
-	struct zt_buf	 arena;		/* bytes the spans point into */
+	struct ablk	*arena;		/* copied views; first block */
+	struct ablk	*cur;		/* the block being filled */
 	int		 pending;	/* ended inside a split line ... */
 	struct zt_parser end;		/* ... whose parts are here */
 	/* The interner's. */
@@ -117,7 +121,11 @@ struct job {
 
 struct pipe {
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
+	/* Each waits on its own: no thundering herd per chunk. */
+	pthread_cond_t		 cv_free;	/* the reader: a free chunk */
+	pthread_cond_t		 cv_work;	/* workers: a filled chunk */
+	pthread_cond_t		 cv_parsed;	/* the interner */
+	pthread_cond_t		 cv_done;	/* the storing thread */
 	struct job		**ring;
 	size_t			 njob;
 	size_t			 produced;	/* chunks filled */
@@ -141,53 +149,48 @@ struct pipe {
 	struct zt_err		 ierr;
 };
 
-/*
- * A span of the chunk's arena, or with IN_LINES set of its lines' bytes
- * (a view into the line itself needs no copy).
- */
-#define IN_LINES	0x80000000u
-
-static struct span
-pack(struct zt_buf *a, struct zt_str v)
+/* A copy of n bytes at p in the chunk's arena. */
+static const char *
+arena_put(struct job *j, const char *p, size_t n)
 {
-	struct span	 sp = { UINT32_MAX, 0 };
+	struct ablk	*b = j->cur;
+	struct ablk	*nb;
+	char		*at;
 
-	if (v.p == NULL)
-		return sp;
-	sp.off = (uint32_t)a->n;
-	sp.len = (uint32_t)v.n;
-	zt_buf_add(a, v.p, v.n);
-	return sp;
+	if (b == NULL || b->size - b->used < n) {
+		if (b != NULL && b->next != NULL && b->next->size >= n)
+			nb = b->next;
+		else {
+			nb = zt_xmalloc(sizeof(*nb) + (n > ABLK ? n : ABLK));
+			nb->size = n > ABLK ? n : ABLK;
+			nb->next = b != NULL ? b->next : NULL;
+			if (b != NULL)
+				b->next = nb;
+			else
+				j->arena = nb;
+		}
+		nb->used = 0;
+		j->cur = b = nb;
+	}
+	at = b->p + b->used;
+	if (n > 0)
+		memcpy(at, p, n);
+	b->used += n;
+	return at;
 }
 
-/* pack(), or a span of lines when v lies in them. */
-static struct span
-pack_view(struct job *j, struct zt_str v)
+/* v, copied to the arena unless it lies in the chunk's lines. */
+static struct zt_str
+keep_view(struct job *j, struct zt_str v)
 {
-	struct span	 sp;
 	uintptr_t	 at = (uintptr_t)v.p;
 	uintptr_t	 lo = (uintptr_t)j->bytes.p;
 
 	/* Compared as integers: v may point into another object. */
-	if (v.p != NULL && at >= lo && at - lo <= j->bytes.n &&
-	    v.n <= j->bytes.n - (at - lo)) {
-		sp.off = (uint32_t)(at - lo) | IN_LINES;
-		sp.len = (uint32_t)v.n;
-		return sp;
-	}
-	return pack(&j->arena, v);
-}
-
-static struct zt_str
-unpack(const struct job *j, struct span sp)
-{
-	struct zt_str	 v = ZT_NOSTR;
-
-	if (sp.off == UINT32_MAX)
+	if (v.p == NULL || (at >= lo && at - lo <= j->bytes.n &&
+	    v.n <= j->bytes.n - (at - lo)))
 		return v;
-	v.p = sp.off & IN_LINES ? j->bytes.p + (sp.off & ~IN_LINES) :
-	    j->arena.p + sp.off;
-	v.n = sp.len;
+	v.p = arena_put(j, v.p, v.n);
 	return v;
 }
 
@@ -209,6 +212,16 @@ rec_views(struct zt_rec *r, struct zt_str **v)
 /* ---- the reader --------------------------------------------------------- */
 
 /* Wait for a free chunk; NULL when the store side cancelled. */
+/* Done or cancelled: everyone looks again.  Called with mu held. */
+static void
+wake_all(struct pipe *pp)
+{
+	pthread_cond_broadcast(&pp->cv_free);
+	pthread_cond_broadcast(&pp->cv_work);
+	pthread_cond_broadcast(&pp->cv_parsed);
+	pthread_cond_broadcast(&pp->cv_done);
+}
+
 static struct job *
 reader_take(struct pipe *pp)
 {
@@ -216,7 +229,7 @@ reader_take(struct pipe *pp)
 
 	pthread_mutex_lock(&pp->mu);
 	while (pp->produced - pp->consumed == pp->njob && !pp->cancel)
-		pthread_cond_wait(&pp->cv, &pp->mu);
+		pthread_cond_wait(&pp->cv_free, &pp->mu);
 	j = pp->cancel ? NULL : pp->ring[pp->produced % pp->njob];
 	pthread_mutex_unlock(&pp->mu);
 	if (j != NULL) {
@@ -235,9 +248,11 @@ reader_give(struct pipe *pp, struct job *j, int last)
 		j->state = J_FILLED;
 		pp->produced++;
 	}
-	if (last)
+	if (last) {
 		pp->done = 1;
-	pthread_cond_broadcast(&pp->cv);
+		wake_all(pp);
+	} else
+		pthread_cond_signal(&pp->cv_work);
 	pthread_mutex_unlock(&pp->mu);
 }
 
@@ -287,7 +302,6 @@ pack_item(struct job *j, unsigned long lineno, enum zt_class cls,
 	struct item	*it = &j->items[j->nitems++];
 	struct zt_str	*v[NVIEW];
 	int		 i;
-	int		 n;
 
 	it->cls = cls;
 	it->lineno = lineno;
@@ -295,17 +309,19 @@ pack_item(struct job *j, unsigned long lineno, enum zt_class cls,
 	memcpy(&it->rec, rec, cls == ZT_CLASS_MALFORMED ? sizeof(*rec) :
 	    offsetof(struct zt_rec, why));
 	it->rec.bad_decor = NULL;
-	rec_views(&it->rec, v);
+	it->raw = ZT_NOSTR;
 	/* Of an other line, only the pod is read. */
-	n = cls == ZT_CLASS_RECORD || cls == ZT_CLASS_MALFORMED ? NVIEW : 1;
+	if (cls != ZT_CLASS_RECORD && cls != ZT_CLASS_MALFORMED) {
+		it->rec.pod = keep_view(j, rec->pod);
+		return;
+	}
+	rec_views(&it->rec, v);
 	for (i = 0; i < NVIEW; i++)
-		it->sp[i] = i < n ? pack_view(j, *v[i]) :
-		    (struct span){ UINT32_MAX, 0 };
-	it->raw = (struct span){ UINT32_MAX, 0 };
+		*v[i] = keep_view(j, *v[i]);
 	if (cls == ZT_CLASS_MALFORMED) {
 		if (line.n > REJECT_TEXT)
 			line.n = REJECT_TEXT;
-		it->raw = pack_view(j, line);
+		it->raw = keep_view(j, line);
 	}
 }
 
@@ -344,9 +360,9 @@ parse_job(struct job *j, struct zt_parser *ps, size_t maxline)
 	size_t			 k;
 
 	j->nitems = 0;
-	j->arena.n = 0;
-	/* A present empty view must not come back absent. */
-	zt_buf_reserve(&j->arena, 1);
+	j->cur = j->arena;
+	if (j->cur != NULL)
+		j->cur->used = 0;
 	for (k = 0; k < j->nlines; k++) {
 		c = &j->lines[k];
 		line.p = j->bytes.p + c->off;
@@ -387,7 +403,7 @@ worker_take(struct pipe *pp)
 
 	pthread_mutex_lock(&pp->mu);
 	while (!pp->cancel && pp->claimed == pp->produced && !pp->done)
-		pthread_cond_wait(&pp->cv, &pp->mu);
+		pthread_cond_wait(&pp->cv_work, &pp->mu);
 	if (!pp->cancel && pp->claimed < pp->produced) {
 		j = pp->ring[pp->claimed % pp->njob];
 		j->state = J_PARSING;
@@ -412,7 +428,7 @@ worker(void *arg)
 		parse_job(j, &ps, pp->maxline);
 		pthread_mutex_lock(&pp->mu);
 		j->state = J_PARSED;
-		pthread_cond_broadcast(&pp->cv);
+		pthread_cond_signal(&pp->cv_parsed);
 		pthread_mutex_unlock(&pp->mu);
 	}
 	zt_parser_fini(&ps);
@@ -432,10 +448,8 @@ worker(void *arg)
 static void
 intern_job(struct pipe *pp, struct job *j)
 {
-	struct zt_str	*v[NVIEW];
 	struct item	*it;
 	size_t		 k;
-	int		 i;
 
 	if (zt_parser_pending(&pp->cps))
 		parse_job(j, &pp->cps, pp->maxline);
@@ -445,9 +459,6 @@ intern_job(struct pipe *pp, struct job *j)
 	j->failed = 0;
 	for (k = 0; k < j->nitems; k++) {
 		it = &j->items[k];
-		rec_views(&it->rec, v);
-		for (i = 0; i < NVIEW; i++)
-			*v[i] = unpack(j, it->sp[i]);
 		if (it->cls != ZT_CLASS_RECORD)
 			continue;
 		if (zt_store_counting(pp->st)) {
@@ -480,7 +491,7 @@ interner(void *arg)
 				break;
 			if (pp->done && pp->interned == pp->produced)
 				break;
-			pthread_cond_wait(&pp->cv, &pp->mu);
+			pthread_cond_wait(&pp->cv_parsed, &pp->mu);
 		}
 		if (pp->cancel || pp->interned == pp->produced) {
 			pthread_mutex_unlock(&pp->mu);
@@ -492,7 +503,7 @@ interner(void *arg)
 		pthread_mutex_lock(&pp->mu);
 		j->state = J_INTERNED;
 		pp->interned++;
-		pthread_cond_broadcast(&pp->cv);
+		pthread_cond_signal(&pp->cv_done);
 		pthread_mutex_unlock(&pp->mu);
 	}
 	return NULL;
@@ -524,9 +535,9 @@ store_take(struct pipe *pp, const struct timespec *until, int *late)
 		    pp->cancel)) || *late)
 			break;
 		if (until == NULL)
-			pthread_cond_wait(&pp->cv, &pp->mu);
+			pthread_cond_wait(&pp->cv_done, &pp->mu);
 		else
-			*late = pthread_cond_timedwait(&pp->cv, &pp->mu,
+			*late = pthread_cond_timedwait(&pp->cv_done, &pp->mu,
 			    until) != 0;
 	}
 	pthread_mutex_unlock(&pp->mu);
@@ -540,9 +551,11 @@ store_give(struct pipe *pp, struct job *j, int cancel)
 	j->state = J_FREE;
 	pp->raw = j->raw;
 	pp->consumed++;
-	if (cancel)
+	if (cancel) {
 		pp->cancel = 1;
-	pthread_cond_broadcast(&pp->cv);
+		wake_all(pp);
+	} else
+		pthread_cond_signal(&pp->cv_free);
 	pthread_mutex_unlock(&pp->mu);
 }
 
@@ -672,7 +685,7 @@ store_job(struct zt_ingest *ig, const char *name, struct job *j,
 		it = &j->items[k];
 		*at = it->lineno;
 		if (store_line(ig, name, it->lineno, it->cls, &it->rec,
-		    &it->ids, unpack(j, it->raw), ss, err) == -1)
+		    &it->ids, it->raw, ss, err) == -1)
 			return -1;
 	}
 	if (j->failed) {
@@ -769,7 +782,7 @@ cancel(struct pipe *pp)
 {
 	pthread_mutex_lock(&pp->mu);
 	pp->cancel = 1;
-	pthread_cond_broadcast(&pp->cv);
+	wake_all(pp);
 	pthread_mutex_unlock(&pp->mu);
 }
 
@@ -785,7 +798,10 @@ pipe_init(struct pipe *pp, struct zt_input *in, const struct zt_srcinfo *info,
 	/* Ticks wait on the monotonic clock: wall clock jumps do not count. */
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&pp->cv, &ca);
+	pthread_cond_init(&pp->cv_free, &ca);
+	pthread_cond_init(&pp->cv_work, &ca);
+	pthread_cond_init(&pp->cv_parsed, &ca);
+	pthread_cond_init(&pp->cv_done, &ca);
 	pthread_condattr_destroy(&ca);
 	pp->njob = njob;
 	pp->ring = zt_xcalloc(njob, sizeof(*pp->ring));
@@ -805,18 +821,25 @@ pipe_init(struct pipe *pp, struct zt_input *in, const struct zt_srcinfo *info,
 static void
 pipe_fini(struct pipe *pp)
 {
-	size_t	 i;
+	struct ablk	*b, *nb;
+	size_t		 i;
 
 	for (i = 0; i < pp->njob; i++) {
 		zt_buf_free(&pp->ring[i]->bytes);
-		zt_buf_free(&pp->ring[i]->arena);
+		for (b = pp->ring[i]->arena; b != NULL; b = nb) {
+			nb = b->next;
+			free(b);
+		}
 		zt_parser_fini(&pp->ring[i]->end);
 		zt_buf_free(&pp->ring[i]->fresh);
 		free(pp->ring[i]);
 	}
 	free(pp->ring);
 	zt_parser_fini(&pp->cps);
-	pthread_cond_destroy(&pp->cv);
+	pthread_cond_destroy(&pp->cv_free);
+	pthread_cond_destroy(&pp->cv_work);
+	pthread_cond_destroy(&pp->cv_parsed);
+	pthread_cond_destroy(&pp->cv_done);
 	pthread_mutex_destroy(&pp->mu);
 }
 
