@@ -142,6 +142,8 @@ zt_cli_render_stats(FILE *f, const char *fmt, const void *res,
 	if (json)
 		zt_report_json_head(f, sr != NULL && sr->status == 0 ? "ok" :
 		    "error", sr != NULL ? sr->status : ZT_EXIT_ERROR, e);
+	else
+		zt_cli_live_header(f, "the counts");
 	if (sr == NULL) {
 		if (json)
 			fputs("}\n", f);
