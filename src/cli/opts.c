@@ -33,7 +33,8 @@
 #define STATS	ZT_CMD_BIT(ZT_CMD_STATS)
 #define EXPORT	ZT_CMD_BIT(ZT_CMD_EXPORT)
 #define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS | EXPORT)
-#define SELECT	(CHECK | LB | PAIRS | QUERY | EXPORT)	/* record filters */
+/* record filters */
+#define SELECT	(CHECK | LB | PAIRS | INGEST | QUERY | STATS | EXPORT)
 #define ALL	(ZT_CMD_BIT(ZT_CMD_COUNT) - 1)
 #define OPT(o)	(1u << (o))
 
