@@ -44,6 +44,7 @@ tally(struct zt_ingest *ig, const struct zt_source_stats *ss)
 	ig->lines += ss->lines;
 	ig->records += ss->records;
 	ig->dups += ss->dups;
+	ig->filtered += ss->filtered;
 	ig->other += ss->other;
 	ig->malformed += ss->malformed;
 	ig->joined += ss->joined;
@@ -181,6 +182,55 @@ db_failed(struct zt_ingest *ig, const char *name, uint64_t read)
 	ig->failed++;
 }
 
+/*
+ * The filters the stored source of content sha256 was stored under
+ * (sources.filters), or NULL: none (every record stored, or the match is
+ * a replaced source).  A content is stored once, so one row at most.
+ */
+static char *
+stored_filters(struct zt_ingest *ig, const char *sha256)
+{
+	sqlite3_stmt	*s;
+	char		*f = NULL;
+
+	if (sqlite3_prepare_v2(zt_store_db(ig->st), "SELECT filters FROM "
+	    "sources WHERE sha256 = ?1 AND filters IS NOT NULL LIMIT 1", -1,
+	    &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		f = zt_xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return f;
+}
+
+/*
+ * The content of source name (sha256) is stored already, as source dup.
+ * Stored whole, or under this run's filters: nothing to add, skipped.
+ * Under other filters: records this run would keep may be missing, and
+ * storing it again would store the records both keep twice; refused,
+ * an error.
+ */
+static void
+duplicate(struct zt_ingest *ig, const char *name, const char *dup,
+    const char *sha256)
+{
+	char	*f = stored_filters(ig, sha256);
+
+	ig->skipped++;
+	if (f == NULL || (ig->filters != NULL && strcmp(f, ig->filters) == 0))
+		zt_diag_notice(name, "same content as %s, already in the "
+		    "database%s; skipped", dup, f != NULL ? " (stored under "
+		    "the same filters)" : "");
+	else
+		zt_diag_error(name, "same content as %s, stored before with "
+		    "only the records of the filters '%s': not stored again "
+		    "(the records both runs keep would be stored twice); "
+		    "ingest it %s into another database", dup, f,
+		    ig->filters != NULL ? "under these filters" : "whole");
+	free(f);
+}
+
 int
 zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 {
@@ -211,6 +261,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	}
 	memset(&ss, 0, sizeof(ss));
 	ss.info = &src->info;
+	ss.filters = ig->filters;
 	if (checkpoints(ig, in, &unf, &nunf, &err) == -1) {
 		zt_input_close(in);
 		zt_store_abort(ig->st);
@@ -253,10 +304,8 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		ig->sink->end(ig->sink->ctx, r2 == 0);
 	switch (r2) {
 	case 1:
-		zt_diag_notice(name, "same content as %s, already in the "
-		    "database; skipped", dup);
+		duplicate(ig, name, dup, ss.sha256);
 		free(dup);
-		ig->skipped++;
 		break;
 	case -1:
 		err.file = name;
@@ -442,7 +491,7 @@ zt_ingest_summary(const struct zt_ingest *ig)
 	char	 dup[64] = "";
 	char	 joined[48] = "";
 	char	 lost[96] = "";
-	char	 again[64] = "";
+	char	 again[128] = "";
 
 	if (ig->unwarned > 0)
 		zt_diag_warn(NULL, 0, "%llu more malformed line%s not shown",
@@ -464,9 +513,17 @@ zt_ingest_summary(const struct zt_ingest *ig)
 		snprintf(lost, sizeof(lost), "; %llu more line%s read from "
 		    "sources that failed, not stored",
 		    (unsigned long long)ig->lost, s(ig->lost));
-	if (ig->dups > 0)
+	if (ig->dups > 0 && ig->select != NULL)
+		snprintf(again, sizeof(again), " (and %llu already stored, "
+		    "not stored again; %llu left out by the filters)",
+		    (unsigned long long)ig->dups,
+		    (unsigned long long)ig->filtered);
+	else if (ig->dups > 0)
 		snprintf(again, sizeof(again), " (and %llu already stored, "
 		    "not stored again)", (unsigned long long)ig->dups);
+	else if (ig->select != NULL)
+		snprintf(again, sizeof(again), " (and %llu left out by the "
+		    "filters)", (unsigned long long)ig->filtered);
 	zt_diag_info("%llu source%s, %llu line%s: %llu record%s%s%s, %llu "
 	    "other, %llu malformed%s%s%s", (unsigned long long)ig->sources,
 	    s(ig->sources), (unsigned long long)ig->lines, s(ig->lines),

@@ -32,6 +32,7 @@ struct zt_ingest_sink {
 #define ZT_INGEST_REASONS	16
 
 struct zt_ingest;
+struct zt_select;
 
 /* A source being read, for ticks: check --follow, the progress line. */
 struct zt_ingest_live {
@@ -56,6 +57,7 @@ struct zt_ingest {
 	uint64_t	 records;
 	uint64_t	 dups;		/* records already stored by another
 					   source: not stored again */
+	uint64_t	 filtered;	/* records the selection left out */
 	uint64_t	 other;
 	uint64_t	 malformed;
 	uint64_t	 joined;	/* first parts of split lines */
@@ -96,6 +98,17 @@ struct zt_ingest {
 	int		 eager;
 	int		 threads;	/* parse workers; 0: one a processor */
 	int		 interrupted;	/* reading stopped on a signal */
+	/*
+	 * ingest's record filters (select.h; NULL: none): a record they do
+	 * not keep is counted (filtered) and not stored, nor passed to the
+	 * sink; filters is their text (zt_select_text), kept with each
+	 * source so that its content read again under other filters is not
+	 * taken for a duplicate.
+	 */
+	const struct zt_select *select;
+	const char	*filters;
+	char		 select_err[256];	/* a record they could not
+					   judge (this source), or "" */
 	uint64_t	 scoped;	/* other lines of ztunnel's own log */
 	int		 untailed;	/* some source is no kubectl -l
 					   capture of 10 lines a pod */

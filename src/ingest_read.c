@@ -20,6 +20,8 @@
 #include "in/lines.h"
 #include "in/source.h"
 #include "parse/record.h"
+#include "rules/filter.h"
+#include "rules/select.h"
 #include "util/sig.h"
 #include "util/xalloc.h"
 
@@ -604,6 +606,35 @@ live_tick(struct zt_ingest *ig, struct pipe *pp, const char *name,
 }
 
 /*
+ * Do ingest's filters keep rec?  Judged on the fields as they are stored,
+ * as check judges the stored columns.  A record they cannot judge (a
+ * pattern over its limits) is left out, the first one noted.
+ */
+static int
+kept(struct zt_ingest *ig, const struct zt_rec *rec)
+{
+	struct zt_str	 c[ZT_COL_COUNT];
+	char		 msg[256];
+	int		 i;
+	int		 r;
+
+	if (ig->select == NULL)
+		return 1;
+	for (i = 0; i < ZT_COL_COUNT; i++)
+		c[i] = ZT_NOSTR;
+	c[ZT_COL_SRC_NAMESPACE] = rec->f[ZT_F_SRC_NAMESPACE];
+	c[ZT_COL_DST_NAMESPACE] = rec->f[ZT_F_DST_NAMESPACE];
+	c[ZT_COL_SRC_WORKLOAD] = rec->f[ZT_F_SRC_WORKLOAD];
+	c[ZT_COL_DST_WORKLOAD] = rec->f[ZT_F_DST_WORKLOAD];
+	c[ZT_COL_DST_SERVICE] = rec->f[ZT_F_DST_SERVICE];
+	r = zt_select_eval(ig->select, rec->partial ? ZT_TS_NONE : rec->ts_us,
+	    c, NULL, msg, sizeof(msg));
+	if (r == -1 && ig->select_err[0] == '\0')
+		snprintf(ig->select_err, sizeof(ig->select_err), "%s", msg);
+	return r == 1;
+}
+
+/*
  * Store one line's result (rec, and for a malformed line its first bytes
  * raw).  Returns 0, or -1 on a database error.
  */
@@ -626,11 +657,15 @@ store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 		ss->joined++;
 		return 0;
 	case ZT_CLASS_RECORD:
-		ss->records++;
 		if (rec->fmt == ZT_FMT_JSON)
 			ss->json = 1;
 		else
 			ss->text = 1;
+		if (!kept(ig, rec)) {
+			ss->filtered++;	/* counted, not interned */
+			return 0;
+		}
+		ss->records++;
 		if (rec->prefix.p != NULL)
 			ss->prefixed++;
 		if (ids->partial)
@@ -945,6 +980,10 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	ss->gzip = zt_input_gzip(in);
 	ss->bytes = zt_input_bytes(in);
 	zt_input_sha256(in, ss->sha256);
+	if (ig->select_err[0] != '\0')
+		zt_diag_error(info->name, "%s; the records the filters could "
+		    "not judge are not stored", ig->select_err);
+	ig->select_err[0] = '\0';
 out:
 	zt_buf_free(&fresh);
 	pipe_fini(&pp);

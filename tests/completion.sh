@@ -50,11 +50,13 @@ b "check completion " c
 b "check " -q ch
 b "--examples " check --exa
 b "--service " lb --se
-b "" ingest --se
+b "" rules --se
+b "--service " ingest --se
+b "--since " stats --sin
 b "--since " query --sin
 b "--namespace --not " check --n
 b "always auto never " check --color ""
-b "" stats --sin
+b "" rules --sin
 b "html json junit markdown text " check -o ""
 b "csv json ndjson table " query -o ""
 b "json table " stats --output ""

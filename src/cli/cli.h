@@ -316,6 +316,11 @@ double	zt_cli_elapsed(const struct zt_cli_opts *o);
  */
 const struct zt_report_live *zt_cli_live(void);
 struct zt_report_live *zt_cli_live_edit(void);
+/*
+ * Text outputs of lb, pairs and stats: the line check's text starts with
+ * when reading stopped on a signal ("the bars" cover what was read ...).
+ */
+void	zt_cli_live_header(FILE *f, const char *what);
 /* The tick zt_cli_load gives ingest instead of the progress line. */
 void	zt_cli_set_tick(void (*fn)(void *, const struct zt_ingest_live *),
 	    void *ctx, int64_t ms, int eager);

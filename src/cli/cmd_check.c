@@ -149,14 +149,18 @@ zt_cli_render_lb(FILE *f, const char *fmt, const void *res,
 	if (strcmp(fmt, "json") == 0)
 		zt_report_lb_json(f, lr != NULL ? lr->view : NULL, lr != NULL ?
 		    lr->status : ZT_EXIT_ERROR, e);
-	else if (lr == NULL)
+	else if (lr == NULL) {
+		zt_cli_live_header(f, "the bars");
 		zt_report_errors_text(f, e);
-	else if (lr->nomatch)
+	}
+	else if (lr->nomatch) {
+		zt_cli_live_header(f, "the bars");
 		fprintf(f, "no service matches --service %s\n", o->service);
-	else if (lr->view != NULL) {
+	} else if (lr->view != NULL) {
 		struct fit	 ft;
 
 		fit_begin(&ft, f);
+		zt_cli_live_header(ft.f, "the bars");
 		zt_report_lb(ft.f, lr->view, zt_cli_use_color(f, o), ft.width);
 		fit_end(&ft);
 	}
@@ -216,12 +220,14 @@ zt_cli_render_pairs(FILE *f, const char *fmt, const void *res,
 		zt_report_pairs_json(f, pr != NULL ? pr->db : NULL, pr != NULL ?
 		    pr->run : NULL, o->unmatched, pr != NULL ? pr->status :
 		    ZT_EXIT_ERROR, e);
-	else if (pr == NULL)
+	else if (pr == NULL) {
+		zt_cli_live_header(f, "the pairs");
 		zt_report_errors_text(f, e);
-	else {
+	} else {
 		struct fit	 ft;
 
 		fit_begin(&ft, f);
+		zt_cli_live_header(ft.f, "the pairs");
 		zt_report_pairs(ft.f, pr->db, pr->run, o->unmatched);
 		fit_end(&ft);
 	}

@@ -114,18 +114,44 @@ selected_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(cx, r);
 }
 
+/* PRAGMA query_only of db: 1, 0. */
+static int
+query_only(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	int		 on = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA query_only", -1, &s,
+	    NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		on = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return on;
+}
+
 int
 zt_cli_select_sql(sqlite3 *db, const struct zt_select *s, struct zt_err *err)
 {
+	int	 ro;
+	int	 rc;
+
 	if (!zt_select_active(s))
 		return 0;
-	if (sqlite3_create_function(db, "ztlog_selected", 6, SQLITE_UTF8 |
+	/*
+	 * A database opened for reading (-d) is query_only: the view goes
+	 * into the connection's own temp schema, the file is not written.
+	 */
+	if ((ro = query_only(db)) != 0)
+		sqlite3_exec(db, "PRAGMA query_only=0", NULL, NULL, NULL);
+	rc = sqlite3_create_function(db, "ztlog_selected", 6, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, (void *)s, selected_fn,
 	    NULL, NULL) != SQLITE_OK || sqlite3_exec(db, "CREATE TEMP VIEW "
 	    "records AS SELECT * FROM main.records WHERE ztlog_selected(ts_us, "
 	    "src_namespace, dst_namespace, src_workload, dst_workload, "
-	    "dst_service)", NULL, NULL, NULL) != SQLITE_OK)
-		return zt_err_set(err, "database: the filters: %s",
+	    "dst_service)", NULL, NULL, NULL) != SQLITE_OK;
+	if (rc)
+		zt_err_set(err, "database: the filters: %s",
 		    sqlite3_errmsg(db));
-	return 0;
+	if (ro)
+		sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
+	return rc ? -1 : 0;
 }

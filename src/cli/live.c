@@ -42,6 +42,14 @@ zt_cli_live(void)
 	return live.interrupted || live.follow ? &live : NULL;
 }
 
+void
+zt_cli_live_header(FILE *f, const char *what)
+{
+	if (live.interrupted)
+		fprintf(f, "INTERRUPTED: reading stopped on a signal; %s cover "
+		    "what was read before it\n\n", what);
+}
+
 struct zt_report_live *
 zt_cli_live_edit(void)
 {

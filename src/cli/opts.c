@@ -33,7 +33,8 @@
 #define STATS	ZT_CMD_BIT(ZT_CMD_STATS)
 #define EXPORT	ZT_CMD_BIT(ZT_CMD_EXPORT)
 #define INPUTS	(CHECK | LB | PAIRS | INGEST | QUERY | STATS | EXPORT)
-#define SELECT	(CHECK | LB | PAIRS | QUERY | EXPORT)	/* record filters */
+/* record filters */
+#define SELECT	(CHECK | LB | PAIRS | INGEST | QUERY | STATS | EXPORT)
 #define ALL	(ZT_CMD_BIT(ZT_CMD_COUNT) - 1)
 #define OPT(o)	(1u << (o))
 
@@ -153,7 +154,9 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	[ZT_CMD_INGEST] = { "ingest", zt_cli_ingest, NULL,
 	    "append the records of the inputs to a database file",
 	    "Append the records of the inputs to a database file, each source\n"
-	    "in one transaction; content already there is skipped.\n",
+	    "in one transaction; content already there is skipped.  With\n"
+	    "filters only the records they keep are stored, and the same\n"
+	    "content under other filters is refused.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_QUERY] = { "query", zt_cli_query, zt_cli_render_query,
 	    "run SQL over the records (inputs loaded in memory without -d)",
@@ -163,7 +166,8 @@ const struct zt_cli_cmddef zt_cli_cmds[ZT_CMD_COUNT] = {
 	[ZT_CMD_STATS] = { "stats", zt_cli_stats, zt_cli_render_stats,
 	    "line accounting per source and per pod",
 	    "Count the lines, records, other and malformed lines per source\n"
-	    "and per pod.\n",
+	    "and per pod; with filters, records are those they keep and\n"
+	    "filtered the others.\n",
 	    { { ~0u, INPUT_OPERANDS }, { 0, NULL }, { 0, NULL } } },
 	[ZT_CMD_EXPORT] = { "export", zt_cli_export, zt_cli_render_export,
 	    "write the records for a log store (JSON Lines, CSV, ClickHouse)",

@@ -123,6 +123,7 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
     const struct zt_ingest_sink *sink)
 {
 	struct zt_ingest	*ig = &loaded;
+	struct zt_buf		 ftext = { NULL, 0, 0 };
 	char			*dash[] = { (char *)"-" };
 	int			 i;
 
@@ -139,6 +140,13 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 	ig->nexclude = o->nexclude;
 	ig->inventory = inventory_member;
 	ig->inventory_ctx = zt_cli_inventory(o);
+	/* ingest's filters choose what is stored; the others', what is read. */
+	if (o->cmd == ZT_CMD_INGEST && zt_select_active(&o->select)) {
+		ig->select = &o->select;
+		zt_select_text(&o->select, &ftext);
+		zt_buf_addc(&ftext, '\0');
+		ig->filters = ftext.p;
+	}
 	zt_sig_catch();
 	zt_cli_live_begin(ig, o);
 	for (i = 0; i < n && !zt_sig_caught(); i++)
@@ -147,6 +155,8 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 	ig->interrupted = zt_sig_caught() != 0;
 	zt_cli_live_end(ig);
 	zt_ingest_summary(ig);
+	ig->filters = NULL;
+	zt_buf_free(&ftext);
 	did_load = 1;
 	inventory_done(st, ig->inventory_ctx);
 }

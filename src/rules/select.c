@@ -191,6 +191,45 @@ zt_select_eval(const struct zt_select *s, int64_t ts_us,
 	return 1;
 }
 
+static void
+add_text(struct zt_buf *b, const char *opt, const char *val)
+{
+	if (b->n > 0)
+		zt_buf_addc(b, ' ');
+	zt_buf_add(b, opt, strlen(opt));
+	if (val == NULL)
+		return;
+	zt_buf_addc(b, ' ');
+	zt_buf_add(b, val, strlen(val));
+}
+
+void
+zt_select_text(const struct zt_select *s, struct zt_buf *b)
+{
+	static const char *const opt[ZT_SEL_NKINDS] = { "-n", "--workload",
+	    "--service" };
+	char	 ts[28];
+	size_t	 g, i;
+	int	 k;
+
+	if (s->has_since) {
+		zt_format_ts(s->since_us, ts);
+		add_text(b, "--since", ts);
+	}
+	if (s->has_until) {
+		zt_format_ts(s->until_us, ts);
+		add_text(b, "--until", ts);
+	}
+	for (g = 0; g < 2; g++)
+		for (k = 0; k < ZT_SEL_NKINDS; k++)
+			for (i = 0; i < s->nt[g]; i++)
+				if (s->t[g][i].kind == (enum zt_sel_kind)k) {
+					if (g == 1)
+						add_text(b, "--not", NULL);
+					add_text(b, opt[k], s->t[g][i].val);
+				}
+}
+
 void
 zt_select_free(struct zt_select *s)
 {

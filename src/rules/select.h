@@ -32,6 +32,7 @@
 
 #include "rules/re.h"
 #include "util/str.h"
+#include "util/text.h"
 
 enum zt_sel_kind {
 	ZT_SEL_NAMESPACE,
@@ -82,6 +83,14 @@ int	zt_select_time(const char *arg, int64_t now_us, int64_t *us);
 int	zt_select_eval(const struct zt_select *s, int64_t ts_us,
 	    const struct zt_str *cols, struct zt_rebudget *b, char *msg,
 	    size_t msgsize);
+/*
+ * What s keeps, as the command line would say it, into b (appended, no
+ * NUL): "--since T --until T -n a --workload w --service p --not -n b",
+ * times in RFC 3339 (a relative --since resolved), each kind's terms in
+ * the order given, kinds in that order.  Nothing for an inactive s.
+ * Two selections that print the same text keep the same records.
+ */
+void	zt_select_text(const struct zt_select *s, struct zt_buf *b);
 void	zt_select_free(struct zt_select *s);
 
 #endif

@@ -170,6 +170,16 @@ static const char migrate_v3[] =
 "  WHERE source_id IN (SELECT id FROM sources WHERE name = '-');\n"
 "CREATE INDEX rec_k ON rec(ts_us, k) WHERE k IS NOT NULL;\n";
 
+/*
+ * Version 3 to 4 (issues 9 and 12: ingest's record filters): per source
+ * the records the filters left out (filtered) and the filters, as the
+ * command line says them (zt_select_text; NULL: none, every record is
+ * stored), which the duplicate check compares.
+ */
+static const char migrate_v4[] =
+"ALTER TABLE sources ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;\n"
+"ALTER TABLE sources ADD COLUMN filters TEXT;\n";
+
 /* SQLite says "disk I/O error"; the errno says what happened. */
 static const char *
 why(sqlite3 *db)
@@ -370,6 +380,7 @@ migrate(sqlite3 *db, int kind, int64_t ver, struct zt_err *err)
 	if ((kind == DB_NEW && exec(db, schema, err) == -1) ||
 	    (ver < 2 && exec(db, migrate_v2, err) == -1) ||
 	    (ver < 3 && exec(db, migrate_v3, err) == -1) ||
+	    (ver < 4 && exec(db, migrate_v4, err) == -1) ||
 	    exec(db, mark, err) == -1)
 		return -1;
 	return 0;

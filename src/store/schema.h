@@ -28,7 +28,7 @@
 
 #include "util/diag.h"
 
-#define ZT_SCHEMA_VERSION	3
+#define ZT_SCHEMA_VERSION	4
 
 /*
  * Make sure db holds ztlog's schema: for an existing database (query,

@@ -43,8 +43,8 @@ static const char *const sql[S_COUNT] = {
 	    "records = ?6, other = ?7, malformed = ?8, first_ts = ?9, "
 	    "last_ts = ?10, wrapper = ?11, pod = ?12, namespace = ?13, "
 	    "container = ?14, node = ?15, instance = ?16, joined = ?17, "
-	    "prefixed = ?18, partial = ?19, error = ?20, dups = ?21 "
-	    "WHERE id = ?1",
+	    "prefixed = ?18, partial = ?19, error = ?20, dups = ?21, "
+	    "filtered = ?22, filters = ?23 WHERE id = ?1",
 	"INSERT INTO pods(source_id, pod, lines, records, other, malformed, "
 	    "joined) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	"INSERT INTO skipped(name, reason, files) VALUES (?1, ?2, ?3)",
@@ -871,6 +871,8 @@ set_source(struct zt_store *st, const struct zt_source_stats *ss, int final,
 	if (!final)
 		sqlite3_bind_text(s, 20, cut, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 21, (int64_t)ss->dups);
+	sqlite3_bind_int64(s, 22, (int64_t)ss->filtered);
+	bind_cstr(s, 23, ss->filters);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		return dberr(st, err, "update source");

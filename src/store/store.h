@@ -52,6 +52,8 @@ struct zt_source_stats {
 	uint64_t	 records;	/* stored */
 	uint64_t	 dups;		/* records skipped: already stored
 					   by another source (their key) */
+	uint64_t	 filtered;	/* records ingest's filters left out */
+	const char	*filters;	/* their text, or NULL: none */
 	uint64_t	 other;
 	uint64_t	 malformed;
 	uint64_t	 joined;	/* first parts of split lines */

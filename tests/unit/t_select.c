@@ -5,7 +5,8 @@
  * Test plan: t_select-1.* the combination rules (same filter OR,
  * different filters AND, --not groups), -2.* workload forms, -3.* time
  * bounds and their parsing, -4.* a pattern over its limit, -5.* columns,
- * cuts and wrapping of terminal text.
+ * cuts and wrapping of terminal text, -6.* a selection as text (what
+ * ingest keeps with a source).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,31 @@ text(void)
 	free(p);
 }
 
+/* t_select-6: kinds in a fixed order, terms as given, times resolved */
+static void
+as_text(void)
+{
+	struct zt_select	 s;
+	struct zt_buf		 b = { NULL, 0, 0 };
+
+	memset(&s, 0, sizeof(s));
+	zt_select_text(&s, &b);
+	TT_EQ_INT((long long)b.n, 0);
+	add(&s, ZT_SEL_SERVICE, "^s1\\.", 0);
+	add(&s, ZT_SEL_NAMESPACE, "b", 1);
+	add(&s, ZT_SEL_NAMESPACE, "a", 0);
+	add(&s, ZT_SEL_WORKLOAD, "c/w", 0);
+	add(&s, ZT_SEL_NAMESPACE, "z", 0);
+	TT_EQ_INT(zt_select_time("10m", 1732017600000000, &s.since_us), 0);
+	s.has_since = 1;
+	zt_select_text(&s, &b);
+	zt_buf_addc(&b, '\0');
+	TT_EQ_STR(b.p, "--since 2024-11-19T11:50:00.000000Z -n a -n z "
+	    "--workload c/w --service ^s1\\. --not -n b");
+	zt_buf_free(&b);
+	zt_select_free(&s);
+}
+
 int
 main(void)
 {
@@ -241,5 +267,6 @@ main(void)
 	times();
 	limits();
 	text();
+	as_text();
 	return tt_finish("t_select");
 }
