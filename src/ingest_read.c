@@ -95,6 +95,7 @@ struct item {
 	unsigned long	 lineno;
 	struct zt_rec	 rec;
 	struct zt_str	 raw;		/* malformed: the line's first bytes */
+	int		 dropped;	/* a record ingest's filters leave out */
 	struct zt_recids ids;		/* a record's, once interned */
 };
 
@@ -142,6 +143,7 @@ struct pipe {
 	/* The interner's: a split line's parts, carried over chunks. */
 	struct zt_parser	 cps;
 	struct zt_store		*st;
+	struct zt_ingest	*ig;		/* its filters */
 	/* Reader side, read by the store side after done. */
 	struct zt_input		*in;
 	const struct zt_srcinfo	*info;		/* what the parser is told */
@@ -437,6 +439,35 @@ worker(void *arg)
 	return NULL;
 }
 
+/*
+ * Do ingest's filters keep rec?  Judged on the fields as they are stored,
+ * as check judges the stored columns.  A record they cannot judge (a
+ * pattern over its limits) is left out, the first one noted.
+ */
+static int
+kept(struct zt_ingest *ig, const struct zt_rec *rec)
+{
+	struct zt_str	 c[ZT_COL_COUNT];
+	char		 msg[256];
+	int		 i;
+	int		 r;
+
+	if (ig->select == NULL)
+		return 1;
+	for (i = 0; i < ZT_COL_COUNT; i++)
+		c[i] = ZT_NOSTR;
+	c[ZT_COL_SRC_NAMESPACE] = rec->f[ZT_F_SRC_NAMESPACE];
+	c[ZT_COL_DST_NAMESPACE] = rec->f[ZT_F_DST_NAMESPACE];
+	c[ZT_COL_SRC_WORKLOAD] = rec->f[ZT_F_SRC_WORKLOAD];
+	c[ZT_COL_DST_WORKLOAD] = rec->f[ZT_F_DST_WORKLOAD];
+	c[ZT_COL_DST_SERVICE] = rec->f[ZT_F_DST_SERVICE];
+	r = zt_select_eval(ig->select, rec->partial ? ZT_TS_NONE : rec->ts_us,
+	    c, NULL, msg, sizeof(msg));
+	if (r == -1 && ig->select_err[0] == '\0')
+		snprintf(ig->select_err, sizeof(ig->select_err), "%s", msg);
+	return r == 1;
+}
+
 /* ---- the interner ------------------------------------------------------- */
 
 /*
@@ -462,6 +493,9 @@ intern_job(struct pipe *pp, struct job *j)
 	for (k = 0; k < j->nitems; k++) {
 		it = &j->items[k];
 		if (it->cls != ZT_CLASS_RECORD)
+			continue;
+		/* Left out by the filters: counted, not interned. */
+		if ((it->dropped = !kept(pp->ig, &it->rec)))
 			continue;
 		if (zt_store_counting(pp->st)) {
 			memset(&it->ids, 0, sizeof(it->ids));
@@ -606,35 +640,6 @@ live_tick(struct zt_ingest *ig, struct pipe *pp, const char *name,
 }
 
 /*
- * Do ingest's filters keep rec?  Judged on the fields as they are stored,
- * as check judges the stored columns.  A record they cannot judge (a
- * pattern over its limits) is left out, the first one noted.
- */
-static int
-kept(struct zt_ingest *ig, const struct zt_rec *rec)
-{
-	struct zt_str	 c[ZT_COL_COUNT];
-	char		 msg[256];
-	int		 i;
-	int		 r;
-
-	if (ig->select == NULL)
-		return 1;
-	for (i = 0; i < ZT_COL_COUNT; i++)
-		c[i] = ZT_NOSTR;
-	c[ZT_COL_SRC_NAMESPACE] = rec->f[ZT_F_SRC_NAMESPACE];
-	c[ZT_COL_DST_NAMESPACE] = rec->f[ZT_F_DST_NAMESPACE];
-	c[ZT_COL_SRC_WORKLOAD] = rec->f[ZT_F_SRC_WORKLOAD];
-	c[ZT_COL_DST_WORKLOAD] = rec->f[ZT_F_DST_WORKLOAD];
-	c[ZT_COL_DST_SERVICE] = rec->f[ZT_F_DST_SERVICE];
-	r = zt_select_eval(ig->select, rec->partial ? ZT_TS_NONE : rec->ts_us,
-	    c, NULL, msg, sizeof(msg));
-	if (r == -1 && ig->select_err[0] == '\0')
-		snprintf(ig->select_err, sizeof(ig->select_err), "%s", msg);
-	return r == 1;
-}
-
-/*
  * Store one line's result (rec, and for a malformed line its first bytes
  * raw).  Returns 0, or -1 on a database error.
  */
@@ -643,6 +648,7 @@ store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
     enum zt_class cls, const struct zt_rec *rec, const struct zt_recids *ids,
     struct zt_str raw, struct zt_source_stats *ss, struct zt_err *err)
 {
+	/* ids NULL: a record the filters left out. */
 	if (rec->unjoin) {
 		zt_store_count_move(ig->st, rec->pod, ZT_CLASS_JOINED, cls);
 		ss->joined--;
@@ -661,8 +667,8 @@ store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 			ss->json = 1;
 		else
 			ss->text = 1;
-		if (!kept(ig, rec)) {
-			ss->filtered++;	/* counted, not interned */
+		if (ids == NULL) {
+			ss->filtered++;
 			return 0;
 		}
 		ss->records++;
@@ -720,7 +726,8 @@ store_job(struct zt_ingest *ig, const char *name, struct job *j,
 		it = &j->items[k];
 		*at = it->lineno;
 		if (store_line(ig, name, it->lineno, it->cls, &it->rec,
-		    &it->ids, it->raw, ss, err) == -1)
+		    it->cls == ZT_CLASS_RECORD && it->dropped ? NULL : &it->ids,
+		    it->raw, ss, err) == -1)
 			return -1;
 	}
 	if (j->failed) {
@@ -788,7 +795,9 @@ flush_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
     struct zt_buf *fresh, struct zt_source_stats *ss, struct zt_err *err)
 {
 	memset(ids, 0, sizeof(*ids));
-	if (cls == ZT_CLASS_RECORD) {
+	if (cls == ZT_CLASS_RECORD && !kept(ig, rec))
+		ids = NULL;
+	else if (cls == ZT_CLASS_RECORD) {
 		ids->ts_us = rec->ts_us;
 		ids->partial = rec->partial != 0;
 		if (!zt_store_counting(ig->st) && (zt_store_intern(ig->st, rec,
@@ -909,6 +918,7 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	int		 rc = 0;
 
 	pipe_init(&pp, in, info, ig->st, ig->maxline, nw + 4);
+	pp.ig = ig;
 	/* A stream into a database file: committed as it comes, keyed. */
 	saving = zt_store_durable(ig->st) && ig->sink == NULL &&
 	    is_stream(src->path);
