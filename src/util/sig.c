@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <unistd.h>
@@ -12,7 +13,14 @@
 #include "util/afile.h"
 #include "util/sig.h"
 
-static volatile sig_atomic_t	 caught;
+/*
+ * Set by the handler, read by every thread (the reader polls it between
+ * reads): a lock-free atomic, which is also async-signal-safe.
+ */
+#if ATOMIC_INT_LOCK_FREE != 2
+#error "signal flag: atomic int is not lock-free here"
+#endif
+static atomic_int		 caught;
 static int			 pfd[2] = { -1, -1 };
 
 /* Async-signal-safe: a flag, a byte into the pipe; or _exit. */
@@ -21,11 +29,11 @@ on_signal(int sig)
 {
 	int	 e = errno;
 
-	if (caught != 0) {
+	if (atomic_load(&caught) != 0) {
 		zt_afile_unlink_live();
 		_exit(128 + sig);
 	}
-	caught = sig;
+	atomic_store(&caught, sig);
 	if (pfd[1] != -1)
 		(void)!write(pfd[1], "", 1);
 	errno = e;
@@ -69,7 +77,7 @@ zt_sig_catch(void)
 int
 zt_sig_caught(void)
 {
-	return caught;
+	return atomic_load(&caught);
 }
 
 int
@@ -79,7 +87,7 @@ zt_sig_wait(int fd, int ms)
 	int		 n;
 
 	for (;;) {
-		if (caught)
+		if (atomic_load(&caught))
 			return -1;
 		p[0].fd = fd;
 		p[0].events = POLLIN;
@@ -90,7 +98,7 @@ zt_sig_wait(int fd, int ms)
 		n = poll(p, 2, ms);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (caught)
+		if (atomic_load(&caught))
 			return -1;
 		if (n == -1)
 			return 1;	/* let the read say what is wrong */
@@ -110,7 +118,7 @@ zt_sig_read(int fd, void *buf, size_t n)
 		if (got >= 0)
 			return (long)got;
 		if (errno == EINTR) {
-			if (caught)
+			if (atomic_load(&caught))
 				return 0;
 			continue;
 		}
