@@ -3,7 +3,9 @@
 #   1. gcc build, warnings as errors, every ctest test (unit, golden, man),
 #      and the Release and MinSizeRel builds, warnings as errors;
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. each libFuzzer target for a bounded time (ZTLOG_FUZZ_SECONDS, 60).
+#   3. the golden cases that run several threads (parse threads, live and
+#      streamed input, interrupts) under ThreadSanitizer;
+#   4. each libFuzzer target for a bounded time (ZTLOG_FUZZ_SECONDS, 60).
 # Build trees go to build-check/; nothing outside it is written.
 set -eu
 cd "$(dirname "$0")/.."
@@ -47,6 +49,20 @@ CC=clang cmake -S . -B $out/asan -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
 cmake --build $out/asan -j "$jobs" >/dev/null
 export ASAN_OPTIONS=detect_leaks=1
 run_ctest $out/asan
+
+echo "== build (clang, TSan; ztlog and the tools goldens run)"
+CC=clang cmake -S . -B $out/tsan -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DZTLOG_SANITIZE=thread >/dev/null
+cmake --build $out/tsan -j "$jobs" --target ztlog ztgen ztsim peakrss >/dev/null
+# A race report goes to stderr, which the golden compares: it fails the case.
+for c in tests/fixtures/ingest/threads.sh tests/fixtures/live/*.sh \
+    tests/fixtures/stream/*.sh tests/fixtures/filters/ingest.sh \
+    tests/fixtures/wrappers/layouts.sh tests/fixtures/check/*.sh; do
+	TSAN_OPTIONS=halt_on_error=1 tests/golden.sh $out/tsan/ztlog "$c" ||
+		{ echo "check: $c failed under ThreadSanitizer"; exit 1; }
+	passed=$((passed + 1))
+done
+echo "tsan: every case passed"
 
 echo "== fuzz (libFuzzer, ${secs}s per target)"
 CC=clang cmake -S . -B $out/fuzz -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
