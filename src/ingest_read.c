@@ -54,9 +54,9 @@ malformed(struct zt_ingest *ig, const char *name, unsigned long line,
  * the chunk's arena, whose blocks never move.  Chunks travel through
  * a small ring, so memory stays bounded whatever the input size.
  */
-#define CHUNK_LINES	512
-#define CHUNK_BYTES	(256 * 1024)
-#define WORKERS_MAX	16
+#define CHUNK_LINES	1024
+#define CHUNK_BYTES	(512 * 1024)
+#define WORKERS_MAX	8
 #define REJECT_TEXT	512
 /*
  * A database file commits what a stream (standard input, a named pipe)
@@ -109,8 +109,9 @@ struct job {
 	size_t		 nlines;
 	uint64_t	 raw;		/* raw bytes read when handed over */
 	/* The worker's. */
-	struct item	 items[2 * CHUNK_LINES];
+	struct item	*items;		/* a line's, two for a glued one */
 	size_t		 nitems;
+	size_t		 citems;
 	struct ablk	*arena;		/* copied views; first block */
 	struct ablk	*cur;		/* the block being filled */
 	int		 pending;	/* ended inside a split line ... */
@@ -303,10 +304,15 @@ static void
 pack_item(struct job *j, unsigned long lineno, enum zt_class cls,
     const struct zt_rec *rec, struct zt_str line)
 {
-	struct item	*it = &j->items[j->nitems++];
+	struct item	*it;
 	struct zt_str	*v[NVIEW];
 	int		 i;
 
+	if (j->nitems == j->citems) {
+		j->citems = j->citems == 0 ? CHUNK_LINES + 16 : 2 * j->citems;
+		j->items = zt_xrealloc(j->items, j->citems * sizeof(*j->items));
+	}
+	it = &j->items[j->nitems++];
 	it->cls = cls;
 	it->lineno = lineno;
 	/* The reason only for a malformed line. */
@@ -809,7 +815,7 @@ flush_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 	    "", 0 }, ss, err);
 }
 
-/* Parse workers: ig->threads, else one per online processor. */
+/* Parse workers: ig->threads, else one per online processor (at most 8). */
 static size_t
 nworkers(const struct zt_ingest *ig)
 {
@@ -870,6 +876,7 @@ pipe_fini(struct pipe *pp)
 
 	for (i = 0; i < pp->njob; i++) {
 		zt_buf_free(&pp->ring[i]->bytes);
+		free(pp->ring[i]->items);
 		for (b = pp->ring[i]->arena; b != NULL; b = nb) {
 			nb = b->next;
 			free(b);

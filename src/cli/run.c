@@ -96,8 +96,8 @@ inventory_done(struct zt_store *st, struct zt_inv *inv)
 }
 
 /*
- * ZTLOG_THREADS: how many threads parse a source's lines (1 to 16); unset
- * or empty, one per online processor (0).  A bad value is said, and the
+ * ZTLOG_THREADS: how many threads parse a source's lines (1 to 8); unset
+ * or empty, one per online processor, at most 8 (0).  A bad value is said, and the
  * default used.
  */
 static int
@@ -110,9 +110,9 @@ parse_threads(void)
 	if (s == NULL || *s == '\0')
 		return 0;
 	n = strtol(s, &end, 10);
-	if (*end != '\0' || n < 1 || n > 16) {
+	if (*end != '\0' || n < 1 || n > 8) {
 		zt_diag_notice(NULL, "ZTLOG_THREADS=%s is no number from 1 to "
-		    "16: one thread a processor", s);
+		    "8: one thread a processor", s);
 		return 0;
 	}
 	return (int)n;
