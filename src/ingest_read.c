@@ -139,6 +139,8 @@ struct pipe {
 	int			 done;		/* reader finished */
 	int			 cancel;	/* store failed: stop reading */
 	int			 eager;		/* hand each line on */
+	int			 inline_parse;	/* the reader parses and interns
+						   (one parse thread) */
 	uint64_t		 raw;		/* raw bytes read, at the last
 						   chunk consumed */
 	/* The interner's: a split line's parts, carried over chunks. */
@@ -153,6 +155,9 @@ struct pipe {
 	int			 rc;		/* 0; -1 input error */
 	struct zt_err		 ierr;
 };
+
+static void	parse_job(struct job *, struct zt_parser *, size_t);
+static void	intern_items(struct pipe *, struct job *);
 
 /* A copy of n bytes at p in the chunk's arena. */
 static const char *
@@ -244,21 +249,38 @@ reader_take(struct pipe *pp)
 	return j;
 }
 
-static void
+/*
+ * Hand chunk j (NULL: none) on; last: the reader is done.  With one parse
+ * thread, the reader parses and interns j itself first.  Returns 1 when
+ * interning failed (nothing more is read), else 0.
+ */
+static int
 reader_give(struct pipe *pp, struct job *j, int last)
 {
+	int	 failed = 0;
+
+	if (j != NULL && pp->inline_parse) {
+		parse_job(j, &pp->cps, pp->maxline);
+		intern_items(pp, j);
+		failed = j->failed;
+	}
 	pthread_mutex_lock(&pp->mu);
 	if (j != NULL) {
 		j->raw = zt_input_raw_bytes(pp->in);
-		j->state = J_FILLED;
+		j->state = pp->inline_parse ? J_INTERNED : J_FILLED;
 		pp->produced++;
+		if (pp->inline_parse)
+			pp->claimed = pp->interned = pp->produced;
 	}
 	if (last) {
 		pp->done = 1;
 		wake_all(pp);
-	} else
+	} else if (pp->inline_parse)
+		pthread_cond_signal(&pp->cv_done);
+	else
 		pthread_cond_signal(&pp->cv_work);
 	pthread_mutex_unlock(&pp->mu);
+	return failed;
 }
 
 static void *
@@ -285,14 +307,17 @@ reader(void *arg)
 		zt_buf_add(&j->bytes, line.p, line.n);
 		if (j->nlines == CHUNK_LINES || j->bytes.n >= CHUNK_BYTES ||
 		    (pp->eager && !zt_lines_ready(&lr))) {
-			reader_give(pp, j, 0);
+			if (reader_give(pp, j, 0)) {
+				j = NULL;
+				break;
+			}
 			j = reader_take(pp);
 		}
 	}
 	pp->read = lr.lineno;
 	if (r == -1)
 		pp->rc = -1;
-	reader_give(pp, j != NULL && j->nlines > 0 ? j : NULL, 1);
+	(void)reader_give(pp, j != NULL && j->nlines > 0 ? j : NULL, 1);
 	zt_lines_fini(&lr);
 	return NULL;
 }
@@ -485,15 +510,11 @@ kept(struct zt_ingest *ig, const struct zt_rec *rec)
  * worker started without).
  */
 static void
-intern_job(struct pipe *pp, struct job *j)
+intern_items(struct pipe *pp, struct job *j)
 {
 	struct item	*it;
 	size_t		 k;
 
-	if (zt_parser_pending(&pp->cps))
-		parse_job(j, &pp->cps, pp->maxline);
-	else if (j->pending)
-		zt_parser_carry(&pp->cps, &j->end);
 	j->fresh.n = 0;
 	j->failed = 0;
 	for (k = 0; k < j->nitems; k++) {
@@ -515,6 +536,16 @@ intern_job(struct pipe *pp, struct job *j)
 			return;
 		}
 	}
+}
+
+static void
+intern_job(struct pipe *pp, struct job *j)
+{
+	if (zt_parser_pending(&pp->cps))
+		parse_job(j, &pp->cps, pp->maxline);
+	else if (j->pending)
+		zt_parser_carry(&pp->cps, &j->end);
+	intern_items(pp, j);
 }
 
 static void *
@@ -815,13 +846,22 @@ flush_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 	    "", 0 }, ss, err);
 }
 
-/* Parse workers: ig->threads, else one per online processor (at most 8). */
+/*
+ * Parse threads: ig->threads, else one per online processor (at most 8),
+ * less the one a database file's writer needs.  One: the reader parses
+ * and interns, and no other thread is started (the fewest hand-overs:
+ * what a two-processor machine writing a database does best).
+ */
 static size_t
 nworkers(const struct zt_ingest *ig)
 {
-	long	 n = ig->threads > 0 ? ig->threads :
-	    sysconf(_SC_NPROCESSORS_ONLN);
+	long	 n = ig->threads;
 
+	if (n <= 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (zt_store_durable(ig->st))
+			n--;
+	}
 	if (n < 1)
 		n = 1;
 	return n > WORKERS_MAX ? WORKERS_MAX : (size_t)n;
@@ -924,8 +964,9 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	int		 saving;
 	int		 rc = 0;
 
-	pipe_init(&pp, in, info, ig->st, ig->maxline, nw + 4);
+	pipe_init(&pp, in, info, ig->st, ig->maxline, nw + 3);
 	pp.ig = ig;
+	pp.inline_parse = nw == 1;
 	/* A stream into a database file: committed as it comes, keyed. */
 	saving = zt_store_durable(ig->st) && ig->sink == NULL &&
 	    is_stream(src->path);
@@ -938,17 +979,18 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 		rc = -2;
 		goto out;
 	}
-	if (pthread_create(&itid, NULL, interner, &pp) != 0) {
+	if (!pp.inline_parse && pthread_create(&itid, NULL, interner,
+	    &pp) != 0) {
 		zt_err_set(err, "cannot start a thread");
 		cancel(&pp);
 		pthread_join(rtid, NULL);
 		rc = -2;
 		goto out;
 	}
-	for (started = 0; started < nw; started++)
+	for (started = 0; started < nw && !pp.inline_parse; started++)
 		if (pthread_create(&wtid[started], NULL, worker, &pp) != 0)
 			break;
-	if (started == 0) {
+	if (started == 0 && !pp.inline_parse) {
 		zt_err_set(err, "cannot start a thread");
 		rc = -2;
 		cancel(&pp);
@@ -980,7 +1022,8 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 			break;
 	}
 	pthread_join(rtid, NULL);
-	pthread_join(itid, NULL);
+	if (!pp.inline_parse)
+		pthread_join(itid, NULL);
 	while (started > 0)
 		pthread_join(wtid[--started], NULL);
 	/* A split line whose end never came: classified now. */
