@@ -119,6 +119,7 @@ struct job {
 	/* The interner's. */
 	struct zt_buf	 fresh;		/* rows interned in this chunk */
 	int		 failed;	/* interning failed at items[nitems] */
+	int64_t		 marks[3];	/* zt_store_marks after it */
 	unsigned long	 failline;	/* its line */
 	struct zt_err	 err;
 };
@@ -536,6 +537,7 @@ intern_items(struct pipe *pp, struct job *j)
 			return;
 		}
 	}
+	zt_store_marks(pp->st, j->marks);
 }
 
 static void
@@ -746,12 +748,13 @@ store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 
 /*
  * Store an interned chunk's items, in order: the names new in it first.
- * *at: the number of the line stored last (or whose interning failed).
- * Returns 0 or -1.
+ * *at: the number of the line stored last (or whose interning failed);
+ * marks: where names stood after the chunk was interned.  Returns 0 or -1.
  */
 static int
 store_job(struct zt_ingest *ig, const char *name, struct job *j,
-    struct zt_source_stats *ss, unsigned long *at, struct zt_err *err)
+    struct zt_source_stats *ss, unsigned long *at, int64_t marks[3],
+    struct zt_err *err)
 {
 	struct item	*it;
 	size_t		 k;
@@ -772,6 +775,7 @@ store_job(struct zt_ingest *ig, const char *name, struct job *j,
 		*err = j->err;
 		return -1;
 	}
+	memcpy(marks, j->marks, sizeof(j->marks));
 	return 0;
 }
 
@@ -959,6 +963,7 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	struct timespec	 next;		/* the next tick (check --follow) */
 	struct timespec	 cnext;		/* the next commit (a stream) */
 	unsigned long	 at = 0;		/* the line stored last */
+	int64_t		 marks[3];	/* names as of the last chunk stored */
 	int		 late;
 	int		 dirty = 0;
 	int		 saving;
@@ -967,6 +972,7 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 	pipe_init(&pp, in, info, ig->st, ig->maxline, nw + 3);
 	pp.ig = ig;
 	pp.inline_parse = nw == 1;
+	zt_store_marks(ig->st, marks);
 	/* A stream into a database file: committed as it comes, keyed. */
 	saving = zt_store_durable(ig->st) && ig->sink == NULL &&
 	    is_stream(src->path);
@@ -1006,14 +1012,14 @@ zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
 			live_tick(ig, &pp, info->name, ss, &next, 0);
 		if (j != NULL) {
 			if (rc == 0 && store_job(ig, info->name, j, ss, &at,
-			    err) == -1)
+			    marks, err) == -1)
 				rc = -2;
 			store_give(&pp, j, rc != 0);
 			dirty = 1;
 		}
 		if (saving && later(&cnext, &cnext) && dirty && rc == 0) {
 			dirty = 0;
-			if (zt_store_checkpoint(ig->st, ss, err) == -1) {
+			if (zt_store_checkpoint(ig->st, ss, marks, err) == -1) {
 				rc = -2;
 				cancel(&pp);
 			}

@@ -111,6 +111,20 @@ zt_intern_begin(struct zt_intern *in)
 }
 
 void
+zt_intern_marks(const struct zt_intern *in, int64_t m[3])
+{
+	m[0] = in->str.next;
+	m[1] = in->peer.next;
+	m[2] = in->kind.next;
+}
+
+void
+zt_intern_commit(struct zt_intern *in, const int64_t m[3])
+{
+	memcpy(in->mark, m, sizeof(in->mark));
+}
+
+void
 zt_intern_rollback(struct zt_intern *in)
 {
 	struct zt_itab	*t[3] = { &in->str, &in->peer, &in->kind };

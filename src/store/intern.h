@@ -97,6 +97,13 @@ void	zt_intern_begin(struct zt_intern *in);
 /* Forget the names interned since zt_intern_begin. */
 void	zt_intern_rollback(struct zt_intern *in);
 /*
+ * Interning may run ahead of the commits on another thread.  The marks as
+ * interning stands (read on that thread), and, once what was interned up
+ * to marks m is committed, m as what zt_intern_rollback returns to.
+ */
+void	zt_intern_marks(const struct zt_intern *in, int64_t m[3]);
+void	zt_intern_commit(struct zt_intern *in, const int64_t m[3]);
+/*
  * Give rec's texts their ids, into ids, appending the names that are new
  * to fresh (unless fresh is NULL).  -1 with err set when the distinct
  * names of a table pass ztlog's limit.

@@ -892,7 +892,7 @@ set_source(struct zt_store *st, const struct zt_source_stats *ss, int final,
 
 int
 zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
-    struct zt_err *err)
+    const int64_t marks[3], struct zt_err *err)
 {
 	if (st->src == 0 || st->mode != ZT_STORE_CREATE)
 		return 0;
@@ -907,8 +907,15 @@ zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
 		pods_reset(st);
 		return -1;
 	}
-	zt_intern_begin(&st->in);
+	/* Names interned ahead of what is stored are not committed yet. */
+	zt_intern_commit(&st->in, marks);
 	return 0;
+}
+
+void
+zt_store_marks(const struct zt_store *st, int64_t marks[3])
+{
+	zt_intern_marks(&st->in, marks);
 }
 
 void

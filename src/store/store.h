@@ -194,11 +194,16 @@ int	zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
  * Commit what the current source has stored so far (a database file
  * only; a no-op otherwise) and go on in a new transaction: its sources
  * row says it is unfinished until zt_store_end, which makes a kill
- * after this lose only what came since.  0, or -1 with err set (the
- * source is then over: zt_store_abort keeps what was committed).
+ * after this lose only what came since.  marks: zt_store_marks as it
+ * stood after interning the last record stored (interning may run ahead
+ * on another thread).  0, or -1 with err set (the source is then over:
+ * zt_store_abort keeps what was committed).
  */
 int	zt_store_checkpoint(struct zt_store *st,
-	    const struct zt_source_stats *ss, struct zt_err *err);
+	    const struct zt_source_stats *ss, const int64_t marks[3],
+	    struct zt_err *err);
+/* Where names stand, on the thread that interns (zt_intern_marks). */
+void	zt_store_marks(const struct zt_store *st, int64_t marks[3]);
 /*
  * The current source is a stream: its records are stored with their keys
  * (schema.h), so that the records of a later source with the same keys
