@@ -192,6 +192,9 @@ struct zt_checkopts {
 					   are fed (bug-report config
 					   dumps): see zt_check_ctx */
 	int		 facts;		/* gather run->facts (html report) */
+	int		 threads;	/* ZTLOG_THREADS: at most this many
+					   threads sort pairing's entries;
+					   0: one a processor */
 	const struct zt_select *select;	/* the records the rules see
 					   (--since, -n, ...), or NULL:
 					   the others are skipped before

@@ -142,6 +142,7 @@ context(struct zt_checker *c, const struct stage *sg)
 	cx.sql_ms = c->o.sql_ms;
 	cx.sql_bytes = c->o.sql_bytes;
 	cx.window_us = c->o.window_us;
+	cx.threads = c->o.threads;
 	if (c->o.inv != NULL && (zt_inv_nworkloads(c->o.inv) > 0 ||
 	    zt_inv_nservices(c->o.inv) > 0))
 		cx.inv = c->o.inv;

@@ -5,8 +5,10 @@
  */
 #include <sys/types.h>
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check/pairing.h"
 #include "util/xalloc.h"
@@ -388,6 +390,123 @@ judge_lone(const struct bucket *b, const struct scope *sc, struct zt_ptally *t)
 	}
 }
 
+/* A bucket gathered and sorted by key then time, for the walk. */
+struct sorted {
+	struct zt_pwork	*v;
+	size_t		 cap;
+	size_t		 no;		/* outbound: v[0..no) */
+	size_t		 off;		/* inbound: v[off..off + ni) */
+	size_t		 ni;
+	int64_t		 fromwp;
+	int		 ready;
+};
+
+/* Gather bucket i of both tables into sl and sort each side. */
+static void
+bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
+    struct sorted *sl)
+{
+	size_t	 no = s->po.full != NULL ? s->po.n[i] : 0;
+	size_t	 ni = s->pi.full != NULL ? s->pi.n[i] : 0;
+
+	sl->no = sl->ni = sl->off = 0;
+	sl->fromwp = 0;
+	if (no + ni == 0)
+		return;
+	if (no + ni > sl->cap) {
+		sl->cap = no + ni;
+		sl->v = zt_xrealloc(sl->v, sl->cap * sizeof(*sl->v));
+	}
+	sl->off = no;
+	sl->no = ptab_gather(s, &s->po, i, sl->v, sc, 0, NULL);
+	sl->ni = ptab_gather(s, &s->pi, i, sl->v + no, sc, 1, &sl->fromwp);
+	if (sl->no > 1)
+		qsort(sl->v, sl->no, sizeof(*sl->v), pwork_cmp);
+	if (sl->ni > 1)
+		qsort(sl->v + no, sl->ni, sizeof(*sl->v), pwork_cmp);
+}
+
+/*
+ * Sorting is most of a pass, and buckets sort independently: with more
+ * than one processor, sorting threads gather and sort the buckets ahead
+ * (at most SORT_AHEAD of them) while this thread walks them in bucket
+ * order, so the samples, pairs and verdicts are the same as one thread's.
+ */
+#define SORT_AHEAD	8
+#define SORTERS_MAX	4
+#define SORT_MIN	1024	/* fewer entries: not worth a thread */
+
+struct sorter {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv_walk;	/* the walker: a bucket ready */
+	pthread_cond_t		 cv_sort;	/* sorters: a slot free */
+	const struct zt_pstate	*s;
+	const struct scope	*sc;
+	size_t			 next;		/* next bucket to sort */
+	size_t			 walked;	/* buckets walked */
+	struct sorted		 slot[SORT_AHEAD];
+};
+
+static void *
+sorter_main(void *arg)
+{
+	struct sorter	*so = arg;
+	struct sorted	*sl;
+	size_t		 i;
+
+	pthread_mutex_lock(&so->mu);
+	for (;;) {
+		while (so->next < ZT_NBUCKET &&
+		    so->next >= so->walked + SORT_AHEAD)
+			pthread_cond_wait(&so->cv_sort, &so->mu);
+		if (so->next >= ZT_NBUCKET)
+			break;
+		i = so->next++;
+		sl = &so->slot[i % SORT_AHEAD];
+		pthread_mutex_unlock(&so->mu);
+		bucket_sort(so->s, i, so->sc, sl);
+		pthread_mutex_lock(&so->mu);
+		sl->ready = 1;
+		pthread_cond_signal(&so->cv_walk);
+	}
+	pthread_mutex_unlock(&so->mu);
+	return NULL;
+}
+
+/*
+ * Sorting threads for a pass over s: cx->threads (ZTLOG_THREADS), else
+ * one a processor, at most 4; none with one, or for few entries.
+ */
+static size_t
+sorters(const struct zt_pstate *s, const struct zt_check_ctx *cx)
+{
+	long	 n = cx->threads;
+
+	if (s->po.total + s->pi.total < SORT_MIN)
+		return 0;
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 2)
+		return 0;
+	return n > SORTERS_MAX ? SORTERS_MAX : (size_t)n;
+}
+
+/* Walk one sorted bucket: samples (pass 0), or matches and verdicts. */
+static void
+walk_sorted(struct bucket *b, struct sorted *sl, int pass,
+    const struct scope *sc, struct zt_ptally *t)
+{
+	if (sl->no + sl->ni == 0)
+		return;
+	b->po = sl->v;
+	b->no = sl->no;
+	b->pi = sl->v + sl->off;
+	b->ni = sl->ni;
+	t->matched += walk_bucket(b, pass, sc);
+	if (pass == 1)
+		judge_lone(b, sc, t);
+}
+
 /*
  * One pass over the buckets: gather, sort by key then time, and take
  * samples (pass 0) or match and judge what stayed unmatched (pass 1).
@@ -396,35 +515,56 @@ static void
 walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
     const struct scope *sc, struct zt_ptally *t)
 {
-	struct zt_pwork	*scratch = NULL;
-	size_t		 cap = 0;
-	size_t		 i, no, ni;
+	struct sorter	 so;
+	struct sorted	*sl;
+	pthread_t	 tid[SORTERS_MAX];
+	size_t		 nt = sorters(s, sc->cx), started = 0;
+	size_t		 i;
 	int64_t		 fromwp = 0;
 
+	memset(&so, 0, sizeof(so));
+	so.s = s;
+	so.sc = sc;
+	if (nt > 0) {
+		pthread_mutex_init(&so.mu, NULL);
+		pthread_cond_init(&so.cv_walk, NULL);
+		pthread_cond_init(&so.cv_sort, NULL);
+		for (; started < nt; started++)
+			if (pthread_create(&tid[started], NULL, sorter_main,
+			    &so) != 0)
+				break;
+	}
 	for (i = 0; i < ZT_NBUCKET; i++) {
-		no = s->po.full != NULL ? s->po.n[i] : 0;
-		ni = s->pi.full != NULL ? s->pi.n[i] : 0;
-		if (no + ni == 0)
-			continue;
-		if (no + ni > cap) {
-			cap = no + ni;
-			scratch = zt_xrealloc(scratch, cap * sizeof(*scratch));
+		sl = &so.slot[i % SORT_AHEAD];
+		if (started == 0)
+			bucket_sort(s, i, sc, sl);
+		else {
+			pthread_mutex_lock(&so.mu);
+			while (!sl->ready)
+				pthread_cond_wait(&so.cv_walk, &so.mu);
+			pthread_mutex_unlock(&so.mu);
 		}
-		b->po = scratch;
-		b->pi = scratch + no;
-		b->no = ptab_gather(s, &s->po, i, b->po, sc, 0, NULL);
-		b->ni = ptab_gather(s, &s->pi, i, b->pi, sc, 1, &fromwp);
-		if (b->no > 1)
-			qsort(b->po, b->no, sizeof(*b->po), pwork_cmp);
-		if (b->ni > 1)
-			qsort(b->pi, b->ni, sizeof(*b->pi), pwork_cmp);
-		t->matched += walk_bucket(b, pass, sc);
-		if (pass == 1)
-			judge_lone(b, sc, t);
+		fromwp += sl->fromwp;
+		walk_sorted(b, sl, pass, sc, t);
+		if (started > 0) {
+			pthread_mutex_lock(&so.mu);
+			sl->ready = 0;
+			so.walked++;
+			pthread_cond_broadcast(&so.cv_sort);
+			pthread_mutex_unlock(&so.mu);
+		}
 	}
 	if (pass == 1)
 		t->fromwp = fromwp;
-	free(scratch);
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	if (nt > 0) {
+		pthread_mutex_destroy(&so.mu);
+		pthread_cond_destroy(&so.cv_walk);
+		pthread_cond_destroy(&so.cv_sort);
+	}
+	for (i = 0; i < SORT_AHEAD; i++)
+		free(so.slot[i].v);
 }
 
 /*

@@ -65,6 +65,8 @@ struct zt_check_ctx {
 	 * tolerance) as it is fed.
 	 */
 	int64_t			 window_us;
+	/* Threads a snapshot may use (pairing's sort), 0: one a processor. */
+	int			 threads;
 };
 
 struct zt_check_type {

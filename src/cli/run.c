@@ -96,26 +96,30 @@ inventory_done(struct zt_store *st, struct zt_inv *inv)
 }
 
 /*
- * ZTLOG_THREADS: how many threads parse a source's lines (1 to 8); unset
- * or empty, one per online processor, at most 8 (0).  A bad value is said, and the
- * default used.
+ * ZTLOG_THREADS: how many threads parse a source's lines, and sort
+ * pairing's entries for a verdict (1 to 8); unset or empty, one per online
+ * processor (0).  A bad value is said once, and the default used.
  */
 static int
 parse_threads(void)
 {
+	static int	 known = -1;
 	const char	*s = getenv("ZTLOG_THREADS");
 	char		*end;
 	long		 n;
 
+	if (known >= 0)
+		return known;
+	known = 0;
 	if (s == NULL || *s == '\0')
-		return 0;
+		return known;
 	n = strtol(s, &end, 10);
 	if (*end != '\0' || n < 1 || n > 8) {
 		zt_diag_notice(NULL, "ZTLOG_THREADS=%s is no number from 1 to "
 		    "8: one thread a processor", s);
-		return 0;
+		return known;
 	}
-	return (int)n;
+	return known = (int)n;
 }
 
 void
@@ -275,6 +279,7 @@ zt_cli_prepare(const struct zt_cli_opts *o, int n, char **v,
 	co.keep_pairs = keep_pairs;
 	co.sql_ms = o->sql_ms;
 	co.window_us = o->window_ms * 1000;
+	co.threads = parse_threads();
 	co.sql_bytes = o->sql_bytes;
 	co.inv = zt_cli_inventory(o);
 	if (o->follow && has_sql(rs)) {
