@@ -40,11 +40,11 @@ field_index(struct zt_str name, int hint)
 	int	 i;
 
 	if (hint < ZT_F_COUNT && name.n == field_len[hint] &&
-	    memcmp(name.p, zt_field_names[hint], name.n) == 0)
+	    zt_mem_eq(name.p, zt_field_names[hint], name.n))
 		return hint;
 	for (i = 0; i < ZT_F_COUNT; i++)
 		if (name.n == field_len[i] &&
-		    memcmp(name.p, zt_field_names[i], name.n) == 0)
+		    zt_mem_eq(name.p, zt_field_names[i], name.n))
 			return i;
 	return -1;
 }

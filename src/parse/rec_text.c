@@ -181,6 +181,15 @@ quoted(struct zt_parser *ps, struct zt_rec *rec, struct zt_str name,
 	return 0;
 }
 
+/* Not UTF-8 (NUL is not valid either): which it is. */
+static enum zt_class
+bad_bytes(const char *line, const char *end, struct zt_rec *rec)
+{
+	if (memchr(line, '\0', (size_t)(end - line)) != NULL)
+		return zt_rec_bad(rec, "NUL byte");
+	return zt_rec_bad(rec, "invalid UTF-8");
+}
+
 static enum zt_class
 parse_fields(struct zt_parser *ps, const char *line, const char *p,
     const char *end, struct zt_rec *rec)
@@ -327,10 +336,8 @@ enum zt_class
 zt_parse_text_fields(struct zt_parser *ps, const char *line, const char *p,
     const char *end, struct zt_rec *rec)
 {
-	if (memchr(line, '\0', (size_t)(end - line)) != NULL)
-		return zt_rec_bad(rec, "NUL byte");
 	if (!zt_utf8_valid(line, (size_t)(end - line)))
-		return zt_rec_bad(rec, "invalid UTF-8");
+		return bad_bytes(line, end, rec);
 	zt_buf_reserve(&ps->scratch, (size_t)(end - line) + 1);
 	return parse_fields(ps, line, p, end, rec);
 }
@@ -346,10 +353,8 @@ zt_parse_text(struct zt_parser *ps, const char *line, const char *p,
 		return ZT_CLASS_OTHER;
 	/* From here on it is an access line: read it or say why not. */
 	rec->fmt = ZT_FMT_TEXT;
-	if (memchr(line, '\0', (size_t)(end - line)) != NULL)
-		return zt_rec_bad(rec, "NUL byte");
 	if (!zt_utf8_valid(line, (size_t)(end - line)))
-		return zt_rec_bad(rec, "invalid UTF-8");
+		return bad_bytes(line, end, rec);
 	if (rec->bad_decor != NULL)
 		return zt_rec_bad(rec, "%s", rec->bad_decor);
 	rec->ts = ts;

@@ -101,7 +101,7 @@ zt_names_find(const struct zt_names *t, const void *k, size_t n, uint64_t h)
 		if (t->slot[i].h != hh)
 			continue;
 		e = entry(t, t->slot[i].id);
-		if (entry_len(e) == n && memcmp(e + sizeof(uint32_t), k, n) == 0)
+		if (entry_len(e) == n && zt_mem_eq(e + sizeof(uint32_t), k, n))
 			return t->slot[i].id;
 	}
 	return -1;

@@ -6,6 +6,7 @@
 #define ZT_STR_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 struct zt_str {
@@ -23,6 +24,40 @@ zt_str_eq(struct zt_str a, const char *lit, size_t n)
 }
 
 #define ZT_STR_EQ(s, lit) zt_str_eq((s), (lit), sizeof(lit) - 1)
+
+/*
+ * Are the n bytes at a and b the same?  memcmp, without its call for the
+ * short keys (field names, addresses) compared on every line: up to 16
+ * bytes as two overlapping words of each.
+ */
+static inline int
+zt_mem_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char	*p = a, *q = b;
+	uint64_t		 x0, x1, y0, y1;
+	uint32_t		 u0, u1, v0, v1;
+
+	if (n > 16)
+		return memcmp(a, b, n) == 0;
+	if (n >= 8) {
+		memcpy(&x0, p, 8);
+		memcpy(&y0, q, 8);
+		memcpy(&x1, p + n - 8, 8);
+		memcpy(&y1, q + n - 8, 8);
+		return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+	}
+	if (n >= 4) {
+		memcpy(&u0, p, 4);
+		memcpy(&v0, q, 4);
+		memcpy(&u1, p + n - 4, 4);
+		memcpy(&v1, q + n - 4, 4);
+		return ((u0 ^ v0) | (u1 ^ v1)) == 0;
+	}
+	for (; n > 0; n--)
+		if (*p++ != *q++)
+			return 0;
+	return 1;
+}
 
 /* The first s[0..k) in p[0..n), or NULL (memmem, which C11 lacks). */
 static inline const char *

@@ -90,6 +90,20 @@ zt_utf8_len(const char *s, size_t n)
 	return n > 0 ? u8len((const unsigned char *)s, n) : 0;
 }
 
+/* Are the 32 bytes at p ASCII and none NUL? */
+static int
+ascii32(const unsigned char *p)
+{
+	uint64_t	 w[4];
+	uint64_t	 hi = 0;
+	int		 k;
+
+	memcpy(w, p, sizeof(w));
+	for (k = 0; k < 4; k++)
+		hi |= w[k] | ((w[k] - 0x0101010101010101ULL) & ~w[k]);
+	return (hi & 0x8080808080808080ULL) == 0;
+}
+
 int
 zt_utf8_valid(const char *s, size_t n)
 {
@@ -99,7 +113,11 @@ zt_utf8_valid(const char *s, size_t n)
 	uint64_t		 w;
 
 	while (i < n) {
-		/* Fast path: eight ASCII non-NUL bytes at a time. */
+		/* Fast paths: 32, then 8 ASCII non-NUL bytes at a time. */
+		if (n - i >= 32 && ascii32(p + i)) {
+			i += 32;
+			continue;
+		}
 		if (n - i >= 8) {
 			memcpy(&w, p + i, 8);
 			if ((w & 0x8080808080808080ULL) == 0 &&

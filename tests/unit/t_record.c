@@ -51,7 +51,9 @@
  *                 JSON that is not access (valid or cut off).
  *   t_record-9.*  zt_parse_ts27: epoch, known instants, leap days,
  *                 calendar limits, shape errors; zt_format_ts writes
- *                 ztunnel's form, and parsing it gives the instant back.
+ *                 ztunnel's form, and parsing it gives the instant back;
+ *                 a minute parsed before (its date kept, 9.4) gives the
+ *                 same instants, and its bad seconds are still refused.
  *   t_record-10.* the source's context: a line without a decoration gets
  *                 its source's pod (records, JSON records, other,
  *                 malformed and empty lines alike), a kubectl or stern
@@ -997,6 +999,50 @@ ts27_rejects(void)
 	TT_EQ_INT(n, 0);
 }
 
+/* t_record-9.4 */
+static void
+ts27_minute_cache(void)
+{
+	static const char *const bad[] = {
+		"2024-01-10T23:59:61.000000Z",
+		"2024-01-10T23:59:6x.000000Z",
+		"2024-01-10T23:59:0 .000000Z",
+		"2024-01-10T23:59:00,000000Z",
+		"2024-01-10T23:59:00.00000xZ",
+		"2024-01-10T23:59:00.000000z",
+	};
+	size_t	 i;
+	int64_t	 us, cold;
+	int	 n = 0;
+
+	/* The same minute again: the date is known, the rest still checked. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		TT_EQ_INT(zt_parse_ts27("2024-01-10T23:59:00.000000Z", &us), 0);
+		if (zt_parse_ts27(bad[i], &us) != -1) {
+			fprintf(stderr, "t_record: accepted %s\n", bad[i]);
+			n++;
+		}
+	}
+	TT_EQ_INT(n, 0);
+	TT_EQ_INT(zt_parse_ts27("2024-01-10T23:59:60.000001Z", &us), 0);
+	TT_EQ_INT(us, 1704931200000001LL);	/* a leap second */
+	/* A second of each minute, parsed cold then warm: the same. */
+	for (i = 0; i < 60; i++) {
+		char	 ts[28];
+
+		snprintf(ts, sizeof(ts), "2024-02-29T23:%02zu:%02zu.000007Z",
+		    i, 59 - i);
+		TT_EQ_INT(zt_parse_ts27("1999-01-01T00:00:00.000000Z", &us), 0);
+		TT_EQ_INT(zt_parse_ts27(ts, &cold), 0);
+		TT_EQ_INT(zt_parse_ts27(ts, &us), 0);
+		if (us != cold ||
+		    cold != 1709247600000007LL + (int64_t)(i * 60 + 59 - i) *
+		    1000000)
+			n++;
+	}
+	TT_EQ_INT(n, 0);
+}
+
 /* t_record-9.3 */
 static void
 format_ts_like_ztunnel(void)
@@ -1100,6 +1146,7 @@ main(void)
 	json_raw_nul_is_malformed();
 	other_lines();
 	ts27_values();
+	ts27_minute_cache();
 	ts27_rejects();
 	format_ts_like_ztunnel();
 	source_pod_fills_what_the_line_does_not_say();

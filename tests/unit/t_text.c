@@ -8,19 +8,23 @@
  *               limits; overlongs, surrogates, > U+10FFFF, lone and
  *               truncated sequences, NUL (also inside the 8-byte fast
  *               path) rejected; a multibyte sequence across the 8-byte
- *               boundary accepted.
+ *               boundary accepted; a valid and an invalid sequence at
+ *               every position of the 32- and 8-byte paths (2.6).
  *   t_text-3.*, t_text-4.*  moved to t_escape-5.*, t_escape-2.*.
  *   t_text-5.*  zt_utf8_encode: every length boundary; every scalar value
  *               round-trips through zt_utf8_valid with the right length.
  *   t_text-6.*  zt_parse_u63: 0, INT64_MAX, INT64_MAX + 1 and beyond
  *               (-2), sign/space/empty/hex/high bytes (-1), views honoured.
  *   t_text-7.*  moved to t_escape-1.*.
+ *   t_text-8.*  zt_mem_eq (str.h): every length to 40, a difference at
+ *               every byte found, none past the length seen.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/str.h"
 #include "util/text.h"
 #include "tt.h"
 
@@ -165,6 +169,56 @@ utf8_rejects_nul(void)
 	TT_EQ_INT(valid(s, sizeof(s)), 1);
 }
 
+/* t_text-2.6 */
+static void
+utf8_fast_paths_find_every_byte(void)
+{
+	char	 s[72];
+	int	 k, bad = 0;
+
+	/* é, or an invalid byte, at every position of a 72-byte run. */
+	for (k = 0; k + 1 < (int)sizeof(s); k++) {
+		memset(s, 'y', sizeof(s));
+		s[k] = '\xc3';
+		s[k + 1] = '\xa9';
+		if (valid(s, sizeof(s)) != 1)
+			bad++;
+		s[k + 1] = '\xff';
+		if (valid(s, sizeof(s)) != 0)
+			bad++;
+	}
+	TT_EQ_INT(bad, 0);
+}
+
+/* t_text-8.1 */
+static void
+mem_eq_every_length_and_byte(void)
+{
+	char	 a[40], b[40];
+	size_t	 n, k;
+	int	 bad = 0;
+
+	for (n = 0; n <= sizeof(a); n++) {
+		memset(a, 'q', sizeof(a));
+		memset(b, 'q', sizeof(b));
+		if (!zt_mem_eq(a, b, n))
+			bad++;
+		for (k = 0; k < n; k++) {
+			b[k] = 'r';
+			if (zt_mem_eq(a, b, n))
+				bad++;
+			b[k] = 'q';
+		}
+		/* A difference past n does not count. */
+		if (n < sizeof(a)) {
+			b[n] = 'r';
+			if (!zt_mem_eq(a, b, n))
+				bad++;
+		}
+	}
+	TT_EQ_INT(bad, 0);
+}
+
 /* t_text-5.1 */
 static void
 utf8_encode_length_boundaries(void)
@@ -283,6 +337,8 @@ main(void)
 	utf8_rejects_surrogates_and_beyond_max();
 	utf8_rejects_truncated_and_lone_bytes();
 	utf8_rejects_nul();
+	utf8_fast_paths_find_every_byte();
+	mem_eq_every_length_and_byte();
 	utf8_encode_length_boundaries();
 	utf8_encode_every_scalar_is_valid();
 	u63_parses_the_range();
