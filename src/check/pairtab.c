@@ -116,6 +116,7 @@ zt_ptab_free(struct zt_ptab *t)
 		}
 	free(t->full);
 	free(t->part);
+	free(t->fill);
 	free(t->runs);
 	free(t->n);
 	memset(t, 0, sizeof(*t));
@@ -137,26 +138,38 @@ pent_bucket(const struct zt_pent *e)
 	return (size_t)(h >> (64 - ZT_PBITS));
 }
 
+/* Bucket b's fill from its chunk being filled, after it changed. */
+static void
+fill_sync(struct zt_ptab *t, size_t b)
+{
+	t->fill[b].n = t->part[b] != NULL ? t->part[b]->n : 0;
+	t->fill[b].cap = t->part[b] != NULL ? t->part[b]->cap : 0;
+}
+
 static void
 bucket_add(struct zt_ptab *t, size_t b, const struct zt_pent *e)
 {
+	struct zt_pfill		*f = &t->fill[b];
+	struct zt_pchunk	*c = t->part[b];
 	size_t			 cap;
-	struct zt_pchunk	*c;
 
-	if ((c = t->part[b]) == NULL) {
+	if (f->cap == 0) {
 		/* As large as the bucket so far: it doubles. */
 		cap = t->n[b] < 2 ? 2 : t->n[b] > ZT_PCHUNK ? ZT_PCHUNK :
 		    t->n[b];
 		c = t->part[b] = zt_xmalloc(sizeof(*c) + cap * sizeof(c->e[0]));
-		c->n = 0;
 		c->cap = (uint32_t)cap;
+		f->n = 0;
+		f->cap = (uint32_t)cap;
 	}
-	c->e[c->n++] = *e;
-	if (c->n == c->cap) {
+	c->e[f->n++] = *e;
+	c->n = f->n;
+	if (f->n == f->cap) {
 		c->next = t->full[b];
 		t->full[b] = c;
 		t->part[b] = NULL;
-		t->infull += c->n;
+		t->infull += f->n;
+		f->n = f->cap = 0;
 	}
 	t->n[b]++;
 	t->total++;
@@ -265,6 +278,7 @@ zt_ptab_add(struct zt_ptab *t, const struct zt_pent *e)
 	if (t->full == NULL) {
 		t->full = zt_xcalloc(ZT_NBUCKET, sizeof(*t->full));
 		t->part = zt_xcalloc(ZT_NBUCKET, sizeof(*t->part));
+		t->fill = zt_xcalloc(ZT_NBUCKET, sizeof(*t->fill));
 		t->runs = zt_xcalloc(ZT_NBUCKET, sizeof(*t->runs));
 		t->n = zt_xcalloc(ZT_NBUCKET, sizeof(*t->n));
 	}
@@ -325,8 +339,10 @@ zt_ptab_merge(struct zt_ptab *a, struct zt_ptab *b)
 			c->next = a->full[i];
 			a->full[i] = c;
 		}
-		if (b->part[i] != NULL)
+		if (b->part[i] != NULL) {
 			top_up(a, i, b->part[i]);
+			fill_sync(a, i);
+		}
 		for (r = b->runs[i]; r != NULL; r = rn) {
 			rn = r->next;
 			r->next = a->runs[i];
@@ -338,6 +354,7 @@ zt_ptab_merge(struct zt_ptab *a, struct zt_ptab *b)
 	a->infull += b->infull;
 	free(b->full);
 	free(b->part);
+	free(b->fill);
 	free(b->runs);
 	free(b->n);
 	memset(b, 0, sizeof(*b));
@@ -380,6 +397,7 @@ bucket_evict(struct zt_ptab *t, size_t b, int64_t lo)
 		free(r);
 	}
 	t->full[b] = t->part[b] = NULL;
+	fill_sync(t, b);
 	t->runs[b] = NULL;
 	t->total -= t->n[b];
 	t->n[b] = 0;

@@ -81,9 +81,20 @@ struct zt_prun {
 	uint32_t	 n;		/* entries */
 };
 
+/*
+ * How full a bucket's chunk being filled is, kept beside the chunk list:
+ * adding an entry then reads this small hot array, not the header of a
+ * chunk that is likely out of the cache.
+ */
+struct zt_pfill {
+	uint32_t	 n;
+	uint32_t	 cap;		/* 0: no chunk being filled */
+};
+
 struct zt_ptab {
 	struct zt_pchunk **full;	/* ZT_NBUCKET lists; NULL until used */
 	struct zt_pchunk **part;	/* the chunk being filled, or NULL */
+	struct zt_pfill	*fill;		/* part's n and cap, per bucket */
 	struct zt_prun	**runs;		/* spilled entries, per bucket */
 	size_t		*n;		/* entries per bucket (runs too) */
 	size_t		 total;
