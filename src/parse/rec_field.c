@@ -49,6 +49,20 @@ field_index(struct zt_str name, int hint)
 	return -1;
 }
 
+size_t
+zt_rec_expected(const struct zt_parser *ps, const char *p, const char *end)
+{
+	size_t	 n;
+
+	if (ps->hint < 0 || ps->hint >= ZT_F_COUNT)
+		return 0;
+	n = field_len[ps->hint];
+	if ((size_t)(end - p) <= n || p[n] != '=' ||
+	    !zt_mem_eq(p, zt_field_names[ps->hint], n))
+		return 0;
+	return n;
+}
+
 int
 zt_rec_field(struct zt_parser *ps, struct zt_rec *rec, struct zt_str name,
     struct zt_str value, int raw_json)

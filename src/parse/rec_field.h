@@ -27,6 +27,14 @@ int	zt_rec_field(struct zt_parser *ps, struct zt_rec *rec,
 	    struct zt_str name, struct zt_str value, int raw_json);
 
 /*
+ * The length of the field name expected next when p..end starts with it
+ * and '=', else 0.  ztunnel writes its fields in one order, so a layout
+ * finds most names by this one comparison instead of scanning them.
+ */
+size_t	zt_rec_expected(const struct zt_parser *ps, const char *p,
+	    const char *end);
+
+/*
  * Check the required fields, convert the numbers, close extra.  Returns
  * ZT_CLASS_RECORD, or ZT_CLASS_MALFORMED with rec->why set.
  */

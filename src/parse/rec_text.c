@@ -116,17 +116,6 @@ isws(char c)
 	return c == ' ' || c == '\t';
 }
 
-static int
-has_backslash(const char *p, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] == '\\')
-			return 1;
-	return 0;
-}
-
 /*
  * A field that does not parse.  When a timestamp or a kubectl prefix
  * starts there, the line is two lines glued together (kubectl -f restarts
@@ -176,7 +165,8 @@ quoted(struct zt_parser *ps, struct zt_rec *rec, struct zt_str name,
 	val->p = p;
 	val->n = (size_t)(q - p);
 	*close = q;
-	if (has_backslash(p, val->n))
+	/* Escapes come before the quote found, when there are any. */
+	if (bs != q || (bs = memchr(p, '\\', (size_t)(bs - p))) != NULL)
 		return decode_rust(ps, rec, name, p, val->n, val);
 	return 0;
 }
@@ -204,9 +194,13 @@ parse_fields(struct zt_parser *ps, const char *line, const char *p,
 		if (p == end)
 			break;
 		name.p = p;
-		while (p < end && namechar(*p))
-			p++;
-		name.n = (size_t)(p - name.p);
+		if ((name.n = zt_rec_expected(ps, p, end)) > 0)
+			p += name.n;
+		else {
+			while (p < end && namechar(*p))
+				p++;
+			name.n = (size_t)(p - name.p);
+		}
 		if (name.n == 0 || p == end || *p != '=')
 			return bad_syntax(rec, line, name.p, end);
 		p++;
