@@ -12,6 +12,7 @@
  * access scope (a cut-off access record, e.g. from a kubectl -f restart)
  * and an other line when it does not.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "parse/rec_field.h"
@@ -134,6 +135,32 @@ junescape(struct jp *j, const char *s, struct zt_str *out)
 }
 
 /*
+ * Where the plain text of a string starting at q ends: its first '"',
+ * backslash or control byte, or end.  Eight bytes a step while none of
+ * them is one (each test is exact about whether a word holds one).
+ */
+static const char *
+jplain(const char *q, const char *end)
+{
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 highs = 0x8080808080808080ULL;
+	uint64_t	 w, x, y;
+
+	while (end - q >= 8) {
+		memcpy(&w, q, 8);
+		x = w ^ (ones * '"');
+		y = w ^ (ones * '\\');
+		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
+		    ((w - ones * 0x20) & ~w)) & highs)
+			break;
+		q += 8;
+	}
+	while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+		q++;
+	return q;
+}
+
+/*
  * A string at j->p (on the opening quote): a view into the line when it
  * has no escapes, else decoded into the scratch buffer.
  */
@@ -144,9 +171,9 @@ jstring(struct jp *j, struct zt_str *out)
 	const char	*q;
 
 	s = ++j->p;
-	for (q = s; q < j->end && *q != '"' && *q != '\\'; q++)
-		if ((unsigned char)*q < 0x20)
-			return -1;
+	q = jplain(s, j->end);
+	if (q < j->end && (unsigned char)*q < 0x20)
+		return -1;
 	if (q < j->end && *q == '"') {
 		out->p = s;
 		out->n = (size_t)(q - s);
