@@ -21,7 +21,8 @@
  *                 lowercase, span/spans dropped), JSON string escapes
  *                 (surrogate pair decoded; \u0000 and a lone surrogate
  *                 kept as written), unknown members into extra as JSON,
- *                 decorations before JSON.
+ *                 decorations before JSON; a string's end (quote,
+ *                 backslash, control byte) found at every position (3.5).
  *   t_record-4.*  Rust escapes in quoted text values: \" \\ \n \r \t \'
  *                 \u{7} \u{200d} \u{1F600} decoded; \0, \u{0}, \u{d800},
  *                 \u{110000} kept as written; a value ending in an escaped
@@ -588,6 +589,43 @@ json_string_escapes(void)
 	TT_EQ_STR(rec.why, "invalid JSON");
 }
 
+/* t_record-3.5 */
+static void
+json_string_ends_found_at_every_byte(void)
+{
+	char	 v[48];
+	char	 line[512];
+	size_t	 k;
+	int	 bad = 0;
+
+	/*
+	 * A control byte, a quote or a backslash at every position of a
+	 * 40-byte value (the 8-byte scan, then the bytes after it).
+	 */
+	for (k = 0; k < 40; k++) {
+		memset(v, 'w', 40);
+		v[40] = '\0';
+		v[k] = '\x01';
+		snprintf(line, sizeof(line), JHEAD ",\"dst.workload\":\"%s\"}",
+		    v);
+		if (parse(line) != ZT_CLASS_MALFORMED)
+			bad++;
+		v[k] = '"';
+		snprintf(line, sizeof(line), JHEAD ",\"dst.workload\":\"%s\"}",
+		    v);
+		if (parse(line) != ZT_CLASS_MALFORMED)
+			bad++;
+		v[k] = 'q';
+		snprintf(line, sizeof(line), JHEAD ",\"dst.workload\":\"%.*s"
+		    "\\\"%s\"}", (int)k, v, v + k + 1);
+		if (parse(line) != ZT_CLASS_RECORD ||
+		    rec.f[ZT_F_DST_WORKLOAD].n != 40 ||
+		    rec.f[ZT_F_DST_WORKLOAD].p[k] != '"')
+			bad++;
+	}
+	TT_EQ_INT(bad, 0);
+}
+
 /* t_record-3.4 */
 static void
 json_unknown_members_go_to_extra(void)
@@ -1127,6 +1165,7 @@ main(void)
 	json_1_22_1_shape();
 	json_1_22_0_shape();
 	json_string_escapes();
+	json_string_ends_found_at_every_byte();
 	json_unknown_members_go_to_extra();
 	json_after_decorations();
 	rust_escapes_decoded();
