@@ -298,23 +298,31 @@ zt_names_split_addr(struct zt_str a, struct zt_str *host, int64_t *port)
 void
 zt_names_tuple_key(struct zt_buf *b, const struct zt_str *v, int n)
 {
-	unsigned char	 len[5];
+	unsigned char	*o;
+	size_t		 need = 1;
 	int		 i;
 
+	/* Room for all of it first, then one pass that writes it. */
+	for (i = 0; i < n; i++)
+		need += v[i].p != NULL ? 5 + v[i].n : 1;
 	b->n = 0;
+	zt_buf_reserve(b, need);
+	o = (unsigned char *)b->p;
 	for (i = 0; i < n; i++) {
 		if (v[i].p == NULL) {
-			zt_buf_addc(b, 0);
+			*o++ = 0;
 			continue;
 		}
-		len[0] = 1;
-		len[1] = (unsigned char)(v[i].n >> 24);
-		len[2] = (unsigned char)(v[i].n >> 16);
-		len[3] = (unsigned char)(v[i].n >> 8);
-		len[4] = (unsigned char)v[i].n;
-		zt_buf_add(b, (const char *)len, 5);
-		zt_buf_add(b, v[i].p, v[i].n);
+		o[0] = 1;
+		o[1] = (unsigned char)(v[i].n >> 24);
+		o[2] = (unsigned char)(v[i].n >> 16);
+		o[3] = (unsigned char)(v[i].n >> 8);
+		o[4] = (unsigned char)v[i].n;
+		memcpy(o + 5, v[i].p, v[i].n);
+		o += 5 + v[i].n;
 	}
+	b->n = (size_t)(o - (unsigned char *)b->p);
+	b->p[b->n] = '\0';
 }
 
 void
