@@ -263,7 +263,7 @@ intern_pod(struct zt_intern *in, struct zt_str pod, struct zt_buf *fresh,
 	if (pod.p == NULL)
 		return 0;
 	if (in->lastpod > 0 && pod.n == in->lastpod_name.n &&
-	    memcmp(pod.p, in->lastpod_name.p, pod.n) == 0)
+	    zt_mem_eq(pod.p, in->lastpod_name.p, pod.n))
 		return in->lastpod;
 	in->lastpod = intern_str(in, pod, fresh, err);
 	in->lastpod_name.n = 0;

@@ -597,7 +597,7 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 	if (st->lastcount >= 0) {
 		lp = &st->pods[st->lastcount];
 		if (pod.p == NULL ? lp->name == NULL : lp->name != NULL &&
-		    lp->len == pod.n && memcmp(lp->name, pod.p, pod.n) == 0) {
+		    lp->len == pod.n && zt_mem_eq(lp->name, pod.p, pod.n)) {
 			st->pods[st->lastcount].n[cls]++;
 			return;
 		}
