@@ -52,6 +52,7 @@ struct zt_pwork {
 	uint32_t	 ref;
 	uint8_t		 errored;
 	uint8_t		 matched;
+	uint32_t	 gix;		/* where gathered, on its side */
 };
 
 /* An unmatched record worth showing: which, and where in the input. */

@@ -89,6 +89,12 @@ zt_ptab_budget(size_t entries)
 	budget = entries > 0 ? entries : ZT_PTAB_MEM;
 }
 
+size_t
+zt_ptab_memory(void)
+{
+	return budget;
+}
+
 _Static_assert(sizeof(struct zt_pent) == 36, "a pairing entry is 36 bytes");
 
 void

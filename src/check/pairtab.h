@@ -113,6 +113,8 @@ void	zt_ptab_unload(struct zt_pchunk *list);
 uint64_t zt_ptab_spilled(void);
 /* For tests: the budget in entries (0: ZT_PTAB_MEM). */
 void	zt_ptab_budget(size_t entries);
+/* The budget in entries held in memory before spilling. */
+size_t	zt_ptab_memory(void);
 void	zt_ptab_add(struct zt_ptab *t, const struct zt_pent *e);
 /* Move b's entries into a; b is left empty. */
 void	zt_ptab_merge(struct zt_ptab *a, struct zt_ptab *b);

@@ -22,7 +22,15 @@ struct scope {
 	struct zt_pm_clock *clk;
 	size_t		 nclk;
 	int64_t		 lag;		/* inbound closes this much earlier */
+	/*
+	 * The sorted order of each bucket, from the first pass for the
+	 * second (the key order does not depend on the clocks), or NULL:
+	 * bucket b's from perm[pbase[b]], outbound then inbound.
+	 */
+	uint32_t	*perm;
+	size_t		*pbase;
 };
+
 
 static const struct zt_pbig *
 big_find(const struct zt_pstate *s, uint32_t ref)
@@ -93,6 +101,7 @@ chunk_copy(const struct zt_pstate *s, const struct zt_pchunk *c, struct zt_pwork
 			v[n].tc -= sc->lag;
 		v[n].errored = (e->tlo & ZT_PF_ERRORED) != 0;
 		v[n].matched = 0;
+		v[n].gix = (uint32_t)n;
 		n++;
 	}
 	return n;
@@ -393,6 +402,7 @@ judge_lone(const struct bucket *b, const struct scope *sc, struct zt_ptally *t)
 /* A bucket gathered and sorted by key then time, for the walk. */
 struct sorted {
 	struct zt_pwork	*v;
+	struct zt_pwork	*tmp;		/* gathered, to be put in order */
 	size_t		 cap;
 	size_t		 no;		/* outbound: v[0..no) */
 	size_t		 off;		/* inbound: v[off..off + ni) */
@@ -401,13 +411,30 @@ struct sorted {
 	int		 ready;
 };
 
-/* Gather bucket i of both tables into sl and sort each side. */
+/* Put side v[0..n) in the order the first pass found (from perm). */
+static void
+put_in_order(struct zt_pwork *v, const struct zt_pwork *from, size_t n,
+    const uint32_t *perm)
+{
+	size_t	 k;
+
+	for (k = 0; k < n; k++)
+		v[k] = from[perm[k]];
+}
+
+/*
+ * Gather bucket i of both tables into sl and sort each side: by qsort,
+ * or in the second pass by the order the first one kept.
+ */
 static void
 bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
-    struct sorted *sl)
+    int pass, struct sorted *sl)
 {
-	size_t	 no = s->po.full != NULL ? s->po.n[i] : 0;
-	size_t	 ni = s->pi.full != NULL ? s->pi.n[i] : 0;
+	size_t		 no = s->po.full != NULL ? s->po.n[i] : 0;
+	size_t		 ni = s->pi.full != NULL ? s->pi.n[i] : 0;
+	uint32_t	*perm = sc->perm != NULL ? sc->perm + sc->pbase[i] : NULL;
+	struct zt_pwork	*g;
+	size_t		 k;
 
 	sl->no = sl->ni = sl->off = 0;
 	sl->fromwp = 0;
@@ -416,14 +443,27 @@ bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
 	if (no + ni > sl->cap) {
 		sl->cap = no + ni;
 		sl->v = zt_xrealloc(sl->v, sl->cap * sizeof(*sl->v));
+		if (perm != NULL)
+			sl->tmp = zt_xrealloc(sl->tmp,
+			    sl->cap * sizeof(*sl->tmp));
 	}
 	sl->off = no;
-	sl->no = ptab_gather(s, &s->po, i, sl->v, sc, 0, NULL);
-	sl->ni = ptab_gather(s, &s->pi, i, sl->v + no, sc, 1, &sl->fromwp);
+	g = perm != NULL && pass == 1 ? sl->tmp : sl->v;
+	sl->no = ptab_gather(s, &s->po, i, g, sc, 0, NULL);
+	sl->ni = ptab_gather(s, &s->pi, i, g + no, sc, 1, &sl->fromwp);
+	if (g != sl->v) {
+		put_in_order(sl->v, g, sl->no, perm);
+		put_in_order(sl->v + no, g + no, sl->ni, perm + no);
+		return;
+	}
 	if (sl->no > 1)
 		qsort(sl->v, sl->no, sizeof(*sl->v), pwork_cmp);
 	if (sl->ni > 1)
 		qsort(sl->v + no, sl->ni, sizeof(*sl->v), pwork_cmp);
+	for (k = 0; perm != NULL && k < sl->no; k++)
+		perm[k] = sl->v[k].gix;
+	for (k = 0; perm != NULL && k < sl->ni; k++)
+		perm[no + k] = sl->v[no + k].gix;
 }
 
 /*
@@ -442,6 +482,7 @@ struct sorter {
 	pthread_cond_t		 cv_sort;	/* sorters: a slot free */
 	const struct zt_pstate	*s;
 	const struct scope	*sc;
+	int			 pass;
 	size_t			 next;		/* next bucket to sort */
 	size_t			 walked;	/* buckets walked */
 	struct sorted		 slot[SORT_AHEAD];
@@ -464,7 +505,7 @@ sorter_main(void *arg)
 		i = so->next++;
 		sl = &so->slot[i % SORT_AHEAD];
 		pthread_mutex_unlock(&so->mu);
-		bucket_sort(so->s, i, so->sc, sl);
+		bucket_sort(so->s, i, so->sc, so->pass, sl);
 		pthread_mutex_lock(&so->mu);
 		sl->ready = 1;
 		pthread_cond_signal(&so->cv_walk);
@@ -525,6 +566,7 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 	memset(&so, 0, sizeof(so));
 	so.s = s;
 	so.sc = sc;
+	so.pass = pass;
 	if (nt > 0) {
 		pthread_mutex_init(&so.mu, NULL);
 		pthread_cond_init(&so.cv_walk, NULL);
@@ -537,7 +579,7 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 	for (i = 0; i < ZT_NBUCKET; i++) {
 		sl = &so.slot[i % SORT_AHEAD];
 		if (started == 0)
-			bucket_sort(s, i, sc, sl);
+			bucket_sort(s, i, sc, pass, sl);
 		else {
 			pthread_mutex_lock(&so.mu);
 			while (!sl->ready)
@@ -563,8 +605,10 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 		pthread_cond_destroy(&so.cv_walk);
 		pthread_cond_destroy(&so.cv_sort);
 	}
-	for (i = 0; i < SORT_AHEAD; i++)
+	for (i = 0; i < SORT_AHEAD; i++) {
 		free(so.slot[i].v);
+		free(so.slot[i].tmp);
+	}
 }
 
 /*
@@ -618,6 +662,28 @@ estimate(struct bucket *b, int64_t w, struct zt_ptally *t, struct scope *sc)
 	free(weak);
 }
 
+/*
+ * Room for the first pass's order of every bucket, 4 bytes an entry, and
+ * the second pass skips the sort; unless the entries pass four times the
+ * spill budget (2 Mi, 8 MB), so that memory stays flat, and the second
+ * pass sorts again.
+ */
+static void
+perm_init(const struct zt_pstate *s, struct scope *sc)
+{
+	size_t	 i, n = 0;
+
+	if (s->po.total + s->pi.total > 4 * zt_ptab_memory())
+		return;
+	sc->pbase = zt_xmalloc(ZT_NBUCKET * sizeof(*sc->pbase));
+	for (i = 0; i < ZT_NBUCKET; i++) {
+		sc->pbase[i] = n;
+		n += (s->po.full != NULL ? s->po.n[i] : 0) +
+		    (s->pi.full != NULL ? s->pi.n[i] : 0);
+	}
+	sc->perm = zt_xmalloc((n > 0 ? n : 1) * sizeof(*sc->perm));
+}
+
 void
 zt_pairing_match(const struct zt_pstate *s, int64_t w, const struct zt_check_ctx *cx,
     struct zt_ptally *t)
@@ -631,10 +697,13 @@ zt_pairing_match(const struct zt_pstate *s, int64_t w, const struct zt_check_ctx
 	sc.cx = cx;
 	sc.w = w;
 	bounds(s, cx, &sc);
+	perm_init(s, &sc);
 	walk_all(s, 0, &b, &sc, t);
 	estimate(&b, w, t, &sc);
 	sc.nclk = zt_pm_clocks(t->off, t->noff, sc.lag, &sc.clk);
 	walk_all(s, 1, &b, &sc, t);
+	free(sc.perm);
+	free(sc.pbase);
 	free(sc.clk);
 	free(b.smp);
 	free(b.weak);

@@ -762,7 +762,10 @@ pairs_in_window(int spill)
 
 	memset(&rs, 0, sizeof(rs));
 	TT_EQ_INT(zt_rules_load(&rs, "r", rules, strlen(rules), &err), 0);
-	/* A small budget: entries go to the spill file, from 3 sources. */
+	/*
+	 * A small budget: entries go to the spill file, from 3 sources,
+	 * and too many to keep the first pass's order: both passes sort.
+	 */
 	zt_ptab_budget(spill ? 256 : 0);
 	for (pass = 0; pass < 2; pass++) {
 		o.window_us = pass ? (int64_t)60 * 1000000 : 0;
