@@ -217,17 +217,19 @@ duplicate(struct zt_ingest *ig, const char *name, const char *dup,
 {
 	char	*f = stored_filters(ig, sha256);
 
-	ig->skipped++;
-	if (f == NULL || (ig->filters != NULL && strcmp(f, ig->filters) == 0))
+	if (f == NULL || (ig->filters != NULL && strcmp(f, ig->filters) == 0)) {
+		ig->skipped++;
 		zt_diag_notice(name, "same content as %s, already in the "
 		    "database%s; skipped", dup, f != NULL ? " (stored under "
 		    "the same filters)" : "");
-	else
+	} else {
+		ig->refused++;
 		zt_diag_error(name, "same content as %s, stored before with "
 		    "only the records of the filters '%s': not stored again "
 		    "(the records both runs keep would be stored twice); "
 		    "ingest it %s into another database", dup, f,
 		    ig->filters != NULL ? "under these filters" : "whole");
+	}
 	free(f);
 }
 
@@ -488,7 +490,7 @@ void
 zt_ingest_summary(const struct zt_ingest *ig)
 {
 	char	 how[96] = "";
-	char	 dup[64] = "";
+	char	 dup[96] = "";
 	char	 joined[48] = "";
 	char	 lost[96] = "";
 	char	 again[128] = "";
@@ -509,6 +511,10 @@ zt_ingest_summary(const struct zt_ingest *ig)
 		    ", %llu skipped as duplicate",
 		    (unsigned long long)ig->skipped,
 		    (unsigned long long)ig->replaced);
+	if (ig->refused > 0)
+		snprintf(dup + strlen(dup), sizeof(dup) - strlen(dup),
+		    ", %llu refused (stored before under other filters)",
+		    (unsigned long long)ig->refused);
 	if (ig->lost > 0)
 		snprintf(lost, sizeof(lost), "; %llu more line%s read from "
 		    "sources that failed, not stored",

@@ -52,6 +52,8 @@ struct zt_ingest {
 	uint64_t	 unwarned;	/* malformed lines not printed */
 	uint64_t	 sources;	/* sources stored */
 	uint64_t	 skipped;	/* sources skipped as duplicates */
+	uint64_t	 refused;	/* duplicates stored under other
+					   filters: an error */
 	uint64_t	 failed;	/* sources with an error */
 	uint64_t	 lines;
 	uint64_t	 records;

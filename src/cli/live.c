@@ -128,7 +128,8 @@ progress_tick(void *ctx, const struct zt_ingest_live *lv)
 			    (double)(lv->raw - pg.raw_src));
 	}
 	fprintf(stderr, "\r\033[Kztlog: source %" PRIu64 ": %s%s, %s lines/s, "
-	    "%s records%s", ig->sources + ig->skipped + ig->failed + 1,
+	    "%s records%s", ig->sources + ig->skipped + ig->refused +
+	    ig->failed + 1,
 	    human((double)lv->raw, 1, a, sizeof(a)), pct,
 	    human(lines / t, 0, c, sizeof(c)), human((double)(ig->records +
 	    lv->ss->records), 0, d, sizeof(d)), eta);
