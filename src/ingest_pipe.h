@@ -70,6 +70,7 @@ struct zt_pitem {
 	struct zt_rec	 rec;
 	struct zt_str	 raw;		/* malformed: the line's first bytes */
 	int		 dropped;	/* a record ingest's filters leave out */
+	int		 samepod;	/* of the pod of the item before it */
 	struct zt_recids ids;		/* a record's, once interned */
 };
 

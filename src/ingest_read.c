@@ -87,19 +87,22 @@ live_tick(struct zt_ingest *ig, struct zt_pipe *pp, const char *name,
 
 /*
  * Store one line's result (rec, and for a malformed line its first bytes
- * raw).  Returns 0, or -1 on a database error.
+ * raw; samepod: its pod is that of the line stored before).  Returns 0,
+ * or -1 on a database error.
  */
 static int
 store_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
     enum zt_class cls, const struct zt_rec *rec, const struct zt_recids *ids,
-    struct zt_str raw, struct zt_source_stats *ss, struct zt_err *err)
+    struct zt_str raw, int samepod, struct zt_source_stats *ss,
+    struct zt_err *err)
 {
 	/* ids NULL: a record the filters left out. */
 	if (rec->unjoin) {
 		zt_store_count_move(ig->st, rec->pod, ZT_CLASS_JOINED, cls);
 		ss->joined--;
 	} else {
-		zt_store_count(ig->st, rec->pod, cls);
+		if (!samepod || !zt_store_count_again(ig->st, cls))
+			zt_store_count(ig->st, rec->pod, cls);
 		ss->lines++;
 	}
 	if (cls != ZT_CLASS_OTHER)
@@ -174,7 +177,7 @@ store_job(struct zt_ingest *ig, const char *name, struct zt_pjob *j,
 		*at = it->lineno;
 		if (store_line(ig, name, it->lineno, it->cls, &it->rec,
 		    it->cls == ZT_CLASS_RECORD && it->dropped ? NULL : &it->ids,
-		    it->raw, ss, err) == -1)
+		    it->raw, it->samepod, ss, err) == -1)
 			return -1;
 	}
 	if (j->failed) {
@@ -254,7 +257,7 @@ flush_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 			return -1;
 	}
 	return store_line(ig, name, lineno, cls, rec, ids, (struct zt_str){
-	    "", 0 }, ss, err);
+	    "", 0 }, 0, ss, err);
 }
 
 /*

@@ -723,6 +723,15 @@ zt_store_npods(const struct zt_store *st)
 	return st->npods;
 }
 
+int
+zt_store_count_again(struct zt_store *st, enum zt_class cls)
+{
+	if (st->lastcount < 0)
+		return 0;
+	st->pods[st->lastcount].n[cls]++;
+	return 1;
+}
+
 void
 zt_store_count_move(struct zt_store *st, struct zt_str pod,
     enum zt_class from, enum zt_class to)

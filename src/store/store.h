@@ -139,6 +139,11 @@ int	zt_store_counting(const struct zt_store *st);
 /* Count one line of the given class for pod (absent: no pod). */
 void	zt_store_count(struct zt_store *st, struct zt_str pod,
 	    enum zt_class cls);
+/*
+ * Count a line of the pod the last line counted was of (the caller
+ * knows, without reading the name): 1, or 0 when none was counted yet.
+ */
+int	zt_store_count_again(struct zt_store *st, enum zt_class cls);
 
 /*
  * A stored source that ended with an input error (a truncated gzip): its
