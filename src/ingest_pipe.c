@@ -196,20 +196,32 @@ same_view(struct zt_str a, struct zt_str b)
 	return a.n == b.n && zt_mem_eq(a.p, b.p, a.n);
 }
 
-/* Add one classified line to the chunk's items. */
-static void
-pack_item(struct zt_pjob *j, unsigned long lineno, enum zt_class cls,
-    const struct zt_rec *rec, struct zt_str line)
+/*
+ * The record of the chunk's next item, for the parser to fill in place
+ * (no copy of a record a line); pack_slot then adds the item.
+ */
+static struct zt_rec *
+item_slot(struct zt_pjob *j)
 {
-	struct zt_pitem	*it;
-	struct zt_str	*v[NVIEW];
-	int		 i;
-
 	if (j->nitems == j->citems) {
 		j->citems = j->citems == 0 ? CHUNK_LINES + 16 : 2 * j->citems;
 		j->items = zt_xrealloc(j->items, j->citems * sizeof(*j->items));
 	}
+	return &j->items[j->nitems].rec;
+}
+
+/* Add the next item, its record filled in item_slot(), classified cls. */
+static void
+pack_slot(struct zt_pjob *j, unsigned long lineno, enum zt_class cls,
+    struct zt_str line)
+{
+	struct zt_pitem	*it;
+	struct zt_str	*v[NVIEW];
+	const struct zt_rec *rec;
+	int		 i;
+
 	it = &j->items[j->nitems++];
+	rec = &it->rec;
 	it->cls = cls;
 	it->lineno = lineno;
 	/*
@@ -217,9 +229,6 @@ pack_item(struct zt_pjob *j, unsigned long lineno, enum zt_class cls,
 	 * this processor's cache, spares the storing thread reading it.
 	 */
 	it->samepod = j->nitems > 1 && same_view(it[-1].rec.pod, rec->pod);
-	/* The reason only for a malformed line. */
-	memcpy(&it->rec, rec, cls == ZT_CLASS_MALFORMED ? sizeof(*rec) :
-	    offsetof(struct zt_rec, why));
 	it->rec.bad_decor = NULL;
 	it->raw = ZT_NOSTR;
 	/* Of an other line, only the pod is read. */
@@ -246,18 +255,19 @@ static void
 glued(struct zt_pjob *j, struct zt_parser *ps, unsigned long lineno,
     struct zt_str line, size_t cut)
 {
-	struct zt_rec	 rec;
+	struct zt_rec	*rec;
 	enum zt_class	 cls;
 
 	line.n = cut;
-	cls = zt_parse_line(ps, line, &rec);
+	rec = item_slot(j);
+	cls = zt_parse_line(ps, line, rec);
 	if (cls != ZT_CLASS_OTHER) {
 		cls = ZT_CLASS_MALFORMED;
-		snprintf(rec.why, sizeof(rec.why), "cut off: another log "
+		snprintf(rec->why, sizeof(rec->why), "cut off: another log "
 		    "line starts at column %zu, glued to it (a kubectl -f "
 		    "reconnect?); read as a line of its own", cut + 1);
 	}
-	pack_item(j, lineno, cls, &rec, line);
+	pack_slot(j, lineno, cls, line);
 }
 
 /* Classify a chunk's lines with ps, as it stands, into its items. */
@@ -265,7 +275,7 @@ static void
 parse_job(struct zt_pjob *j, struct zt_parser *ps, size_t maxline)
 {
 	const struct zt_pline	*c;
-	struct zt_rec		 rec;
+	struct zt_rec		*rec;
 	struct zt_str		 line;
 	enum zt_class		 cls;
 	size_t			 cut;
@@ -279,28 +289,31 @@ parse_job(struct zt_pjob *j, struct zt_parser *ps, size_t maxline)
 		c = &j->lines[k];
 		line.p = j->bytes.p + c->off;
 		line.n = c->len;
-		cls = zt_parse_line(ps, line, &rec);
+		rec = item_slot(j);
+		cls = zt_parse_line(ps, line, rec);
 		if (c->toolong) {
 			/* The pod (if any) is still credited with the line. */
 			cls = ZT_CLASS_MALFORMED;
-			snprintf(rec.why, sizeof(rec.why), "line too long "
+			snprintf(rec->why, sizeof(rec->why), "line too long "
 			    "(over %zu bytes)", maxline);
-		} else if (cls != ZT_CLASS_RECORD && rec.wrap == ZT_LW_PLAIN &&
+		} else if (cls != ZT_CLASS_RECORD && rec->wrap == ZT_LW_PLAIN &&
 		    (cut = zt_parse_glued(line)) > 0) {
+			/* The first part takes this item; the rest the next. */
 			glued(j, ps, c->lineno, line, cut);
 			line.p += cut;
 			line.n -= cut;
-			cls = zt_parse_line(ps, line, &rec);
+			rec = item_slot(j);
+			cls = zt_parse_line(ps, line, rec);
 		}
-		if (cls == ZT_CLASS_RECORD && c->nonl && !zt_rec_whole(&rec)) {
+		if (cls == ZT_CLASS_RECORD && c->nonl && !zt_rec_whole(rec)) {
 			cls = ZT_CLASS_MALFORMED;
-			snprintf(rec.why, sizeof(rec.why), "cut off: the input "
+			snprintf(rec->why, sizeof(rec->why), "cut off: the input "
 			    "ends inside the line's fields (no newline, no %s)",
-			    rec.f[ZT_F_BYTES_SENT].p != NULL ||
-			    rec.f[ZT_F_BYTES_RECV].p != NULL ? "duration" :
+			    rec->f[ZT_F_BYTES_SENT].p != NULL ||
+			    rec->f[ZT_F_BYTES_RECV].p != NULL ? "duration" :
 			    "direction");
 		}
-		pack_item(j, c->lineno, cls, &rec, line);
+		pack_slot(j, c->lineno, cls, line);
 	}
 	j->pending = zt_parser_pending(ps);
 	if (j->pending)
