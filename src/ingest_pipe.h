@@ -36,7 +36,8 @@ struct zt_input;
  * A record's views point into the chunk's lines, which stay put until
  * the chunk is stored, or else (decoded values, the parser's buffers) into
  * the chunk's arena, whose blocks never move.  Chunks travel through a
- * ring of parse threads + 3, so memory stays bounded whatever the input.
+ * ring of twice the parse threads + 6 (at most 16), so memory stays
+ * bounded whatever the input.
  * Each role waits on its own condition variable.
  */
 #define CHUNK_LINES	1024
