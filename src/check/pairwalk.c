@@ -469,11 +469,12 @@ bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
 /*
  * Sorting is most of a pass, and buckets sort independently: with more
  * than one processor, sorting threads gather and sort the buckets ahead
- * (at most SORT_AHEAD of them) while this thread walks them in bucket
+ * (one more than there are sorters, so that a bucket's worth of memory is
+ * held by each thread and no more) while this thread walks them in bucket
  * order, so the samples, pairs and verdicts are the same as one thread's.
  */
-#define SORT_AHEAD	8
 #define SORTERS_MAX	4
+#define SORT_AHEAD	(SORTERS_MAX + 1)
 #define SORT_MIN	1024	/* fewer entries: not worth a thread */
 
 struct sorter {
@@ -485,6 +486,7 @@ struct sorter {
 	int			 pass;
 	size_t			 next;		/* next bucket to sort */
 	size_t			 walked;	/* buckets walked */
+	size_t			 ahead;		/* slots in use */
 	struct sorted		 slot[SORT_AHEAD];
 };
 
@@ -498,12 +500,12 @@ sorter_main(void *arg)
 	pthread_mutex_lock(&so->mu);
 	for (;;) {
 		while (so->next < ZT_NBUCKET &&
-		    so->next >= so->walked + SORT_AHEAD)
+		    so->next >= so->walked + so->ahead)
 			pthread_cond_wait(&so->cv_sort, &so->mu);
 		if (so->next >= ZT_NBUCKET)
 			break;
 		i = so->next++;
-		sl = &so->slot[i % SORT_AHEAD];
+		sl = &so->slot[i % so->ahead];
 		pthread_mutex_unlock(&so->mu);
 		bucket_sort(so->s, i, so->sc, so->pass, sl);
 		pthread_mutex_lock(&so->mu);
@@ -567,6 +569,7 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 	so.s = s;
 	so.sc = sc;
 	so.pass = pass;
+	so.ahead = nt + 1;
 	if (nt > 0) {
 		pthread_mutex_init(&so.mu, NULL);
 		pthread_cond_init(&so.cv_walk, NULL);
@@ -577,7 +580,7 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 				break;
 	}
 	for (i = 0; i < ZT_NBUCKET; i++) {
-		sl = &so.slot[i % SORT_AHEAD];
+		sl = &so.slot[i % so.ahead];
 		if (started == 0)
 			bucket_sort(s, i, sc, pass, sl);
 		else {
