@@ -64,23 +64,29 @@ zt_rec_expected(const struct zt_parser *ps, const char *p, const char *end)
 }
 
 int
+zt_rec_known(struct zt_parser *ps, struct zt_rec *rec, int i,
+    struct zt_str value)
+{
+	ps->hint = i + 1;
+	if (rec->f[i].p != NULL) {
+		zt_rec_bad(rec, "duplicate field %s", zt_field_names[i]);
+		return -1;
+	}
+	rec->f[i] = value;
+	if (rec->f[i].p == NULL)
+		rec->f[i].p = "";
+	return 0;
+}
+
+int
 zt_rec_field(struct zt_parser *ps, struct zt_rec *rec, struct zt_str name,
     struct zt_str value, int raw_json)
 {
 	int		 i;
 
 	i = field_index(name, ps->hint);
-	if (i >= 0) {
-		ps->hint = i + 1;
-		if (rec->f[i].p != NULL) {
-			zt_rec_bad(rec, "duplicate field %s", zt_field_names[i]);
-			return -1;
-		}
-		rec->f[i] = value;
-		if (rec->f[i].p == NULL)
-			rec->f[i].p = "";
-		return 0;
-	}
+	if (i >= 0)
+		return zt_rec_known(ps, rec, i, value);
 	zt_buf_addc(&ps->extra, ps->extra.n == 0 ? '{' : ',');
 	zt_escape_json_str(&ps->extra, name.p, name.n);
 	zt_buf_addc(&ps->extra, ':');

@@ -26,10 +26,15 @@ enum zt_class zt_rec_bad(struct zt_rec *rec, const char *fmt, ...)
 int	zt_rec_field(struct zt_parser *ps, struct zt_rec *rec,
 	    struct zt_str name, struct zt_str value, int raw_json);
 
+/* Store the value of known field i (as zt_rec_field found it). */
+int	zt_rec_known(struct zt_parser *ps, struct zt_rec *rec, int i,
+	    struct zt_str value);
+
 /*
- * The length of the field name expected next when p..end starts with it
- * and '=', else 0.  ztunnel writes its fields in one order, so a layout
- * finds most names by this one comparison instead of scanning them.
+ * The length of the field name expected next (ps->hint) when p..end
+ * starts with it and '=', else 0.  ztunnel writes its fields in one
+ * order, so a layout finds most names by this one comparison instead of
+ * scanning them, and stores the value with zt_rec_known().
  */
 size_t	zt_rec_expected(const struct zt_parser *ps, const char *p,
 	    const char *end);

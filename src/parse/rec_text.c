@@ -187,6 +187,7 @@ parse_fields(struct zt_parser *ps, const char *line, const char *p,
 	struct zt_str	 name;
 	struct zt_str	 val;
 	const char	*q;
+	int		 known;
 
 	for (;;) {
 		while (p < end && isws(*p))
@@ -194,9 +195,11 @@ parse_fields(struct zt_parser *ps, const char *line, const char *p,
 		if (p == end)
 			break;
 		name.p = p;
-		if ((name.n = zt_rec_expected(ps, p, end)) > 0)
+		known = -1;
+		if ((name.n = zt_rec_expected(ps, p, end)) > 0) {
+			known = ps->hint;
 			p += name.n;
-		else {
+		} else {
 			while (p < end && namechar(*p))
 				p++;
 			name.n = (size_t)(p - name.p);
@@ -224,7 +227,8 @@ parse_fields(struct zt_parser *ps, const char *line, const char *p,
 				p++;
 			val.n = (size_t)(p - val.p);
 		}
-		if (zt_rec_field(ps, rec, name, val, 0) == -1)
+		if ((known >= 0 ? zt_rec_known(ps, rec, known, val) :
+		    zt_rec_field(ps, rec, name, val, 0)) == -1)
 			return ZT_CLASS_MALFORMED;
 	}
 	return zt_rec_finish(ps, rec);
