@@ -824,6 +824,44 @@ malformed_unterminated_quote(void)
 	    "unterminated quoted value in src.identity");
 }
 
+/* t_record-6.8 */
+static void
+quoted_value_ends_found_at_every_byte(void)
+{
+	char	 v[48], f[128];
+	size_t	 k;
+	int	 bad = 0;
+
+	/*
+	 * error="...": an escaped backslash, an escaped quote or a lone
+	 * trailing backslash at every position of a 30-byte value, across
+	 * the 8-byte scan for the closing quote.
+	 */
+	for (k = 0; k < 30; k++) {
+		memset(v, 'e', 30);
+		v[30] = '\0';
+		/* \\ then the quote: the value ends there, one backslash. */
+		snprintf(f, sizeof(f), REQ " error=\"%.*s\\\\\" x=1", (int)k,
+		    v);
+		if (text(f) != ZT_CLASS_RECORD ||
+		    rec.f[ZT_F_ERROR].n != k + 1 ||
+		    rec.f[ZT_F_ERROR].p[k] != '\\')
+			bad++;
+		/* \" inside: the value goes on, with a quote in it. */
+		snprintf(f, sizeof(f), REQ " error=\"%.*s\\\"%s\"", (int)k, v,
+		    v + k);
+		if (text(f) != ZT_CLASS_RECORD ||
+		    rec.f[ZT_F_ERROR].n != 31 || rec.f[ZT_F_ERROR].p[k] != '"')
+			bad++;
+		/* A backslash before the end of the line: unterminated. */
+		snprintf(f, sizeof(f), REQ " error=\"%.*s\\", (int)k, v);
+		if (text(f) != ZT_CLASS_MALFORMED ||
+		    strcmp(rec.why, "unterminated quoted value in error") != 0)
+			bad++;
+	}
+	TT_EQ_INT(bad, 0);
+}
+
 /* t_record-6.7 */
 static void
 malformed_field_syntax_column(void)
@@ -1178,6 +1216,7 @@ main(void)
 	malformed_bytes();
 	malformed_timestamp();
 	malformed_unterminated_quote();
+	quoted_value_ends_found_at_every_byte();
 	malformed_field_syntax_column();
 	malformed_unknown_message_with_spaces();
 	malformed_why_cleared_by_next_line();
