@@ -31,7 +31,6 @@ struct scope {
 	size_t		*pbase;
 };
 
-
 static const struct zt_pbig *
 big_find(const struct zt_pstate *s, uint32_t ref)
 {
@@ -443,7 +442,7 @@ bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
 	if (no + ni > sl->cap) {
 		sl->cap = no + ni;
 		sl->v = zt_xrealloc(sl->v, sl->cap * sizeof(*sl->v));
-		if (perm != NULL)
+		if (perm != NULL && pass == 1)
 			sl->tmp = zt_xrealloc(sl->tmp,
 			    sl->cap * sizeof(*sl->tmp));
 	}
