@@ -90,18 +90,26 @@ zt_utf8_len(const char *s, size_t n)
 	return n > 0 ? u8len((const unsigned char *)s, n) : 0;
 }
 
+/*
+ * The high bits of the bytes of w that are past ASCII or NUL (a NUL's
+ * borrow sets its high bit): 0 when all eight are ASCII and none NUL.
+ */
+static inline uint64_t
+unplain(uint64_t w)
+{
+	return (w | ((w - 0x0101010101010101ULL) & ~w)) &
+	    0x8080808080808080ULL;
+}
+
 /* Are the 32 bytes at p ASCII and none NUL? */
 static int
 ascii32(const unsigned char *p)
 {
 	uint64_t	 w[4];
-	uint64_t	 hi = 0;
-	int		 k;
 
 	memcpy(w, p, sizeof(w));
-	for (k = 0; k < 4; k++)
-		hi |= w[k] | ((w[k] - 0x0101010101010101ULL) & ~w[k]);
-	return (hi & 0x8080808080808080ULL) == 0;
+	return (unplain(w[0]) | unplain(w[1]) | unplain(w[2]) |
+	    unplain(w[3])) == 0;
 }
 
 int
@@ -120,9 +128,7 @@ zt_utf8_valid(const char *s, size_t n)
 		}
 		if (n - i >= 8) {
 			memcpy(&w, p + i, 8);
-			if ((w & 0x8080808080808080ULL) == 0 &&
-			    ((w - 0x0101010101010101ULL) & ~w &
-			    0x8080808080808080ULL) == 0) {
+			if (unplain(w) == 0) {
 				i += 8;
 				continue;
 			}
