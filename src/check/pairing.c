@@ -120,16 +120,25 @@ from_named_waypoint(const struct cfg *cf, struct zt_pstate *s,
     size_t msgsize)
 {
 	char	 emsg[160];
+	size_t	 h = (size_t)row->src_peer % ZT_PWPC;
 	int	 r = 0;
 
+	if (row->src_peer != 0 && s->wpc_id[h] == row->src_peer)
+		return s->wpc_r[h];
 	if (row->s[ZT_COL_SRC_IDENTITY].p != NULL)
 		r = zt_re_match(cf->waypoint, s->md,
 		    row->s[ZT_COL_SRC_IDENTITY], b, emsg, sizeof(emsg));
 	if (r == 0 && row->s[ZT_COL_SRC_WORKLOAD].p != NULL)
 		r = zt_re_match(cf->waypoint, s->md,
 		    row->s[ZT_COL_SRC_WORKLOAD], b, emsg, sizeof(emsg));
-	if (r == -1)
+	if (r == -1) {
 		snprintf(msg, msgsize, "waypoint: %s", emsg);
+		return r;
+	}
+	if (row->src_peer != 0) {
+		s->wpc_id[h] = row->src_peer;
+		s->wpc_r[h] = (uint8_t)r;
+	}
 	return r;
 }
 

@@ -25,6 +25,8 @@ struct zt_pbig {
 	int64_t		 sb;
 };
 
+#define ZT_PWPC	256
+
 struct zt_pstate {
 	struct zt_ptab	 po;		/* outbound HBONE */
 	struct zt_ptab	 pi;		/* inbound HBONE */
@@ -37,6 +39,13 @@ struct zt_pstate {
 	int64_t		 tol_us;	/* under a window: the tolerance fed */
 	size_t		 swept;		/* entries after the last eviction */
 	pcre2_match_data *md;
+	/*
+	 * Whether a source peer is a waypoint by name, by peer id
+	 * (direct-mapped; 0 empty): a peer's texts are fixed for as long
+	 * as a state lives, and the same few peers come again and again.
+	 */
+	int64_t		 wpc_id[ZT_PWPC];
+	uint8_t		 wpc_r[ZT_PWPC];
 };
 
 /* A record as matching sees it, unpacked from its entry. */

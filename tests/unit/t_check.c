@@ -7,12 +7,13 @@
  * built-in rules; -3.* zt_checker fed as ingest feeds it: twins in two
  * sources pair across them, a rolled-back source leaves no trace even
  * when its ids are handed out again with other names, an example's
- * text is never cut (a 200-byte IPv6 source address), and byte counts
- * past 2^32 pair by their whole value; -4.* snapshots: every check type
- * (the built-in rules and one more rule of each type, with parameters)
- * fed source by source, a snapshot after each commit and after a
- * rollback, each the same JSON report as a fresh run over the same
- * prefix of records, a second snapshot the same as the first, finishing
+ * text is never cut (a 200-byte IPv6 source address), byte counts past
+ * 2^32 pair by their whole value, and inbound records from a waypoint
+ * by name are told apart however often their peer comes; -4.*
+ * snapshots: every check type (the built-in rules and one more rule of
+ * each type, with parameters) fed source by source, a snapshot after
+ * each commit and after a rollback, each the same JSON report as a fresh
+ * run over the same prefix of records, a second snapshot the same as the first, finishing
  * the same as the last snapshot; -5.* rules whose state is the same
  * share it, each judging it with its own parameters.
  */
@@ -434,6 +435,66 @@ checker_pairs_big_byte_counts(void)
 	zt_rules_free(&rs);
 }
 
+/* An inbound HBONE record from peer wl (identity id) at second p. */
+#define IN_FROM(p, wl, id) "2024-11-19T12:00:0" #p ".000000Z\tinfo\t" \
+	"access\tconnection complete\tsrc.addr=10.0.0.5:5000 " \
+	"src.workload=\"" wl "\" src.namespace=\"n\" " \
+	"src.identity=\"spiffe://x/ns/n/sa/" id "\" " \
+	"dst.addr=10.0.0.2:15008 dst.hbone_addr=10.0.0.2:80 " \
+	"dst.service=\"s\" dst.workload=\"w\" dst.namespace=\"n\" " \
+	"direction=\"inbound\" bytes_sent=9 bytes_recv=" #p " " \
+	"duration=\"1ms\""
+
+/*
+ * t_check-3.5: inbound records from a waypoint by name (workload or
+ * identity) are counted as such however often their peer comes again;
+ * a peer that is none, not; and a rolled-back source's waypoint does not
+ * make the peer that takes its id again one.
+ */
+static void
+checker_counts_named_waypoints(void)
+{
+	struct zt_store		*st;
+	struct zt_ruleset	 rs;
+	struct zt_checkrun	 run;
+	struct zt_err		 err;
+	struct zt_checker	*c = setup(&rs, &st);
+	const struct zt_result	*r;
+	size_t			 i;
+
+	source(st, c, "a");
+	feed(st, c, 1, IN_FROM(1, "waypoint", "w"));
+	feed(st, c, 2, IN_FROM(2, "client", "c"));
+	feed(st, c, 3, IN_FROM(3, "waypoint", "w"));
+	feed(st, c, 4, IN_FROM(4, "gw", "waypoint"));
+	feed(st, c, 5, IN_FROM(5, "client", "c"));
+	feed(st, c, 6, IN_FROM(6, "gw", "waypoint"));
+	commit(st, c, 6);
+	source(st, c, "b");
+	feed(st, c, 1, IN_FROM(7, "waypoint-b", "b"));
+	rollback(st, c);
+	source(st, c, "c");
+	feed(st, c, 1, IN_FROM(8, "client-c", "c"));
+	feed(st, c, 2, IN_FROM(9, "client-c", "c"));
+	commit(st, c, 2);
+	TT_EQ_INT(zt_checker_finish(c, zt_store_db(st), &run, &err), 0);
+	r = result(&run, "pairing");
+	TT_CHECK(r != NULL);
+	if (r != NULL) {
+		for (i = 0; i < (size_t)r->ncounts; i++)
+			if (strcmp(r->counts[i].name, "from_waypoint") == 0)
+				TT_EQ_INT(r->counts[i].v, 4);
+			else if (strcmp(r->counts[i].name,
+			    "unverifiable") == 0)
+				/* The clients': no outbound from their node. */
+				TT_EQ_INT(r->counts[i].v, 4);
+		TT_CHECK(r->ncounts >= 6);
+	}
+	zt_check_free(&run);
+	zt_store_close(st);
+	zt_rules_free(&rs);
+}
+
 /* t_check-3.3: an example's text is not cut at any length */
 static void
 describe_long_addresses(void)
@@ -829,6 +890,7 @@ main(void)
 	checker_snapshots_open_first_source();
 	describe_long_addresses();
 	checker_pairs_big_byte_counts();
+	checker_counts_named_waypoints();
 	check_run_repeated_lines();
 	checker_snapshots_match_fresh_runs();
 	checker_shares_state_between_windows();
