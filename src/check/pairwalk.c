@@ -151,6 +151,101 @@ pwork_cmp(const void *x, const void *y)
 	return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
+/*
+ * Sorting a side of a bucket by pwork_cmp: the entries are 64 bytes and
+ * most pairs of them differ in client or HBONE address already, so keys
+ * of both in one word and where the entry was gathered are sorted
+ * (merge sort, its compare inlined), then the entries moved into place.
+ * The order is pwork_cmp's: it orders every two entries (the line
+ * reference is unique), so any correct sort gives the same one.
+ */
+struct skey {
+	uint64_t	 k;		/* src << 32 | hb */
+	uint64_t	 i;		/* index in the side */
+};
+
+#define SKEY_RUN	16	/* sorted by insertion before merging */
+
+static inline int
+skey_before(const struct skey *a, const struct skey *b,
+    const struct zt_pwork *v)
+{
+	if (a->k != b->k)
+		return a->k < b->k;
+	return pwork_cmp(&v[a->i], &v[b->i]) < 0;
+}
+
+static void
+skey_merge(const struct skey *a, size_t na, const struct skey *b, size_t nb,
+    struct skey *out, const struct zt_pwork *v)
+{
+	size_t	 i = 0, j = 0, o = 0;
+
+	while (i < na && j < nb)
+		out[o++] = skey_before(&b[j], &a[i], v) ? b[j++] : a[i++];
+	while (i < na)
+		out[o++] = a[i++];
+	while (j < nb)
+		out[o++] = b[j++];
+}
+
+/* Move v's entries so that v[j] is the one at k[j].i (k is spent). */
+static void
+permute(struct zt_pwork *v, struct skey *k, size_t n)
+{
+	struct zt_pwork	 t;
+	size_t		 j, from, start;
+
+	for (start = 0; start < n; start++) {
+		if (k[start].i == start)
+			continue;
+		t = v[start];
+		for (j = start;; j = from) {
+			from = (size_t)k[j].i;
+			k[j].i = j;
+			if (from == start) {
+				v[j] = t;
+				break;
+			}
+			v[j] = v[from];
+		}
+	}
+}
+
+/* Sort v[0..n) by pwork_cmp; k and tmp have room for n keys. */
+static void
+side_sort(struct zt_pwork *v, size_t n, struct skey *k, struct skey *tmp)
+{
+	struct skey	*from = k, *to = tmp, *sw, x;
+	size_t		 lo, hi, mid, a, b, w;
+
+	for (a = 0; a < n; a++) {
+		k[a].k = (uint64_t)v[a].src << 32 | v[a].hb;
+		k[a].i = a;
+	}
+	for (lo = 0; lo < n; lo += SKEY_RUN) {
+		hi = lo + SKEY_RUN < n ? lo + SKEY_RUN : n;
+		for (a = lo + 1; a < hi; a++) {
+			x = k[a];
+			for (b = a; b > lo && skey_before(&x, &k[b - 1], v); b--)
+				k[b] = k[b - 1];
+			k[b] = x;
+		}
+	}
+	for (w = SKEY_RUN; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = lo + 2 * w < n ? lo + 2 * w : n;
+			skey_merge(from + lo, mid - lo, from + mid, hi - mid,
+			    to + lo, v);
+		}
+		sw = from;
+		from = to;
+		to = sw;
+	}
+	permute(v, from, n);
+}
+
 /* By corrected time, then place. */
 static int
 pwork_tc_cmp(const void *x, const void *y)
@@ -398,14 +493,33 @@ judge_lone(const struct bucket *b, const struct scope *sc, struct zt_ptally *t)
 	}
 }
 
-/* A bucket gathered and sorted by key then time, for the walk. */
+/*
+ * Buckets are gathered and sorted in groups of consecutive ones, so that
+ * the threads hand over a few hundred microseconds of work at a time,
+ * not one small bucket: a group takes buckets until it holds
+ * GROUP_ENTRIES entries or GROUP_MAX buckets (a large bucket is a group
+ * of its own, so a group holds at most one bucket's worth more).
+ */
+#define GROUP_MAX	16
+#define GROUP_ENTRIES	8192
+
+/* One bucket of a group: its sides at v[base..base + no), v[base + off..]. */
+struct gpart {
+	size_t		 base;
+	size_t		 no;
+	size_t		 off;
+	size_t		 ni;
+};
+
+/* A group of buckets gathered and sorted by key then time, for the walk. */
 struct sorted {
 	struct zt_pwork	*v;
 	struct zt_pwork	*tmp;		/* gathered, to be put in order */
-	size_t		 cap;
-	size_t		 no;		/* outbound: v[0..no) */
-	size_t		 off;		/* inbound: v[off..off + ni) */
-	size_t		 ni;
+	struct skey	*key;		/* sort keys, two sets */
+	size_t		 cap;		/* entries of v and tmp */
+	size_t		 kcap;		/* keys of a set */
+	size_t		 nb;		/* buckets */
+	struct gpart	 part[GROUP_MAX];
 	int64_t		 fromwp;
 	int		 ready;
 };
@@ -421,54 +535,116 @@ put_in_order(struct zt_pwork *v, const struct zt_pwork *from, size_t n,
 		v[k] = from[perm[k]];
 }
 
-/*
- * Gather bucket i of both tables into sl and sort each side: by qsort,
- * or in the second pass by the order the first one kept.
- */
+/* Room for n more entries (side at most m) in sl at base. */
 static void
+group_room(struct sorted *sl, size_t n, size_t m, int gathered)
+{
+	if (n > sl->cap) {
+		sl->cap = n;
+		sl->v = zt_xrealloc(sl->v, n * sizeof(*sl->v));
+		if (gathered)
+			sl->tmp = zt_xrealloc(sl->tmp, n * sizeof(*sl->tmp));
+	}
+	if (!gathered && m > sl->kcap) {
+		sl->kcap = m;
+		sl->key = zt_xrealloc(sl->key, 2 * m * sizeof(*sl->key));
+	}
+}
+
+/*
+ * Gather bucket i of both tables into sl at base and sort each side: by
+ * key, or in the second pass by the order the first one kept.  Returns
+ * the entries' room.
+ */
+static size_t
 bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
-    int pass, struct sorted *sl)
+    int pass, struct sorted *sl, size_t base)
 {
 	size_t		 no = s->po.full != NULL ? s->po.n[i] : 0;
 	size_t		 ni = s->pi.full != NULL ? s->pi.n[i] : 0;
 	uint32_t	*perm = sc->perm != NULL ? sc->perm + sc->pbase[i] : NULL;
+	struct gpart	*gp = &sl->part[sl->nb++];
+	struct zt_pwork	*v = sl->v + base;
 	struct zt_pwork	*g;
 	size_t		 k;
 
-	sl->no = sl->ni = sl->off = 0;
-	sl->fromwp = 0;
+	gp->base = base;
+	gp->no = gp->ni = gp->off = 0;
 	if (no + ni == 0)
-		return;
-	if (no + ni > sl->cap) {
-		sl->cap = no + ni;
-		sl->v = zt_xrealloc(sl->v, sl->cap * sizeof(*sl->v));
-		if (perm != NULL && pass == 1)
-			sl->tmp = zt_xrealloc(sl->tmp,
-			    sl->cap * sizeof(*sl->tmp));
+		return 0;
+	gp->off = no;
+	g = perm != NULL && pass == 1 ? sl->tmp + base : v;
+	gp->no = ptab_gather(s, &s->po, i, g, sc, 0, NULL);
+	gp->ni = ptab_gather(s, &s->pi, i, g + no, sc, 1, &sl->fromwp);
+	if (g != v) {
+		put_in_order(v, g, gp->no, perm);
+		put_in_order(v + no, g + no, gp->ni, perm + no);
+		return no + ni;
 	}
-	sl->off = no;
-	g = perm != NULL && pass == 1 ? sl->tmp : sl->v;
-	sl->no = ptab_gather(s, &s->po, i, g, sc, 0, NULL);
-	sl->ni = ptab_gather(s, &s->pi, i, g + no, sc, 1, &sl->fromwp);
-	if (g != sl->v) {
-		put_in_order(sl->v, g, sl->no, perm);
-		put_in_order(sl->v + no, g + no, sl->ni, perm + no);
-		return;
+	side_sort(v, gp->no, sl->key, sl->key + gp->no);
+	side_sort(v + no, gp->ni, sl->key, sl->key + gp->ni);
+	for (k = 0; perm != NULL && k < gp->no; k++)
+		perm[k] = v[k].gix;
+	for (k = 0; perm != NULL && k < gp->ni; k++)
+		perm[no + k] = v[no + k].gix;
+	return no + ni;
+}
+
+/* The entries bucket i has room for, both sides, and the larger side. */
+static size_t
+bucket_size(const struct zt_pstate *s, size_t i, size_t *side)
+{
+	size_t	 no = s->po.full != NULL ? s->po.n[i] : 0;
+	size_t	 ni = s->pi.full != NULL ? s->pi.n[i] : 0;
+
+	*side = no > ni ? no : ni;
+	return no + ni;
+}
+
+/* Gather and sort the buckets [first, end) into sl. */
+static void
+group_sort(const struct zt_pstate *s, size_t first, size_t end,
+    const struct scope *sc, int pass, struct sorted *sl)
+{
+	size_t	 i, n = 0, m = 0, side;
+
+	for (i = first; i < end; i++) {
+		n += bucket_size(s, i, &side);
+		if (side > m)
+			m = side;
 	}
-	if (sl->no > 1)
-		qsort(sl->v, sl->no, sizeof(*sl->v), pwork_cmp);
-	if (sl->ni > 1)
-		qsort(sl->v + no, sl->ni, sizeof(*sl->v), pwork_cmp);
-	for (k = 0; perm != NULL && k < sl->no; k++)
-		perm[k] = sl->v[k].gix;
-	for (k = 0; perm != NULL && k < sl->ni; k++)
-		perm[no + k] = sl->v[no + k].gix;
+	group_room(sl, n, m, sc->perm != NULL && pass == 1);
+	sl->nb = 0;
+	sl->fromwp = 0;
+	for (i = first, n = 0; i < end; i++)
+		n += bucket_sort(s, i, sc, pass, sl, n);
 }
 
 /*
- * Sorting is most of a pass, and buckets sort independently: with more
- * than one processor, sorting threads gather and sort the buckets ahead
- * (one more than there are sorters, so that a bucket's worth of memory is
+ * The groups: buckets [g[k], g[k + 1]) for k < the count returned; g has
+ * room for ZT_NBUCKET + 1.
+ */
+static size_t
+groups(const struct zt_pstate *s, size_t *g)
+{
+	size_t	 i, n = 0, k = 0, side;
+
+	g[0] = 0;
+	for (i = 0; i < ZT_NBUCKET; i++) {
+		n += bucket_size(s, i, &side);
+		if (n >= GROUP_ENTRIES || i + 1 - g[k] == GROUP_MAX ||
+		    i + 1 == ZT_NBUCKET) {
+			g[++k] = i + 1;
+			n = 0;
+		}
+	}
+	return k;
+}
+
+/*
+ * Sorting is most of a pass, and groups sort independently: with more
+ * than one processor, sorting threads gather and sort the groups ahead
+ * (one more than there are sorters, so that a group's worth of memory is
  * held by each thread and no more) while this thread walks them in bucket
  * order, so the samples, pairs and verdicts are the same as one thread's.
  */
@@ -478,13 +654,15 @@ bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
 
 struct sorter {
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv_walk;	/* the walker: a bucket ready */
+	pthread_cond_t		 cv_walk;	/* the walker: a group ready */
 	pthread_cond_t		 cv_sort;	/* sorters: a slot free */
 	const struct zt_pstate	*s;
 	const struct scope	*sc;
 	int			 pass;
-	size_t			 next;		/* next bucket to sort */
-	size_t			 walked;	/* buckets walked */
+	const size_t		*g;		/* the groups (groups()) */
+	size_t			 ng;
+	size_t			 next;		/* next group to sort */
+	size_t			 walked;	/* groups walked */
 	size_t			 ahead;		/* slots in use */
 	struct sorted		 slot[SORT_AHEAD];
 };
@@ -494,19 +672,20 @@ sorter_main(void *arg)
 {
 	struct sorter	*so = arg;
 	struct sorted	*sl;
-	size_t		 i;
+	size_t		 k;
 
 	pthread_mutex_lock(&so->mu);
 	for (;;) {
-		while (so->next < ZT_NBUCKET &&
+		while (so->next < so->ng &&
 		    so->next >= so->walked + so->ahead)
 			pthread_cond_wait(&so->cv_sort, &so->mu);
-		if (so->next >= ZT_NBUCKET)
+		if (so->next >= so->ng)
 			break;
-		i = so->next++;
-		sl = &so->slot[i % so->ahead];
+		k = so->next++;
+		sl = &so->slot[k % so->ahead];
 		pthread_mutex_unlock(&so->mu);
-		bucket_sort(so->s, i, so->sc, so->pass, sl);
+		group_sort(so->s, so->g[k], so->g[k + 1], so->sc, so->pass,
+		    sl);
 		pthread_mutex_lock(&so->mu);
 		sl->ready = 1;
 		pthread_cond_signal(&so->cv_walk);
@@ -533,20 +712,26 @@ sorters(const struct zt_pstate *s, const struct zt_check_ctx *cx)
 	return n > SORTERS_MAX ? SORTERS_MAX : (size_t)n;
 }
 
-/* Walk one sorted bucket: samples (pass 0), or matches and verdicts. */
+/* Walk one sorted group: samples (pass 0), or matches and verdicts. */
 static void
 walk_sorted(struct bucket *b, struct sorted *sl, int pass,
     const struct scope *sc, struct zt_ptally *t)
 {
-	if (sl->no + sl->ni == 0)
-		return;
-	b->po = sl->v;
-	b->no = sl->no;
-	b->pi = sl->v + sl->off;
-	b->ni = sl->ni;
-	t->matched += walk_bucket(b, pass, sc);
-	if (pass == 1)
-		judge_lone(b, sc, t);
+	const struct gpart	*gp;
+	size_t			 k;
+
+	for (k = 0; k < sl->nb; k++) {
+		gp = &sl->part[k];
+		if (gp->no + gp->ni == 0)
+			continue;
+		b->po = sl->v + gp->base;
+		b->no = gp->no;
+		b->pi = sl->v + gp->base + gp->off;
+		b->ni = gp->ni;
+		t->matched += walk_bucket(b, pass, sc);
+		if (pass == 1)
+			judge_lone(b, sc, t);
+	}
 }
 
 /*
@@ -560,6 +745,7 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 	struct sorter	 so;
 	struct sorted	*sl;
 	pthread_t	 tid[SORTERS_MAX];
+	size_t		 g[ZT_NBUCKET + 1];
 	size_t		 nt = sorters(s, sc->cx), started = 0;
 	size_t		 i;
 	int64_t		 fromwp = 0;
@@ -568,6 +754,8 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 	so.s = s;
 	so.sc = sc;
 	so.pass = pass;
+	so.g = g;
+	so.ng = groups(s, g);
 	so.ahead = nt + 1;
 	if (nt > 0) {
 		pthread_mutex_init(&so.mu, NULL);
@@ -578,10 +766,10 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 			    &so) != 0)
 				break;
 	}
-	for (i = 0; i < ZT_NBUCKET; i++) {
+	for (i = 0; i < so.ng; i++) {
 		sl = &so.slot[i % so.ahead];
 		if (started == 0)
-			bucket_sort(s, i, sc, pass, sl);
+			group_sort(s, g[i], g[i + 1], sc, pass, sl);
 		else {
 			pthread_mutex_lock(&so.mu);
 			while (!sl->ready)
@@ -610,6 +798,7 @@ walk_all(const struct zt_pstate *s, int pass, struct bucket *b,
 	for (i = 0; i < SORT_AHEAD; i++) {
 		free(so.slot[i].v);
 		free(so.slot[i].tmp);
+		free(so.slot[i].key);
 	}
 }
 
