@@ -333,8 +333,13 @@ zt_store_intern(struct zt_store *st, const struct zt_rec *rec,
 	if (zt_intern_record(&st->in, rec, ids, st->mode == ZT_STORE_NAMES ?
 	    NULL : fresh, err) == -1)
 		return -1;
+	/*
+	 * The key is read only to look a record up (dedup) or to store it
+	 * (a stream's records); both are set before the source's first
+	 * record is interned (zt_store_begin, zt_store_stream).
+	 */
 	ids->key = 0;
-	if (st->mode == ZT_STORE_CREATE || st->mode == ZT_STORE_MEMORY)
+	if (st->dedup || st->keyed)
 		ids->key = reckey(ids, rec->extra);
 	return 0;
 }
