@@ -169,17 +169,25 @@ store_job(struct zt_ingest *ig, const char *name, struct zt_pjob *j,
 	struct zt_pitem	*it;
 	size_t		 k;
 
+	int		 rc = 0;
+
 	if (j->fresh.n > 0 && zt_store_fresh(ig->st, j->fresh.p, j->fresh.n,
 	    err) == -1)
 		return -1;
-	for (k = 0; k < j->nitems; k++) {
+	/* The chunk's records go in by batches, all of them by its end. */
+	zt_store_batch(ig->st, 1);
+	for (k = 0; k < j->nitems && rc == 0; k++) {
 		it = &j->items[k];
 		*at = it->lineno;
-		if (store_line(ig, name, it->lineno, it->cls, &it->rec,
+		rc = store_line(ig, name, it->lineno, it->cls, &it->rec,
 		    it->cls == ZT_CLASS_RECORD && it->dropped ? NULL : &it->ids,
-		    it->raw, it->samepod, ss, err) == -1)
-			return -1;
+		    it->raw, it->samepod, ss, err);
 	}
+	if (rc == 0)
+		rc = zt_store_flush(ig->st, err);
+	zt_store_batch(ig->st, 0);
+	if (rc == -1)
+		return -1;
 	if (j->failed) {
 		*at = j->failline;
 		*err = j->err;

@@ -18,6 +18,8 @@
 #include "util/xalloc.h"
 
 #define MAXPODS		65536		/* distinct pods counted per source */
+#define BATCH		32		/* records an insert, when batching */
+#define ZT_REC_PARAMS	23		/* parameters of a record (S_REC) */
 
 enum { S_STR_INS, S_PEER_INS, S_KIND_INS, S_REC, S_REJ, S_SRC_NEW, S_SRC_DUP,
 	S_SRC_SET, S_POD, S_SKIP, S_SEEN, S_POD_DEL, S_COUNT };
@@ -82,6 +84,23 @@ struct zt_store {
 	int64_t		 spare[ZT_INPUT_MAXPRE];	/* sources it may
 					   replace: not duplicates of */
 	size_t		 nspare;
+	/*
+	 * Records held to be inserted BATCH rows a statement (SQLite's
+	 * cost is per statement as much as per row), between
+	 * zt_store_batch(st, 1) and zt_store_flush().
+	 */
+	int		 batching;
+	sqlite3_stmt	*batch;		/* the BATCH-row insert, once used */
+	struct held {
+		unsigned long	 line;
+		struct zt_recids ids;
+		size_t		 extra;	/* offsets in hbytes; SIZE_MAX: absent */
+		size_t		 nextra;
+		size_t		 prefix;
+		size_t		 nprefix;
+	}		 held[BATCH];
+	size_t		 nheld;
+	struct zt_buf	 hbytes;	/* their extra and prefix texts */
 };
 
 /* SQLite says "disk I/O error"; the errno says what happened. */
@@ -285,6 +304,8 @@ zt_store_close(struct zt_store *st)
 		zt_store_abort(st);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->st[i]);
+	sqlite3_finalize(st->batch);
+	zt_buf_free(&st->hbytes);
 	if (st->in.str.d != NULL) {
 		pods_reset(st);
 		zt_intern_fini(&st->in);
@@ -492,15 +513,144 @@ stored(struct zt_store *st, int64_t ts, int64_t k, struct zt_err *err)
 	return found;
 }
 
+/* Bind one record's values to s, from its parameter base + 1 on. */
+static void
+bind_rec(struct zt_store *st, sqlite3_stmt *s, int base, unsigned long line,
+    const struct zt_recids *ids, struct zt_str extra, struct zt_str prefix)
+{
+	sqlite3_bind_int64(s, base + 1, st->src);
+	sqlite3_bind_int64(s, base + 2, (int64_t)line);
+	bind_id(s, base + 3, ids->pod);
+	sqlite3_bind_int64(s, base + 4, ids->ts_us);
+	sqlite3_bind_int64(s, base + 5, ids->kind);
+	bind_id(s, base + 6, ids->src_ip);
+	bind_opt(s, base + 7, ids->src_port >= 0, ids->src_port);
+	bind_id(s, base + 8, ids->src_peer);
+	bind_id(s, base + 9, ids->dst);
+	bind_id(s, base + 10, ids->hbone);
+	bind_id(s, base + 11, ids->service);
+	bind_id(s, base + 12, ids->dst_peer);
+	bind_opt(s, base + 13, ids->has_sent, ids->bytes_sent);
+	bind_opt(s, base + 14, ids->has_recv, ids->bytes_recv);
+	bind_opt(s, base + 15, ids->has_dur, ids->duration_ms);
+	sqlite3_bind_int(s, base + 16, ids->wp);
+	bind_id(s, base + 17, ids->error);
+	bind_opt(s, base + 18, ids->has_kube, ids->kube_d);
+	bind_opt(s, base + 19, ids->has_kube && !ids->kube_z, ids->kube_off);
+	bind_str(s, base + 20, extra);
+	bind_str(s, base + 21, prefix);
+	sqlite3_bind_int(s, base + 22, ids->partial);
+	bind_opt(s, base + 23, st->keyed && ids->key != 0, ids->key);
+}
+
+static int
+step(struct zt_store *st, sqlite3_stmt *s, struct zt_err *err)
+{
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return dberr(st, err, "insert record");
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* The text held at off (n bytes; SIZE_MAX: absent). */
+static struct zt_str
+held_str(const struct zt_store *st, size_t off, size_t n)
+{
+	struct zt_str	 v = ZT_NOSTR;
+
+	if (off != SIZE_MAX) {
+		v.p = st->hbytes.p + off;
+		v.n = n;
+	}
+	return v;
+}
+
+/* Where v is copied in hbytes, or SIZE_MAX when it is absent. */
+static size_t
+hold_str(struct zt_store *st, struct zt_str v)
+{
+	size_t	 off = st->hbytes.n;
+
+	if (v.p == NULL)
+		return SIZE_MAX;
+	zt_buf_add(&st->hbytes, v.p, v.n);
+	return off;
+}
+
+/* Prepare the BATCH-row insert from the one-row one. */
+static int
+batch_prepare(struct zt_store *st, struct zt_err *err)
+{
+	struct zt_buf	 q = { NULL, 0, 0 };
+	const char	*values = strstr(sql[S_REC], " VALUES ");
+	char		 row[32];
+	int		 i, k, rc;
+
+	zt_buf_add(&q, sql[S_REC], (size_t)(values - sql[S_REC]));
+	zt_buf_add(&q, " VALUES ", 8);
+	for (i = 0; i < BATCH; i++) {
+		zt_buf_add(&q, i > 0 ? ",(" : "(", i > 0 ? 2 : 1);
+		for (k = 1; k <= ZT_REC_PARAMS; k++) {
+			snprintf(row, sizeof(row), "%s?%d", k > 1 ? "," : "",
+			    i * ZT_REC_PARAMS + k);
+			zt_buf_add(&q, row, strlen(row));
+		}
+		zt_buf_addc(&q, ')');
+	}
+	rc = sqlite3_prepare_v2(st->db, q.p, (int)q.n, &st->batch, NULL);
+	zt_buf_free(&q);
+	return rc == SQLITE_OK ? 0 : dberr(st, err, "prepare insert");
+}
+
+int
+zt_store_flush(struct zt_store *st, struct zt_err *err)
+{
+	const struct held	*h;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (st->nheld == BATCH && st->batch == NULL &&
+	    batch_prepare(st, err) == -1)
+		rc = -1;
+	else if (st->nheld == BATCH) {
+		for (i = 0; i < BATCH; i++) {
+			h = &st->held[i];
+			bind_rec(st, st->batch, (int)i * ZT_REC_PARAMS, h->line,
+			    &h->ids, held_str(st, h->extra, h->nextra),
+			    held_str(st, h->prefix, h->nprefix));
+		}
+		rc = step(st, st->batch, err);
+	} else
+		for (i = 0; i < st->nheld && rc == 0; i++) {
+			h = &st->held[i];
+			bind_rec(st, st->st[S_REC], 0, h->line, &h->ids,
+			    held_str(st, h->extra, h->nextra),
+			    held_str(st, h->prefix, h->nprefix));
+			rc = step(st, st->st[S_REC], err);
+		}
+	st->nheld = 0;
+	st->hbytes.n = 0;
+	return rc;
+}
+
+void
+zt_store_batch(struct zt_store *st, int on)
+{
+	st->batching = on;
+}
+
 int
 zt_store_insert(struct zt_store *st, unsigned long line,
     const struct zt_recids *ids, struct zt_str extra, struct zt_str prefix,
     struct zt_err *err)
 {
-	sqlite3_stmt	*s = st->st[S_REC];
+	struct held	*h;
 
 	if (st->mode == ZT_STORE_COUNT || st->mode == ZT_STORE_NAMES)
 		return 0;
+	/* The lookup is of other sources' records: held ones are not. */
 	if (st->dedup) {
 		switch (stored(st, ids->ts_us, ids->key, err)) {
 		case 1:
@@ -509,35 +659,18 @@ zt_store_insert(struct zt_store *st, unsigned long line,
 			return -1;
 		}
 	}
-	sqlite3_bind_int64(s, 1, st->src);
-	sqlite3_bind_int64(s, 2, (int64_t)line);
-	bind_id(s, 3, ids->pod);
-	sqlite3_bind_int64(s, 4, ids->ts_us);
-	sqlite3_bind_int64(s, 5, ids->kind);
-	bind_id(s, 6, ids->src_ip);
-	bind_opt(s, 7, ids->src_port >= 0, ids->src_port);
-	bind_id(s, 8, ids->src_peer);
-	bind_id(s, 9, ids->dst);
-	bind_id(s, 10, ids->hbone);
-	bind_id(s, 11, ids->service);
-	bind_id(s, 12, ids->dst_peer);
-	bind_opt(s, 13, ids->has_sent, ids->bytes_sent);
-	bind_opt(s, 14, ids->has_recv, ids->bytes_recv);
-	bind_opt(s, 15, ids->has_dur, ids->duration_ms);
-	sqlite3_bind_int(s, 16, ids->wp);
-	bind_id(s, 17, ids->error);
-	bind_opt(s, 18, ids->has_kube, ids->kube_d);
-	bind_opt(s, 19, ids->has_kube && !ids->kube_z, ids->kube_off);
-	bind_str(s, 20, extra);
-	bind_str(s, 21, prefix);
-	sqlite3_bind_int(s, 22, ids->partial);
-	bind_opt(s, 23, st->keyed && ids->key != 0, ids->key);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		sqlite3_reset(s);
-		return dberr(st, err, "insert record");
+	if (!st->batching) {
+		bind_rec(st, st->st[S_REC], 0, line, ids, extra, prefix);
+		return step(st, st->st[S_REC], err);
 	}
-	sqlite3_reset(s);
-	return 0;
+	h = &st->held[st->nheld++];
+	h->line = line;
+	h->ids = *ids;
+	h->extra = hold_str(st, extra);
+	h->nextra = extra.n;
+	h->prefix = hold_str(st, prefix);
+	h->nprefix = prefix.n;
+	return st->nheld == BATCH ? zt_store_flush(st, err) : 0;
 }
 
 int
@@ -749,6 +882,8 @@ zt_store_count_move(struct zt_store *st, struct zt_str pod,
 void
 zt_store_abort(struct zt_store *st)
 {
+	st->nheld = 0;
+	st->hbytes.n = 0;
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	/*
 	 * Ids handed out in the rolled-back transaction are gone: forget
@@ -910,7 +1045,8 @@ zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
 {
 	if (st->src == 0 || st->mode != ZT_STORE_CREATE)
 		return 0;
-	if (set_source(st, ss, 0, err) == -1 || exec(st, "COMMIT", err) == -1)
+	if (zt_store_flush(st, err) == -1 || set_source(st, ss, 0, err) == -1 ||
+	    exec(st, "COMMIT", err) == -1)
 		return -1;
 	st->saved = 1;
 	st->saved_lines = ss->lines + ss->joined;
@@ -973,6 +1109,10 @@ zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
 	int64_t		 id = st->src;
 
 	*dup_name = NULL;
+	if (zt_store_flush(st, err) == -1) {
+		zt_store_abort(st);
+		return -1;
+	}
 	if (ss->bytes > 0) {
 		s = st->st[S_SRC_DUP];
 		sqlite3_bind_text(s, 1, ss->sha256, -1, SQLITE_STATIC);

@@ -128,6 +128,15 @@ int	zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 int	zt_store_insert(struct zt_store *st, unsigned long line,
 	    const struct zt_recids *ids, struct zt_str extra,
 	    struct zt_str prefix, struct zt_err *err);
+/*
+ * Batching on (on 1) or off: while on, zt_store_insert may hold records
+ * back to insert them several to a statement, and the rec table shows
+ * them only after zt_store_flush (zt_store_checkpoint and zt_store_end
+ * flush; zt_store_abort drops them).  Off, each is inserted at once.
+ */
+void	zt_store_batch(struct zt_store *st, int on);
+/* Insert the records held back.  0, or -1 with err set. */
+int	zt_store_flush(struct zt_store *st, struct zt_err *err);
 /* All three in one go, on one thread. */
 int	zt_store_record(struct zt_store *st, unsigned long line,
 	    const struct zt_rec *rec, struct zt_err *err);

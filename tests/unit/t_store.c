@@ -34,6 +34,11 @@
  *   t_store-7.*  rejects: reason, line, source, text sanitized (\xff
  *                becomes the four characters \xff, NUL \x00) and cut to
  *                its first 512 bytes.
+ *   t_store-8.*  batching: records held back show after the batches
+ *                that filled and then zt_store_flush, each column the
+ *                same as inserted one by one (the texts held are copies:
+ *                the parser's buffers change under them); zt_store_abort
+ *                drops the held ones.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -549,6 +554,80 @@ store_rejects_sanitized_and_cut(void)
 	zt_store_close(st);
 }
 
+/* Line k of the batching tests: a prefix on some, an unknown field. */
+static void
+add_nth(int k)
+{
+	char	 line[512];
+
+	snprintf(line, sizeof(line), "%s" HEAD "src.addr=10.0.%d.%d:%d "
+	    "src.workload=\"w%d\" dst.addr=10.1.0.%d:80 direction=\"%s\" "
+	    "custom=\"v%d\"" TAIL, k % 3 == 0 ? "node-7 | " : "", k / 250,
+	    k % 250, 1000 + k, k % 5, k % 7,
+	    k % 2 ? "inbound" : "outbound", k);
+	TT_EQ_INT(add(line), ZT_CLASS_RECORD);
+}
+
+#define BATCH_COLS "line, pod, ts, level, message, direction, src_addr, " \
+	"src_workload, dst_addr, bytes_sent, bytes_recv, duration_ms, " \
+	"extra, prefix, partial"
+
+/* t_store-8.1 */
+static void
+store_batches_as_one_by_one(void)
+{
+	char	 sql[1024];
+	int	 k;
+
+	open_store(ZT_STORE_MEMORY);
+	begin("one.log");
+	for (k = 0; k < 70; k++)
+		add_nth(k);
+	end_ok("01");
+	begin("batched.log");
+	zt_store_batch(st, 1);
+	for (k = 0; k < 70; k++)
+		add_nth(k);
+	/* Two batches of 32 went in as they filled; 6 are held. */
+	TT_EQ_STR(q("SELECT count(*) FROM records WHERE source_id = 2"),
+	    "64");
+	TT_EQ_INT(zt_store_flush(st, &err), 0);
+	TT_EQ_STR(q("SELECT count(*) FROM records WHERE source_id = 2"),
+	    "70");
+	TT_EQ_INT(zt_store_flush(st, &err), 0);	/* nothing held: nothing */
+	zt_store_batch(st, 0);
+	end_ok("02");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT %s FROM "
+	    "records WHERE source_id = 1 EXCEPT SELECT %s FROM records "
+	    "WHERE source_id = 2)", BATCH_COLS, BATCH_COLS);
+	TT_EQ_STR(q(sql), "0");
+	TT_EQ_STR(q("SELECT count(DISTINCT extra) || ' ' || "
+	    "count(prefix) FROM records WHERE source_id = 2"), "70 24");
+	TT_EQ_STR(col("extra || ' ' || prefix", 70), "{\"custom\":\"v69\"} "
+	    "node-7 | ");
+	zt_store_close(st);
+}
+
+/* t_store-8.2 */
+static void
+store_abort_drops_held(void)
+{
+	int	 k;
+
+	open_store(ZT_STORE_MEMORY);
+	begin("x.log");
+	zt_store_batch(st, 1);
+	for (k = 0; k < 40; k++)
+		add_nth(k);
+	zt_store_abort(st);
+	zt_store_batch(st, 0);
+	begin("y.log");
+	add_nth(1);
+	end_ok("03");
+	TT_EQ_STR(q("SELECT count(*) || ' ' || min(line) FROM records"), "1 1");
+	zt_store_close(st);
+}
+
 int
 main(void)
 {
@@ -563,6 +642,8 @@ main(void)
 	store_pods_counted_per_class();
 	store_count_mode_keeps_counts_only();
 	store_rejects_sanitized_and_cut();
+	store_batches_as_one_by_one();
+	store_abort_drops_held();
 	zt_parser_fini(&ps);
 	return tt_finish("t_store");
 }
