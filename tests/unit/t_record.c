@@ -38,7 +38,8 @@
  *                 value, bad field syntax with its 1-based column counted
  *                 from the start of the physical line, unknown access
  *                 message in the space layout); why is cleared by the
- *                 next good line.
+ *                 next good line; the end of a quoted value (6.8) and
+ *                 of an unquoted one (6.9) found at every position.
  *   t_record-7.*  malformed, JSON: invalid JSON (cut-off access line,
  *                 trailing text, trailing comma), missing time, bad
  *                 timestamp, bad and out-of-range numbers, bad duration,
@@ -862,6 +863,45 @@ quoted_value_ends_found_at_every_byte(void)
 	TT_EQ_INT(bad, 0);
 }
 
+/* t_record-6.9 */
+static void
+unquoted_value_ends_found_at_every_byte(void)
+{
+	static const char *const seps[] = { " ", "\t", "  \t" };
+	char	 v[48], f[160];
+	size_t	 k, n, s;
+	int	 bad = 0;
+
+	/*
+	 * src.addr=...: values of 1 to 30 bytes (the 8-byte scan for the
+	 * end, then the bytes after it) ended by a space, a TAB or a run
+	 * of them, or by the end of the line; the bytes of a no-break
+	 * space (c2 a0) and '!' (0x21) end nothing.
+	 */
+	for (n = 1; n <= 30; n++) {
+		for (k = 0; k < n; k++)
+			v[k] = "1.2!\xc2\xa0"[k % 6];
+		if (n % 6 == 5)
+			v[n - 1] = 'z';	/* not half a character */
+		v[n] = '\0';
+		for (s = 0; s < sizeof(seps) / sizeof(seps[0]); s++) {
+			snprintf(f, sizeof(f), "dst.addr=5.6.7.8:9 "
+			    "direction=\"inbound\" src.addr=%s%sx=1", v,
+			    seps[s]);
+			if (text(f) != ZT_CLASS_RECORD ||
+			    rec.f[ZT_F_SRC_ADDR].n != n ||
+			    memcmp(rec.f[ZT_F_SRC_ADDR].p, v, n) != 0)
+				bad++;
+		}
+		snprintf(f, sizeof(f), "dst.addr=5.6.7.8:9 "
+		    "direction=\"inbound\" src.addr=%s", v);
+		if (text(f) != ZT_CLASS_RECORD ||
+		    rec.f[ZT_F_SRC_ADDR].n != n)
+			bad++;
+	}
+	TT_EQ_INT(bad, 0);
+}
+
 /* t_record-6.7 */
 static void
 malformed_field_syntax_column(void)
@@ -1217,6 +1257,7 @@ main(void)
 	malformed_timestamp();
 	malformed_unterminated_quote();
 	quoted_value_ends_found_at_every_byte();
+	unquoted_value_ends_found_at_every_byte();
 	malformed_field_syntax_column();
 	malformed_unknown_message_with_spaces();
 	malformed_why_cleared_by_next_line();
