@@ -119,9 +119,10 @@ from_named_waypoint(const struct cfg *cf, struct zt_pstate *s,
     const struct zt_row *row, struct zt_rebudget *b, char *msg,
     size_t msgsize)
 {
-	char	 emsg[160];
-	size_t	 h = (size_t)row->src_peer % ZT_PWPC;
-	int	 r = 0;
+	char		 emsg[160];
+	size_t		 h = (size_t)row->src_peer % ZT_PWPC;
+	uint64_t	 spent = b != NULL ? b->expensive : 0;
+	int		 r = 0;
 
 	if (row->src_peer != 0 && s->wpc_id[h] == row->src_peer)
 		return s->wpc_r[h];
@@ -135,7 +136,11 @@ from_named_waypoint(const struct cfg *cf, struct zt_pstate *s,
 		snprintf(msg, msgsize, "waypoint: %s", emsg);
 		return r;
 	}
-	if (row->src_peer != 0) {
+	/*
+	 * A match that took the run's budget (re.h) is not remembered: it
+	 * is charged again each time, as it was before there was a cache.
+	 */
+	if (row->src_peer != 0 && (b == NULL || b->expensive == spent)) {
 		s->wpc_id[h] = row->src_peer;
 		s->wpc_r[h] = (uint8_t)r;
 	}
