@@ -535,7 +535,10 @@ put_in_order(struct zt_pwork *v, const struct zt_pwork *from, size_t n,
 		v[k] = from[perm[k]];
 }
 
-/* Room for n more entries (side at most m) in sl at base. */
+/*
+ * Room in sl for a group of n entries whose largest side has m: gathered
+ * first (the second pass with the first's order), or sorted by keys.
+ */
 static void
 group_room(struct sorted *sl, size_t n, size_t m, int gathered)
 {
@@ -564,7 +567,7 @@ bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
 	size_t		 ni = s->pi.full != NULL ? s->pi.n[i] : 0;
 	uint32_t	*perm = sc->perm != NULL ? sc->perm + sc->pbase[i] : NULL;
 	struct gpart	*gp = &sl->part[sl->nb++];
-	struct zt_pwork	*v = sl->v + base;
+	struct zt_pwork	*v;
 	struct zt_pwork	*g;
 	size_t		 k;
 
@@ -572,6 +575,7 @@ bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
 	gp->no = gp->ni = gp->off = 0;
 	if (no + ni == 0)
 		return 0;
+	v = sl->v + base;	/* not before: v is NULL for an empty group */
 	gp->off = no;
 	g = perm != NULL && pass == 1 ? sl->tmp + base : v;
 	gp->no = ptab_gather(s, &s->po, i, g, sc, 0, NULL);
