@@ -168,7 +168,6 @@ store_job(struct zt_ingest *ig, const char *name, struct zt_pjob *j,
 {
 	struct zt_pitem	*it;
 	size_t		 k;
-
 	int		 rc = 0;
 
 	if (j->fresh.n > 0 && zt_store_fresh(ig->st, j->fresh.p, j->fresh.n,

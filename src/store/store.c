@@ -19,7 +19,7 @@
 
 #define MAXPODS		65536		/* distinct pods counted per source */
 #define BATCH		32		/* records an insert, when batching */
-#define ZT_REC_PARAMS	23		/* parameters of a record (S_REC) */
+#define REC_PARAMS	23		/* parameters of a record (S_REC) */
 
 enum { S_STR_INS, S_PEER_INS, S_KIND_INS, S_REC, S_REJ, S_SRC_NEW, S_SRC_DUP,
 	S_SRC_SET, S_POD, S_SKIP, S_SEEN, S_POD_DEL, S_COUNT };
@@ -592,9 +592,9 @@ batch_prepare(struct zt_store *st, struct zt_err *err)
 	zt_buf_add(&q, " VALUES ", 8);
 	for (i = 0; i < BATCH; i++) {
 		zt_buf_add(&q, i > 0 ? ",(" : "(", i > 0 ? 2 : 1);
-		for (k = 1; k <= ZT_REC_PARAMS; k++) {
+		for (k = 1; k <= REC_PARAMS; k++) {
 			snprintf(row, sizeof(row), "%s?%d", k > 1 ? "," : "",
-			    i * ZT_REC_PARAMS + k);
+			    i * REC_PARAMS + k);
 			zt_buf_add(&q, row, strlen(row));
 		}
 		zt_buf_addc(&q, ')');
@@ -617,7 +617,7 @@ zt_store_flush(struct zt_store *st, struct zt_err *err)
 	else if (st->nheld == BATCH) {
 		for (i = 0; i < BATCH; i++) {
 			h = &st->held[i];
-			bind_rec(st, st->batch, (int)i * ZT_REC_PARAMS, h->line,
+			bind_rec(st, st->batch, (int)i * REC_PARAMS, h->line,
 			    &h->ids, held_str(st, h->extra, h->nextra),
 			    held_str(st, h->prefix, h->nprefix));
 		}

@@ -130,9 +130,10 @@ int	zt_store_insert(struct zt_store *st, unsigned long line,
 	    struct zt_str prefix, struct zt_err *err);
 /*
  * Batching on (on 1) or off: while on, zt_store_insert may hold records
- * back to insert them several to a statement, and the rec table shows
- * them only after zt_store_flush (zt_store_checkpoint and zt_store_end
- * flush; zt_store_abort drops them).  Off, each is inserted at once.
+ * back (copies) to insert them several to a statement, and the rec
+ * table shows them only after zt_store_flush (as zt_store_end and a
+ * database file's zt_store_checkpoint do; zt_store_abort drops them).
+ * Off, each is inserted at once.
  */
 void	zt_store_batch(struct zt_store *st, int on);
 /* Insert the records held back.  0, or -1 with err set. */

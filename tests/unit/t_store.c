@@ -601,6 +601,11 @@ store_batches_as_one_by_one(void)
 	    "records WHERE source_id = 1 EXCEPT SELECT %s FROM records "
 	    "WHERE source_id = 2)", BATCH_COLS, BATCH_COLS);
 	TT_EQ_STR(q(sql), "0");
+	/* And in the same order. */
+	TT_EQ_STR(q("SELECT (SELECT group_concat(line) FROM (SELECT line "
+	    "FROM records WHERE source_id = 1 ORDER BY id)) = (SELECT "
+	    "group_concat(line) FROM (SELECT line FROM records WHERE "
+	    "source_id = 2 ORDER BY id))"), "1");
 	TT_EQ_STR(q("SELECT count(DISTINCT extra) || ' ' || "
 	    "count(prefix) FROM records WHERE source_id = 2"), "70 24");
 	TT_EQ_STR(col("extra || ' ' || prefix", 70), "{\"custom\":\"v69\"} "
