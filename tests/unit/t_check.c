@@ -8,14 +8,14 @@
  * sources pair across them, a rolled-back source leaves no trace even
  * when its ids are handed out again with other names, an example's
  * text is never cut (a 200-byte IPv6 source address), byte counts past
- * 2^32 pair by their whole value, and inbound records from a waypoint
- * by name are told apart however often their peer comes; -4.*
+ * 2^32 pair by their whole value, and inbound records from a
+ * waypoint by name are told apart however often their peer comes; -4.*
  * snapshots: every check type (the built-in rules and one more rule of
  * each type, with parameters) fed source by source, a snapshot after
  * each commit and after a rollback, each the same JSON report as a fresh
- * run over the same prefix of records, a second snapshot the same as the first, finishing
- * the same as the last snapshot; -5.* rules whose state is the same
- * share it, each judging it with its own parameters.
+ * run over the same prefix of records, a second snapshot the same as
+ * the first, finishing the same as the last snapshot; -5.* rules whose
+ * state is the same share it, each judging it with its own parameters.
  */
 #include <math.h>
 #include <stdio.h>
