@@ -10,10 +10,12 @@
 # check run again on logs of those sizes and the peak RSS figures are
 # printed side by side: memory must not grow with the input.
 #
-# In a temporary directory (removed on exit) it generates the log with
-# ztgen --prefix (the exact arguments are printed), a gzip copy and the
-# CSV of the same access records, then times, each under peakrss and on a
-# warm page cache:
+# In a temporary directory (removed on exit; TMPDIR=/dev/shm keeps the
+# files in memory where the page cache is not kept) it generates the log
+# with ztgen --prefix (the exact arguments are printed), a gzip copy and
+# the CSV of the same access records, then times, each under peakrss, on
+# a warm page cache, BENCH_RUNS times (default 3: the median run's time
+# and the largest peak RSS are shown):
 #   ztgen                  the generator itself (writing the log file)
 #   wc -l                  the floor for reading the text
 #   zcat > /dev/null       the zlib inflate floor for the .gz input
@@ -70,30 +72,41 @@ for c in sqlite3 gzip zcat wc awk; do
 	command -v "$c" >/dev/null || { echo "bench.sh: $c is required" >&2; exit 2; }
 done
 
+runs=${BENCH_RUNS:-3}
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: BENCH_RUNS is not a count: $runs" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ztbench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers --------------------------------------------------------------
 
-# measure OUT CMD...: run CMD under peakrss, stdout to OUT; sets rc, wall,
-# rss_mb; keeps CMD's stderr in $tmp/err.
+# measure OUT CMD...: run CMD under peakrss $runs times, stdout to OUT,
+# each run after $measure_prep (a command, when set: what makes the runs
+# alike, such as removing the database the last one wrote); sets rc (the
+# last run's; the runs stop at a status other than 0 or 1), wall (the
+# median run's) and rss_mb (the largest); keeps CMD's stderr in $tmp/err.
 measure() {
-	local out=$1
+	local out=$1 i line walls=() kb=0 k
 	shift
-	set +e
-	"$peakrss" "$@" >"$out" 2>"$tmp/err"
-	rc=$?
-	set -e
-	local line
-	line=$(grep '^peakrss: wall=' "$tmp/err" | tail -n 1 || true)
-	if [ -z "$line" ]; then
-		wall=0 rss_mb=0
-		return
-	fi
-	wall=$(sed 's/.*wall=\([0-9.]*\).*/\1/' <<<"$line")
-	rss_mb=$(awk -v k="$(sed 's/.*maxrss_kb=\([0-9]*\).*/\1/' <<<"$line")" \
-	    'BEGIN { printf "%.1f", k / 1024 }')
+	for ((i = 0; i < runs; i++)); do
+		[ -z "${measure_prep:-}" ] || eval "$measure_prep"
+		set +e
+		"$peakrss" "$@" >"$out" 2>"$tmp/err"
+		rc=$?
+		set -e
+		line=$(grep '^peakrss: wall=' "$tmp/err" | tail -n 1 || true)
+		if [ -z "$line" ]; then
+			wall=0 rss_mb=0
+			return
+		fi
+		walls+=("$(sed 's/.*wall=\([0-9.]*\).*/\1/' <<<"$line")")
+		k=$(sed 's/.*maxrss_kb=\([0-9]*\).*/\1/' <<<"$line")
+		[ "$k" -le "$kb" ] || kb=$k
+		[ "$rc" = 0 ] || [ "$rc" = 1 ] || break
+	done
+	wall=$(printf '%s\n' "${walls[@]}" | sort -n |
+	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	rss_mb=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
 }
 
 size_of() { # bytes of a file (0 if missing)
@@ -149,7 +162,7 @@ if [ $have_ztlog = 1 ]; then
 else
 	echo "ztlog:   $ztlog not found: ztlog rows are skipped"
 fi
-echo "tmpdir:  $tmp"
+echo "tmpdir:  $tmp   runs: $runs a row (the median time, the largest RSS)"
 
 # ---- inputs ---------------------------------------------------------------
 
@@ -209,7 +222,9 @@ else
 fi
 
 base_db=$tmp/baseline.db
+measure_prep='rm -f "$base_db"'
 measure /dev/null sqlite3 "$base_db" ".mode csv" ".import \"$tmp/records.csv\" records"
+measure_prep=
 n=$(count_records "$base_db")
 if [ "$rc" = 0 ] && [ -n "$n" ] && [ "$n" -gt 0 ]; then
 	row "sqlite3 .import CSV (TEXT cols)" "$n" "$csv_bytes" \
@@ -223,8 +238,9 @@ fi
 ingest_row() {
 	local what=$1 db=$2 in=$3 nl=$4 nb=$5 want=$6 n
 	ingest_ok=0
-	rm -f "$db" "$db-wal" "$db-shm"
+	measure_prep='rm -f "$db" "$db-wal" "$db-shm"'
 	measure /dev/null "$ztlog" ingest -q -d "$db" "$in"
+	measure_prep=
 	n=$(count_records "$db")
 	if [ "$rc" != 0 ]; then
 		failed "$what"
