@@ -18,6 +18,7 @@
 #include "parse/rec_field.h"
 #include "parse/rec_json.h"
 #include "parse/rec_time.h"
+#include "util/str.h"
 
 #define MAXMEMBERS	64
 
@@ -143,15 +144,13 @@ static const char *
 jplain(const char *q, const char *end)
 {
 	const uint64_t	 ones = 0x0101010101010101ULL;
-	const uint64_t	 highs = 0x8080808080808080ULL;
-	uint64_t	 w, x, y;
+	uint64_t	 w;
 
 	while (end - q >= 8) {
 		memcpy(&w, q, 8);
-		x = w ^ (ones * '"');
-		y = w ^ (ones * '\\');
-		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
-		    ((w - ones * 0x20) & ~w)) & highs)
+		/* The last: a byte below 0x20 (control). */
+		if (zt_word_has(w, '"') | zt_word_has(w, '\\') |
+		    ((w - ones * 0x20) & ~w & (ones * 0x80)))
 			break;
 		q += 8;
 	}

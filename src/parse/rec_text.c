@@ -7,11 +7,13 @@
  * into the parser's scratch buffer, reserved up front so earlier views
  * never move.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "parse/rec_field.h"
 #include "parse/rec_text.h"
 #include "parse/rec_time.h"
+#include "util/str.h"
 
 static int
 hexval(char c)
@@ -124,15 +126,11 @@ isws(char c)
 static const char *
 unquoted_end(const char *p, const char *end)
 {
-	const uint64_t	 ones = 0x0101010101010101ULL;
-	const uint64_t	 highs = 0x8080808080808080ULL;
-	uint64_t	 w, x, y;
+	uint64_t	 w;
 
 	while (end - p >= 8) {
 		memcpy(&w, p, 8);
-		x = w ^ (ones * ' ');
-		y = w ^ (ones * '\t');
-		if ((((x - ones) & ~x) | ((y - ones) & ~y)) & highs)
+		if (zt_word_has(w, ' ') | zt_word_has(w, '\t'))
 			break;
 		p += 8;
 	}

@@ -26,6 +26,20 @@ zt_str_eq(struct zt_str a, const char *lit, size_t n)
 #define ZT_STR_EQ(s, lit) zt_str_eq((s), (lit), sizeof(lit) - 1)
 
 /*
+ * The eight bytes of w (as read by memcpy), with the high bit set in some
+ * byte exactly when one of them is c: the test of the scanners that step
+ * a word at a time until a word holds a byte they stop at.
+ */
+static inline uint64_t
+zt_word_has(uint64_t w, unsigned char c)
+{
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	uint64_t	 x = w ^ (ones * c);
+
+	return (x - ones) & ~x & (ones * 0x80);
+}
+
+/*
  * Are the n bytes at a and b the same?  memcmp, without its call for the
  * short keys (field names, addresses) compared on every line: up to 16
  * bytes as two overlapping words of each.
