@@ -535,6 +535,13 @@ put_in_order(struct zt_pwork *v, const struct zt_pwork *from, size_t n,
 		v[k] = from[perm[k]];
 }
 
+/* The entries of table t's bucket i (none while the table is unused). */
+static size_t
+side_n(const struct zt_ptab *t, size_t i)
+{
+	return t->full != NULL ? t->n[i] : 0;
+}
+
 /*
  * Room in sl for a group of n entries whose largest side has m: gathered
  * first (the second pass with the first's order), or sorted by keys.
@@ -563,8 +570,8 @@ static size_t
 bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
     int pass, struct sorted *sl, size_t base)
 {
-	size_t		 no = s->po.full != NULL ? s->po.n[i] : 0;
-	size_t		 ni = s->pi.full != NULL ? s->pi.n[i] : 0;
+	size_t		 no = side_n(&s->po, i);
+	size_t		 ni = side_n(&s->pi, i);
 	uint32_t	*perm = sc->perm != NULL ? sc->perm + sc->pbase[i] : NULL;
 	struct gpart	*gp = &sl->part[sl->nb++];
 	struct zt_pwork	*v;
@@ -598,8 +605,8 @@ bucket_sort(const struct zt_pstate *s, size_t i, const struct scope *sc,
 static size_t
 bucket_size(const struct zt_pstate *s, size_t i, size_t *side)
 {
-	size_t	 no = s->po.full != NULL ? s->po.n[i] : 0;
-	size_t	 ni = s->pi.full != NULL ? s->pi.n[i] : 0;
+	size_t	 no = side_n(&s->po, i);
+	size_t	 ni = side_n(&s->pi, i);
 
 	*side = no > ni ? no : ni;
 	return no + ni;
@@ -873,8 +880,7 @@ perm_init(const struct zt_pstate *s, struct scope *sc)
 	sc->pbase = zt_xmalloc(ZT_NBUCKET * sizeof(*sc->pbase));
 	for (i = 0; i < ZT_NBUCKET; i++) {
 		sc->pbase[i] = n;
-		n += (s->po.full != NULL ? s->po.n[i] : 0) +
-		    (s->pi.full != NULL ? s->pi.n[i] : 0);
+		n += side_n(&s->po, i) + side_n(&s->pi, i);
 	}
 	sc->perm = zt_xmalloc((n > 0 ? n : 1) * sizeof(*sc->perm));
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/str.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -91,14 +92,13 @@ zt_utf8_len(const char *s, size_t n)
 }
 
 /*
- * The high bits of the bytes of w that are past ASCII or NUL (a NUL's
- * borrow sets its high bit): 0 when all eight are ASCII and none NUL.
+ * The high bits of the bytes of w that are past ASCII or NUL: 0 when all
+ * eight are ASCII and none NUL.
  */
 static inline uint64_t
 unplain(uint64_t w)
 {
-	return (w | ((w - 0x0101010101010101ULL) & ~w)) &
-	    0x8080808080808080ULL;
+	return (w & 0x8080808080808080ULL) | zt_word_has(w, '\0');
 }
 
 /* Are the 32 bytes at p ASCII and none NUL? */
