@@ -152,31 +152,46 @@ fill_sync(struct zt_ptab *t, size_t b)
 	t->fill[b].cap = t->part[b] != NULL ? t->part[b]->cap : 0;
 }
 
+/* Bucket b's new chunk being filled, as large as the bucket so far. */
+static struct zt_pchunk *
+part_new(struct zt_ptab *t, size_t b)
+{
+	struct zt_pchunk	*c;
+	size_t			 cap;
+
+	cap = t->n[b] < 2 ? 2 : t->n[b] > ZT_PCHUNK ? ZT_PCHUNK : t->n[b];
+	c = t->part[b] = zt_xmalloc(sizeof(*c) + cap * sizeof(c->e[0]));
+	c->cap = (uint32_t)cap;
+	t->fill[b].n = 0;
+	t->fill[b].cap = (uint32_t)cap;
+	return c;
+}
+
+/* Bucket b's chunk being filled is full: onto its list. */
+static void
+part_full(struct zt_ptab *t, size_t b)
+{
+	struct zt_pchunk	*c = t->part[b];
+
+	c->next = t->full[b];
+	t->full[b] = c;
+	t->part[b] = NULL;
+	t->infull += c->n;
+	t->fill[b].n = t->fill[b].cap = 0;
+}
+
 static void
 bucket_add(struct zt_ptab *t, size_t b, const struct zt_pent *e)
 {
 	struct zt_pfill		*f = &t->fill[b];
 	struct zt_pchunk	*c = t->part[b];
-	size_t			 cap;
 
-	if (f->cap == 0) {
-		/* As large as the bucket so far: it doubles. */
-		cap = t->n[b] < 2 ? 2 : t->n[b] > ZT_PCHUNK ? ZT_PCHUNK :
-		    t->n[b];
-		c = t->part[b] = zt_xmalloc(sizeof(*c) + cap * sizeof(c->e[0]));
-		c->cap = (uint32_t)cap;
-		f->n = 0;
-		f->cap = (uint32_t)cap;
-	}
+	if (f->cap == 0)
+		c = part_new(t, b);
 	c->e[f->n++] = *e;
 	c->n = f->n;
-	if (f->n == f->cap) {
-		c->next = t->full[b];
-		t->full[b] = c;
-		t->part[b] = NULL;
-		t->infull += f->n;
-		f->n = f->cap = 0;
-	}
+	if (f->n == f->cap)
+		part_full(t, b);
 	t->n[b]++;
 	t->total++;
 	in_memory++;
@@ -298,39 +313,73 @@ zt_ptab_add(struct zt_ptab *t, const struct zt_pent *e)
 		spill(t);
 }
 
-/* Top a's chunk being filled in bucket i up from pb, b's. */
+/*
+ * Append n entries at e to bucket b of t, as bucket_add would one by one
+ * (chunks growing with the bucket), but leave the counts of entries (n,
+ * total, in_memory) to the caller: they are moved, not new.
+ */
 static void
-top_up(struct zt_ptab *a, size_t i, struct zt_pchunk *pb)
+bucket_append(struct zt_ptab *t, size_t b, const struct zt_pent *e, size_t n)
 {
-	struct zt_pchunk	*c = a->part[i];
-	uint32_t		 k;
+	struct zt_pfill		*f = &t->fill[b];
+	struct zt_pchunk	*c;
+	size_t			 k;
 
-	if (c == NULL) {
-		a->part[i] = pb;
-		return;
+	while (n > 0) {
+		c = f->cap == 0 ? part_new(t, b) : t->part[b];
+		k = f->cap - f->n < n ? f->cap - f->n : n;
+		memcpy(c->e + f->n, e, k * sizeof(*e));
+		f->n += (uint32_t)k;
+		c->n = f->n;
+		t->n[b] += k;
+		e += k;
+		n -= k;
+		if (f->n == f->cap)
+			part_full(t, b);
 	}
-	k = c->cap - c->n < pb->n ? c->cap - c->n : pb->n;
-	memcpy(c->e + c->n, pb->e + pb->n - k, k * sizeof(*c->e));
-	c->n += k;
-	pb->n -= k;
-	if (c->n < c->cap) {
-		free(pb);
-		return;
+}
+
+/*
+ * Move bucket i of b into a.  Full chunks of the largest size are linked
+ * as they are; the entries of smaller ones (a small source's buckets) are
+ * copied into a's chunks, so that a run of many small sources is held in
+ * chunks as large as one source's would be, not in a list of many small
+ * ones (each a malloc, and a cache miss for the walk).
+ */
+static void
+bucket_merge(struct zt_ptab *a, struct zt_ptab *b, size_t i)
+{
+	struct zt_pchunk	*c, *next;
+	struct zt_prun		*r, *rn;
+	size_t			 n = a->n[i] + b->n[i];
+
+	for (c = b->full[i]; c != NULL; c = next) {
+		next = c->next;
+		if (c->cap == ZT_PCHUNK) {
+			c->next = a->full[i];
+			a->full[i] = c;
+			a->infull += c->n;
+		} else {
+			bucket_append(a, i, c->e, c->n);
+			free(c);
+		}
 	}
-	c->next = a->full[i];
-	a->full[i] = c;
-	a->infull += c->n;
-	a->part[i] = pb->n > 0 ? pb : NULL;
-	if (pb->n == 0)
-		free(pb);
+	if ((c = b->part[i]) != NULL) {
+		bucket_append(a, i, c->e, c->n);
+		free(c);
+	}
+	for (r = b->runs[i]; r != NULL; r = rn) {
+		rn = r->next;
+		r->next = a->runs[i];
+		a->runs[i] = r;
+	}
+	a->n[i] = n;
 }
 
 void
 zt_ptab_merge(struct zt_ptab *a, struct zt_ptab *b)
 {
-	struct zt_pchunk	*c, *next;
-	struct zt_prun		*r, *rn;
-	size_t			 i;
+	size_t	 i;
 
 	if (b->full == NULL)
 		return;
@@ -339,25 +388,10 @@ zt_ptab_merge(struct zt_ptab *a, struct zt_ptab *b)
 		memset(b, 0, sizeof(*b));
 		return;
 	}
-	for (i = 0; i < ZT_NBUCKET; i++) {
-		for (c = b->full[i]; c != NULL; c = next) {
-			next = c->next;
-			c->next = a->full[i];
-			a->full[i] = c;
-		}
-		if (b->part[i] != NULL) {
-			top_up(a, i, b->part[i]);
-			fill_sync(a, i);
-		}
-		for (r = b->runs[i]; r != NULL; r = rn) {
-			rn = r->next;
-			r->next = a->runs[i];
-			a->runs[i] = r;
-		}
-		a->n[i] += b->n[i];
-	}
+	for (i = 0; i < ZT_NBUCKET; i++)
+		if (b->n[i] > 0)
+			bucket_merge(a, b, i);
 	a->total += b->total;
-	a->infull += b->infull;
 	free(b->full);
 	free(b->part);
 	free(b->fill);

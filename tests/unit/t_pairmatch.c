@@ -202,6 +202,58 @@ ptab_evicts_old_entries(void)
 	zt_ptab_free(&t);
 }
 
+/*
+ * Merging many small sources' tables (a bug-report's nodes, 10,000-line
+ * files): every entry arrives once, and the run holds them in chunks as
+ * large as one source's would be, not in each source's small chunks.
+ */
+static void
+ptab_merge_keeps_chunks_large(void)
+{
+	struct zt_ptab		 a, b;
+	struct zt_pent		 e;
+	struct zt_pchunk	*c;
+	unsigned char		*seen = calloc(4001, 1);
+	size_t			 i, k, src, chunks = 0, sum = 0, once = 0;
+
+	memset(&a, 0, sizeof(a));
+	memset(&e, 0, sizeof(e));
+	for (src = 0; src < 200; src++) {
+		/* 20 entries of one key: one bucket, chunks of 2, 2, 4, 8, 4. */
+		memset(&b, 0, sizeof(b));
+		for (k = 0; k < 20; k++) {
+			e.tlo = (uint32_t)(src * 20 + k) << 2;
+			e.ref = (uint32_t)(src * 20 + k + 1);
+			zt_ptab_add(&b, &e);
+		}
+		zt_ptab_merge(&a, &b);
+		TT_CHECK(b.full == NULL && b.total == 0);
+	}
+	TT_EQ_INT(a.total, 4000);
+	for (i = 0; i < ZT_NBUCKET; i++) {
+		sum += a.n[i];
+		for (c = a.full[i]; c != NULL; c = c->next, chunks++) {
+			TT_CHECK(c->n == c->cap);
+			for (k = 0; k < c->n; k++)
+				seen[c->e[k].ref]++;
+		}
+		if ((c = a.part[i]) != NULL) {
+			chunks++;
+			TT_EQ_INT(a.fill[i].n, c->n);
+			for (k = 0; k < c->n; k++)
+				seen[c->e[k].ref]++;
+		}
+	}
+	for (i = 1; i <= 4000; i++)
+		once += seen[i] == 1;
+	TT_EQ_INT(sum, 4000);
+	TT_EQ_INT(once, 4000);
+	/* 4000 / 32 = 125 full chunks, plus the first source's 5. */
+	TT_CHECK(chunks <= 131);
+	zt_ptab_free(&a);
+	free(seen);
+}
+
 int
 main(void)
 {
@@ -211,5 +263,6 @@ main(void)
 	assign_optimal();
 	assign_long_run();
 	ptab_evicts_old_entries();
+	ptab_merge_keeps_chunks_large();
 	return tt_finish("t_pairmatch");
 }
