@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "ingest_pipe.h"
 #include "ingest_read.h"
 #include "in/input.h"
 #include "in/lines.h"
@@ -35,6 +36,12 @@ zt_ingest_init(struct zt_ingest *ig, struct zt_store *st, size_t maxline)
 	ig->st = st;
 	ig->maxline = maxline;
 	ig->warn_left = WARN_MAX;
+}
+
+void
+zt_ingest_fini(struct zt_ingest *ig)
+{
+	zt_pipe_pool_free(ig);
 }
 
 static void

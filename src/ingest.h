@@ -32,6 +32,7 @@ struct zt_ingest_sink {
 #define ZT_INGEST_REASONS	16
 
 struct zt_ingest;
+struct zt_pjob;
 struct zt_select;
 
 /* A source being read, for ticks: check --follow, the progress line. */
@@ -114,10 +115,19 @@ struct zt_ingest {
 	uint64_t	 scoped;	/* other lines of ztunnel's own log */
 	int		 untailed;	/* some source is no kubectl -l
 					   capture of 10 lines a pod */
+	/*
+	 * The pipeline's chunks, kept from one source to the next
+	 * (ingest_pipe.c): many small sources do not each map and fault in
+	 * fresh buffers.
+	 */
+	struct zt_pjob	*pool[16];
+	size_t		 npool;
 };
 
 void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,
 	    size_t maxline);
+/* Release what ig keeps between sources; its counts stay readable. */
+void	zt_ingest_fini(struct zt_ingest *ig);
 /*
  * Ingest one operand: each of the sources it expands into (see
  * zt_source_expand: "-" for stdin, a file, a directory walked

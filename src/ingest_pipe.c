@@ -548,6 +548,65 @@ zt_pipe_cancel(struct zt_pipe *pp)
 	pthread_mutex_unlock(&pp->mu);
 }
 
+static void
+job_free(struct zt_pjob *j)
+{
+	struct zt_ablk	*b, *nb;
+
+	zt_buf_free(&j->bytes);
+	free(j->items);
+	for (b = j->arena; b != NULL; b = nb) {
+		nb = b->next;
+		free(b);
+	}
+	zt_parser_fini(&j->end);
+	zt_buf_free(&j->fresh);
+	free(j);
+}
+
+/*
+ * A chunk for a source's ring: one kept from an earlier source when ig
+ * has one (its buffers, items and arena, already faulted in, are used
+ * again; nothing else carries over), else a new one.
+ */
+static struct zt_pjob *
+job_get(struct zt_ingest *ig)
+{
+	struct zt_pjob	*j;
+
+	if (ig->npool == 0) {
+		j = zt_xcalloc(1, sizeof(*j));
+		zt_parser_init(&j->end);
+		return j;
+	}
+	j = ig->pool[--ig->npool];
+	j->state = ZT_J_FREE;
+	j->bytes.n = 0;
+	j->nlines = 0;
+	j->raw = 0;
+	j->nitems = 0;
+	j->cur = NULL;
+	j->pending = 0;
+	zt_parser_fini(&j->end);
+	zt_parser_init(&j->end);
+	j->fresh.n = 0;
+	j->failed = 0;
+	memset(j->marks, 0, sizeof(j->marks));
+	j->failline = 0;
+	memset(&j->err, 0, sizeof(j->err));
+	return j;
+}
+
+/* Chunk j is done with: kept in ig's pool for the next source, or freed. */
+static void
+job_put(struct zt_ingest *ig, struct zt_pjob *j)
+{
+	if (ig->npool < sizeof(ig->pool) / sizeof(ig->pool[0]))
+		ig->pool[ig->npool++] = j;
+	else
+		job_free(j);
+}
+
 void
 zt_pipe_init(struct zt_pipe *pp, struct zt_input *in,
     const struct zt_srcinfo *info, struct zt_ingest *ig, size_t nw)
@@ -576,10 +635,8 @@ zt_pipe_init(struct zt_pipe *pp, struct zt_input *in,
 	pthread_condattr_destroy(&ca);
 	pp->njob = njob;
 	pp->ring = zt_xcalloc(njob, sizeof(*pp->ring));
-	for (i = 0; i < njob; i++) {
-		pp->ring[i] = zt_xcalloc(1, sizeof(*pp->ring[i]));
-		zt_parser_init(&pp->ring[i]->end);
-	}
+	for (i = 0; i < njob; i++)
+		pp->ring[i] = job_get(ig);
 	pp->in = in;
 	pp->info = info;
 	pp->st = st;
@@ -595,20 +652,10 @@ zt_pipe_init(struct zt_pipe *pp, struct zt_input *in,
 void
 zt_pipe_fini(struct zt_pipe *pp)
 {
-	struct zt_ablk	*b, *nb;
-	size_t		 i;
+	size_t	 i;
 
-	for (i = 0; i < pp->njob; i++) {
-		zt_buf_free(&pp->ring[i]->bytes);
-		free(pp->ring[i]->items);
-		for (b = pp->ring[i]->arena; b != NULL; b = nb) {
-			nb = b->next;
-			free(b);
-		}
-		zt_parser_fini(&pp->ring[i]->end);
-		zt_buf_free(&pp->ring[i]->fresh);
-		free(pp->ring[i]);
-	}
+	for (i = 0; i < pp->njob; i++)
+		job_put(pp->ig, pp->ring[i]);
 	free(pp->ring);
 	zt_parser_fini(&pp->cps);
 	pthread_cond_destroy(&pp->cv_free);
@@ -616,6 +663,13 @@ zt_pipe_fini(struct zt_pipe *pp)
 	pthread_cond_destroy(&pp->cv_parsed);
 	pthread_cond_destroy(&pp->cv_done);
 	pthread_mutex_destroy(&pp->mu);
+}
+
+void
+zt_pipe_pool_free(struct zt_ingest *ig)
+{
+	while (ig->npool > 0)
+		job_free(ig->pool[--ig->npool]);
 }
 
 int

@@ -4,6 +4,7 @@
  * thread that stores them (ingest_read.c).
  *
  * ingest -> ingest_read -> [ingest_pipe]
+ * ingest -> [ingest_pipe]         (zt_ingest_fini: the chunks kept)
  */
 #ifndef ZT_INGEST_PIPE_H
 #define ZT_INGEST_PIPE_H
@@ -160,6 +161,8 @@ struct zt_pjob *zt_pipe_take(struct zt_pipe *pp, const struct timespec *until,
 /* Give chunk j back once stored; cancel: stop reading. */
 void	zt_pipe_give(struct zt_pipe *pp, struct zt_pjob *j, int cancel);
 void	zt_pipe_cancel(struct zt_pipe *pp);
+/* Free the chunks ig keeps between sources (zt_ingest_fini). */
+void	zt_pipe_pool_free(struct zt_ingest *ig);
 /* Do ig's record filters keep rec?  (A record they cannot judge: no.) */
 int	zt_pipe_kept(struct zt_ingest *ig, const struct zt_rec *rec);
 

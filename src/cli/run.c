@@ -159,6 +159,7 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 	ig->interrupted = zt_sig_caught() != 0;
 	zt_cli_live_end(ig);
 	zt_ingest_summary(ig);
+	zt_ingest_fini(ig);
 	ig->filters = NULL;
 	zt_buf_free(&ftext);
 	did_load = 1;

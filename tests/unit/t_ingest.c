@@ -7,7 +7,9 @@
  * -3.* the same content twice is stored once; -4.* an unreadable operand
  * is counted as failed and the others still go in; -5.* a source's info
  * reaches the parser: its pod is the pod of every line without a
- * decoration (records and the pods table), under the source's name.
+ * decoration (records and the pods table), under the source's name;
+ * -6.* the chunks of one source are used again by the next, which counts
+ * only its own lines, with one parse thread or several.
  */
 #include <sys/stat.h>
 
@@ -96,6 +98,7 @@ ingest_accounts_for_every_line(void)
 	TT_EQ_INT(q1(st, "SELECT lines - records - other - malformed "
 	    "FROM sources"), 0);
 	TT_EQ_INT(q1(st, "SELECT sum(lines) FROM pods"), 5);
+	zt_ingest_fini(&ig);
 	zt_store_close(st);
 }
 
@@ -120,6 +123,7 @@ ingest_walks_a_directory_sorted(void)
 	TT_EQ_INT(q1(st, "SELECT records FROM sources WHERE id = 1"), 2);
 	TT_EQ_INT(q1(st, "SELECT count(*) FROM sources WHERE name LIKE "
 	    "'%hidden%'"), 0);
+	zt_ingest_fini(&ig);
 	zt_store_close(st);
 }
 
@@ -143,6 +147,7 @@ ingest_walks_a_directory_without_files(void)
 	TT_EQ_INT(ig.failed, 0);
 	TT_EQ_INT(ig.lines, 0);
 	TT_EQ_INT(q1(st, "SELECT count(*) FROM sources"), 0);
+	zt_ingest_fini(&ig);
 	zt_store_close(st);
 }
 
@@ -172,6 +177,7 @@ ingest_stores_the_same_content_once(void)
 	TT_EQ_INT(zt_ingest_operand(&ig, p1), 0);
 	TT_EQ_INT(q1(st, "SELECT count(*) FROM records WHERE src_addr = "
 	    "'10.0.0.1:1'"), 2);
+	zt_ingest_fini(&ig);
 	zt_store_close(st);
 }
 
@@ -190,6 +196,7 @@ ingest_counts_an_unreadable_operand(void)
 	snprintf(p, sizeof(p), "%s/one.log", dir);
 	TT_EQ_INT(zt_ingest_operand(&ig, p), 0);
 	TT_EQ_INT(ig.sources, 1);
+	zt_ingest_fini(&ig);
 	zt_store_close(st);
 }
 
@@ -219,6 +226,42 @@ ingest_source_pod_reaches_the_records(void)
 	TT_EQ_INT(q1(st, "SELECT lines FROM pods WHERE pod = "
 	    "'ztunnel-n0d3s'"), 2);
 	TT_EQ_INT(q1(st, "SELECT count(*) FROM pods WHERE pod IS NULL"), 0);
+	zt_ingest_fini(&ig);
+	zt_store_close(st);
+}
+
+/* t_ingest-6.1: a source ending inside a split line, then another */
+static void
+ingest_keeps_chunks_between_sources(int threads)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 p[128];
+	size_t			 kept;
+
+	put("cri.log", "2024-11-19T12:00:00.000000001Z stdout P "
+	    "2024-11-19T12:00:00.000001Z\tinfo\taccess\tconnection com\n");
+	put("two.log", REC REC OTHER);
+	zt_ingest_init(&ig, st, 1024);
+	ig.threads = threads;
+	snprintf(p, sizeof(p), "%s/cri.log", dir);
+	TT_EQ_INT(zt_ingest_operand(&ig, p), 0);
+	kept = ig.npool;
+	TT_CHECK(kept > 0);
+	snprintf(p, sizeof(p), "%s/two.log", dir);
+	TT_EQ_INT(zt_ingest_operand(&ig, p), 0);
+	TT_EQ_INT(ig.npool, kept);	/* the same chunks, none new */
+	TT_EQ_INT(ig.sources, 2);
+	TT_EQ_INT(q1(st, "SELECT records FROM sources WHERE name LIKE "
+	    "'%two.log'"), 2);
+	TT_EQ_INT(q1(st, "SELECT other FROM sources WHERE name LIKE "
+	    "'%two.log'"), 1);
+	TT_EQ_INT(q1(st, "SELECT lines FROM sources WHERE name LIKE "
+	    "'%two.log'"), 3);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM records"), 2);
+	zt_ingest_fini(&ig);
+	TT_EQ_INT(ig.npool, 0);
+	TT_EQ_INT(ig.sources, 2);	/* the counts stay */
 	zt_store_close(st);
 }
 
@@ -240,6 +283,8 @@ main(void)
 	ingest_stores_the_same_content_once();
 	ingest_counts_an_unreadable_operand();
 	ingest_source_pod_reaches_the_records();
+	ingest_keeps_chunks_between_sources(1);
+	ingest_keeps_chunks_between_sources(2);
 	rc = tt_finish("t_ingest");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
