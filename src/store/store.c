@@ -84,6 +84,7 @@ struct zt_store {
 	int64_t		 spare[ZT_INPUT_MAXPRE];	/* sources it may
 					   replace: not duplicates of */
 	size_t		 nspare;
+	int		 errored;	/* a source row got an error here */
 	/*
 	 * Records held to be inserted BATCH rows a statement (SQLite's
 	 * cost is per statement as much as per row), between
@@ -783,6 +784,15 @@ zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
 	const char	*h;
 
 	*out = zt_xcalloc(max ? max : 1, sizeof(**out));
+	/*
+	 * An in-memory store holds only what this process wrote: without a
+	 * source written with an error there is none to find, and the scan
+	 * of sources (one per source read: quadratic in thousands of small
+	 * files) is skipped.
+	 */
+	if (st->mode != ZT_STORE_CREATE && st->mode != ZT_STORE_EXISTING &&
+	    !st->errored)
+		return 0;
 	if (sqlite3_prepare_v2(st->db, "SELECT id, bytes, sha256, name FROM "
 	    "sources WHERE error IS NOT NULL AND bytes > 0 AND sha256 IS NOT "
 	    "NULL ORDER BY id DESC", -1, &s, NULL) != SQLITE_OK) {
@@ -1027,6 +1037,8 @@ set_source(struct zt_store *st, const struct zt_source_stats *ss, int final,
 		return dberr(st, err, "update source");
 	}
 	sqlite3_reset(s);
+	if (!final || ss->error != NULL)
+		st->errored = 1;
 	if (st->saved) {
 		s = st->st[S_POD_DEL];
 		sqlite3_bind_int64(s, 1, st->src);
