@@ -18,7 +18,13 @@ zt_exlist_add(struct zt_exlist *e, const struct zt_row *row, int max)
 		e->more++;
 		return;
 	}
-	e->v = zt_xrealloc(e->v, (e->n + 1) * sizeof(*e->v));
+	if (e->n == e->cap) {
+		/* Doubling, up to max: few reallocs, no room past max. */
+		e->cap = e->cap == 0 ? 1 : 2 * e->cap;
+		if ((int)e->cap > max)
+			e->cap = (size_t)max;
+		e->v = zt_xrealloc(e->v, e->cap * sizeof(*e->v));
+	}
 	x = &e->v[e->n++];
 	memset(x, 0, sizeof(*x));
 	x->ts = row->ts_us;
@@ -45,16 +51,24 @@ zt_exlist_add(struct zt_exlist *e, const struct zt_row *row, int max)
 void
 zt_exlist_merge(struct zt_exlist *a, struct zt_exlist *b, int max)
 {
-	size_t	 i;
+	size_t	 room = (int)a->n < max ? (size_t)max - a->n : 0;
+	size_t	 k = b->n < room ? b->n : room;
 
-	for (i = 0; i < b->n; i++) {
-		if ((int)a->n < max) {
-			a->v = zt_xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
-			a->v[a->n++] = b->v[i];
-		} else
-			a->more++;
+	if (a->n == 0 && k > 0) {
+		/* The usual case of one example a key: b's array is taken. */
+		free(a->v);
+		a->v = b->v;
+		a->cap = b->cap;
+		b->v = NULL;
+	} else if (k > 0) {
+		if (a->n + k > a->cap) {
+			a->cap = a->n + k;
+			a->v = zt_xrealloc(a->v, a->cap * sizeof(*a->v));
+		}
+		memcpy(a->v + a->n, b->v, k * sizeof(*a->v));
 	}
-	a->more += b->more;
+	a->n += k;
+	a->more += (int64_t)(b->n - k) + b->more;
 	free(b->v);
 	memset(b, 0, sizeof(*b));
 }

@@ -34,6 +34,7 @@ struct zt_exitem {
 struct zt_exlist {
 	struct zt_exitem *v;
 	size_t		 n;
+	size_t		 cap;		/* room in v */
 	int64_t		 more;		/* records not kept */
 };
 

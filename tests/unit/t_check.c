@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "check/examples.h"
 #include "check/row.h"
 #include "check/pairtab.h"
 #include "parse/record.h"
@@ -880,6 +881,52 @@ checker_pairs_spilled(void)
 	pairs_in_window(1);
 }
 
+/* t_check-6.1 */
+static void
+examples_keep_the_first_max(void)
+{
+	struct zt_exlist	 a, b;
+	struct zt_row		 row;
+	size_t			 i;
+	int			 k, line = 0, ok = 0;
+
+	memset(&a, 0, sizeof(a));
+	memset(&row, 0, sizeof(row));
+	/* Sources of 0, 2, 2, 1, 4 and 3 records into lists of at most 5. */
+	for (k = 0; k < 6; k++) {
+		memset(&b, 0, sizeof(b));
+		for (i = 0; i < (size_t)"\0\2\2\1\4\3"[k]; i++) {
+			row.line = ++line;
+			zt_exlist_add(&b, &row, 5);
+		}
+		zt_exlist_merge(&a, &b, 5);
+		TT_CHECK(b.v == NULL && b.n == 0 && b.more == 0);
+		if (k == 2) {
+			TT_EQ_INT(a.n, 4);
+			TT_EQ_INT(a.more, 0);
+		}
+	}
+	TT_EQ_INT(a.n, 5);
+	TT_EQ_INT(a.more, 12 - 5);
+	for (i = 0; i < a.n; i++)
+		ok += a.v[i].line == (int64_t)i + 1;
+	TT_EQ_INT(ok, 5);
+	zt_exlist_free(&a);
+	/* max 1 (a flow's first record): the first source's is kept. */
+	memset(&b, 0, sizeof(b));
+	row.line = 7;
+	zt_exlist_add(&b, &row, 1);
+	row.line = 8;
+	zt_exlist_add(&b, &row, 1);
+	TT_EQ_INT(b.n, 1);
+	TT_EQ_INT(b.more, 1);
+	zt_exlist_merge(&a, &b, 1);
+	TT_EQ_INT(a.n, 1);
+	TT_EQ_INT(a.v[0].line, 7);
+	TT_EQ_INT(a.more, 1);
+	zt_exlist_free(&a);
+}
+
 int
 main(void)
 {
@@ -896,5 +943,6 @@ main(void)
 	checker_shares_state_between_windows();
 	checker_pairs_in_window_across_skew();
 	checker_pairs_spilled();
+	examples_keep_the_first_max();
 	return tt_finish("t_check");
 }
