@@ -27,6 +27,61 @@ static uint64_t		 spill_count;
 static size_t		 in_memory;
 static size_t		 budget = ZT_PTAB_MEM;
 
+/*
+ * Bucket chunks given back, by capacity, for the next chunk of that
+ * size: each source's stage fills thousands of small chunks that its
+ * merge empties, and malloc's own caches hold 7 of a size, so the rest
+ * went through its slow paths.  At most CACHE_MAX entries' room is held,
+ * and all of it goes when no table holds an entry (the run ended).
+ * Tables are changed by one thread at a time, as in_memory is.
+ */
+#define CACHE_MAX	((size_t)64 * 1024)
+static struct zt_pchunk	*cache[ZT_PCHUNK + 1];
+static size_t		 cached;
+
+static struct zt_pchunk *
+chunk_new(size_t cap)
+{
+	struct zt_pchunk	*c = cache[cap];
+
+	if (c != NULL) {
+		cache[cap] = c->next;
+		cached -= cap;
+	} else {
+		c = zt_xmalloc(sizeof(*c) + cap * sizeof(c->e[0]));
+		c->cap = (uint32_t)cap;
+	}
+	return c;
+}
+
+static void
+chunk_drop(struct zt_pchunk *c)
+{
+	if (c == NULL)
+		return;
+	if (cached + c->cap > CACHE_MAX) {
+		free(c);
+		return;
+	}
+	c->next = cache[c->cap];
+	cache[c->cap] = c;
+	cached += c->cap;
+}
+
+static void
+cache_trim(void)
+{
+	struct zt_pchunk	*c;
+	size_t			 i;
+
+	for (i = 0; i <= ZT_PCHUNK; i++)
+		while ((c = cache[i]) != NULL) {
+			cache[i] = c->next;
+			free(c);
+		}
+	cached = 0;
+}
+
 static int
 spill_open(void)
 {
@@ -77,6 +132,12 @@ spill_write(const struct zt_pent *e, size_t n)
 	return (int64_t)off;
 }
 
+size_t
+zt_ptab_cached(void)
+{
+	return cached;
+}
+
 uint64_t
 zt_ptab_spilled(void)
 {
@@ -110,11 +171,11 @@ zt_ptab_free(struct zt_ptab *t)
 			for (c = t->full[i]; c != NULL; c = next) {
 				next = c->next;
 				in_memory -= c->n;
-				free(c);
+				chunk_drop(c);
 			}
 			if (t->part[i] != NULL)
 				in_memory -= t->part[i]->n;
-			free(t->part[i]);
+			chunk_drop(t->part[i]);
 			for (r = t->runs[i]; r != NULL; r = rn) {
 				rn = r->next;
 				free(r);
@@ -126,6 +187,8 @@ zt_ptab_free(struct zt_ptab *t)
 	free(t->runs);
 	free(t->n);
 	memset(t, 0, sizeof(*t));
+	if (in_memory == 0)
+		cache_trim();
 }
 
 /* Bucket of a pairing key: the top bits of a hash of it. */
@@ -160,8 +223,7 @@ part_new(struct zt_ptab *t, size_t b)
 	size_t			 cap;
 
 	cap = t->n[b] < 2 ? 2 : t->n[b] > ZT_PCHUNK ? ZT_PCHUNK : t->n[b];
-	c = t->part[b] = zt_xmalloc(sizeof(*c) + cap * sizeof(c->e[0]));
-	c->cap = (uint32_t)cap;
+	c = t->part[b] = chunk_new(cap);
 	t->fill[b].n = 0;
 	t->fill[b].cap = (uint32_t)cap;
 	return c;
@@ -228,7 +290,7 @@ spill_bucket(struct zt_ptab *t, size_t b)
 	t->runs[b] = r;
 	for (c = t->full[b]; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		chunk_drop(c);
 	}
 	t->full[b] = NULL;
 	t->infull -= n;
@@ -361,12 +423,12 @@ bucket_merge(struct zt_ptab *a, struct zt_ptab *b, size_t i)
 			a->infull += c->n;
 		} else {
 			bucket_append(a, i, c->e, c->n);
-			free(c);
+			chunk_drop(c);
 		}
 	}
 	if ((c = b->part[i]) != NULL) {
 		bucket_append(a, i, c->e, c->n);
-		free(c);
+		chunk_drop(c);
 	}
 	for (r = b->runs[i]; r != NULL; r = rn) {
 		rn = r->next;
@@ -447,7 +509,7 @@ bucket_evict(struct zt_ptab *t, size_t b, int64_t lo)
 		for (k = 0; k < c->n; k++)
 			if (zt_pent_ts(&c->e[k]) >= lo)
 				bucket_add(t, b, &c->e[k]);
-		free(c);
+		chunk_drop(c);
 	}
 	/* Spilled entries come back to memory; a later add spills again. */
 	for (c = spilled; c != NULL; c = c->next)

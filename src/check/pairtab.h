@@ -109,6 +109,11 @@ void	zt_ptab_free(struct zt_ptab *t);
  */
 struct zt_pchunk *zt_ptab_load(const struct zt_ptab *t, size_t b);
 void	zt_ptab_unload(struct zt_pchunk *list);
+/*
+ * Entries' room in the bucket chunks kept for reuse, for tests: none
+ * once no table holds an entry.
+ */
+size_t	zt_ptab_cached(void);
 /* Entries spilled so far by the process, for tests and the bench. */
 uint64_t zt_ptab_spilled(void);
 /* For tests: the budget in entries (0: ZT_PTAB_MEM). */

@@ -250,7 +250,10 @@ ptab_merge_keeps_chunks_large(void)
 	TT_EQ_INT(once, 4000);
 	/* 4000 / 32 = 125 full chunks, plus the first source's 5. */
 	TT_CHECK(chunks <= 131);
+	/* The emptied small chunks wait for reuse until no table holds any. */
+	TT_CHECK(zt_ptab_cached() > 0);
 	zt_ptab_free(&a);
+	TT_EQ_INT(zt_ptab_cached(), 0);
 	free(seen);
 }
 
