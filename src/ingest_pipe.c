@@ -146,6 +146,14 @@ reader_give(struct zt_pipe *pp, struct zt_pjob *j, int last)
 	return failed;
 }
 
+/*
+ * A source's first chunks are small (64 lines, then twice as many each,
+ * up to CHUNK_LINES): the storing thread, idle until a source's first
+ * chunk is parsed and interned, starts after 64 lines, not 1,024 (with
+ * many small sources, that wait was a good part of each).
+ */
+#define FIRST_LINES	64
+
 static void *
 reader(void *arg)
 {
@@ -154,6 +162,7 @@ reader(void *arg)
 	struct zt_str		 line;
 	struct zt_pline		*c;
 	struct zt_pjob		*j;
+	size_t			 limit = FIRST_LINES;
 	int			 toolong;
 	int			 r = 0;
 
@@ -168,8 +177,10 @@ reader(void *arg)
 		c->toolong = (unsigned char)toolong;
 		c->nonl = (unsigned char)lr.nonl;
 		zt_buf_add(&j->bytes, line.p, line.n);
-		if (j->nlines == CHUNK_LINES || j->bytes.n >= CHUNK_BYTES ||
+		if (j->nlines == limit || j->bytes.n >= CHUNK_BYTES ||
 		    (pp->eager && !zt_lines_ready(&lr))) {
+			if (limit < CHUNK_LINES)
+				limit *= 2;
 			if (reader_give(pp, j, 0)) {
 				j = NULL;
 				break;
