@@ -69,6 +69,8 @@ struct zt_store {
 	struct zt_intern in;		/* the names side */
 	struct zt_buf	 key;		/* reject text, tuple keys */
 	int		 stale;		/* names must be reloaded */
+	int64_t		 dv;		/* PRAGMA data_version when the
+					   names were last in step, or -1 */
 	int64_t		 src;		/* current source id, 0 if none */
 	struct pod	*pods;
 	size_t		 npods;
@@ -162,6 +164,7 @@ zt_store_open(struct zt_store **out, const char *path, enum zt_store_mode mode,
 
 	st = zt_xcalloc(1, sizeof(*st));
 	st->lastcount = -1;
+	st->dv = -1;
 	st->mode = mode;
 	/*
 	 * An existing database is only read (query, stats, check with -d
@@ -430,23 +433,49 @@ exists_rec(struct zt_store *st)
 	return yes;
 }
 
+/*
+ * SQLite's count of commits by other connections to the file: the same
+ * number means that no other process wrote since it was last read.
+ */
+static int64_t
+data_version(struct zt_store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 int
 zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 {
 	sqlite3_stmt	*s = st->st[S_SRC_NEW];
+	int64_t		 dv = -1;
 
 	if (exec(st, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
 	/*
 	 * Under the write lock, the tables are as the last writer left them:
-	 * reload if another process may have added rows, or after a
-	 * rollback.  (Cheap: they hold distinct names, not records.)
+	 * reload if another process added rows since the names were last in
+	 * step with the file (its data_version moved), or after a rollback.
+	 * Not for every source: with thousands of files, reading every
+	 * distinct name again for each was quadratic.
 	 */
-	if ((st->stale || st->mode == ZT_STORE_CREATE ||
-	    st->mode == ZT_STORE_EXISTING) && dicts_load(st, err) == -1) {
+	if (st->mode == ZT_STORE_CREATE)
+		dv = data_version(st);
+	if ((st->stale || st->mode == ZT_STORE_EXISTING ||
+	    (st->mode == ZT_STORE_CREATE && (dv == -1 || dv != st->dv))) &&
+	    dicts_load(st, err) == -1) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	st->dv = dv;
 	zt_intern_begin(&st->in);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {

@@ -39,11 +39,16 @@
  *                same as inserted one by one (the texts held are copies:
  *                the parser's buffers change under them); zt_store_abort
  *                drops the held ones.
+ *   t_store-9.*  two writers of one file: names another connection
+ *                committed between two sources are read before the next
+ *                source interns (PRAGMA data_version), so both agree on
+ *                every id.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -633,6 +638,49 @@ store_abort_drops_held(void)
 	zt_store_close(st);
 }
 
+/* t_store-9.1 */
+static void
+store_two_writers_share_names(void)
+{
+	char		 dir[] = "/tmp/t_store.XXXXXX";
+	char		 path[64];
+	struct zt_store	*a, *b;
+
+	TT_CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	TT_EQ_INT(zt_store_open(&a, path, ZT_STORE_CREATE, &err), 0);
+	TT_EQ_INT(zt_store_open(&b, path, ZT_STORE_CREATE, &err), 0);
+	st = a;
+	begin("one.log");
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-a\" dst.addr=2.2.2.2:2 "
+	    "direction=\"inbound\"");
+	end_ok("01");
+	st = b;
+	begin("two.log");
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-b\" dst.addr=2.2.2.2:2 "
+	    "direction=\"inbound\"");
+	end_ok("02");
+	/* a has not seen w-b: it must read it, not give it a second id. */
+	st = a;
+	begin("three.log");
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-b\" dst.addr=2.2.2.2:2 "
+	    "direction=\"inbound\"");
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-c\" dst.addr=2.2.2.2:2 "
+	    "direction=\"inbound\"");
+	end_ok("03");
+	TT_EQ_STR(q("SELECT group_concat(src_workload, ',') FROM (SELECT "
+	    "src_workload FROM records ORDER BY source_id, line)"),
+	    "w-a,w-b,w-b,w-c");
+	TT_EQ_STR(q("SELECT count(*) || ' ' || count(DISTINCT workload) "
+	    "FROM peer"), "3 3");
+	st = b;
+	TT_EQ_STR(q("SELECT count(*) FROM records"), "4");
+	zt_store_close(a);
+	zt_store_close(b);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -649,6 +697,7 @@ main(void)
 	store_rejects_sanitized_and_cut();
 	store_batches_as_one_by_one();
 	store_abort_drops_held();
+	store_two_writers_share_names();
 	zt_parser_fini(&ps);
 	return tt_finish("t_store");
 }
