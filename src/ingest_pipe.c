@@ -578,7 +578,9 @@ job_free(struct zt_pjob *j)
 /*
  * A chunk for a source's ring: one kept from an earlier source when ig
  * has one (its buffers, items and arena, already faulted in, are used
- * again; nothing else carries over), else a new one.
+ * again), else a new one.  The threads write each field of a chunk
+ * before they read it; the resets make a kept chunk look as a new one
+ * does all the same, so that this stays true whatever they come to read.
  */
 static struct zt_pjob *
 job_get(struct zt_ingest *ig)

@@ -49,11 +49,12 @@ zt_pent_ts(const struct zt_pent *e)
 
 /*
  * A bucket is a list of full chunks plus one chunk being filled; merging
- * a source's entries joins the lists and tops up the chunk being filled,
- * so at most one chunk a bucket is ever partly empty, however many
- * sources.  A bucket's chunks grow with it, from 2 entries to 32: a
- * small table (a rule whose where: passes few records) costs little more
- * than its entries.
+ * a source's entries links its full 32-entry chunks and copies the
+ * entries of the smaller ones into the chunk being filled, so at most one
+ * chunk a bucket is ever partly empty, and many small sources are held
+ * in chunks as large as one big source's.  A bucket's chunks grow with
+ * it, from 2 entries to 32: a small table (a rule whose where: passes
+ * few records) costs little more than its entries.
  */
 #define ZT_PBITS	10
 #define ZT_NBUCKET	((size_t)1 << ZT_PBITS)

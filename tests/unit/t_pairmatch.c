@@ -219,7 +219,10 @@ ptab_merge_keeps_chunks_large(void)
 	memset(&a, 0, sizeof(a));
 	memset(&e, 0, sizeof(e));
 	for (src = 0; src < 200; src++) {
-		/* 20 entries of one key: one bucket, chunks of 2, 2, 4, 8, 4. */
+		/*
+		 * 20 entries of one key, one bucket: full chunks of 2, 2,
+		 * 4 and 8, and one of 16 holding 4.
+		 */
 		memset(&b, 0, sizeof(b));
 		for (k = 0; k < 20; k++) {
 			e.tlo = (uint32_t)(src * 20 + k) << 2;
