@@ -25,7 +25,8 @@
 #   ztlog ingest           text and gzip input, each into a fresh DB
 #   ztlog stats            > /dev/null
 #   ztlog check            > /dev/null, if `ztlog check --help` works:
-#                          the text, the .gz, and the database ingest
+#                          the text, the .gz, the text cut into 100
+#                          files (a directory), and the database ingest
 #                          made (-d); with LINES2, the larger log too;
 #                          exit status 0 or 1 are both fine
 #   parse threads          check and ingest of the text again with
@@ -292,6 +293,13 @@ if [ $have_ztlog = 1 ]; then
 			rm -f "$tmp"/zt.db*
 		done
 		check_row "ztlog check (.gz)" "$lines" "$log_bytes" "$log.gz"
+		# the same lines as 100 files in a directory (a bug-report's
+		# nodes, a log store's export): what each source costs
+		mkdir "$tmp/parts"
+		split -n l/100 -d -a 3 "$log" "$tmp/parts/part"
+		check_row "ztlog check, as 100 files" "$lines" \
+		    "$log_bytes" "$tmp/parts"
+		rm -rf "$tmp/parts"
 		if [ "$ok_1" = 1 ]; then
 			check_row "ztlog check -d (stored)" "$lines" \
 			    "$log_bytes" -d "$tmp/z.db"
