@@ -261,8 +261,8 @@ out:
 	return same;
 }
 
-static int64_t
-pragma_int(sqlite3 *db, const char *q)
+int64_t
+zt_schema_int(sqlite3 *db, const char *q)
 {
 	sqlite3_stmt	*s;
 	int64_t		 v = -1;
@@ -288,9 +288,9 @@ enum { DB_NEW, DB_OURS, DB_OLD, DB_LEGACY };
 static int
 identify(sqlite3 *db, int64_t *version, struct zt_err *err)
 {
-	int64_t		 app = pragma_int(db, "PRAGMA application_id");
-	int64_t		 ver = pragma_int(db, "PRAGMA user_version");
-	int64_t		 objs = pragma_int(db, "SELECT count(*) FROM "
+	int64_t		 app = zt_schema_int(db, "PRAGMA application_id");
+	int64_t		 ver = zt_schema_int(db, "PRAGMA user_version");
+	int64_t		 objs = zt_schema_int(db, "SELECT count(*) FROM "
 	    "sqlite_schema");
 	int		 same;
 

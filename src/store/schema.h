@@ -38,6 +38,9 @@
  */
 int	zt_schema_open(sqlite3 *db, int existing, struct zt_err *err);
 
+/* The first column of q's first row as an integer; -1 on no row or error. */
+int64_t	zt_schema_int(sqlite3 *db, const char *q);
+
 /*
  * A database file shorter than its header says has lost pages: -1 with
  * err set; else 0.

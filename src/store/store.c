@@ -421,35 +421,9 @@ zt_store_fresh(struct zt_store *st, const char *p, size_t n,
 static int
 exists_rec(struct zt_store *st)
 {
-	sqlite3_stmt	*s;
-	int		 yes = 1;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM rec "
-	    "WHERE k IS NOT NULL)", -1, &s, NULL) != SQLITE_OK)
-		return 1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		yes = sqlite3_column_int(s, 0) != 0;
-	sqlite3_finalize(s);
-	return yes;
-}
-
-/*
- * SQLite's count of commits by other connections to the file: the same
- * number means that no other process wrote since it was last read.
- */
-static int64_t
-data_version(struct zt_store *st)
-{
-	sqlite3_stmt	*s;
-	int64_t		 v = -1;
-
-	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	/* An error counts as yes: keys are then looked up. */
+	return zt_schema_int(st->db, "SELECT EXISTS (SELECT 1 FROM rec "
+	    "WHERE k IS NOT NULL)") != 0;
 }
 
 int
@@ -467,8 +441,12 @@ zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 	 * Not for every source: with thousands of files, reading every
 	 * distinct name again for each was quadratic.
 	 */
+	/*
+	 * PRAGMA data_version: SQLite's count of commits by other
+	 * connections; the same number, no other process wrote since.
+	 */
 	if (st->mode == ZT_STORE_CREATE)
-		dv = data_version(st);
+		dv = zt_schema_int(st->db, "PRAGMA data_version");
 	if ((st->stale || st->mode == ZT_STORE_EXISTING ||
 	    (st->mode == ZT_STORE_CREATE && (dv == -1 || dv != st->dv))) &&
 	    dicts_load(st, err) == -1) {
