@@ -1058,6 +1058,16 @@ set_source(struct zt_store *st, const struct zt_source_stats *ss, int final,
 	return write_pods(st, err);
 }
 
+static void	(*gap_hook)(void *);
+static void	 *gap_arg;
+
+void
+zt_store_test_gap(void (*fn)(void *), void *arg)
+{
+	gap_hook = fn;
+	gap_arg = arg;
+}
+
 int
 zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
     const int64_t marks[3], struct zt_err *err)
@@ -1069,6 +1079,8 @@ zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
 		return -1;
 	st->saved = 1;
 	st->saved_lines = ss->lines + ss->joined;
+	if (gap_hook != NULL)
+		gap_hook(gap_arg);
 	if (exec(st, "BEGIN IMMEDIATE", err) == -1) {
 		/* Not in a transaction: nothing to roll back. */
 		st->src = 0;
@@ -1076,6 +1088,19 @@ zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
 		pods_reset(st);
 		return -1;
 	}
+	/*
+	 * Between COMMIT and BEGIN the file was not locked: had another
+	 * process committed there, its names may hold the ids this one's
+	 * interner has handed out ahead (the next insert would then fail
+	 * on a constraint, or worse).  The write lock is held from BEGIN to
+	 * COMMIT, so a data_version that moved since the last BEGIN says
+	 * that happened: end the source here (zt_store_abort keeps what was
+	 * committed), with the reason.
+	 */
+	if (zt_schema_int(st->db, "PRAGMA data_version") != st->dv)
+		return zt_err_set(err, "database: another process wrote to "
+		    "the file between two of this stream's commits; the "
+		    "stream ends here (run ingest again for the rest)");
 	/* Names interned ahead of what is stored are not committed yet. */
 	zt_intern_commit(&st->in, marks);
 	return 0;

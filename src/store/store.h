@@ -217,6 +217,11 @@ int	zt_store_end(struct zt_store *st, const struct zt_source_stats *ss,
 int	zt_store_checkpoint(struct zt_store *st,
 	    const struct zt_source_stats *ss, const int64_t marks[3],
 	    struct zt_err *err);
+/*
+ * Tests only: fn(arg) runs in zt_store_checkpoint between its COMMIT and
+ * the next BEGIN, where another process may write (NULL: nothing).
+ */
+void	zt_store_test_gap(void (*fn)(void *), void *arg);
 /* Where names stand, on the thread that interns (zt_intern_marks). */
 void	zt_store_marks(const struct zt_store *st, int64_t marks[3]);
 /*

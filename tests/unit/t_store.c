@@ -681,6 +681,75 @@ store_two_writers_share_names(void)
 	rmdir(dir);
 }
 
+/* The other writer of t_store-9.2: a source of its own, committed. */
+static void
+other_writer(void *arg)
+{
+	struct zt_store		*was = st;
+	struct zt_source_stats	 keep = ss;
+	unsigned long		 l = lineno;
+
+	st = arg;
+	begin("other.log");
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-other\" "
+	    "dst.addr=2.2.2.2:2 direction=\"inbound\"");
+	end_ok("05");
+	st = was;
+	ss = keep;
+	lineno = l;
+}
+
+/* t_store-9.2 */
+static void
+store_stream_ends_when_another_writes_between_commits(void)
+{
+	char		 dir[] = "/tmp/t_store.XXXXXX";
+	char		 path[64];
+	struct zt_store	*a, *b;
+	int64_t		 marks[3];
+	uint64_t	 kept = 0;
+
+	TT_CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	TT_EQ_INT(zt_store_open(&a, path, ZT_STORE_CREATE, &err), 0);
+	TT_EQ_INT(zt_store_open(&b, path, ZT_STORE_CREATE, &err), 0);
+	st = a;
+	begin("-");
+	zt_store_stream(a);
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-a\" dst.addr=2.2.2.2:2 "
+	    "direction=\"inbound\"");
+	zt_store_marks(a, marks);
+	/* Nobody else writes: the stream goes on. */
+	TT_EQ_INT(zt_store_checkpoint(a, &ss, marks, &err), 0);
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-a2\" "
+	    "dst.addr=2.2.2.2:2 direction=\"inbound\"");
+	zt_store_marks(a, marks);
+	/* b commits a new name in the gap: a must stop, not go on. */
+	zt_store_test_gap(other_writer, b);
+	TT_EQ_INT(zt_store_checkpoint(a, &ss, marks, &err), -1);
+	zt_store_test_gap(NULL, NULL);
+	TT_CHECK(strstr(err.msg, "another process wrote to the file between "
+	    "two of this stream's commits") != NULL);
+	TT_EQ_INT(zt_store_saved(a, &kept), 1);
+	TT_EQ_INT((int)kept, 2);
+	zt_store_abort(a);
+	/* What a committed is kept, unfinished; b's source is whole. */
+	TT_EQ_STR(q("SELECT group_concat(src_workload, ',') FROM (SELECT "
+	    "src_workload FROM records ORDER BY source_id, line)"),
+	    "w-a,w-a2,w-other");
+	/* a's next source reads b's names: no id given twice. */
+	begin("three.log");
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-new\" "
+	    "dst.addr=2.2.2.2:2 direction=\"inbound\"");
+	end_ok("06");
+	TT_EQ_STR(q("SELECT count(*) || ' ' || count(DISTINCT workload) "
+	    "FROM peer"), "4 4");
+	zt_store_close(a);
+	zt_store_close(b);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -698,6 +767,7 @@ main(void)
 	store_batches_as_one_by_one();
 	store_abort_drops_held();
 	store_two_writers_share_names();
+	store_stream_ends_when_another_writes_between_commits();
 	zt_parser_fini(&ps);
 	return tt_finish("t_store");
 }
