@@ -52,35 +52,31 @@ arena_put(struct zt_pjob *j, const char *p, size_t n)
 	return at;
 }
 
+/* Does v lie in the chunk's lines [lo, lo + n) (or is it absent)? */
+static inline int
+in_lines(struct zt_str v, uintptr_t lo, size_t n)
+{
+	uintptr_t	 at = (uintptr_t)v.p;
+
+	/* Compared as integers: v may point into another object. */
+	return v.p == NULL || (at >= lo && at - lo <= n &&
+	    v.n <= n - (at - lo));
+}
+
 /* v, copied to the arena unless it lies in the chunk's lines. */
 static struct zt_str
 keep_view(struct zt_pjob *j, struct zt_str v)
 {
-	uintptr_t	 at = (uintptr_t)v.p;
-	uintptr_t	 lo = (uintptr_t)j->bytes.p;
-
-	/* Compared as integers: v may point into another object. */
-	if (v.p == NULL || (at >= lo && at - lo <= j->bytes.n &&
-	    v.n <= j->bytes.n - (at - lo)))
-		return v;
-	v.p = arena_put(j, v.p, v.n);
+	if (!in_lines(v, (uintptr_t)j->bytes.p, j->bytes.n))
+		v.p = arena_put(j, v.p, v.n);
 	return v;
 }
 
-static void
-rec_views(struct zt_rec *r, struct zt_str **v)
-{
-	int	 i;
-
-	v[0] = &r->pod;
-	v[1] = &r->ts;
-	v[2] = &r->level;
-	v[3] = &r->message;
-	v[4] = &r->extra;
-	v[5] = &r->prefix;
-	for (i = 0; i < ZT_F_COUNT; i++)
-		v[6 + i] = &r->f[i];
-}
+/* keep_view of a view of a record, in place, checked inline. */
+#define KEEP(j, v, lo, n) do {						\
+	if (!in_lines((v), (lo), (n)))					\
+		(v).p = arena_put((j), (v).p, (v).n);			\
+} while (0)
 
 /* ---- the reader --------------------------------------------------------- */
 
@@ -227,8 +223,10 @@ pack_slot(struct zt_pjob *j, unsigned long lineno, enum zt_class cls,
     struct zt_str line)
 {
 	struct zt_pitem	*it;
-	struct zt_str	*v[NVIEW];
+	struct zt_rec	*r;
 	const struct zt_rec *rec;
+	uintptr_t	 lo = (uintptr_t)j->bytes.p;
+	size_t		 n = j->bytes.n;
 	int		 i;
 
 	it = &j->items[j->nitems++];
@@ -247,9 +245,15 @@ pack_slot(struct zt_pjob *j, unsigned long lineno, enum zt_class cls,
 		it->rec.pod = keep_view(j, rec->pod);
 		return;
 	}
-	rec_views(&it->rec, v);
-	for (i = 0; i < NVIEW; i++)
-		*v[i] = keep_view(j, *v[i]);
+	r = &it->rec;
+	KEEP(j, r->pod, lo, n);
+	KEEP(j, r->ts, lo, n);
+	KEEP(j, r->level, lo, n);
+	KEEP(j, r->message, lo, n);
+	KEEP(j, r->extra, lo, n);
+	KEEP(j, r->prefix, lo, n);
+	for (i = 0; i < ZT_F_COUNT; i++)
+		KEEP(j, r->f[i], lo, n);
 	if (cls == ZT_CLASS_MALFORMED) {
 		if (line.n > REJECT_TEXT)
 			line.n = REJECT_TEXT;

@@ -62,8 +62,6 @@ struct zt_pline {
 	unsigned char	 nonl;		/* the input ended in it */
 };
 
-/* The views of a record: pod, ts, level, message, extra, prefix, f. */
-#define NVIEW	(6 + ZT_F_COUNT)
 
 /* One line's result (two for a glued line). */
 struct zt_pitem {
