@@ -32,6 +32,7 @@ struct zt_ingest_sink {
 #define ZT_INGEST_REASONS	16
 
 struct zt_ingest;
+struct zt_crew;
 struct zt_pjob;
 struct zt_select;
 
@@ -122,6 +123,8 @@ struct zt_ingest {
 	 */
 	struct zt_pjob	*pool[16];
 	size_t		 npool;
+	/* The pipeline's threads, kept likewise (util/crew.h). */
+	struct zt_crew	*crew;
 };
 
 void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,

@@ -15,6 +15,7 @@
 #include "in/lines.h"
 #include "rules/filter.h"
 #include "rules/select.h"
+#include "util/crew.h"
 #include "util/xalloc.h"
 
 #define REJECT_TEXT	512
@@ -687,24 +688,30 @@ zt_pipe_pool_free(struct zt_ingest *ig)
 {
 	while (ig->npool > 0)
 		job_free(ig->pool[--ig->npool]);
+	zt_crew_fini(ig->crew);
+	ig->crew = NULL;
 }
 
 int
 zt_pipe_start(struct zt_pipe *pp, struct zt_err *err)
 {
-	if (pthread_create(&pp->rtid, NULL, reader, pp) != 0)
+	struct zt_ingest	*ig = pp->ig;
+
+	if (ig->crew == NULL)
+		ig->crew = zt_crew_new();
+	if ((pp->rjob = zt_crew_run(ig->crew, reader, pp)) == -1)
 		goto fail;
-	if (!pp->inline_parse && pthread_create(&pp->itid, NULL, interner,
-	    pp) != 0) {
+	if (!pp->inline_parse &&
+	    (pp->ijob = zt_crew_run(ig->crew, interner, pp)) == -1) {
 		zt_pipe_cancel(pp);
-		pthread_join(pp->rtid, NULL);
+		zt_crew_wait(ig->crew, pp->rjob);
 		goto fail;
 	}
 	pp->running = 1;
 	for (pp->started = 0; pp->started < pp->nw && !pp->inline_parse;
 	    pp->started++)
-		if (pthread_create(&pp->wtid[pp->started], NULL, worker,
-		    pp) != 0)
+		if ((pp->wjob[pp->started] = zt_crew_run(ig->crew, worker,
+		    pp)) == -1)
 			break;
 	if (pp->started == 0 && !pp->inline_parse) {
 		zt_pipe_cancel(pp);
@@ -720,12 +727,14 @@ fail:
 void
 zt_pipe_join(struct zt_pipe *pp)
 {
+	struct zt_crew	*c = pp->ig->crew;
+
 	if (!pp->running)
 		return;
-	pthread_join(pp->rtid, NULL);
+	zt_crew_wait(c, pp->rjob);
 	if (!pp->inline_parse)
-		pthread_join(pp->itid, NULL);
+		zt_crew_wait(c, pp->ijob);
 	while (pp->started > 0)
-		pthread_join(pp->wtid[--pp->started], NULL);
+		zt_crew_wait(c, pp->wjob[--pp->started]);
 	pp->running = 0;
 }

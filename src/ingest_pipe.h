@@ -130,10 +130,10 @@ struct zt_pipe {
 	unsigned long		 read;		/* lines read */
 	int			 rc;		/* 0; -1 input error */
 	struct zt_err		 ierr;
-	/* The threads. */
-	pthread_t		 rtid;
-	pthread_t		 itid;
-	pthread_t		 wtid[WORKERS_MAX];
+	/* The threads: jobs of ig's crew (util/crew.h). */
+	int			 rjob;
+	int			 ijob;
+	int			 wjob[WORKERS_MAX];
 	size_t			 nw;		/* parse threads asked for */
 	size_t			 started;	/* parse threads running */
 	int			 running;	/* reader and interner too */
@@ -159,7 +159,7 @@ struct zt_pjob *zt_pipe_take(struct zt_pipe *pp, const struct timespec *until,
 /* Give chunk j back once stored; cancel: stop reading. */
 void	zt_pipe_give(struct zt_pipe *pp, struct zt_pjob *j, int cancel);
 void	zt_pipe_cancel(struct zt_pipe *pp);
-/* Free the chunks ig keeps between sources (zt_ingest_fini). */
+/* Free the chunks and threads ig keeps between sources (zt_ingest_fini). */
 void	zt_pipe_pool_free(struct zt_ingest *ig);
 /* Do ig's record filters keep rec?  (A record they cannot judge: no.) */
 int	zt_pipe_kept(struct zt_ingest *ig, const struct zt_rec *rec);
