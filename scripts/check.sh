@@ -55,7 +55,8 @@ CC=clang cmake -S . -B $out/tsan -DZTLOG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDeb
 	-DZTLOG_SANITIZE=thread >/dev/null
 cmake --build $out/tsan -j "$jobs" --target ztlog ztgen ztsim peakrss >/dev/null
 # A race report goes to stderr, which the golden compares: it fails the case.
-for c in tests/fixtures/ingest/threads.sh tests/fixtures/live/*.sh \
+for c in tests/fixtures/ingest/threads.sh tests/fixtures/ingest/lookahead.sh \
+    tests/fixtures/live/*.sh \
     tests/fixtures/stream/*.sh tests/fixtures/filters/ingest.sh \
     tests/fixtures/wrappers/layouts.sh tests/fixtures/check/*.sh; do
 	TSAN_OPTIONS=halt_on_error=1 tests/golden.sh $out/tsan/ztlog "$c" ||

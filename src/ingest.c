@@ -41,6 +41,7 @@ zt_ingest_init(struct zt_ingest *ig, struct zt_store *st, size_t maxline)
 void
 zt_ingest_fini(struct zt_ingest *ig)
 {
+	zt_ingest_settle(ig);
 	zt_pipe_pool_free(ig);
 }
 
@@ -240,19 +241,137 @@ duplicate(struct zt_ingest *ig, const char *name, const char *dup,
 	free(f);
 }
 
+/*
+ * A source read to its end whose storing goes on while the next source is
+ * read (zt_ingest_source); zt_ingest_settle finishes it.
+ */
+struct zt_ahead {
+	struct zt_flight	*f;
+	struct zt_source_stats	 ss;
+	struct zt_unfinished	*unf;
+	size_t			 nunf;
+};
+
+/*
+ * The end of source f (read, r as zt_flight_end gave it): committed or
+ * rolled back, and said so.  Frees f and unf.  Returns 0 or -1 (failed).
+ */
+static int
+source_end(struct zt_ingest *ig, struct zt_flight *f,
+    struct zt_source_stats *ss, struct zt_unfinished *unf, size_t nunf,
+    int r, struct zt_err *ierr, struct zt_err *err)
+{
+	const struct zt_srcinfo	*info = zt_flight_info(f);
+	const char		*name = info->name;
+	char			*dup;
+	int			 r2;
+	int			 rc = -1;
+
+	ss->info = info;
+	ss->pods = zt_store_npods(ig->st);
+	if (r == -2) {
+		zt_store_abort(ig->st);
+		if (ig->sink != NULL)
+			ig->sink->end(ig->sink->ctx, 0);
+		err->file = name;
+		zt_diag_err(err);
+		db_failed(ig, name, ss->read);
+		goto out;
+	}
+	wrapper_name(ss, info);
+	if (r == -1)
+		ss->error = ierr->msg;
+	if (replace(ig, name, ss, unf, nunf, err) == -1) {
+		zt_store_abort(ig->st);
+		if (ig->sink != NULL)
+			ig->sink->end(ig->sink->ctx, 0);
+		err->file = name;
+		zt_diag_err(err);
+		ig->failed++;
+		goto out;
+	}
+	r2 = zt_store_end(ig->st, ss, &dup, err);
+	if (ig->sink != NULL)
+		ig->sink->end(ig->sink->ctx, r2 == 0);
+	switch (r2) {
+	case 1:
+		duplicate(ig, name, dup, ss->sha256);
+		free(dup);
+		break;
+	case -1:
+		err->file = name;
+		zt_diag_err(err);
+		ig->failed++;
+		goto out;
+	default:
+		tally(ig, ss);
+		break;
+	}
+	if (r == -1) {
+		zt_diag_err(ierr);
+		if (r2 == 0)
+			zt_diag_notice(name, "kept the %llu lines read before "
+			    "the error", (unsigned long long)ss->lines);
+		ig->failed++;
+		goto out;
+	}
+	rc = 0;
+out:
+	unfinished_free(unf, nunf);
+	zt_flight_free(f);
+	return rc;
+}
+
+static void
+settle_hook(void *ctx)
+{
+	zt_ingest_settle(ctx);
+}
+
+void
+zt_ingest_settle(struct zt_ingest *ig)
+{
+	struct zt_ahead	*a = ig->ahead;
+	struct zt_err	 err;
+	struct zt_err	 ierr;
+	int		 r;
+
+	if (a == NULL)
+		return;
+	ig->ahead = NULL;
+	zt_diag_before(NULL, NULL);
+	(void)zt_flight_store(ig, a->f, &a->ss, 0, &err);
+	r = zt_flight_end(ig, a->f, &a->ss, &ierr, &err);
+	(void)source_end(ig, a->f, &a->ss, a->unf, a->nunf, r, &ierr, &err);
+	free(a);
+}
+
+/*
+ * May this source's storing go on while the next is read?  Only where
+ * nothing the next source's reading needs can come of this one's end: an
+ * in-memory store with no source broken off (the next needs no prefix
+ * checkpoints; no stream committed as it comes), with parse threads
+ * apart from the reader, when the caller allows it (not --follow).
+ */
+static int
+may_defer(const struct zt_ingest *ig, const struct zt_flight *f)
+{
+	return ig->lookahead && zt_store_clean(ig->st) && zt_flight_ahead(f);
+}
+
 int
 zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 {
 	const char		*name = src->info.name;
 	struct zt_unfinished	*unf = NULL;
 	size_t			 nunf = 0;
+	struct zt_flight	*f = NULL;
+	struct zt_ahead		*a;
 	struct zt_input		*in;
 	struct zt_source_stats	 ss;
 	struct zt_err		 err;
 	struct zt_err		 ierr;
-	char			*dup;
 	int			 r;
-	int			 r2;
 
 	if (zt_source_open(src, &in, &err) == -1) {
 		zt_diag_err(&err);
@@ -262,7 +381,18 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	/* Fingerprints that no table keeps need not be SHA-256. */
 	if (!zt_store_keeps_tables(ig->st))
 		zt_input_fast_fingerprint(in);
+	/*
+	 * The source before still being stored: read and parse this one
+	 * meanwhile, its names waiting for that one's commit.  (When its
+	 * threads cannot start, it is started again below, after.)
+	 */
+	if (ig->ahead != NULL) {
+		f = zt_flight_start(ig, in, src, 1, &err);
+		zt_ingest_settle(ig);
+	}
 	if (zt_store_begin(ig->st, name, &err) == -1) {
+		if (f != NULL)
+			zt_flight_cancel(f);
 		zt_input_close(in);
 		zt_diag_err(&err);
 		ig->failed++;
@@ -271,7 +401,10 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	memset(&ss, 0, sizeof(ss));
 	ss.info = &src->info;
 	ss.filters = ig->filters;
+	/* (None when f runs ahead: may_defer held for the source before.) */
 	if (checkpoints(ig, in, &unf, &nunf, &err) == -1) {
+		if (f != NULL)
+			zt_flight_cancel(f);
 		zt_input_close(in);
 		zt_store_abort(ig->st);
 		zt_diag_err(&err);
@@ -280,11 +413,40 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	}
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
-	r = zt_ingest_read(ig, in, src, &ss, &ierr, &err);
-	ss.pods = zt_store_npods(ig->st);
+	if (f != NULL && zt_flight_go(ig, f, &err) == -1) {
+		zt_flight_cancel(f);
+		f = NULL;
+		r = -2;
+	} else if (f == NULL && (f = zt_flight_start(ig, in, src, 0,
+	    &err)) == NULL)
+		r = -2;
+	else
+		r = zt_flight_store(ig, f, &ss, may_defer(ig, f), &err);
+	if (r == 1) {
+		zt_flight_input(f, in, &ss);
+		if (zt_flight_read_ok(f)) {
+			/* Stored on while the next source is read. */
+			prefix_hashes(in, unf, nunf);
+			zt_input_close(in);
+			a = zt_xcalloc(1, sizeof(*a));
+			a->f = f;
+			a->ss = ss;
+			a->unf = unf;
+			a->nunf = nunf;
+			ig->ahead = a;
+			zt_diag_before(settle_hook, ig);
+			return 0;
+		}
+		r = zt_flight_store(ig, f, &ss, 0, &err);
+	} else if (f != NULL)
+		zt_flight_input(f, in, &ss);
+	if (f != NULL)
+		r = zt_flight_end(ig, f, &ss, &ierr, &err);
 	prefix_hashes(in, unf, nunf);
 	zt_input_close(in);
-	if (r == -2) {
+	if (f == NULL) {
+		/* No thread could start: nothing was read. */
+		ss.pods = zt_store_npods(ig->st);
 		unfinished_free(unf, nunf);
 		zt_store_abort(ig->st);
 		if (ig->sink != NULL)
@@ -294,46 +456,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		db_failed(ig, name, ss.read);
 		return -1;
 	}
-	wrapper_name(&ss, &src->info);
-	if (r == -1)
-		ss.error = ierr.msg;
-	if (replace(ig, name, &ss, unf, nunf, &err) == -1) {
-		zt_store_abort(ig->st);
-		unfinished_free(unf, nunf);
-		if (ig->sink != NULL)
-			ig->sink->end(ig->sink->ctx, 0);
-		err.file = name;
-		zt_diag_err(&err);
-		ig->failed++;
-		return -1;
-	}
-	unfinished_free(unf, nunf);
-	r2 = zt_store_end(ig->st, &ss, &dup, &err);
-	if (ig->sink != NULL)
-		ig->sink->end(ig->sink->ctx, r2 == 0);
-	switch (r2) {
-	case 1:
-		duplicate(ig, name, dup, ss.sha256);
-		free(dup);
-		break;
-	case -1:
-		err.file = name;
-		zt_diag_err(&err);
-		ig->failed++;
-		return -1;
-	default:
-		tally(ig, &ss);
-		break;
-	}
-	if (r == -1) {
-		zt_diag_err(&ierr);
-		if (r2 == 0)
-			zt_diag_notice(name, "kept the %llu lines read before "
-			    "the error", (unsigned long long)ss.lines);
-		ig->failed++;
-		return -1;
-	}
-	return 0;
+	return source_end(ig, f, &ss, unf, nunf, r, &ierr, &err);
 }
 
 static int
@@ -359,6 +482,8 @@ skip_note(struct zt_ingest *ig, const char *name, const char *reason,
 {
 	struct zt_err	 err;
 
+	/* Written outside a source: the one put off is finished first. */
+	zt_ingest_settle(ig);
 	if (zt_store_skip(ig->st, name, reason, files, &err) == -1)
 		zt_diag_err(&err);
 }
@@ -448,6 +573,7 @@ ingest_inventory(void *ctx, const struct zt_srcinfo *info, const char *bytes,
 {
 	struct zt_ingest	*ig = ctx;
 
+	zt_ingest_settle(ig);
 	ig->inventories++;
 	if (ig->inventory != NULL)
 		ig->inventory(ig->inventory_ctx, info, bytes, n);

@@ -32,6 +32,7 @@ struct zt_ingest_sink {
 #define ZT_INGEST_REASONS	16
 
 struct zt_ingest;
+struct zt_ahead;
 struct zt_crew;
 struct zt_pjob;
 struct zt_select;
@@ -121,15 +122,29 @@ struct zt_ingest {
 	 * (ingest_pipe.c): many small sources do not each map and fault in
 	 * fresh buffers.
 	 */
-	struct zt_pjob	*pool[16];
+	struct zt_pjob	*pool[32];
 	size_t		 npool;
 	/* The pipeline's threads, kept likewise (util/crew.h). */
 	struct zt_crew	*crew;
+	/*
+	 * lookahead: a source read to its end may be stored on while the
+	 * next one is read and parsed (ahead: that source, until
+	 * zt_ingest_settle), where nothing the next one's reading needs
+	 * depends on its end (ingest.c, may_defer).
+	 */
+	int		 lookahead;
+	struct zt_ahead	*ahead;
 };
 
 void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,
 	    size_t maxline);
-/* Release what ig keeps between sources; its counts stay readable. */
+/*
+ * Finish the source whose storing was put off (lookahead), if any: call
+ * before anything that needs every source stored (a summary, a query).
+ * Any diagnostic does it first too, so messages keep their order.
+ */
+void	zt_ingest_settle(struct zt_ingest *ig);
+/* Release what ig keeps between sources (settled first); its counts stay readable. */
 void	zt_ingest_fini(struct zt_ingest *ig);
 /*
  * Ingest one operand: each of the sources it expands into (see

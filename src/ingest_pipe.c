@@ -21,6 +21,14 @@
 #define REJECT_TEXT	512
 
 static void	parse_job(struct zt_pjob *, struct zt_parser *, size_t);
+static struct zt_pjob *job_get(struct zt_ingest *);
+
+/*
+ * The pool of chunks kept between sources (ig->pool): a reader takes its
+ * chunks as it first needs them, while the thread storing the source
+ * before gives that one's back.
+ */
+static pthread_mutex_t	 pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static void	intern_items(struct zt_pipe *, struct zt_pjob *);
 
 /* A copy of n bytes at p in the chunk's arena. */
@@ -92,16 +100,34 @@ wake_all(struct zt_pipe *pp)
 	pthread_cond_broadcast(&pp->cv_done);
 }
 
+/*
+ * Chunks a parked pipeline reads ahead (zt_pipe_start): a few, for memory
+ * (two sources' chunks are held at once); 4 hold a source's first 960
+ * lines (FIRST_LINES).
+ */
+#define PARK_MAX	4
+
 static struct zt_pjob *
 reader_take(struct zt_pipe *pp)
 {
 	struct zt_pjob	*j;
 
+	size_t		 k;
+
 	pthread_mutex_lock(&pp->mu);
-	while (pp->produced - pp->consumed == pp->njob && !pp->cancel)
+	while ((pp->produced - pp->consumed == pp->njob ||
+	    (pp->parked && pp->produced == PARK_MAX)) && !pp->cancel)
 		pthread_cond_wait(&pp->cv_free, &pp->mu);
-	j = pp->cancel ? NULL : pp->ring[pp->produced % pp->njob];
+	k = pp->produced % pp->njob;
+	j = pp->cancel ? NULL : pp->ring[k];
 	pthread_mutex_unlock(&pp->mu);
+	/* A slot's chunk comes from the pool when first used. */
+	if (!pp->cancel && j == NULL) {
+		j = job_get(pp->ig);
+		pthread_mutex_lock(&pp->mu);
+		pp->ring[k] = j;
+		pthread_mutex_unlock(&pp->mu);
+	}
 	if (j != NULL) {
 		j->nlines = 0;
 		j->bytes.n = 0;
@@ -592,12 +618,15 @@ job_get(struct zt_ingest *ig)
 {
 	struct zt_pjob	*j;
 
+	pthread_mutex_lock(&pool_mu);
 	if (ig->npool == 0) {
+		pthread_mutex_unlock(&pool_mu);
 		j = zt_xcalloc(1, sizeof(*j));
 		zt_parser_init(&j->end);
 		return j;
 	}
 	j = ig->pool[--ig->npool];
+	pthread_mutex_unlock(&pool_mu);
 	j->state = ZT_J_FREE;
 	j->bytes.n = 0;
 	j->nlines = 0;
@@ -619,9 +648,13 @@ job_get(struct zt_ingest *ig)
 static void
 job_put(struct zt_ingest *ig, struct zt_pjob *j)
 {
-	if (ig->npool < sizeof(ig->pool) / sizeof(ig->pool[0]))
+	pthread_mutex_lock(&pool_mu);
+	if (ig->npool < sizeof(ig->pool) / sizeof(ig->pool[0])) {
 		ig->pool[ig->npool++] = j;
-	else
+		j = NULL;
+	}
+	pthread_mutex_unlock(&pool_mu);
+	if (j != NULL)
 		job_free(j);
 }
 
@@ -639,7 +672,6 @@ zt_pipe_init(struct zt_pipe *pp, struct zt_input *in,
 	 */
 	size_t		 njob = 2 * nw + 6 < 16 ? 2 * nw + 6 : 16;
 	pthread_condattr_t ca;
-	size_t		 i;
 
 	memset(pp, 0, sizeof(*pp));
 	pthread_mutex_init(&pp->mu, NULL);
@@ -653,8 +685,6 @@ zt_pipe_init(struct zt_pipe *pp, struct zt_input *in,
 	pthread_condattr_destroy(&ca);
 	pp->njob = njob;
 	pp->ring = zt_xcalloc(njob, sizeof(*pp->ring));
-	for (i = 0; i < njob; i++)
-		pp->ring[i] = job_get(ig);
 	pp->in = in;
 	pp->info = info;
 	pp->st = st;
@@ -673,7 +703,8 @@ zt_pipe_fini(struct zt_pipe *pp)
 	size_t	 i;
 
 	for (i = 0; i < pp->njob; i++)
-		job_put(pp->ig, pp->ring[i]);
+		if (pp->ring[i] != NULL)
+			job_put(pp->ig, pp->ring[i]);
 	free(pp->ring);
 	zt_parser_fini(&pp->cps);
 	pthread_cond_destroy(&pp->cv_free);
@@ -693,21 +724,22 @@ zt_pipe_pool_free(struct zt_ingest *ig)
 }
 
 int
-zt_pipe_start(struct zt_pipe *pp, struct zt_err *err)
+zt_pipe_start(struct zt_pipe *pp, int parked, struct zt_err *err)
 {
 	struct zt_ingest	*ig = pp->ig;
 
 	if (ig->crew == NULL)
 		ig->crew = zt_crew_new();
+	pp->ijob = -1;
+	pp->parked = parked && !pp->inline_parse;
 	if ((pp->rjob = zt_crew_run(ig->crew, reader, pp)) == -1)
 		goto fail;
-	if (!pp->inline_parse &&
-	    (pp->ijob = zt_crew_run(ig->crew, interner, pp)) == -1) {
-		zt_pipe_cancel(pp);
-		zt_crew_wait(ig->crew, pp->rjob);
-		goto fail;
-	}
 	pp->running = 1;
+	if (!pp->inline_parse && !parked && zt_pipe_go(pp, err) == -1) {
+		zt_pipe_cancel(pp);
+		zt_pipe_join(pp);
+		return -1;
+	}
 	for (pp->started = 0; pp->started < pp->nw && !pp->inline_parse;
 	    pp->started++)
 		if ((pp->wjob[pp->started] = zt_crew_run(ig->crew, worker,
@@ -724,6 +756,29 @@ fail:
 	return -1;
 }
 
+int
+zt_pipe_go(struct zt_pipe *pp, struct zt_err *err)
+{
+	if (pp->inline_parse || pp->ijob != -1)
+		return 0;
+	if ((pp->ijob = zt_crew_run(pp->ig->crew, interner, pp)) == -1)
+		return zt_err_set(err, "cannot start a thread");
+	pthread_mutex_lock(&pp->mu);
+	pp->parked = 0;
+	pthread_cond_signal(&pp->cv_free);
+	pthread_mutex_unlock(&pp->mu);
+	return 0;
+}
+
+void
+zt_pipe_reader_wait(struct zt_pipe *pp)
+{
+	if (pp->rjob != -1)
+		zt_crew_wait(pp->ig->crew, pp->rjob);
+	pp->rjob = -1;
+	pp->in = NULL;
+}
+
 void
 zt_pipe_join(struct zt_pipe *pp)
 {
@@ -731,10 +786,22 @@ zt_pipe_join(struct zt_pipe *pp)
 
 	if (!pp->running)
 		return;
-	zt_crew_wait(c, pp->rjob);
-	if (!pp->inline_parse)
+	zt_pipe_reader_wait(pp);
+	if (pp->ijob != -1)
 		zt_crew_wait(c, pp->ijob);
+	pp->ijob = -1;
 	while (pp->started > 0)
 		zt_crew_wait(c, pp->wjob[--pp->started]);
 	pp->running = 0;
+}
+
+int
+zt_pipe_read_all(struct zt_pipe *pp)
+{
+	int	 done;
+
+	pthread_mutex_lock(&pp->mu);
+	done = pp->done;
+	pthread_mutex_unlock(&pp->mu);
+	return done;
 }

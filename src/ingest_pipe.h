@@ -115,6 +115,8 @@ struct zt_pipe {
 	int			 done;		/* reader finished */
 	int			 cancel;	/* store failed: stop reading */
 	int			 eager;		/* hand each line on */
+	int			 parked;	/* no interner yet: the reader
+						   stops at PARK_MAX chunks */
 	int			 inline_parse;	/* the reader parses and interns
 						   (one parse thread) */
 	uint64_t		 raw;		/* raw bytes read, at the last
@@ -144,8 +146,19 @@ size_t	zt_pipe_workers(const struct zt_ingest *ig);
 /* Set pp up to read in (info) for ig with nw parse threads. */
 void	zt_pipe_init(struct zt_pipe *pp, struct zt_input *in,
 	    const struct zt_srcinfo *info, struct zt_ingest *ig, size_t nw);
-/* Start the threads: 0, or -1 with err set (none left running). */
-int	zt_pipe_start(struct zt_pipe *pp, struct zt_err *err);
+/*
+ * Start the threads: 0, or -1 with err set (none left running).  parked:
+ * not the interner, which zt_pipe_go starts (the store is still busy
+ * with the source before: names must wait for its commit); chunks are
+ * read and parsed meanwhile, as many as the ring holds.
+ */
+int	zt_pipe_start(struct zt_pipe *pp, int parked, struct zt_err *err);
+/* Start a parked interner: 0, or -1 with err set (then cancel and join). */
+int	zt_pipe_go(struct zt_pipe *pp, struct zt_err *err);
+/* 1 when the reader has handed its last chunk on (the input is read). */
+int	zt_pipe_read_all(struct zt_pipe *pp);
+/* Wait for the reader to return; the input is no longer used. */
+void	zt_pipe_reader_wait(struct zt_pipe *pp);
 /* Wait for the threads to end (after the last chunk, or a cancel). */
 void	zt_pipe_join(struct zt_pipe *pp);
 void	zt_pipe_fini(struct zt_pipe *pp);

@@ -19,6 +19,7 @@
 #include "in/input.h"
 #include "in/source.h"
 #include "parse/record.h"
+#include "util/xalloc.h"
 
 static void
 malformed(struct zt_ingest *ig, const char *name, unsigned long line,
@@ -267,92 +268,216 @@ flush_line(struct zt_ingest *ig, const char *name, unsigned long lineno,
 	    "", 0 }, 0, ss, err);
 }
 
-/*
- * Read one source into the current transaction.  Returns 0, -1 for an
- * input error after which what was read is still kept (ierr set), -2 for a
- * database error (err set; the caller rolls back).
- */
-int
-zt_ingest_read(struct zt_ingest *ig, struct zt_input *in,
-    const struct zt_source *src, struct zt_source_stats *ss,
-    struct zt_err *ierr, struct zt_err *err)
-{
-	const struct zt_srcinfo *info = &src->info;
-	struct zt_pipe	 pp;
-	struct zt_pjob	*j;
-	struct zt_buf	 fresh = { 0 };
-	struct zt_recids ids;
-	struct zt_rec	 rec;
-	enum zt_class	 cls;
-	struct timespec	 next;		/* the next tick (check --follow) */
-	struct timespec	 cnext;		/* the next commit (a stream) */
-	unsigned long	 at = 0;		/* the line stored last */
-	int64_t		 marks[3];	/* names as of the last chunk stored */
-	int		 late;
-	int		 dirty = 0;
-	int		 saving;
-	int		 rc = 0;
+/* A source being read: its pipeline, and where its storing stands. */
+struct zt_flight {
+	struct zt_pipe		 pp;
+	struct zt_srcinfo	 info;		/* the source's, copied */
+	char			*strs[7];	/* the copies' strings */
+	struct zt_buf		 fresh;
+	struct timespec		 next;		/* the next tick (check --follow) */
+	struct timespec		 cnext;		/* the next commit (a stream) */
+	unsigned long		 at;		/* the line stored last */
+	int64_t			 marks[3];	/* names as of the last chunk
+						   stored */
+	int			 dirty;
+	int			 saving;
+	int			 rc;		/* 0, or -2: a database error */
+};
 
-	zt_pipe_init(&pp, in, info, ig, zt_pipe_workers(ig));
-	zt_store_marks(ig->st, marks);
-	/* A stream into a database file: committed as it comes, keyed. */
-	saving = zt_store_durable(ig->st) && ig->sink == NULL &&
-	    is_stream(src->path);
-	if (saving)
+/* f->info: a copy of info that lives as long as f (the threads read it). */
+static void
+copy_info(struct zt_flight *f, const struct zt_srcinfo *info)
+{
+	const char	**v[7];
+	int		 i;
+
+	f->info = *info;
+	v[0] = &f->info.name;
+	v[1] = &f->info.pod;
+	v[2] = &f->info.ns;
+	v[3] = &f->info.container;
+	v[4] = &f->info.node;
+	v[5] = &f->info.instance;
+	v[6] = &f->info.kind;
+	for (i = 0; i < 7; i++)
+		if (*v[i] != NULL)
+			*v[i] = f->strs[i] = zt_xstrdup(*v[i]);
+}
+
+static void
+flight_free(struct zt_flight *f)
+{
+	int	 i;
+
+	zt_buf_free(&f->fresh);
+	zt_pipe_fini(&f->pp);
+	for (i = 0; i < 7; i++)
+		free(f->strs[i]);
+	free(f);
+}
+
+/* The store's side of a source's start (after zt_store_begin). */
+static void
+go_store(struct zt_ingest *ig, struct zt_flight *f)
+{
+	zt_store_marks(ig->st, f->marks);
+	if (f->saving)
 		zt_store_stream(ig->st);
-	/* A pipe's lines may come slowly: hand each on as it is read. */
-	pp.eager = ig->eager || saving || source_size(info->name) < 0;
-	if (zt_pipe_start(&pp, err) == -1) {
-		rc = -2;
-		goto out;
-	}
+}
+
+/* The first tick and commit times, from the start of storing. */
+static void
+go_clocks(struct zt_ingest *ig, struct zt_flight *f)
+{
 	if (ig->tick != NULL)
-		live_tick(ig, &pp, info->name, ss, &next, 1);
-	if (saving)
-		later(&cnext, NULL);
+		live_tick(ig, &f->pp, f->info.name, NULL, &f->next, 1);
+	if (f->saving)
+		later(&f->cnext, NULL);
+}
+
+struct zt_flight *
+zt_flight_start(struct zt_ingest *ig, struct zt_input *in,
+    const struct zt_source *src, int parked, struct zt_err *err)
+{
+	struct zt_flight	*f = zt_xcalloc(1, sizeof(*f));
+
+	copy_info(f, &src->info);
+	zt_pipe_init(&f->pp, in, &f->info, ig, zt_pipe_workers(ig));
+	/* A stream into a database file: committed as it comes, keyed. */
+	f->saving = zt_store_durable(ig->st) && ig->sink == NULL &&
+	    is_stream(src->path);
+	/* A pipe's lines may come slowly: hand each on as it is read. */
+	f->pp.eager = ig->eager || f->saving || source_size(f->info.name) < 0;
+	/*
+	 * Names as they stand before this source's first (with one parse
+	 * thread, the reader interns too: taken before it starts).
+	 */
+	if (!parked)
+		go_store(ig, f);
+	if (zt_pipe_start(&f->pp, parked, err) == -1) {
+		flight_free(f);
+		return NULL;
+	}
+	if (!parked)
+		go_clocks(ig, f);
+	return f;
+}
+
+int
+zt_flight_go(struct zt_ingest *ig, struct zt_flight *f, struct zt_err *err)
+{
+	go_store(ig, f);
+	if (zt_pipe_go(&f->pp, err) == -1)
+		return -1;
+	go_clocks(ig, f);
+	return 0;
+}
+
+int
+zt_flight_ahead(const struct zt_flight *f)
+{
+	return !f->pp.inline_parse;
+}
+
+void
+zt_flight_cancel(struct zt_flight *f)
+{
+	zt_pipe_cancel(&f->pp);
+	zt_pipe_join(&f->pp);
+	flight_free(f);
+}
+
+int
+zt_flight_store(struct zt_ingest *ig, struct zt_flight *f,
+    struct zt_source_stats *ss, int ahead, struct zt_err *err)
+{
+	struct zt_pipe	*pp = &f->pp;
+	struct zt_pjob	*j;
+	int		 late;
+
 	for (;;) {
-		j = zt_pipe_take(&pp, earliest(ig->tick != NULL ? &next : NULL,
-		    saving ? &cnext : NULL), &late);
-		if (ig->tick != NULL && rc == 0)
-			live_tick(ig, &pp, info->name, ss, &next, 0);
+		/* The input read to its end: the rest can wait. */
+		if (ahead && f->rc == 0 && zt_pipe_read_all(pp))
+			return 1;
+		j = zt_pipe_take(pp, earliest(ig->tick != NULL ? &f->next :
+		    NULL, f->saving ? &f->cnext : NULL), &late);
+		if (ig->tick != NULL && f->rc == 0)
+			live_tick(ig, pp, f->info.name, ss, &f->next, 0);
 		if (j != NULL) {
-			if (rc == 0 && store_job(ig, info->name, j, ss, &at,
-			    marks, err) == -1)
-				rc = -2;
-			zt_pipe_give(&pp, j, rc != 0);
-			dirty = 1;
+			if (f->rc == 0 && store_job(ig, f->info.name, j, ss,
+			    &f->at, f->marks, err) == -1)
+				f->rc = -2;
+			zt_pipe_give(pp, j, f->rc != 0);
+			f->dirty = 1;
 		}
-		if (saving && later(&cnext, &cnext) && dirty && rc == 0) {
-			dirty = 0;
-			if (zt_store_checkpoint(ig->st, ss, marks, err) == -1) {
-				rc = -2;
-				zt_pipe_cancel(&pp);
+		if (f->saving && later(&f->cnext, &f->cnext) && f->dirty &&
+		    f->rc == 0) {
+			f->dirty = 0;
+			if (zt_store_checkpoint(ig->st, ss, f->marks,
+			    err) == -1) {
+				f->rc = -2;
+				zt_pipe_cancel(pp);
 			}
 		}
 		if (j == NULL && !late)
 			break;
 	}
-	zt_pipe_join(&pp);
-	/* A split line whose end never came: classified now. */
-	if (rc == 0 && zt_parse_flush(&pp.cps, &rec, &cls) &&
-	    flush_line(ig, info->name, pp.read, cls, &rec, &ids, &fresh, ss,
-	    err) == -1)
-		rc = -2;
-	if (rc == 0 && pp.rc == -1) {
-		*ierr = pp.ierr;
-		rc = -1;
-	}
-	/* A database error ends the source at its line, whatever was read on. */
-	ss->read = rc == -2 && at > 0 ? at : pp.read;
+	return f->rc;
+}
+
+void
+zt_flight_input(struct zt_flight *f, struct zt_input *in,
+    struct zt_source_stats *ss)
+{
+	zt_pipe_reader_wait(&f->pp);
 	ss->gzip = zt_input_gzip(in);
 	ss->bytes = zt_input_bytes(in);
 	zt_input_sha256(in, ss->sha256);
+}
+
+int
+zt_flight_end(struct zt_ingest *ig, struct zt_flight *f,
+    struct zt_source_stats *ss, struct zt_err *ierr, struct zt_err *err)
+{
+	struct zt_pipe	*pp = &f->pp;
+	struct zt_recids ids;
+	struct zt_rec	 rec;
+	enum zt_class	 cls;
+	int		 rc = f->rc;
+
+	zt_pipe_join(pp);
+	/* A split line whose end never came: classified now. */
+	if (rc == 0 && zt_parse_flush(&pp->cps, &rec, &cls) &&
+	    flush_line(ig, f->info.name, pp->read, cls, &rec, &ids, &f->fresh,
+	    ss, err) == -1)
+		rc = -2;
+	if (rc == 0 && pp->rc == -1) {
+		*ierr = pp->ierr;
+		rc = -1;
+	}
+	/* A database error ends the source at its line, whatever was read on. */
+	ss->read = rc == -2 && f->at > 0 ? f->at : pp->read;
 	if (ig->select_err[0] != '\0')
-		zt_diag_error(info->name, "%s; the records the filters could "
+		zt_diag_error(f->info.name, "%s; the records the filters could "
 		    "not judge are not stored", ig->select_err);
 	ig->select_err[0] = '\0';
-out:
-	zt_buf_free(&fresh);
-	zt_pipe_fini(&pp);
 	return rc;
+}
+
+void
+zt_flight_free(struct zt_flight *f)
+{
+	flight_free(f);
+}
+
+const struct zt_srcinfo *
+zt_flight_info(const struct zt_flight *f)
+{
+	return &f->info;
+}
+
+int
+zt_flight_read_ok(const struct zt_flight *f)
+{
+	return f->rc == 0 && f->pp.rc == 0;
 }

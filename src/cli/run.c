@@ -153,8 +153,14 @@ zt_cli_load(struct zt_store *st, const struct zt_cli_opts *o, int n, char **v,
 	}
 	zt_sig_catch();
 	zt_cli_live_begin(ig, o);
+	/*
+	 * Not followed: a source may be stored while the next is read
+	 * (the progress line, if drawn, shows the one being stored).
+	 */
+	ig->lookahead = !o->follow && !ig->eager;
 	for (i = 0; i < n && !zt_sig_caught(); i++)
 		zt_ingest_operand(ig, v[i]);
+	zt_ingest_settle(ig);
 	/* Stopped by Ctrl-C: what was read is kept and judged, marked. */
 	ig->interrupted = zt_sig_caught() != 0;
 	zt_cli_live_end(ig);

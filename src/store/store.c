@@ -782,6 +782,13 @@ zt_store_count(struct zt_store *st, struct zt_str pod, enum zt_class cls)
 	st->lastcount = ix;
 }
 
+int
+zt_store_clean(const struct zt_store *st)
+{
+	return st->mode != ZT_STORE_CREATE && st->mode != ZT_STORE_EXISTING &&
+	    !st->errored;
+}
+
 long
 zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
     size_t max, struct zt_err *err)
@@ -797,8 +804,7 @@ zt_store_unfinished(struct zt_store *st, struct zt_unfinished **out,
 	 * of sources (one per source read: quadratic in thousands of small
 	 * files) is skipped.
 	 */
-	if (st->mode != ZT_STORE_CREATE && st->mode != ZT_STORE_EXISTING &&
-	    !st->errored)
+	if (zt_store_clean(st))
 		return 0;
 	if (sqlite3_prepare_v2(st->db, "SELECT id, bytes, sha256, name FROM "
 	    "sources WHERE error IS NOT NULL AND bytes > 0 AND sha256 IS NOT "

@@ -230,6 +230,12 @@ void	zt_store_marks(const struct zt_store *st, int64_t marks[3]);
  * are not stored again (a database file only).
  */
 void	zt_store_stream(struct zt_store *st);
+/*
+ * 1 if no source of st can be unfinished: a private in-memory store none
+ * of whose sources ended in an error (the next source needs no prefix
+ * checkpoints, whatever it is).
+ */
+int	zt_store_clean(const struct zt_store *st);
 /* 1 if zt_store_checkpoint commits (a database file being written). */
 int	zt_store_durable(const struct zt_store *st);
 /*

@@ -149,6 +149,31 @@ zt_diag_clear_hook(void (*fn)(void))
 	clear_line = fn;
 }
 
+/* What runs once before the next message (zt_diag_before), and where. */
+static void	(*before_fn)(void *);
+static void	*before_ctx;
+static pthread_t before_thread;
+
+void
+zt_diag_before(void (*fn)(void *), void *ctx)
+{
+	before_fn = fn;
+	before_ctx = ctx;
+	before_thread = pthread_self();
+}
+
+/* Run the before-hook, once, on the thread that set it. */
+static void
+before(void)
+{
+	void	(*fn)(void *) = before_fn;
+
+	if (fn == NULL || !pthread_equal(pthread_self(), before_thread))
+		return;
+	before_fn = NULL;
+	fn(before_ctx);
+}
+
 static void
 emit(const char *file, unsigned long line, unsigned long col,
     const char *level, const char *fmt, va_list ap)
@@ -214,6 +239,7 @@ emitat(const char *file, unsigned long line, unsigned long col,
 void
 zt_diag_err(const struct zt_err *err)
 {
+	before();
 	zt_diag_raise(ZT_EXIT_ERROR);
 	emitat(err->file, err->line, err->col, "%s", err->msg);
 	keep(err->file, err->line, err->col, err->msg);
@@ -226,6 +252,7 @@ zt_diag_error(const char *file, const char *fmt, ...)
 
 	char	 msg[1024];
 
+	before();
 	zt_diag_raise(ZT_EXIT_ERROR);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -239,6 +266,7 @@ zt_diag_warn(const char *file, unsigned long line, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	before();
 	if (quiet)
 		return;
 	va_start(ap, fmt);
@@ -251,6 +279,7 @@ zt_diag_notice(const char *file, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	before();
 	if (quiet)
 		return;
 	va_start(ap, fmt);
@@ -263,6 +292,7 @@ zt_diag_info(const char *fmt, ...)
 {
 	va_list	 ap;
 
+	before();
 	if (quiet)
 		return;
 	va_start(ap, fmt);

@@ -40,6 +40,12 @@ int	zt_err_at(struct zt_err *err, const char *file, unsigned long line,
  * its next update.
  */
 void	zt_diag_clear_hook(void (*fn)(void));
+/*
+ * fn(ctx) runs once, before the next message of any level (even one quiet
+ * mode drops), on the thread that set it (NULL: nothing): ingest finishes
+ * a source whose storing it put off, so that its messages come first.
+ */
+void	zt_diag_before(void (*fn)(void *), void *ctx);
 /* Quiet mode drops notices and warnings, never errors. */
 void	zt_diag_quiet(int on);
 /* Wrap each diagnostic at the words to w columns (wrap.h); 0: never. */

@@ -9,7 +9,11 @@
  * reaches the parser: its pod is the pod of every line without a
  * decoration (records and the pods table), under the source's name;
  * -6.* the chunks of one source are used again by the next, which counts
- * only its own lines, with one parse thread or several.
+ * only its own lines, with one parse thread or several; -7.* with
+ * lookahead a source read to its end is stored on while the next is read
+ * (with parse threads apart from the reader), settled by the next source,
+ * by a diagnostic or by zt_ingest_settle, and the store ends the same as
+ * one source after the other.
  */
 #include <sys/stat.h>
 
@@ -265,6 +269,109 @@ ingest_keeps_chunks_between_sources(int threads)
 	zt_store_close(st);
 }
 
+/* The first column of the first row of q, as text ("" when none). */
+static const char *
+qt(struct zt_store *st, const char *q)
+{
+	static char	 out[1024];
+	sqlite3_stmt	*s;
+	const unsigned char *t;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(zt_store_db(st), q, -1, &s, NULL) != SQLITE_OK)
+		return "(SQL error)";
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    (t = sqlite3_column_text(s, 0)) != NULL)
+		snprintf(out, sizeof(out), "%s", (const char *)t);
+	sqlite3_finalize(s);
+	return out;
+}
+
+#define SOURCES "SELECT group_concat(substr(name, instr(name, 'la/') + 3) " \
+	"|| ':' || lines || ':' || records || ':' || other || ':' || " \
+	"malformed, ' ') FROM (SELECT * FROM sources ORDER BY id)"
+#define RECORDS "SELECT group_concat(source_id || '.' || line, ' ') FROM " \
+	"(SELECT source_id, line FROM records ORDER BY id)"
+#define REJECTS "SELECT group_concat(source_id || '.' || line, ' ') FROM " \
+	"(SELECT source_id, line FROM rejects ORDER BY rowid)"
+
+/* The la/ directory read with lookahead on or off: what the store holds. */
+static void
+read_la(int lookahead, int threads, char *out, size_t n, int *deferred)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 p[128];
+
+	zt_ingest_init(&ig, st, 1024);
+	ig.threads = threads;
+	ig.lookahead = lookahead;
+	snprintf(p, sizeof(p), "%s/la", dir);
+	TT_EQ_INT(zt_ingest_operand(&ig, p), 0);
+	/* The last source is put off until settled. */
+	*deferred = ig.ahead != NULL;
+	zt_ingest_settle(&ig);
+	TT_CHECK(ig.ahead == NULL);
+	/* (qt's buffer is static: one at a time.) */
+	snprintf(out, n, "%s | ", qt(st, SOURCES));
+	strncat(out, qt(st, RECORDS), n - strlen(out) - 1);
+	strncat(out, " | ", n - strlen(out) - 1);
+	strncat(out, qt(st, REJECTS), n - strlen(out) - 1);
+	TT_EQ_INT(ig.sources, 4);
+	zt_ingest_fini(&ig);
+	zt_store_close(st);
+}
+
+/* t_ingest-7.1 */
+static void
+ingest_lookahead_stores_as_one_after_the_other(void)
+{
+	char	 one[2048], ahead[2048], single[2048];
+	char	 p[128];
+	int	 d0, d1, d2;
+
+	snprintf(p, sizeof(p), "%s/la", dir);
+	mkdir(p, 0700);
+	put("la/a.log", REC BAD OTHER REC);
+	put("la/b.log", OTHER REC REC REC BAD);
+	put("la/c.log", "");
+	put("la/d.log", REC OTHER);
+	read_la(0, 2, one, sizeof(one), &d0);
+	read_la(1, 2, ahead, sizeof(ahead), &d1);
+	read_la(1, 1, single, sizeof(single), &d2);
+	TT_EQ_STR(one, "a.log:4:2:1:1 b.log:5:3:1:1 c.log:0:0:0:0 "
+	    "d.log:2:1:1:0 | 1.1 1.4 2.2 2.3 2.4 4.1 | 1.2 2.5");
+	TT_EQ_STR(ahead, one);
+	TT_EQ_STR(single, one);
+	TT_EQ_INT(d0, 0);
+	TT_EQ_INT(d1, 1);
+	/* One parse thread: the reader interns, it cannot run ahead. */
+	TT_EQ_INT(d2, 0);
+}
+
+/* t_ingest-7.2 */
+static void
+ingest_lookahead_settles_before_a_message(void)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 p[128];
+
+	zt_ingest_init(&ig, st, 1024);
+	ig.threads = 2;
+	ig.lookahead = 1;
+	snprintf(p, sizeof(p), "%s/la/b.log", dir);
+	TT_EQ_INT(zt_ingest_operand(&ig, p), 0);
+	TT_CHECK(ig.ahead != NULL);
+	/* A message of any level finishes the source first (quiet too). */
+	zt_diag_notice(NULL, "t_ingest-7.2");
+	TT_CHECK(ig.ahead == NULL);
+	TT_EQ_INT(q1(st, "SELECT records FROM sources"), 3);
+	TT_EQ_INT(q1(st, "SELECT count(*) FROM records"), 3);
+	zt_ingest_fini(&ig);
+	zt_store_close(st);
+}
+
 int
 main(void)
 {
@@ -285,6 +392,8 @@ main(void)
 	ingest_source_pod_reaches_the_records();
 	ingest_keeps_chunks_between_sources(1);
 	ingest_keeps_chunks_between_sources(2);
+	ingest_lookahead_stores_as_one_after_the_other();
+	ingest_lookahead_settles_before_a_message();
 	rc = tt_finish("t_ingest");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
