@@ -1074,10 +1074,32 @@ zt_store_test_gap(void (*fn)(void *), void *arg)
 	gap_arg = arg;
 }
 
+/*
+ * Has the file names beyond marks (the last ids committed here), written
+ * by another process?  (An error reading counts as yes.)
+ */
+static int
+names_moved(struct zt_store *st, const int64_t marks[3])
+{
+	static const char *const q[3] = {
+		"SELECT coalesce(max(id), 0) FROM str",
+		"SELECT coalesce(max(id), 0) FROM peer",
+		"SELECT coalesce(max(id), 0) FROM kind",
+	};
+	int	 i;
+
+	for (i = 0; i < 3; i++)
+		if (zt_schema_int(st->db, q[i]) != marks[i])
+			return 1;
+	return 0;
+}
+
 int
 zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
     const int64_t marks[3], struct zt_err *err)
 {
+	int64_t	 dv;
+
 	if (st->src == 0 || st->mode != ZT_STORE_CREATE)
 		return 0;
 	if (zt_store_flush(st, err) == -1 || set_source(st, ss, 0, err) == -1 ||
@@ -1095,18 +1117,20 @@ zt_store_checkpoint(struct zt_store *st, const struct zt_source_stats *ss,
 		return -1;
 	}
 	/*
-	 * Between COMMIT and BEGIN the file was not locked: had another
-	 * process committed there, its names may hold the ids this one's
-	 * interner has handed out ahead (the next insert would then fail
-	 * on a constraint, or worse).  The write lock is held from BEGIN to
-	 * COMMIT, so a data_version that moved since the last BEGIN says
-	 * that happened: end the source here (zt_store_abort keeps what was
-	 * committed), with the reason.
+	 * Between COMMIT and BEGIN the file was not locked.  The write lock
+	 * is held from BEGIN to COMMIT, so a data_version that moved since
+	 * the last BEGIN says another process committed there.  Records and
+	 * sources of its own change nothing here; names do: they may hold
+	 * the ids this one's interner has handed out ahead (the next insert
+	 * would then fail on a constraint, or worse).  Then the source ends
+	 * here (zt_store_abort keeps what was committed), with the reason.
 	 */
-	if (zt_schema_int(st->db, "PRAGMA data_version") != st->dv)
-		return zt_err_set(err, "database: another process wrote to "
-		    "the file between two of this stream's commits; the "
-		    "stream ends here (run ingest again for the rest)");
+	dv = zt_schema_int(st->db, "PRAGMA data_version");
+	if (dv != st->dv && names_moved(st, marks))
+		return zt_err_set(err, "database: another process added "
+		    "names to the file between two of this stream's commits; "
+		    "the stream ends here (run ingest again for the rest)");
+	st->dv = dv;
 	/* Names interned ahead of what is stored are not committed yet. */
 	zt_intern_commit(&st->in, marks);
 	return 0;

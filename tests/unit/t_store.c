@@ -681,19 +681,27 @@ store_two_writers_share_names(void)
 	rmdir(dir);
 }
 
-/* The other writer of t_store-9.2: a source of its own, committed. */
+/*
+ * The other writer of t_store-9.2 and 9.3: a source of its own,
+ * committed, whose record names workload other_name.
+ */
+static const char	*other_name;
+
 static void
 other_writer(void *arg)
 {
 	struct zt_store		*was = st;
 	struct zt_source_stats	 keep = ss;
 	unsigned long		 l = lineno;
+	char			 line[512];
 
 	st = arg;
-	begin("other.log");
-	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-other\" "
-	    "dst.addr=2.2.2.2:2 direction=\"inbound\"");
-	end_ok("05");
+	begin(other_name);
+	snprintf(line, sizeof(line), HEAD "src.addr=1.1.1.1:1 "
+	    "src.workload=\"%s\" dst.addr=2.2.2.2:2 direction=\"inbound\"",
+	    other_name);
+	add(line);
+	end_ok(other_name);
 	st = was;
 	ss = keep;
 	lineno = l;
@@ -725,11 +733,12 @@ store_stream_ends_when_another_writes_between_commits(void)
 	    "dst.addr=2.2.2.2:2 direction=\"inbound\"");
 	zt_store_marks(a, marks);
 	/* b commits a new name in the gap: a must stop, not go on. */
+	other_name = "w-other";
 	zt_store_test_gap(other_writer, b);
 	TT_EQ_INT(zt_store_checkpoint(a, &ss, marks, &err), -1);
 	zt_store_test_gap(NULL, NULL);
-	TT_CHECK(strstr(err.msg, "another process wrote to the file between "
-	    "two of this stream's commits") != NULL);
+	TT_CHECK(strstr(err.msg, "another process added names to the file "
+	    "between two of this stream's commits") != NULL);
 	TT_EQ_INT(zt_store_saved(a, &kept), 1);
 	TT_EQ_INT((int)kept, 2);
 	zt_store_abort(a);
@@ -744,6 +753,50 @@ store_stream_ends_when_another_writes_between_commits(void)
 	end_ok("06");
 	TT_EQ_STR(q("SELECT count(*) || ' ' || count(DISTINCT workload) "
 	    "FROM peer"), "4 4");
+	zt_store_close(a);
+	zt_store_close(b);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* t_store-9.3 */
+static void
+store_stream_goes_on_when_another_adds_no_names(void)
+{
+	char		 dir[] = "/tmp/t_store.XXXXXX";
+	char		 path[64];
+	struct zt_store	*a, *b;
+	int64_t		 marks[3];
+	char		*dup = NULL;
+
+	TT_CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	TT_EQ_INT(zt_store_open(&a, path, ZT_STORE_CREATE, &err), 0);
+	TT_EQ_INT(zt_store_open(&b, path, ZT_STORE_CREATE, &err), 0);
+	st = a;
+	begin("-");
+	zt_store_stream(a);
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-a\" dst.addr=2.2.2.2:2 "
+	    "direction=\"inbound\"");
+	zt_store_marks(a, marks);
+	/* b's source names only what a committed: a goes on. */
+	other_name = "w-a";
+	zt_store_test_gap(other_writer, b);
+	TT_EQ_INT(zt_store_checkpoint(a, &ss, marks, &err), 0);
+	zt_store_test_gap(NULL, NULL);
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-new\" "
+	    "dst.addr=2.2.2.2:2 direction=\"inbound\"");
+	zt_store_marks(a, marks);
+	TT_EQ_INT(zt_store_checkpoint(a, &ss, marks, &err), 0);
+	TT_EQ_INT(end("07", 1000, &dup), 0);
+	free(dup);
+	/* (b's record is a's first, by its key: stored once.) */
+	TT_EQ_STR(q("SELECT group_concat(src_workload, ',') FROM (SELECT "
+	    "src_workload FROM records ORDER BY source_id, line)"),
+	    "w-a,w-new");
+	TT_EQ_STR(q("SELECT count(*) || ' ' || count(DISTINCT workload) "
+	    "FROM peer"), "2 2");
+	TT_EQ_STR(q("SELECT count(*) FROM sources WHERE error IS NULL"), "2");
 	zt_store_close(a);
 	zt_store_close(b);
 	unlink(path);
@@ -768,6 +821,7 @@ main(void)
 	store_abort_drops_held();
 	store_two_writers_share_names();
 	store_stream_ends_when_another_writes_between_commits();
+	store_stream_goes_on_when_another_adds_no_names();
 	zt_parser_fini(&ps);
 	return tt_finish("t_store");
 }
