@@ -1,6 +1,7 @@
 /*
  * ingest.c -- see ingest.h.
  */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -384,7 +385,8 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	/*
 	 * The source before still being stored: read and parse this one
 	 * meanwhile, its names waiting for that one's commit.  (When its
-	 * threads cannot start, it is started again below, after.)
+	 * threads cannot start, nothing was read: it is started again
+	 * below, after.)
 	 */
 	if (ig->ahead != NULL) {
 		f = zt_flight_start(ig, in, src, 1, &err);
@@ -401,7 +403,10 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	memset(&ss, 0, sizeof(ss));
 	ss.info = &src->info;
 	ss.filters = ig->filters;
-	/* (None when f runs ahead: may_defer held for the source before.) */
+	/*
+	 * None when f runs ahead, its reading begun without any: may_defer
+	 * held for the source before (the store is clean).
+	 */
 	if (checkpoints(ig, in, &unf, &nunf, &err) == -1) {
 		if (f != NULL)
 			zt_flight_cancel(f);
@@ -411,6 +416,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		ig->failed++;
 		return -1;
 	}
+	assert(f == NULL || nunf == 0);
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
 	if (f != NULL && zt_flight_go(ig, f, &err) == -1) {
@@ -431,6 +437,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 			a = zt_xcalloc(1, sizeof(*a));
 			a->f = f;
 			a->ss = ss;
+			a->ss.info = zt_flight_info(f);
 			a->unf = unf;
 			a->nunf = nunf;
 			ig->ahead = a;
@@ -586,11 +593,21 @@ int
 zt_ingest_operand(struct zt_ingest *ig, const char *operand)
 {
 	struct zt_expand ex;
+	struct stat	 sb;
 	uint64_t	 more;
 	size_t		 i;
 	char		 name[4200];
 	int		 rc;
 
+	/*
+	 * Standard input, a pipe or a device may keep its open or first
+	 * read waiting: the source put off is finished first, so that its
+	 * messages do not wait with it.  (Regular files and directories
+	 * do not wait.)
+	 */
+	if (strcmp(operand, "-") == 0 || stat(operand, &sb) == -1 ||
+	    (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)))
+		zt_ingest_settle(ig);
 	memset(&ex, 0, sizeof(ex));
 	ex.each = ingest_each;
 	ex.wanted = ingest_wanted;

@@ -144,7 +144,10 @@ void	zt_ingest_init(struct zt_ingest *ig, struct zt_store *st,
  * Any diagnostic does it first too, so messages keep their order.
  */
 void	zt_ingest_settle(struct zt_ingest *ig);
-/* Release what ig keeps between sources (settled first); its counts stay readable. */
+/*
+ * Release what ig keeps between sources (settled first); its counts stay
+ * readable.
+ */
 void	zt_ingest_fini(struct zt_ingest *ig);
 /*
  * Ingest one operand: each of the sources it expands into (see

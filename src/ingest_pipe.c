@@ -21,6 +21,7 @@
 #define REJECT_TEXT	512
 
 static void	parse_job(struct zt_pjob *, struct zt_parser *, size_t);
+static void	intern_items(struct zt_pipe *, struct zt_pjob *);
 static struct zt_pjob *job_get(struct zt_ingest *);
 
 /*
@@ -29,7 +30,6 @@ static struct zt_pjob *job_get(struct zt_ingest *);
  * before gives that one's back.
  */
 static pthread_mutex_t	 pool_mu = PTHREAD_MUTEX_INITIALIZER;
-static void	intern_items(struct zt_pipe *, struct zt_pjob *);
 
 /* A copy of n bytes at p in the chunk's arena. */
 static const char *
@@ -89,7 +89,6 @@ keep_view(struct zt_pjob *j, struct zt_str v)
 
 /* ---- the reader --------------------------------------------------------- */
 
-/* Wait for a free chunk; NULL when the store side cancelled. */
 /* Done or cancelled: everyone looks again.  Called with mu held. */
 static void
 wake_all(struct zt_pipe *pp)
@@ -107,22 +106,24 @@ wake_all(struct zt_pipe *pp)
  */
 #define PARK_MAX	4
 
+/* Wait for a free chunk; NULL when the store side cancelled. */
 static struct zt_pjob *
 reader_take(struct zt_pipe *pp)
 {
 	struct zt_pjob	*j;
-
 	size_t		 k;
+	int		 cancel;
 
 	pthread_mutex_lock(&pp->mu);
 	while ((pp->produced - pp->consumed == pp->njob ||
 	    (pp->parked && pp->produced == PARK_MAX)) && !pp->cancel)
 		pthread_cond_wait(&pp->cv_free, &pp->mu);
 	k = pp->produced % pp->njob;
-	j = pp->cancel ? NULL : pp->ring[k];
+	cancel = pp->cancel;
+	j = cancel ? NULL : pp->ring[k];
 	pthread_mutex_unlock(&pp->mu);
 	/* A slot's chunk comes from the pool when first used. */
-	if (!pp->cancel && j == NULL) {
+	if (!cancel && j == NULL) {
 		j = job_get(pp->ig);
 		pthread_mutex_lock(&pp->mu);
 		pp->ring[k] = j;
@@ -723,6 +724,11 @@ zt_pipe_pool_free(struct zt_ingest *ig)
 	ig->crew = NULL;
 }
 
+/*
+ * The reader starts last: when a thread cannot start, nothing has been
+ * read, and the source can be started again (ingest.c does, after a
+ * parked start) or fail whole.
+ */
 int
 zt_pipe_start(struct zt_pipe *pp, int parked, struct zt_err *err)
 {
@@ -731,29 +737,22 @@ zt_pipe_start(struct zt_pipe *pp, int parked, struct zt_err *err)
 	if (ig->crew == NULL)
 		ig->crew = zt_crew_new();
 	pp->ijob = -1;
+	pp->rjob = -1;
 	pp->parked = parked && !pp->inline_parse;
-	if ((pp->rjob = zt_crew_run(ig->crew, reader, pp)) == -1)
-		goto fail;
 	pp->running = 1;
-	if (!pp->inline_parse && !parked && zt_pipe_go(pp, err) == -1) {
-		zt_pipe_cancel(pp);
-		zt_pipe_join(pp);
-		return -1;
-	}
 	for (pp->started = 0; pp->started < pp->nw && !pp->inline_parse;
 	    pp->started++)
 		if ((pp->wjob[pp->started] = zt_crew_run(ig->crew, worker,
 		    pp)) == -1)
 			break;
-	if (pp->started == 0 && !pp->inline_parse) {
+	if ((pp->started == 0 && !pp->inline_parse) ||
+	    (!pp->inline_parse && !parked && zt_pipe_go(pp, err) == -1) ||
+	    (pp->rjob = zt_crew_run(ig->crew, reader, pp)) == -1) {
 		zt_pipe_cancel(pp);
 		zt_pipe_join(pp);
-		goto fail;
+		return zt_err_set(err, "cannot start a thread");
 	}
 	return 0;
-fail:
-	zt_err_set(err, "cannot start a thread");
-	return -1;
 }
 
 int

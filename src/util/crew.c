@@ -6,11 +6,12 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "util/crew.h"
 #include "util/xalloc.h"
 
-/* Two sources' pipelines: a reader, an interner, at most 8 parse threads each. */
+/* Two sources' pipelines: each a reader, an interner, 8 parse threads. */
 #define CREW_MAX	24
 
 enum { M_IDLE, M_BUSY, M_DONE };
@@ -68,12 +69,34 @@ zt_crew_new(void)
 	return c;
 }
 
+/* Tests: after fail_after more calls of zt_crew_run, fail_next fail. */
+static int	 fail_after;
+static int	 fail_next;
+
+void
+zt_crew_test_fail(int after, int n)
+{
+	fail_after = after;
+	fail_next = n;
+}
+
 int
 zt_crew_run(struct zt_crew *c, void *(*fn)(void *), void *arg)
 {
 	struct member	*m;
 	int		 j;
 
+	if (fail_after > 0)
+		fail_after--;
+	else if (fail_next > 0) {
+		/*
+		 * As slowly as a real failure may come: the threads started
+		 * before it run meanwhile.
+		 */
+		fail_next--;
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+		return -1;
+	}
 	pthread_mutex_lock(&c->mu);
 	for (j = 0; j < c->n && c->m[j].state != M_IDLE; j++)
 		;

@@ -25,6 +25,11 @@ struct zt_crew	*zt_crew_new(void);
 int	zt_crew_run(struct zt_crew *c, void *(*fn)(void *), void *arg);
 /* Wait for job j to return; its thread is free again. */
 void	zt_crew_wait(struct zt_crew *c, int j);
+/*
+ * Tests only: after the next `after` calls of zt_crew_run, n calls fail,
+ * as if no thread could start.
+ */
+void	zt_crew_test_fail(int after, int n);
 /* End the threads (none may be running a job) and free c (NULL: none). */
 void	zt_crew_fini(struct zt_crew *c);
 

@@ -166,12 +166,15 @@ zt_diag_before(void (*fn)(void *), void *ctx)
 static void
 before(void)
 {
-	void	(*fn)(void *) = before_fn;
+	void	(*fn)(void *);
 
-	if (fn == NULL || !pthread_equal(pthread_self(), before_thread))
+	/* (Other threads do not print; were one to, it leaves the hook.) */
+	if (!pthread_equal(pthread_self(), before_thread))
 		return;
+	fn = before_fn;
 	before_fn = NULL;
-	fn(before_ctx);
+	if (fn != NULL)
+		fn(before_ctx);
 }
 
 static void

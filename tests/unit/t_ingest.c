@@ -13,7 +13,8 @@
  * lookahead a source read to its end is stored on while the next is read
  * (with parse threads apart from the reader), settled by the next source,
  * by a diagnostic or by zt_ingest_settle, and the store ends the same as
- * one source after the other.
+ * one source after the other; a start ahead that fails reads nothing, and
+ * the source is started again (or fails whole).
  */
 #include <sys/stat.h>
 
@@ -25,6 +26,7 @@
 
 #include "ingest.h"
 #include "store/store.h"
+#include "util/crew.h"
 #include "tt.h"
 
 #define REC "2024-11-19T12:00:00.000001Z\tinfo\taccess\tconnection complete" \
@@ -372,6 +374,62 @@ ingest_lookahead_settles_before_a_message(void)
 	zt_store_close(st);
 }
 
+/*
+ * t_ingest-7.3: b read after a, with the k-th thread of b's start ahead
+ * failing (then started again after a) or, with both, every thread of
+ * its starts failing (b fails whole).  Returns b's records, or -1.
+ */
+static long long
+lookahead_start_fails(int k, int all)
+{
+	struct zt_store		*st = fresh();
+	struct zt_ingest	 ig;
+	char			 p[128];
+	long long		 n;
+
+	zt_ingest_init(&ig, st, 1024);
+	ig.threads = 2;
+	ig.lookahead = 1;
+	snprintf(p, sizeof(p), "%s/la3-a.log", dir);
+	TT_EQ_INT(zt_ingest_operand(&ig, p), 0);
+	TT_CHECK(ig.ahead != NULL);
+	zt_crew_test_fail(k, all ? 100 : 1);
+	snprintf(p, sizeof(p), "%s/la3-b.log", dir);
+	(void)zt_ingest_operand(&ig, p);
+	zt_crew_test_fail(0, 0);
+	zt_ingest_settle(&ig);
+	TT_EQ_INT(q1(st, "SELECT records FROM sources WHERE name LIKE "
+	    "'%la3-a.log'"), 2);
+	TT_EQ_INT(ig.failed, all ? 1 : 0);
+	n = q1(st, "SELECT records FROM sources WHERE name LIKE "
+	    "'%la3-b.log'");
+	if (n >= 0)
+		TT_EQ_INT(q1(st, "SELECT lines FROM sources WHERE name LIKE "
+		    "'%la3-b.log'"), 1100);
+	zt_ingest_fini(&ig);
+	zt_store_close(st);
+	return n;
+}
+
+/* t_ingest-7.3 */
+static void
+ingest_lookahead_start_fails_before_reading(void)
+{
+	char	 b[1100 * sizeof(REC) + 1];
+	int	 k;
+
+	/* b: 1,100 lines, more than a parked start reads ahead. */
+	b[0] = '\0';
+	for (k = 0; k < 1100; k++)
+		strcat(b, REC);
+	put("la3-a.log", REC REC);
+	put("la3-b.log", b);
+	/* A start's threads: 2 parse threads, then the reader (parked). */
+	for (k = 0; k < 3; k++)
+		TT_EQ_INT(lookahead_start_fails(k, 0), 1100);
+	TT_EQ_INT(lookahead_start_fails(0, 1), -1);
+}
+
 int
 main(void)
 {
@@ -394,6 +452,7 @@ main(void)
 	ingest_keeps_chunks_between_sources(2);
 	ingest_lookahead_stores_as_one_after_the_other();
 	ingest_lookahead_settles_before_a_message();
+	ingest_lookahead_start_fails_before_reading();
 	rc = tt_finish("t_ingest");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
