@@ -707,26 +707,47 @@ other_writer(void *arg)
 	lineno = l;
 }
 
+/* Two connections to a new file (in dir, made here); a streams w-a. */
+static void
+stream_and_other(char *dir, struct zt_store **a, struct zt_store **b,
+    int64_t marks[3])
+{
+	char	 path[64];
+
+	TT_CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	TT_EQ_INT(zt_store_open(a, path, ZT_STORE_CREATE, &err), 0);
+	TT_EQ_INT(zt_store_open(b, path, ZT_STORE_CREATE, &err), 0);
+	st = *a;
+	begin("-");
+	zt_store_stream(*a);
+	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-a\" dst.addr=2.2.2.2:2 "
+	    "direction=\"inbound\"");
+	zt_store_marks(*a, marks);
+}
+
+static void
+close_both(char *dir, struct zt_store *a, struct zt_store *b)
+{
+	char	 path[64];
+
+	zt_store_close(a);
+	zt_store_close(b);
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* t_store-9.2 */
 static void
 store_stream_ends_when_another_writes_between_commits(void)
 {
 	char		 dir[] = "/tmp/t_store.XXXXXX";
-	char		 path[64];
 	struct zt_store	*a, *b;
 	int64_t		 marks[3];
 	uint64_t	 kept = 0;
 
-	TT_CHECK(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	TT_EQ_INT(zt_store_open(&a, path, ZT_STORE_CREATE, &err), 0);
-	TT_EQ_INT(zt_store_open(&b, path, ZT_STORE_CREATE, &err), 0);
-	st = a;
-	begin("-");
-	zt_store_stream(a);
-	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-a\" dst.addr=2.2.2.2:2 "
-	    "direction=\"inbound\"");
-	zt_store_marks(a, marks);
+	stream_and_other(dir, &a, &b, marks);
 	/* Nobody else writes: the stream goes on. */
 	TT_EQ_INT(zt_store_checkpoint(a, &ss, marks, &err), 0);
 	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-a2\" "
@@ -753,10 +774,7 @@ store_stream_ends_when_another_writes_between_commits(void)
 	end_ok("06");
 	TT_EQ_STR(q("SELECT count(*) || ' ' || count(DISTINCT workload) "
 	    "FROM peer"), "4 4");
-	zt_store_close(a);
-	zt_store_close(b);
-	unlink(path);
-	rmdir(dir);
+	close_both(dir, a, b);
 }
 
 /* t_store-9.3 */
@@ -764,21 +782,11 @@ static void
 store_stream_goes_on_when_another_adds_no_names(void)
 {
 	char		 dir[] = "/tmp/t_store.XXXXXX";
-	char		 path[64];
 	struct zt_store	*a, *b;
 	int64_t		 marks[3];
 	char		*dup = NULL;
 
-	TT_CHECK(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	TT_EQ_INT(zt_store_open(&a, path, ZT_STORE_CREATE, &err), 0);
-	TT_EQ_INT(zt_store_open(&b, path, ZT_STORE_CREATE, &err), 0);
-	st = a;
-	begin("-");
-	zt_store_stream(a);
-	add(HEAD "src.addr=1.1.1.1:1 src.workload=\"w-a\" dst.addr=2.2.2.2:2 "
-	    "direction=\"inbound\"");
-	zt_store_marks(a, marks);
+	stream_and_other(dir, &a, &b, marks);
 	/* b's source names only what a committed: a goes on. */
 	other_name = "w-a";
 	zt_store_test_gap(other_writer, b);
@@ -797,10 +805,7 @@ store_stream_goes_on_when_another_adds_no_names(void)
 	TT_EQ_STR(q("SELECT count(*) || ' ' || count(DISTINCT workload) "
 	    "FROM peer"), "2 2");
 	TT_EQ_STR(q("SELECT count(*) FROM sources WHERE error IS NULL"), "2");
-	zt_store_close(a);
-	zt_store_close(b);
-	unlink(path);
-	rmdir(dir);
+	close_both(dir, a, b);
 }
 
 int
