@@ -372,6 +372,8 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	struct zt_source_stats	 ss;
 	struct zt_err		 err;
 	struct zt_err		 ierr;
+	struct zt_err		 serr;		/* a start ahead's */
+	int			 unstarted = 0;
 	int			 r;
 
 	if (zt_source_open(src, &in, &err) == -1) {
@@ -384,12 +386,13 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		zt_input_fast_fingerprint(in);
 	/*
 	 * The source before still being stored: read and parse this one
-	 * meanwhile, its names waiting for that one's commit.  (When its
-	 * threads cannot start, nothing was read: it is started again
-	 * below, after.)
+	 * meanwhile, its names waiting for that one's commit.  When its
+	 * threads cannot all start, its reader may have read on: it is not
+	 * started again, it fails (below, in its turn).
 	 */
 	if (ig->ahead != NULL) {
-		f = zt_flight_start(ig, in, src, 1, &err);
+		if ((f = zt_flight_start(ig, in, src, 1, &serr)) == NULL)
+			unstarted = 1;
 		zt_ingest_settle(ig);
 	}
 	if (zt_store_begin(ig->st, name, &err) == -1) {
@@ -419,7 +422,10 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	assert(f == NULL || nunf == 0);
 	if (ig->sink != NULL)
 		ig->sink->begin(ig->sink->ctx, name);
-	if (f != NULL && zt_flight_go(ig, f, &err) == -1) {
+	if (unstarted) {
+		err = serr;
+		r = -2;
+	} else if (f != NULL && zt_flight_go(ig, f, &err) == -1) {
 		zt_flight_cancel(f);
 		f = NULL;
 		r = -2;
@@ -452,7 +458,7 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 	prefix_hashes(in, unf, nunf);
 	zt_input_close(in);
 	if (f == NULL) {
-		/* No thread could start: nothing was read. */
+		/* A thread could not start: nothing is stored. */
 		ss.pods = zt_store_npods(ig->st);
 		unfinished_free(unf, nunf);
 		zt_store_abort(ig->st);
