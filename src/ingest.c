@@ -254,15 +254,16 @@ struct zt_ahead {
 };
 
 /*
- * The end of source f (read, r as zt_flight_end gave it): committed or
- * rolled back, and said so.  Frees f and unf.  Returns 0 or -1 (failed).
+ * The end of source info, read by f (NULL: its threads could not start),
+ * r as zt_flight_end gave it (-2 without f): committed or rolled back,
+ * and said so.  Frees f and unf.  Returns 0 or -1 (failed).
  */
 static int
 source_end(struct zt_ingest *ig, struct zt_flight *f,
-    struct zt_source_stats *ss, struct zt_unfinished *unf, size_t nunf,
-    int r, struct zt_err *ierr, struct zt_err *err)
+    const struct zt_srcinfo *info, struct zt_source_stats *ss,
+    struct zt_unfinished *unf, size_t nunf, int r, struct zt_err *ierr,
+    struct zt_err *err)
 {
-	const struct zt_srcinfo	*info = zt_flight_info(f);
 	const char		*name = info->name;
 	char			*dup;
 	int			 r2;
@@ -319,7 +320,8 @@ source_end(struct zt_ingest *ig, struct zt_flight *f,
 	rc = 0;
 out:
 	unfinished_free(unf, nunf);
-	zt_flight_free(f);
+	if (f != NULL)
+		zt_flight_free(f);
 	return rc;
 }
 
@@ -343,7 +345,8 @@ zt_ingest_settle(struct zt_ingest *ig)
 	zt_diag_before(NULL, NULL);
 	(void)zt_flight_store(ig, a->f, &a->ss, 0, &err);
 	r = zt_flight_end(ig, a->f, &a->ss, &ierr, &err);
-	(void)source_end(ig, a->f, &a->ss, a->unf, a->nunf, r, &ierr, &err);
+	(void)source_end(ig, a->f, zt_flight_info(a->f), &a->ss, a->unf,
+	    a->nunf, r, &ierr, &err);
 	free(a);
 }
 
@@ -457,19 +460,8 @@ zt_ingest_source(struct zt_ingest *ig, const struct zt_source *src)
 		r = zt_flight_end(ig, f, &ss, &ierr, &err);
 	prefix_hashes(in, unf, nunf);
 	zt_input_close(in);
-	if (f == NULL) {
-		/* A thread could not start: nothing is stored. */
-		ss.pods = zt_store_npods(ig->st);
-		unfinished_free(unf, nunf);
-		zt_store_abort(ig->st);
-		if (ig->sink != NULL)
-			ig->sink->end(ig->sink->ctx, 0);
-		err.file = name;
-		zt_diag_err(&err);
-		db_failed(ig, name, ss.read);
-		return -1;
-	}
-	return source_end(ig, f, &ss, unf, nunf, r, &ierr, &err);
+	return source_end(ig, f, f != NULL ? zt_flight_info(f) : &src->info,
+	    &ss, unf, nunf, r, &ierr, &err);
 }
 
 static int

@@ -62,7 +62,6 @@ struct zt_pline {
 	unsigned char	 nonl;		/* the input ended in it */
 };
 
-
 /* One line's result (two for a glued line). */
 struct zt_pitem {
 	enum zt_class	 cls;
@@ -149,8 +148,8 @@ void	zt_pipe_init(struct zt_pipe *pp, struct zt_input *in,
 /*
  * Start the threads: 0, or -1 with err set (none left running).  parked:
  * not the interner, which zt_pipe_go starts (the store is still busy
- * with the source before: names must wait for its commit); chunks are
- * read and parsed meanwhile, as many as the ring holds.
+ * with the source before: names must wait for its commit); the first
+ * PARK_MAX chunks are read and parsed meanwhile.
  */
 int	zt_pipe_start(struct zt_pipe *pp, int parked, struct zt_err *err);
 /* Start a parked interner: 0, or -1 with err set (then cancel and join). */

@@ -304,8 +304,8 @@ copy_info(struct zt_flight *f, const struct zt_srcinfo *info)
 			*v[i] = f->strs[i] = zt_xstrdup(*v[i]);
 }
 
-static void
-flight_free(struct zt_flight *f)
+void
+zt_flight_free(struct zt_flight *f)
 {
 	int	 i;
 
@@ -355,7 +355,7 @@ zt_flight_start(struct zt_ingest *ig, struct zt_input *in,
 	if (!parked)
 		go_store(ig, f);
 	if (zt_pipe_start(&f->pp, parked, err) == -1) {
-		flight_free(f);
+		zt_flight_free(f);
 		return NULL;
 	}
 	if (!parked)
@@ -384,7 +384,7 @@ zt_flight_cancel(struct zt_flight *f)
 {
 	zt_pipe_cancel(&f->pp);
 	zt_pipe_join(&f->pp);
-	flight_free(f);
+	zt_flight_free(f);
 }
 
 int
@@ -464,12 +464,6 @@ zt_flight_end(struct zt_ingest *ig, struct zt_flight *f,
 	return rc;
 }
 
-void
-zt_flight_free(struct zt_flight *f)
-{
-	flight_free(f);
-}
-
 const struct zt_srcinfo *
 zt_flight_info(const struct zt_flight *f)
 {
@@ -479,5 +473,5 @@ zt_flight_info(const struct zt_flight *f)
 int
 zt_flight_read_ok(const struct zt_flight *f)
 {
-	return f->rc == 0 && f->pp.rc == 0;
+	return f->pp.rc == 0;
 }

@@ -24,7 +24,7 @@ struct zt_flight;
  * Start reading src (open as in; src is copied, in must stay open until
  * zt_flight_input).  parked: read and parse, but give names no ids until
  * zt_flight_go (after zt_store_begin of this source).  NULL with err set
- * when no thread could start.
+ * when a thread could not start (its reader may have read on).
  */
 struct zt_flight *zt_flight_start(struct zt_ingest *ig, struct zt_input *in,
 	    const struct zt_source *src, int parked, struct zt_err *err);
@@ -53,7 +53,7 @@ void	zt_flight_input(struct zt_flight *f, struct zt_input *in,
 int	zt_flight_end(struct zt_ingest *ig, struct zt_flight *f,
 	    struct zt_source_stats *ss, struct zt_err *ierr,
 	    struct zt_err *err);
-/* 1 while f has read its input without error and stored without one. */
+/* After zt_flight_input: 1 if the input was read without an error. */
 int	zt_flight_read_ok(const struct zt_flight *f);
 /* The copy of the source's info f keeps (valid until zt_flight_free). */
 const struct zt_srcinfo *zt_flight_info(const struct zt_flight *f);

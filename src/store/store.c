@@ -439,11 +439,9 @@ zt_store_begin(struct zt_store *st, const char *name, struct zt_err *err)
 	 * reload if another process added rows since the names were last in
 	 * step with the file (its data_version moved), or after a rollback.
 	 * Not for every source: with thousands of files, reading every
-	 * distinct name again for each was quadratic.
-	 */
-	/*
-	 * PRAGMA data_version: SQLite's count of commits by other
-	 * connections; the same number, no other process wrote since.
+	 * distinct name again for each was quadratic.  PRAGMA data_version
+	 * is SQLite's count of commits by other connections: the same
+	 * number, no other process wrote since.
 	 */
 	if (st->mode == ZT_STORE_CREATE)
 		dv = zt_schema_int(st->db, "PRAGMA data_version");
